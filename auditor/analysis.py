@@ -1,0 +1,48 @@
+"""The extractors' output for one Document, computed lazily and once, shared by all rules."""
+
+from __future__ import annotations
+
+import bisect
+from functools import cached_property
+
+from auditor.document import Document, Paragraph
+from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.sums import SumGroup, find_sum_groups
+from auditor.extract.tables import TableForm, read_forms
+
+
+class Analysis:
+    """A Document plus what the extractors found in it (numbers, sums, table forms)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    @cached_property
+    def numbers(self) -> list[NumberMention]:
+        return find_numbers(self.doc.text)
+
+    @cached_property
+    def _number_starts(self) -> list[int]:
+        return [m.start for m in self.numbers]
+
+    def numbers_in(self, start: int, end: int) -> list[NumberMention]:
+        """Number mentions lying wholly inside text[start:end], in order."""
+        i = bisect.bisect_left(self._number_starts, start)
+        out = []
+        while i < len(self.numbers) and self.numbers[i].start < end:
+            if self.numbers[i].end <= end:
+                out.append(self.numbers[i])
+            i += 1
+        return out
+
+    @cached_property
+    def narrative(self) -> list[Paragraph]:
+        return [p for p in self.doc.paragraphs]
+
+    @cached_property
+    def sum_groups(self) -> list[SumGroup]:
+        return find_sum_groups(self.doc, self.narrative, self.numbers_in)
+
+    @cached_property
+    def forms(self) -> list[TableForm]:
+        return read_forms(self.doc)

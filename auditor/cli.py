@@ -1,0 +1,214 @@
+"""Command line: ``auditor check | text | claims | rules | explain`` (the contract in DESIGN.md).
+
+Exit codes: 0 when the run completed (whatever was found); 1 with ``--fail-on SEVERITY`` when a
+finding at or above it exists; 2 for usage errors (unknown option, missing path, bad format).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from auditor import __version__
+from auditor.findings import SEVERITIES, severity_rank
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="绩效自评报告一致性审核工具：找出数字矛盾、加总错误、执行率与得分问题，并按风险排序。")
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class ClaimsFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _usage_error(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]错误：[/]{message}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
+    reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告，仅作比对参考")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式")] = CheckFormat.text,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
+    rules: Annotated[Optional[str], typer.Option("--rules", help="只运行这些规则，逗号分隔的代码或前缀，如 AR101,AR")] = None,
+    risk_config: Annotated[Optional[Path], typer.Option("--risk-config", help="风险评分参数（TOML）")] = None,
+) -> None:
+    """审核报告，输出发现的问题和风险排序。"""
+    from auditor.engine import audit
+    from auditor.scoring import load_config
+
+    if fail_on is not None and fail_on not in SEVERITIES:
+        _usage_error(f"--fail-on 只能是 {'|'.join(SEVERITIES)}，收到 {fail_on!r}")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing and len(missing) == len(paths):
+        _usage_error("找不到输入：" + "、".join(missing))
+    if fmt in (CheckFormat.xlsx,) and output is None:
+        _usage_error("xlsx 格式需要用 -o 指定输出文件")
+    if reference:
+        Console(stderr=True).print("[yellow]提示：[/]--reference 参考报告比对（往年复制检测）尚未实现，本次仅审核输入报告本身。")
+    config = load_config(risk_config) if risk_config else None
+    codes = [c.strip() for c in rules.split(",") if c.strip()] if rules else None
+    batch = audit(paths, rules=codes, risk_config=config)
+    result = batch.to_dict(lang.value)
+    _write_check(result, batch, fmt, output)
+    if fail_on is not None:
+        threshold = severity_rank(fail_on)
+        if any(severity_rank(f["severity"]) >= threshold for r in result["reports"] for f in r["findings"]):
+            raise typer.Exit(1)
+
+
+def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> None:
+    if fmt is CheckFormat.json:
+        from auditor.reporters.json import render_json
+
+        _emit(render_json(result), output)
+    elif fmt is CheckFormat.html:
+        from auditor.reporters.html import render_html
+
+        documents = {r.path: r.document.text for r in batch.reports if r.document is not None}
+        _emit(render_html(result, documents), output)
+    elif fmt is CheckFormat.xlsx:
+        from auditor.reporters.sheets import write_xlsx
+
+        write_xlsx(result, output)
+    elif fmt is CheckFormat.csv:
+        from auditor.reporters.sheets import write_csv
+
+        if output is None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / "findings.csv"
+                write_csv(result, target)
+                sys.stdout.write(target.read_text(encoding="utf-8-sig"))
+        else:
+            write_csv(result, output)
+    else:
+        from auditor.reporters.text import render_text
+
+        if output is None:
+            render_text(result, Console())
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                render_text(result, Console(file=handle, width=120, no_color=True))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _read_or_exit(path: Path):
+    from auditor.engine import read_document
+    from auditor.errors import AuditorError
+
+    if not path.exists():
+        _usage_error(f"找不到文件：{path}")
+    try:
+        return read_document(path)
+    except AuditorError as exc:
+        Console(stderr=True).print(f"[bold red]无法读取 {path}：[/][{exc.code}] {exc.message}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def text(path: Annotated[Path, typer.Argument(help="报告文件")]) -> None:
+    """打印文档文本：所有偏移量（start/end）都指向这段文本。"""
+    doc = _read_or_exit(path)
+    sys.stdout.write(doc.text)
+
+
+@app.command()
+def claims(
+    path: Annotated[Path, typer.Argument(help="报告文件")],
+    fmt: Annotated[ClaimsFormat, typer.Option("--format", help="输出格式")] = ClaimsFormat.text,
+) -> None:
+    """列出抽取到的数字断言（数值、单位、限定词、所计对象）。"""
+    from auditor.analysis import Analysis
+    from auditor.extract.claims import extract_claims
+
+    doc = _read_or_exit(path)
+    found = extract_claims(Analysis(doc))
+    if fmt is ClaimsFormat.json:
+        payload = {"path": str(path), "claims": [c.to_dict() for c in found]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    console = Console()
+    for c in found:
+        d = c.to_dict()
+        console.print(f"{d['start']:>6}-{d['end']:<6} {d['where']:<9} {d['text']:<16} "
+                      f"{d['value']} {d['unit']} {d['qualifier']}  {d['subject']}", highlight=False)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """列出全部规则：代码、名称、级别、说明。"""
+    from rich.table import Table
+
+    from auditor.rules import all_rules
+
+    table = Table(title="规则")
+    for column in ("代码", "名称", "默认级别", "说明"):
+        table.add_column(column)
+    for r in all_rules():
+        table.add_row(r.code, r.name, r.severity, r.summary)
+    Console().print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101），或 risk 查看风险评分公式")]) -> None:
+    """打印一条规则的完整说明，或风险评分公式（explain risk）。"""
+    if code.lower() == "risk":
+        from auditor.scoring import explain_risk
+
+        sys.stdout.write(explain_risk() + "\n")
+        return
+    from auditor.rules import get_rule
+
+    found = get_rule(code)
+    if found is None:
+        _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则")
+    sys.stdout.write(f"{found.code} {found.name}（默认级别：{found.severity}）\n\n{found.doc}\n")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"auditor {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True,
+                                                    help="显示版本")] = None,
+) -> None:
+    """绩效自评报告一致性审核工具。"""
+
+
+if __name__ == "__main__":
+    app()

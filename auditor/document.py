@@ -1,0 +1,164 @@
+"""The Document: one text string, and every structure as a span (start, end) into it.
+
+Readers build Documents; extractors and rules only read them. Like spaCy's Doc, the Document owns the
+text and everything else (sections, paragraphs, tables, cells) is a view over offsets, so evidence
+and highlighting always satisfy ``doc.text[start:end] == span text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# Export residue that Word/WPS text exports leave in the text: kept in the text (offsets must index
+# the file), ignored when a cell or paragraph is read for its meaning.
+RESIDUE_RE = re.compile(r"\[bookmark: [^\]]*\]")
+_BLANK_RE = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def clean_text(raw: str) -> str:
+    """The meaning of a piece of text: residue removed and all whitespace (incl. full-width) dropped."""
+    return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One line of narrative text (a heading is a paragraph too, with ``heading_level`` set)."""
+
+    start: int
+    end: int
+    index: int
+    heading_level: int | None = None
+
+
+@dataclass(slots=True)
+class Cell:
+    """A table cell. ``start``/``end`` cover its text (after the leading TAB, continuation lines
+    included). ``is_continuation`` is true for an empty cell that stands for a merged cell above."""
+
+    start: int
+    end: int
+    row: int
+    col: int
+    is_continuation: bool = False
+
+
+@dataclass(slots=True)
+class Row:
+    index: int
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Table:
+    index: int
+    start: int
+    end: int
+    rows: list[Row] = field(default_factory=list)
+    caption: Span | None = None  # the nearest short line above the table, e.g. "2023年度项目支出绩效自评表"
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and the text it governs, up to the next heading of the same or a higher level."""
+
+    heading: Paragraph
+    level: int
+    start: int
+    end: int
+    parent: int | None  # index into Document.sections
+    index: int = 0
+
+
+@dataclass(slots=True)
+class Metadata:
+    unit: str | None = None
+    year: int | None = None
+    kind: str = "unknown"  # department | project | unknown
+    title: Span | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    text: str
+    format: str = "txt"
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    meta: Metadata = field(default_factory=Metadata)
+    _section_starts: list[int] = field(default_factory=list, repr=False)
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def cell_text(self, cell: Cell) -> str:
+        """The cell's meaning: residue and whitespace removed."""
+        return clean_text(self.text[cell.start : cell.end])
+
+    def paragraph_text(self, paragraph: Paragraph) -> str:
+        return self.text[paragraph.start : paragraph.end]
+
+    def heading_path(self, offset: int) -> list[Section]:
+        """The sections enclosing ``offset``, outermost first."""
+        i = bisect.bisect_right(self._section_starts, offset) - 1
+        path: list[Section] = []
+        while i >= 0:
+            sec = self.sections[i]
+            if sec.start <= offset < sec.end:
+                path.append(sec)
+                i = sec.parent if sec.parent is not None else -1
+            else:
+                i = sec.parent if sec.parent is not None and sec.parent < i else i - 1
+        return list(reversed(path))
+
+    def section_title(self, offset: int) -> str | None:
+        """The heading text of the innermost section containing ``offset`` (for evidence)."""
+        path = self.heading_path(offset)
+        if not path:
+            return None
+        head = path[-1].heading
+        return clean_text(self.text[head.start : head.end]) or None
+
+    def table_at(self, offset: int) -> Table | None:
+        for table in self.tables:
+            if table.start <= offset < table.end:
+                return table
+        return None
+
+    def where(self, offset: int) -> str:
+        """"table" when the offset lies inside a table, else "narrative"."""
+        return "table" if self.table_at(offset) is not None else "narrative"
+
+    def table_title(self, table: Table) -> str | None:
+        """The table's name: a caption line naming a 表, a one-cell title row, or "项目名称：…"."""
+        caption = clean_text(self.text[table.caption.start : table.caption.end]) if table.caption else ""
+        if "表" in caption:
+            return caption
+        for row in table.rows[:3]:
+            texts = [self.cell_text(c) for c in row.cells]
+            if len(texts) == 1 and "表" in texts[0]:
+                return texts[0]
+            if len(texts) >= 2 and texts[0].endswith("名称") and texts[1]:
+                return f"{texts[0]}：{texts[1]}"
+        return None
+
+    def location(self, offset: int) -> str | None:
+        """Where an offset is, for evidence: the table's title inside a table, else the section heading."""
+        table = self.table_at(offset)
+        if table is not None:
+            title = self.table_title(table)
+            if title:
+                return title
+        return self.section_title(offset)
+
+    def finish(self) -> None:
+        """Index the sections once the reader has filled them in."""
+        self._section_starts = [s.start for s in self.sections]

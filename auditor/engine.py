@@ -1,0 +1,158 @@
+"""The pipeline: file → reader → Document → extractors → rules → Findings → scoring.
+
+``audit(paths)`` is the Python API; the CLI and every reporter use the objects it returns.
+A file that cannot be read becomes a Report with ``error`` set; the batch always goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.analysis import Analysis
+from auditor.document import Document
+from auditor.errors import AuditorError, ReadError
+from auditor.findings import Finding, severity_rank
+from auditor.readers.decode import decode_text
+from auditor.readers.text import build_document
+from auditor.rules.registry import Rule, run_rules, select_rules
+
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm")
+
+# format → (module, function) rendering the file into the TAB-led Document text
+_RENDERERS = {
+    "docx": ("auditor.readers.docx", "read_docx"),
+    "pdf": ("auditor.readers.pdf", "read_pdf"),
+    "xlsx": ("auditor.readers.sheet", "read_sheet"),
+    "xls": ("auditor.readers.sheet", "read_sheet"),
+    "html": ("auditor.readers.html", "read_html"),
+}
+
+
+@dataclass(slots=True)
+class Report:
+    path: str
+    unit: str | None = None
+    year: int | None = None
+    kind: str = "unknown"
+    findings: list[Finding] = field(default_factory=list)
+    error: AuditorError | None = None
+    risk_score: float | None = None
+    rank: int | None = None
+    tier: str | None = None
+    format: str | None = None
+    document: Document | None = field(default=None, repr=False)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,
+                "risk_score": self.risk_score, "rank": self.rank, "tier": self.tier,
+                "error": self.error.to_dict() if self.error else None, "format": self.format,
+                "findings": [f.to_dict(lang) for f in self.findings]}
+
+
+@dataclass(slots=True)
+class Batch:
+    reports: list[Report]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
+
+
+def read_document(path: Path) -> Document:
+    """Pre-flight the file, render it with its format's reader, and build the Document."""
+    from auditor.preflight import preflight
+
+    path = Path(path)
+    fmt = preflight(path)
+    if fmt == "txt":
+        text, _encoding = decode_text(path.read_bytes())
+    else:
+        module, function = _RENDERERS[fmt]
+        try:
+            render = getattr(importlib.import_module(module), function)
+        except (ImportError, AttributeError) as exc:
+            raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
+        text = render(path)
+    return build_document(text, str(path), fmt)
+
+
+def check_document(doc: Document, rules: list[Rule] | None = None) -> list[Finding]:
+    """Run the rules over one Document; findings come out most severe first, then in text order."""
+    findings = run_rules(Analysis(doc), rules if rules is not None else select_rules(None))
+    findings.sort(key=lambda f: (-severity_rank(f.severity), f.evidence[0].start if f.evidence else -1, f.rule))
+    return findings
+
+
+def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
+    """Audit one file. Never raises for a bad file: the Report carries the error instead."""
+    report = Report(path=str(path))
+    try:
+        doc = read_document(path)
+    except AuditorError as exc:
+        report.error = exc
+        return report
+    except Exception as exc:  # noqa: BLE001 - a reader bug costs this file only
+        report.error = ReadError(f"读取文件时发生内部错误：{type(exc).__name__}: {exc}", code="reader-crashed")
+        return report
+    report.document = doc
+    report.format = doc.format
+    report.unit, report.year, report.kind = doc.meta.unit, doc.meta.year, doc.meta.kind
+    report.findings = check_document(doc, rules)
+    return report
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and folders searched recursively for supported files, in a stable order.
+
+    A path that does not exist is kept, so that it is reported as an error rather than skipped."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        found = (sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES
+                        and not any(part.startswith(".") for part in q.relative_to(p).parts))
+                 if p.is_dir() else [p])
+        for q in found:
+            if q not in seen:
+                seen.add(q)
+                out.append(q)
+    return out
+
+
+def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> Iterator[Report]:
+    for path in expand_paths(paths):
+        yield audit_file(path, rules)
+
+
+def score_batch(reports: list[Report], risk_config=None) -> Batch:
+    """Risk score, tier and rank for every report (reports with an error are ranked last)."""
+    from auditor.scoring import RiskConfig, rank_batch
+
+    config = risk_config or RiskConfig()
+    ranked = rank_batch({"reports": [{"path": r.path, "error": r.error.to_dict() if r.error else None,
+                                      "findings": [f.to_dict() for f in r.findings], "_i": i}
+                                     for i, r in enumerate(reports)]}, config)
+    ordered = []
+    for item in ranked["reports"]:
+        report = reports[item["_i"]]
+        report.risk_score, report.rank, report.tier = item["risk_score"], item["rank"], item["tier"]
+        ordered.append(report)
+    return Batch(reports=ordered)
+
+
+def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str | Path] = (),
+          rules: Iterable[str] | None = None, risk_config=None) -> Batch:
+    """Audit files and folders; return the ranked Batch (the objects the JSON serialises).
+
+    ``references`` are earlier reports used for comparison only (they are read, not ranked).
+    ``rules`` selects rules by code or prefix ("AR", "AR101"); all rules by default.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    selected = select_rules(list(rules) if rules else None)
+    reports = list(iter_audit(paths, selected))
+    return score_batch(reports, risk_config)

@@ -1,0 +1,107 @@
+"""Claims: number mentions tied to what they count, in the narrative and in table cells.
+
+A narrative claim's subject comes from its clause (auditor.extract.subjects). A table cell's unit
+comes from its column or row header ("资金情况(万元)" → 万元; 分值/得分 → 分; 执行率 → %), its subject
+from the row (the 三级指标, or the budget line's label), and its role from the column (target,
+actual, weight, score, budget_initial, budget_full, executed, rate, rate_weight, rate_score).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from auditor.analysis import Analysis
+from auditor.document import Cell, clean_text
+from auditor.extract.numbers import NumberMention
+from auditor.extract.tables import header_unit
+from auditor.findings import _plain
+
+_ROLE_UNITS = {"weight": "分", "score": "分", "rate_weight": "分", "rate_score": "分", "rate": "%",
+               "coefficient": "%"}
+
+
+@dataclass(slots=True)
+class Claim:
+    mention: NumberMention
+    value: Decimal
+    unit: str
+    subject: str
+    where: str
+    role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.mention
+        return {"text": m.text, "start": m.start, "end": m.end, "value": _plain(self.value), "unit": self.unit,
+                "qualifier": m.qualifier, "scale": m.scale, "subject": self.subject, "where": self.where,
+                "role": self.role}
+
+
+def _cell_roles(analysis: Analysis) -> dict[int, tuple[str, str, str | None]]:
+    """cell.start → (role, subject, unit from the header) for cells of recognised table blocks."""
+    doc = analysis.doc
+    out: dict[int, tuple[str, str, str | None]] = {}
+    for form in analysis.forms:
+        for block in form.budgets:
+            block_unit = next((u for c in block.header.cells if (u := header_unit(doc.text[c.start:c.end]))), None)
+            for line in block.lines:
+                for role, cell in line.cells.items():
+                    unit = _ROLE_UNITS.get(role) or block_unit
+                    out[cell.start] = (role, line.label or "预算资金", unit)
+        for block in form.indicators:
+            header_units = {role: header_unit(doc.text[block.header.cells[col].start:block.header.cells[col].end])
+                            for role, col in block.columns.items() if col < len(block.header.cells)}
+            for row in block.rows:
+                subject_cell = row.cells.get("indicator")
+                subject = doc.cell_text(subject_cell) if subject_cell else row.level2
+                for role, cell in row.cells.items():
+                    if role in ("indicator", "level1", "level2", "deviation", "criteria", "nature"):
+                        continue
+                    out[cell.start] = (role, subject, _ROLE_UNITS.get(role) or header_units.get(role))
+            for total in block.totals:
+                for k, cell in enumerate(total.figures):
+                    role = "score" if k == len(total.figures) - 1 else "weight"
+                    out[cell.start] = (f"total_{role}", doc.cell_text(total.label), "分")
+    return out
+
+
+def _row_header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None:
+    """A unit stated in the first cell of the row or of the nearest header row above ("经费控制情况（万元）")."""
+    doc = analysis.doc
+    table = doc.tables[table_index]
+    for row in reversed(table.rows[: cell.row + 1]):
+        first = row.cells[0] if row.cells else None
+        if first is not None:
+            unit = header_unit(doc.text[first.start:first.end])
+            if unit:
+                return unit
+    return None
+
+
+def extract_claims(analysis: Analysis) -> list[Claim]:
+    from auditor.extract.subjects import subject_for
+
+    doc = analysis.doc
+    roles = _cell_roles(analysis)
+    cells = sorted(((c.start, c.end, t.index, c) for t in doc.tables for r in t.rows for c in r.cells),
+                   key=lambda x: x[0])
+    claims: list[Claim] = []
+    k = 0
+    for m in analysis.numbers:
+        while k < len(cells) and cells[k][1] < m.start:
+            k += 1
+        cell = cells[k] if k < len(cells) and cells[k][0] <= m.start < cells[k][1] + 1 else None
+        if cell is None:
+            claims.append(Claim(m, m.value, m.unit, subject_for(doc.text, m), "narrative"))
+            continue
+        start, end, table_index, c = cell
+        role, subject, unit = roles.get(start, (None, "", None))
+        if not subject:
+            row_label = doc.tables[table_index].rows[c.row].cells[0]
+            subject = clean_text(doc.text[row_label.start:row_label.end]) if row_label is not c else ""
+        if len(doc.cell_text(c)) > 30:  # a sentence in a cell: read it like narrative
+            subject = subject_for(doc.text, m, clause_start=start)
+        claim_unit = m.unit or unit or _row_header_unit(analysis, c, table_index) or ""
+        claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
+    return claims

@@ -1,0 +1,65 @@
+"""Findings and their evidence: what every rule yields and every reporter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from auditor.document import Document
+
+SEVERITIES = ("info", "low", "medium", "high")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """A span of a document that a finding rests on. ``text == document_text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    where: str  # narrative | table
+    section: str | None = None
+    source: str | None = None  # path of a reference document; None for the audited report
+
+    @classmethod
+    def of(cls, doc: Document, start: int, end: int, *, source: str | None = None) -> Evidence:
+        return cls(text=doc.text[start:end], start=start, end=end, where=doc.where(start),
+                   section=doc.location(start), source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "where": self.where,
+                "section": self.section, "source": self.source}
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    confidence: float
+    message: str  # Chinese, with both values and the computation
+    evidence: list[Evidence] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    message_en: str | None = None
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        message = self.message_en if lang == "en" and self.message_en else self.message
+        return {"rule": self.rule, "name": self.name, "severity": self.severity,
+                "confidence": round(self.confidence, 3), "message": message,
+                "evidence": [e.to_dict() for e in self.evidence], "values": _plain(self.values)}
+
+
+def _plain(value: Any) -> Any:
+    """Decimals become JSON numbers (ints when integral)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,112 @@
+"""Report metadata: the unit, the fiscal year and the kind of report.
+
+- fiscal year: the year in the title ("2023年度…报告", "（2021年度）"); otherwise the dominant year of
+  the body. Dates ("2024年6月25日", the cover's signing date) never count: a 2023 report is signed in 2024.
+- unit: the organisation named in the title, without the year or the report-type words; otherwise
+  the value of a 部门名称 / 单位名称 cell; otherwise the organisation that opens the body.
+- kind: department (整体支出) or project (项目支出), from the title and the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from auditor.document import Document, Metadata, Span, clean_text
+
+_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*\d{1,2}\s*月)(度)?")
+_TITLE_WORDS = re.compile(r"(绩效|自评|评价|报告|自评表)")
+_REPORT_SUFFIX = re.compile(
+    r"(?:部门[（(]单位[）)]|部门|单位)?(?:整体支出|项目支出|整体|项目)?(?:绩效)?(?:目标)?(?:自评|评价)?"
+    r"(?:报告|表)$"
+)
+_ORG_SUFFIX = ("常务委员会办公室", "常务委员会", "常委会办公室", "委员会", "办公室", "人民政府", "政府", "局", "院",
+               "中心", "委", "厅", "部", "会", "站", "所", "学校", "医院", "大学", "学院", "处", "队", "馆", "团",
+               "人大", "社", "室")
+_ORG_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,30}?(?:人民代表大会常务委员会办公室|人民代表大会常务委员会|常务委员会办公室|"
+    r"委员会办公室|委员会|办公室|人民政府|局|院|中心|学校|医院))"
+)
+_UNIT_LABELS = ("预算部门名称", "市级预算部门名称", "部门名称", "单位名称", "部门（单位）名称", "主管部门", "实施单位")
+_HEAD_LINES = 12
+
+
+def infer_metadata(doc: Document) -> Metadata:
+    title_span, title = _title(doc)
+    return Metadata(unit=_unit(doc, title), year=_year(doc, title), kind=_kind(doc, title), title=title_span)
+
+
+def _title(doc: Document) -> tuple[Span | None, str]:
+    """The report title: the first short line(s) before the first section heading that name a report."""
+    first_heading = min((p.start for p in doc.paragraphs if p.heading_level is not None), default=len(doc.text))
+    paras = [p for p in doc.paragraphs[:_HEAD_LINES] if p.start < first_heading]
+    for i, para in enumerate(paras):
+        line = clean_text(doc.text[para.start : para.end])
+        if not line or len(line) > 80 or not _TITLE_WORDS.search(line) or "：" in line or ":" in line:
+            continue
+        start = para.start
+        if i > 0:  # a title broken over two lines: "2024年度XX委员会" / "部门整体支出绩效自评报告"
+            prev = clean_text(doc.text[paras[i - 1].start : paras[i - 1].end])
+            if prev and len(prev) <= 40 and not _TITLE_WORDS.search(prev) and "：" not in prev and "盖章" not in prev:
+                if _ORG_RE.match(_strip_year(prev)) or _YEAR_RE.search(prev):
+                    start = paras[i - 1].start
+                    line = prev + line
+        return Span(start, para.end), line
+    return None, ""
+
+
+def _strip_year(s: str) -> str:
+    return re.sub(r"[（(]?(20\d{2})\s*年度?[）)]?", "", s)
+
+
+def _year(doc: Document, title: str) -> int | None:
+    m = _YEAR_RE.search(title)
+    if m:
+        return int(m.group(1))
+    # "（2021年度）" in a short line or a cell near the top
+    for m in _YEAR_RE.finditer(doc.text[:3000]):
+        if m.group(2):
+            line_start = doc.text.rfind("\n", 0, m.start()) + 1
+            line_end = doc.text.find("\n", m.end())
+            line = clean_text(doc.text[line_start : line_end if line_end >= 0 else len(doc.text)])
+            if len(line) <= 30:
+                return int(m.group(1))
+    counts = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(doc.text))
+    if not counts:
+        return None
+    (year, _), *_ = counts.most_common(1)
+    return year
+
+
+def _unit(doc: Document, title: str) -> str | None:
+    if title:
+        unit = _REPORT_SUFFIX.sub("", _strip_year(title)).strip()
+        if unit.endswith(_ORG_SUFFIX) and len(unit) >= 3:
+            return unit
+    for table in doc.tables:
+        for row in table.rows:
+            for cell, nxt in zip(row.cells, row.cells[1:]):
+                label = doc.cell_text(cell).rstrip("：:")
+                value = doc.cell_text(nxt)
+                if label in _UNIT_LABELS and value and len(value) <= 40:
+                    return value
+    for para in doc.paragraphs[:20]:
+        line = clean_text(doc.text[para.start : para.end])
+        m = _ORG_RE.match(_strip_year(line))
+        if m and "名称" not in m.group(1):
+            return m.group(1)
+    return None
+
+
+def _kind(doc: Document, title: str) -> str:
+    head = title or clean_text(doc.text[:2000])
+    if re.search(r"整体支出|部门整体|整体绩效", head):
+        return "department"
+    if re.search(r"项目支出|项目资金|项目绩效", head):
+        return "project"
+    body = clean_text(doc.text)
+    if re.search(r"部门整体支出|整体支出绩效|部门整体绩效", body):
+        return "department"
+    if re.search(r"项目支出绩效|项目资金绩效", body):
+        return "project"
+    return "unknown"

@@ -1,0 +1,1 @@
+"""Readers turn a file into a Document. They never judge its content."""

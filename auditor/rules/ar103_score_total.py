@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.arith import Interval, fmt, interval_sum, written
+from auditor.extract.tables import TableForm, cell_number
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+
+@rule("AR103", "score-total-mismatch", "medium")
+def score_total_mismatch(analysis) -> Iterator[Finding]:
+    """自评表的总分与各项得分之和不符。
+
+    What: in a self-evaluation form, the stated 总分 / 绩效指标总分 / 自评总得分 is compared with the sum
+    of the indicator rows' 得分, with and without the budget block's 执行率得分 (forms differ on whether
+    the total includes it; either reading is accepted). A 总分 row that states two figures gives the
+    分值 total first and the 得分 total last; a lone figure that equals the 分值 total is not judged.
+    Why: the total score decides the grade (优/良/中/差); a total that is not the sum of its items
+    overstates or understates the result.
+    Example: indicator scores adding to 88 and 执行率得分 10, but 总分 stated as 99.
+    Tolerance: rounding-aware on every score's stated decimals (9.55 → ±0.005, 9 → ±0.5).
+    Severity: high for a gap of 5 points or more, medium from 1 point, low below.
+    """
+    doc = analysis.doc
+    this = score_total_mismatch.rule
+    for form in analysis.forms:
+        yield from _check_form(doc, this, form)
+
+
+def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, Decimal] | None:
+    """(score interval, score point sum, rows counted, weight interval, weight point sum)."""
+    scores, weights = [], []
+    for block in form.indicators:
+        for row in block.rows:
+            s = cell_number(doc, row.cells.get("score"))
+            if s is not None:
+                scores.append(s)
+            w = cell_number(doc, row.cells.get("weight"))
+            if w is not None and w.unit != "%":
+                weights.append(w)
+    if not scores:
+        return None
+    return (interval_sum([Interval.around(s.value, s.tolerance) for s in scores]),
+            sum((s.value for s in scores), Decimal(0)), len(scores),
+            interval_sum([Interval.around(w.value, w.tolerance) for w in weights]),
+            sum((w.value for w in weights), Decimal(0)))
+
+
+def _execution_score(doc, form: TableForm):
+    for block in form.budgets:
+        line = block.total_line
+        if line is not None:
+            m = cell_number(doc, line.cells.get("rate_score"))
+            if m is not None:
+                return m
+    return None
+
+
+def _check_form(doc, this, form: TableForm) -> Iterator[Finding]:
+    summed = _score_sum(doc, form)
+    if summed is None:
+        return
+    score_iv, score_pt, count, weight_iv, weight_pt = summed
+    exec_m = _execution_score(doc, form)
+    exec_iv = Interval.around(exec_m.value, exec_m.tolerance) if exec_m is not None else None
+    stated_totals = []
+    for block in form.indicators:
+        for total in block.totals:
+            if total.figures:
+                stated_totals.append((total.label, total.figures[-1], len(total.figures)))
+    for label, value in form.self_totals:
+        stated_totals.append((label, value, 1))
+    for label_cell, value_cell, n_figures in stated_totals:
+        m = cell_number(doc, value_cell)
+        stated = Interval.around(m.value, m.tolerance)
+        readings = [score_iv] + ([score_iv + exec_iv] if exec_iv is not None else [])
+        if any(stated.overlaps(r) for r in readings):
+            continue
+        if n_figures == 1 and weight_pt and (stated.overlaps(weight_iv) or m.value == 100):
+            continue  # a lone figure that is the 分值 total, not the 得分 total
+        best = min(readings, key=lambda r: r.gap(stated))
+        with_exec = exec_iv is not None and best is not readings[0]
+        point = score_pt + (exec_m.value if with_exec else 0)
+        gap = abs(point - m.value)
+        severity = "high" if gap >= 5 else "medium" if gap >= 1 else "low"
+        label = doc.cell_text(label_cell)
+        computation = f"{count}项指标得分合计{fmt(score_pt)}分"
+        if with_exec:
+            computation += f"＋执行率得分{fmt(exec_m.value)}分＝{fmt(point)}分"
+        message = f"自评表“{label}”填报{written(m, '分')}，但{computation}，相差{fmt(gap)}分"
+        message_en = (f"stated {label} {fmt(m.value)}, but the {count} indicator scores add up to {fmt(score_pt)}"
+                      + (f" + execution score {fmt(exec_m.value)} = {fmt(point)}" if with_exec else ""))
+        evidence = [Evidence.of(doc, m.start, m.end)]
+        if with_exec:
+            evidence.append(Evidence.of(doc, exec_m.start, exec_m.end))
+        yield this.finding(severity=severity, confidence=0.85, message=message, message_en=message_en,
+                           evidence=evidence,
+                           values={"stated_total": m.value, "indicator_score_sum": score_pt,
+                                   "execution_score": exec_m.value if exec_m is not None else None,
+                                   "computed_total": point, "indicator_rows": count})
