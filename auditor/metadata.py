@@ -33,7 +33,8 @@ _HEAD_LINES = 12
 
 def infer_metadata(doc: Document) -> Metadata:
     title_span, title = _title(doc)
-    return Metadata(unit=_unit(doc, title), year=_year(doc, title), kind=_kind(doc, title), title=title_span)
+    return Metadata(unit=_unit(doc, title, title_span), year=_year(doc, title), kind=_kind(doc, title),
+                    title=title_span)
 
 
 def _title(doc: Document) -> tuple[Span | None, str]:
@@ -78,7 +79,7 @@ def _year(doc: Document, title: str) -> int | None:
     return year
 
 
-def _unit(doc: Document, title: str) -> str | None:
+def _unit(doc: Document, title: str, title_span: Span | None) -> str | None:
     if title:
         unit = _REPORT_SUFFIX.sub("", _strip_year(title)).strip()
         if unit.endswith(_ORG_SUFFIX) and len(unit) >= 3:
@@ -91,6 +92,8 @@ def _unit(doc: Document, title: str) -> str | None:
                 if label in _UNIT_LABELS and value and len(value) <= 40:
                     return value
     for para in doc.paragraphs[:20]:
+        if title_span is not None and title_span.start <= para.start < title_span.end:
+            continue  # a project report's title names the project, not the unit
         line = clean_text(doc.text[para.start : para.end])
         m = _ORG_RE.match(_strip_year(line))
         if m and "名称" not in m.group(1):
@@ -99,14 +102,13 @@ def _unit(doc: Document, title: str) -> str | None:
 
 
 def _kind(doc: Document, title: str) -> str:
-    head = title or clean_text(doc.text[:2000])
-    if re.search(r"整体支出|部门整体|整体绩效", head):
-        return "department"
-    if re.search(r"项目支出|项目资金|项目绩效", head):
-        return "project"
-    body = clean_text(doc.text)
-    if re.search(r"部门整体支出|整体支出绩效|部门整体绩效", body):
-        return "department"
-    if re.search(r"项目支出绩效|项目资金绩效", body):
-        return "project"
+    """department for 整体支出 reports (which may also carry project forms), project for a project's own
+    report; decided by the title when there is one, else by the body."""
+    for text in (title, clean_text(doc.text)):
+        if not text:
+            continue
+        if re.search(r"整体支出|部门整体|整体绩效", text):
+            return "department"
+        if re.search(r"项目支出绩效|项目资金绩效|项目绩效", text):
+            return "project"
     return "unknown"

@@ -20,7 +20,9 @@ def score_total_mismatch(analysis) -> Iterator[Finding]:
     Why: the total score decides the grade (优/良/中/差); a total that is not the sum of its items
     overstates or understates the result.
     Example: indicator scores adding to 88 and 执行率得分 10, but 总分 stated as 99.
-    Tolerance: rounding-aware on every score's stated decimals (9.55 → ±0.005, 9 → ±0.5).
+    Tolerance: rounding-aware. A score with decimals stands for the interval they allow (9.55 → ±0.005);
+    a whole-number score is whole points awarded, so it is exact; the stated total may be rounded to
+    its own decimals (98 → ±0.5, 98.60 → ±0.005).
     Severity: high for a gap of 5 points or more, medium from 1 point, low below.
     """
     doc = analysis.doc
@@ -29,8 +31,8 @@ def score_total_mismatch(analysis) -> Iterator[Finding]:
         yield from _check_form(doc, this, form)
 
 
-def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, Decimal] | None:
-    """(score interval, score point sum, rows counted, weight interval, weight point sum)."""
+def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, Decimal, list] | None:
+    """(score interval, score point sum, rows counted, weight interval, weight point sum, score mentions)."""
     scores, weights = [], []
     for block in form.indicators:
         for row in block.rows:
@@ -42,10 +44,15 @@ def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, 
                 weights.append(w)
     if not scores:
         return None
-    return (interval_sum([Interval.around(s.value, s.tolerance) for s in scores]),
+    return (interval_sum([awarded(s) for s in scores]),
             sum((s.value for s in scores), Decimal(0)), len(scores),
-            interval_sum([Interval.around(w.value, w.tolerance) for w in weights]),
-            sum((w.value for w in weights), Decimal(0)))
+            interval_sum([awarded(w) for w in weights]),
+            sum((w.value for w in weights), Decimal(0)), scores)
+
+
+def awarded(m) -> Interval:
+    """Points as awarded: whole points are exact, decimals stand for their rounding interval."""
+    return Interval.around(m.value, m.tolerance if m.decimals > 0 else Decimal(0))
 
 
 def _execution_score(doc, form: TableForm):
@@ -62,9 +69,9 @@ def _check_form(doc, this, form: TableForm) -> Iterator[Finding]:
     summed = _score_sum(doc, form)
     if summed is None:
         return
-    score_iv, score_pt, count, weight_iv, weight_pt = summed
+    score_iv, score_pt, count, weight_iv, weight_pt, score_mentions = summed
     exec_m = _execution_score(doc, form)
-    exec_iv = Interval.around(exec_m.value, exec_m.tolerance) if exec_m is not None else None
+    exec_iv = awarded(exec_m) if exec_m is not None else None
     stated_totals = []
     for block in form.indicators:
         for total in block.totals:
@@ -95,6 +102,7 @@ def _check_form(doc, this, form: TableForm) -> Iterator[Finding]:
         evidence = [Evidence.of(doc, m.start, m.end)]
         if with_exec:
             evidence.append(Evidence.of(doc, exec_m.start, exec_m.end))
+        evidence.extend(Evidence.of(doc, s.start, s.end) for s in score_mentions)
         yield this.finding(severity=severity, confidence=0.85, message=message, message_en=message_en,
                            evidence=evidence,
                            values={"stated_total": m.value, "indicator_score_sum": score_pt,

@@ -1,0 +1,767 @@
+"""Numeric mentions in Chinese report text: a character-level grammar, no NLP library.
+
+A *mention* is a number together with the qualifier touching it (约, 不少于, ≥ …), its scale
+word (万/亿) and its unit (次, 人次, 万元, %, ㎡ …).  ``find_numbers`` returns every mention
+that states a quantity and leaves out the numerals that are not claims: years, dates and
+times, document numbers, section and list numbers, ordinals, slogans and programme names,
+phone numbers and codes, pollutant names, category brackets, formula constants.
+
+Conventions (the claims contract in DESIGN.md):
+
+* ``value`` is a :class:`~decimal.Decimal` as written ("1883.00" keeps its two decimals).
+* Counts and measures fold 万/亿 into the value ("2万多人次" -> 20000, unit 人次, scale 10000).
+* Money keeps 万元/亿元 in the unit ("3.05亿元" -> 3.05, unit 亿元, scale 1); a bare 万/亿 in a
+  money context ("支出15.99万") becomes 万元/亿元.
+* Percentages stay percentages (94.3, unit "%"; ％ and ℅ are "%"; 九成 is 90 "%").
+* ``tolerance`` is half of the last stated digit in the value's units (0.5 * 10**-decimals);
+  ``decimals`` counts digits after the point as written, minus the folded scale
+  ("2万" -> -4, tolerance 5000).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["NumberMention", "find_numbers", "parse_number", "QUALIFIERS"]
+
+QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """One numeric mention; every offset indexes the text given to :func:`find_numbers`."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    scale: int
+    tolerance: Decimal
+    decimals: int
+    upper: Decimal | None
+    number_start: int
+    number_end: int
+
+
+# ---------------------------------------------------------------------------------------
+# Character classes and tables
+# ---------------------------------------------------------------------------------------
+
+_FW_DIGITS = "０１２３４５６７８９"
+_TO_ASCII = str.maketrans({**{c: str(i) for i, c in enumerate(_FW_DIGITS)}, "．": ".",
+                           "，": "", ",": ""})
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_SCALE_WORDS = {"万": 10_000, "亿": 100_000_000, "万亿": 10**12, "千万": 10**7, "百万": 10**6}
+
+_CN_D = "零〇一二两三四五六七八九"
+_CN_DEC = "零〇一二三四五六七八九"
+_DIG = "0-9０-９"
+
+# The numeric core.  Groups: pct (百分之/千分之 prefix), ar (Arabic), arscale, cn (Chinese),
+# cnr (百/千/万 standing alone before 余/多: "百余人").
+_CORE_RE = re.compile(
+    rf"(?P<pct>百分之|千分之)?"
+    rf"(?:(?P<ar>[{_DIG}]+(?:[,，][{_DIG}]{{3}}(?![{_DIG}]))*(?:[.．][{_DIG}]+)?)"
+    rf"(?P<arscale>万亿|千万|百万|万|亿)?"
+    rf"|(?P<cn>[{_CN_D}十][{_CN_D}十百千万亿]*(?:点[{_CN_DEC}]+)?(?:万|亿)?)"
+    rf"|(?P<cnr>[百千万](?=[余多])))"
+)
+
+_COUNT_UNITS = (
+    "人次 件次 批次 户次 场次 架次 车次 项次 个工作日 工作日 个月 人 次 项 部 名 件 条 个 家 场 期 篇 户 所 册 "
+    "盏 块 处 份 位 座 台 套 辆 间 张 本 株 棵 头 只 艘 支 队 组 宗 起 例 笔 栋 幢 门 把 根 箱 批 "
+    "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口"
+).split()
+_MEASURE_UNITS = (
+    "平方公里 平方千米 平方米 立方米 千瓦时 公里 千米 公顷 亩 吨 千克 公斤 克 米 千瓦 兆瓦 升 "
+    "㎡ ㎞ m² m2 m³ m3 km kg kW kWh MW mm cm"
+).split()
+_MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 万美元 美元".split()
+_PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点"}
+_SCORE_UNITS = ["分"]
+
+_ALL_UNITS = sorted(
+    set(_COUNT_UNITS) | set(_MEASURE_UNITS) | set(_MONEY_UNITS) | set(_PERCENT_UNITS) | set(_SCORE_UNITS),
+    key=len,
+    reverse=True,
+)
+_UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
+_COUNT_SET = frozenset(_COUNT_UNITS)
+_MONEY_SET = frozenset(_MONEY_UNITS)
+# A decimal in front of these units is impossible ("3.15个" at a list start is "3." + "15个").
+_INTEGER_ONLY = frozenset(_COUNT_UNITS) - {"天", "小时", "分钟", "倍", "个月", "工作日", "个工作日"}
+
+# What follows a number when it is a date, time, document or category rather than a quantity.
+_NOT_QUANTITY_RE = re.compile(r"\s{0,2}(?:年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
+# Same after a Chinese numeral only (Arabic "3期" is fine, Chinese "二期工程" is a phase name).
+_CN_PHASE_RE = re.compile(r"期(?:工程|建设|项目|改造)|次(?:全会|全体会议)")
+
+_SINGLE_YI_NOT_UNIT = frozenset("个种批些样套道步点起番下回阵片把头支门笔")
+_YI_BLOCKERS = frozenset("每某同统唯之另任逐万单专上下这那哪")
+
+_PRE_QUALIFIERS = [  # longest first
+    ("不少于", "at_least"), ("不低于", "at_least"), ("不小于", "at_least"), ("大于等于", "at_least"),
+    ("至少", "at_least"), ("超过", "at_least"), ("高于", "at_least"), ("多于", "at_least"),
+    ("＞＝", "at_least"), (">=", "at_least"), ("≥", "at_least"), ("≧", "at_least"),
+    ("＞", "at_least"), (">", "at_least"), ("逾", "at_least"), ("超", "at_least"),
+    ("不超过", "at_most"), ("不高于", "at_most"), ("不大于", "at_most"), ("小于等于", "at_most"),
+    ("不足", "at_most"), ("低于", "at_most"), ("最高", "at_most"), ("最多", "at_most"),
+    ("＜＝", "at_most"), ("<=", "at_most"), ("≤", "at_most"), ("≦", "at_most"),
+    ("＜", "at_most"), ("<", "at_most"),
+    ("将近", "approx_about"), ("接近", "approx_about"), ("大约", "approx_about"),
+    ("大概", "approx_about"), ("约", "approx_about"), ("近", "approx_about"),
+    ("预计", "approx_about"),
+]
+_PRE_QUALIFIERS.sort(key=lambda p: len(p[0]), reverse=True)
+_PRE_LAST_CHARS = frozenset(word[-1] for word, _ in _PRE_QUALIFIERS)
+# "近" after these is part of a word (最近, 附近, 邻近), not "nearly".
+_JIN_WORDS = ("最近", "附近", "邻近", "靠近", "就近", "亲近", "贴近", "临近", "走近", "拉近")
+_POST_QUALIFIER_RE = re.compile(r"\s{0,2}(以上|以下|以内|左右|上下|之内|开外)")
+_POST_QUALIFIER = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
+                   "左右": "approx_about", "上下": "approx_about", "开外": "approx_more"}
+_RANGE_SEP_RE = re.compile(r"\s{0,2}(?:-|－|–|—|―|~|～|〜|至|到)\s{0,2}")
+
+_MONEY_WORDS = ("资金", "经费", "预算", "支出", "收入", "投资", "拨款", "结余", "结转", "金额",
+                "费用", "决算", "执行数", "资产", "债券", "债务", "款", "元", "费", "补助", "成本",
+                "基金", "税", "财政", "开支")
+_CLAUSE_BREAKS = "，。；！？\n\t,;"
+
+# Masks: spans whose numerals are never claims.
+_MASK_PATTERNS = [
+    # document numbers: 岳编办发〔2020〕15号, 湘财绩〔2021〕5、12、33号, [2021]3号
+    re.compile(rf"[〔\[［【(（]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*第?\s*[{_DIG}]+(?:\s*[、,，]\s*[{_DIG}]+)*\s*号"),
+    # full dates: 2023-12-31, 2023.12.31, 2023/12/31, 2023、12、31
+    re.compile(rf"[12][09][0-9]{{2}}\s*[-－/.．、]\s*[01]?[0-9]\s*[-－/.．、]\s*[0-3]?[0-9](?![{_DIG}])"),
+    # phone numbers with an area code: 0730-8123456, (0730)8123456
+    re.compile(r"0\d{2,3}\s*[-－)）]\s*\d{7,8}(?!\d)"),
+    # times 14:30
+    re.compile(r"\d{1,2}:[0-5]\d(?::[0-5]\d)?(?!\d)"),
+    # dotted day names: 4·25, 8·23
+    re.compile(rf"[{_DIG}]{{1,2}}\s*[·•・]\s*[{_DIG}]{{1,2}}"),
+    # bracketed list numbers: (1) （3） (一)
+    re.compile(r"[（(]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"),
+    # labels: 指标1：, 目标2：, 附件1, 表-1
+    re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
+               rf"(?=[ \u3000]*(?:[：:、\n)）]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
+    # short quoted names and slogans: “1+3+X”, “两个确立”, “12345”
+    re.compile(r"[“\"「『‘][^”\"」』’\n]{1,12}[”\"」』’]"),
+    # book and document titles
+    re.compile(r"《[^》\n]{1,120}》"),
+    # slogan chains with plus signs: 1+3+X, 专题调研+代表视察
+    re.compile(r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
+    # alphanumeric codes: PM2.5, P3.9, A12, 5G, ISO9001
+    re.compile(r"[A-Za-z]+[0-9][0-9.]*"),
+    re.compile(r"[0-9]+[A-Za-z][0-9A-Za-z]*"),
+    # masked values
+    re.compile(r"[*＊][*＊]+"),
+]
+
+
+def _load_lines(name: str) -> list[str]:
+    lines = []
+    for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _slogan_re() -> re.Pattern[str]:
+    words = sorted(_load_lines("numbers_not_claims.txt"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+@lru_cache(maxsize=1)
+def _unit_breakers() -> frozenset[str]:
+    return frozenset(_load_lines("numbers_unit_breakers.txt"))
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing of one numeral
+# ---------------------------------------------------------------------------------------
+
+def _cn_integer(s: str) -> int | None:
+    """Value of a Chinese integer numeral, or None if malformed (十四五, 三四, 百)."""
+    if not s:
+        return None
+    if all(c in _CN_DIGIT for c in s):
+        if len(s) == 1:
+            return _CN_DIGIT[s]
+        if len(s) >= 3 and "两" not in s:  # 二〇二三 style, digit by digit
+            return int("".join(str(_CN_DIGIT[c]) for c in s))
+        return None
+    total = 0
+    section = 0
+    pending: int | None = None
+    last_small = 10**9
+    last_big = 10**18
+    for i, ch in enumerate(s):
+        if ch in _CN_DIGIT:
+            if pending is not None and pending != 0:
+                return None
+            pending = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL:
+            mult = _CN_SMALL[ch]
+            if pending is None:
+                if mult == 10 and section == 0 and (i == 0 or s[i - 1] in _CN_BIG):
+                    pending = 1
+                else:
+                    return None
+            if pending == 0 or mult >= last_small:
+                return None
+            section += pending * mult
+            pending = None
+            last_small = mult
+        elif ch in _CN_BIG:
+            mult = _CN_BIG[ch]
+            if pending:
+                section += pending
+            pending = None
+            if mult == 100_000_000:
+                if total == 0 and section == 0:
+                    return None
+                if mult >= last_big:
+                    return None
+                total = (total + section) * mult
+                last_big = mult
+            else:
+                if section == 0:
+                    return None
+                total += section * mult
+            section = 0
+            last_small = 10**9
+        else:
+            return None
+    if pending:
+        section += pending
+    return total + section
+
+
+def _cn_number(core: str) -> tuple[Decimal, int] | None:
+    """(value, decimals) for a Chinese numeral with an optional 点 fraction."""
+    if "点" in core:
+        int_part, frac = core.split("点", 1)
+        ip = _cn_integer(int_part)
+        if ip is None or not frac or any(c not in _CN_DIGIT or c == "两" for c in frac):
+            return None
+        digits = "".join(str(_CN_DIGIT[c]) for c in frac)
+        return Decimal(f"{ip}.{digits}"), len(digits)
+    ip = _cn_integer(core)
+    if ip is None:
+        return None
+    return Decimal(ip), 0
+
+
+def _arabic(core: str) -> tuple[Decimal, int] | None:
+    plain = core.translate(_TO_ASCII)
+    try:
+        value = Decimal(plain)
+    except InvalidOperation:
+        return None
+    decimals = len(plain.split(".", 1)[1]) if "." in plain else 0
+    return value, decimals
+
+
+def _split_cn_scale(cn: str) -> tuple[str, int]:
+    """Separate a trailing scale word from a Chinese numeral: 一千三百八十九点零一万 -> (…, 10000)."""
+    if len(cn) > 1 and cn[-1] in _CN_BIG and ("点" in cn or "亿" not in cn[:-1]):
+        body = cn[:-1]
+        if "点" in body or (body and body[-1] not in _CN_BIG):
+            return body, _CN_BIG[cn[-1]]
+    return cn, 1
+
+
+def parse_number(s: str) -> Decimal | None:
+    """Parse one number written in Arabic, Chinese, full-width or mixed form.
+
+    "一千三百八十九点零一" -> 1389.01, "1,389.01" -> 1389.01, "２万" -> 20000,
+    "3.05亿" -> 305000000, "百余" -> 100; None if ``s`` is not a number.
+    """
+    s = s.strip()
+    if not s:
+        return None
+    negative = s[0] in "-－"
+    if negative:
+        s = s[1:]
+    rounded = s.endswith(("余", "多")) and len(s) > 1
+    if rounded:
+        s = s[:-1]
+    if rounded and s in ("百", "千", "万", "亿"):
+        value = Decimal({"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}[s])
+        return -value if negative else value
+    m = _CORE_RE.fullmatch(s)
+    if m is None or m.group("pct") or m.group("cnr"):
+        return None
+    if m.group("ar") is not None:
+        if "，" in m.group("ar") and not any(c in _FW_DIGITS for c in m.group("ar")):
+            return None
+        parsed = _arabic(m.group("ar"))
+        scale = _SCALE_WORDS.get(m.group("arscale") or "", 1)
+    else:
+        body, scale = _split_cn_scale(m.group("cn"))
+        parsed = _cn_number(body)
+    if parsed is None:
+        return None
+    value = parsed[0] * scale if scale != 1 else parsed[0]
+    return -value if negative else value
+
+
+# ---------------------------------------------------------------------------------------
+# Scanner
+# ---------------------------------------------------------------------------------------
+
+class _Masks:
+    """Sorted, merged spans inside which no numeral is a claim."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        spans: list[tuple[int, int]] = []
+        for pat in (*_MASK_PATTERNS, _slogan_re()):
+            for m in pat.finditer(text, lo, hi):
+                spans.append(m.span())
+        spans.sort()
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in spans:
+            if starts and s <= ends[-1]:
+                if e > ends[-1]:
+                    ends[-1] = e
+            else:
+                starts.append(s)
+                ends.append(e)
+        self.starts = starts
+        self.ends = ends
+
+    def hits(self, s: int, e: int) -> bool:
+        """True if [s, e) overlaps a masked span."""
+        i = bisect.bisect_right(self.starts, e - 1) - 1
+        return i >= 0 and self.ends[i] > s
+
+
+def _skip_spaces(text: str, pos: int, hi: int, limit: int = 2) -> int:
+    n = 0
+    while pos < hi and n < limit and text[pos] in " \u3000\u00a0":
+        pos += 1
+        n += 1
+    return pos
+
+
+def _prev_char(text: str, pos: int) -> str:
+    return text[pos - 1] if pos > 0 else ""
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \u3000\t\u00a0":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+def _money_context(text: str, s: int, e: int, lo: int, hi: int) -> bool:
+    a = s
+    while a > lo and a > s - 60 and text[a - 1] not in _CLAUSE_BREAKS:
+        a -= 1
+    b = e
+    while b < hi and b < e + 30 and text[b] not in _CLAUSE_BREAKS:
+        b += 1
+    clause = text[a:b]
+    if any(w in clause for w in _MONEY_WORDS):
+        return True
+    window = text[max(lo, s - 120):s]
+    return "万元" in window or "亿元" in window
+
+
+_TERMINATORS = frozenset("，。；：、）)]】」』”’！？!?,;…\n\t\r \u3000")
+
+
+@dataclass(slots=True)
+class _Num:
+    """Intermediate parse of one number + scale + unit, before qualifiers and ranges."""
+
+    core_start: int
+    core_end: int
+    end: int            # after scale, 多/余 and unit
+    value: Decimal
+    decimals: int
+    scale: int          # scale word written (万 -> 10000), not yet applied
+    unit: str
+    approx_more: bool
+    chinese: bool
+    percent_prefix: str  # "%"/"‰" when written 百分之/千分之
+    after_list_number: bool = False
+
+
+def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
+    """Parse the core match, then 多/余, a scale word and a unit after it."""
+    chinese = m.group("ar") is None
+    pct = m.group("pct") or ""
+    core_start = m.start("ar") if not chinese else (m.start("cn") if m.group("cn") else m.start("cnr"))
+    core_end = m.end()
+    scale = 1
+    if not chinese:
+        ar = m.group("ar")
+        if "，" in ar and not any(c in _FW_DIGITS for c in ar):
+            # the Chinese comma is a thousands separator only between full-width digits
+            ar = ar.split("，", 1)[0]
+            core_end = core_start + len(ar)
+            parsed = _arabic(ar)
+        else:
+            parsed = _arabic(ar)
+            if m.group("arscale"):
+                scale = _SCALE_WORDS[m.group("arscale")]
+    elif m.group("cnr"):
+        parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
+    else:
+        body, scale = _split_cn_scale(m.group("cn"))
+        parsed = _cn_number(body)
+    if parsed is None:
+        return None
+    value, decimals = parsed
+    pos = core_end
+    approx_more = False
+    if pos < hi and text[pos] in "多余":
+        approx_more = True
+        pos += 1
+    elif pos + 1 < hi and text[pos] in "+＋" and _UNIT_RE.match(text, pos + 1, hi):
+        approx_more = True  # "300+人次"
+        pos += 1
+        if scale == 1 and pos < hi and text[pos] in "万亿" and not text.startswith("万元", pos) \
+                and not text.startswith("亿元", pos):
+            scale = _CN_BIG[text[pos]]
+            pos += 1
+    unit = ""
+    if pct:
+        unit = "%" if pct == "百分之" else "‰"
+    elif chinese and pos < hi and text[pos] == "成" and m.group("cn") and scale == 1:
+        # 九成 = 90%, 九成五 = 95%
+        if value > 10 or decimals:
+            return None
+        value = value * 10
+        decimals = -1
+        pos += 1
+        if pos < hi and text[pos] in _CN_DIGIT and text[pos] != "两":
+            value += _CN_DIGIT[text[pos]]
+            decimals = 0
+            pos += 1
+        unit = "%"
+    else:
+        upos = _skip_spaces(text, pos, hi)
+        um = _UNIT_RE.match(text, upos, hi)
+        if um is not None:
+            u = um.group()
+            breakers = _unit_breakers()
+            if text[um.start():um.start() + 2] in breakers and len(u) == 1:
+                um = None
+            elif u in _COUNT_SET and um.end() < hi and text[um.start():um.end() + 1] in breakers:
+                um = None
+        if um is not None:
+            u = um.group()
+            if u in _PERCENT_UNITS:
+                u = _PERCENT_UNITS[u]
+            elif u == "万人次":
+                if scale == 1:
+                    scale = 10_000
+                u = "人次"
+            elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
+                return None  # "3万万元": malformed
+            elif u == "元" and scale != 1:
+                u = {10_000: "万元", 100_000_000: "亿元", 10**12: "万亿元",
+                     10**7: "千万元", 10**6: "百万元"}[scale]
+                scale = 1
+            unit = u
+            pos = um.end()
+            if not approx_more and pos < hi and text[pos] in "多余" and u in _COUNT_SET:
+                approx_more = True  # "20次多" (rare) — the 多 touches the unit
+                pos += 1
+    return _Num(core_start, core_end, pos, value, decimals, scale, unit, approx_more, chinese,
+                pct)
+
+
+def _finish_units(n: _Num, money: bool) -> tuple[Decimal, str, int, int]:
+    """Apply the scale: fold for counts, 万元/亿元 for money. Returns value, unit, scale, decimals."""
+    if n.scale == 1:
+        return n.value, n.unit, 1, n.decimals
+    if n.unit == "" and money:
+        unit = {10_000: "万元", 100_000_000: "亿元", 10**12: "万亿元", 10**7: "千万元",
+                10**6: "百万元"}[n.scale]
+        return n.value, unit, 1, n.decimals
+    exp = {10_000: 4, 100_000_000: 8, 10**12: 12, 10**7: 7, 10**6: 6}[n.scale]
+    value = n.value.scaleb(exp)
+    decimals = n.decimals - exp
+    value = value.quantize(Decimal(1).scaleb(-max(decimals, 0)))
+    return value, n.unit, n.scale, decimals
+
+
+def _pre_qualifier(text: str, pos: int, lo: int) -> tuple[int, str]:
+    """Qualifier written right before ``pos`` (spaces allowed): (its start, qualifier)."""
+    p = pos
+    while p > lo and text[p - 1] in " \u3000":
+        p -= 1
+    if p <= lo or text[p - 1] not in _PRE_LAST_CHARS:
+        return pos, "none"
+    window = text[max(0, p - 4):p]
+    for word, qual in _PRE_QUALIFIERS:
+        if window.endswith(word) and p - len(word) >= lo:
+            if word == "近" and text[max(0, p - 2):p] in _JIN_WORDS:
+                continue
+            if word == "超" and text[max(0, p - 2):p] in ("赶超", "高超"):
+                continue
+            if word == "约" and text[max(0, p - 2):p] in ("节约", "制约", "契约", "约约", "预约", "相约"):
+                continue
+            return p - len(word), qual
+    return pos, "none"
+
+
+def _is_year(n: _Num) -> bool:
+    return (not n.chinese and n.decimals == 0 and n.scale == 1 and 1900 <= n.value <= 2100
+            and n.core_end - n.core_start == 4)
+
+
+def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
+    """All number mentions in ``text[start:end]`` with absolute offsets, non-claims excluded."""
+    hi = len(text) if end is None else min(end, len(text))
+    lo = max(0, start)
+    if lo >= hi:
+        return []
+    masks = _Masks(text, lo, hi)
+    out: list[NumberMention] = []
+    pos = lo
+    search = _CORE_RE.search
+    while True:
+        m = search(text, pos, hi)
+        if m is None:
+            break
+        pos = m.end()
+        n = _read_number(text, m, hi)
+        if n is None:
+            continue
+        n = _line_start_list(text, n, hi) or n
+        mention, consumed = _build(text, n, masks, lo, hi)
+        pos = max(pos, consumed)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _line_start_list(text: str, n: _Num, hi: int) -> _Num | None:
+    """"3.15个乡镇" at a list start is item "3." followed by "15个乡镇"."""
+    if n.chinese or n.decimals <= 0 or n.unit not in _INTEGER_ONLY or n.scale != 1:
+        return None
+    raw = text[n.core_start:n.core_end]
+    head, _, tail = raw.translate(str.maketrans("．", ".")).partition(".")
+    if len(head) > 2 or not _at_line_start(text, n.core_start):
+        return None
+    m = _CORE_RE.match(text, n.core_start + len(head) + 1, hi)
+    if m is None:
+        return None
+    split = _read_number(text, m, hi)
+    if split is not None:
+        split.after_list_number = True
+    return split
+
+
+def _range_partner(text: str, n: _Num, hi: int) -> _Num | None:
+    """The Y of "X-Y", "X至Y", "X～Y" written right after ``n`` (same script), or None."""
+    if n.approx_more or n.percent_prefix:
+        return None
+    rm = _RANGE_SEP_RE.match(text, n.end, hi)
+    if rm is None:
+        return None
+    m2 = _CORE_RE.match(text, rm.end(), hi)
+    if m2 is None or m2.group("pct") or (m2.group("ar") is None) != n.chinese:
+        return None
+    return _read_number(text, m2, hi)
+
+
+def _adopt_unit(n: _Num, n2: _Num) -> None:
+    """Share the unit written once after a range: "3-5万元", "3万-5万元", "3-5万人", "十至十五次"."""
+    if n2.unit in _MONEY_SET:
+        n.unit = n2.unit
+        if n.scale != 1 and n2.unit in ("万元", "亿元"):
+            if n.scale != {"万元": 10_000, "亿元": 100_000_000}[n2.unit]:
+                n.unit = ""
+            n.scale = 1
+    else:
+        n.unit = n2.unit
+        if n.scale == 1 and n2.scale != 1:
+            n.scale = n2.scale
+
+
+def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberMention | None, int]:
+    """Decide whether ``n`` is a claim; attach qualifiers and ranges. Returns (mention, resume)."""
+    n2 = _range_partner(text, n, hi)
+    resume = n2.end if n2 is not None else n.end
+    reject = (None, resume)
+    core_start = n.core_start
+    if masks.hits(core_start, n.core_end):
+        return reject
+    prev = _prev_char(text, core_start)
+    # ordinals, session numbers, codes, formulas
+    if prev and (prev in "第届#№" or prev in "+＋*＊×÷/／^"):
+        return reject
+    if prev and prev in ".．" and not n.after_list_number and core_start >= 2 and text[core_start - 2].isdigit():
+        return reject  # version numbers 1.2.3
+    if prev.isascii() and prev.isalpha():
+        return reject
+    last = n2 if n2 is not None else n
+    nxt_pos = last.end
+    nxt = text[nxt_pos] if nxt_pos < hi else ""
+    if nxt and nxt in "+＋*＊×÷^":
+        return reject  # "1+3" is a slogan, "20分*执行率" a formula constant
+    if nxt and nxt in "/／" and nxt_pos + 1 < hi and text[nxt_pos + 1].isdigit():
+        return reject  # fractions and dates 12/31
+    if nxt and nxt in ".．" and nxt_pos + 1 < hi and text[nxt_pos + 1].isdigit():
+        return None, resume + 2  # 1.2.3 versions, dotted codes
+    # years, dates, times, document numbers, categories (also for either end of a range)
+    if not n.unit and not n.percent_prefix and _NOT_QUANTITY_RE.match(text, n.core_end, hi):
+        return reject
+    if n2 is not None and not n2.unit and _NOT_QUANTITY_RE.match(text, n2.core_end, hi):
+        return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+    if n2 is not None:
+        if not n.unit and n2.unit:
+            _adopt_unit(n, n2)
+        if (n.unit or n2.unit) and n.unit != n2.unit:
+            n2 = None  # "8次-3人": not a range
+    if n.unit == "分" and prev and prev in "时点":
+        return reject  # 14时30分
+    if n.chinese:
+        if not n.unit:
+            return reject
+        if _CN_PHASE_RE.match(text, n.end - len(n.unit), hi):
+            return reject
+        raw = text[core_start:n.core_end]
+        if raw == "一" and ((prev and prev in _YI_BLOCKERS) or n.unit in _SINGLE_YI_NOT_UNIT):
+            return reject
+        if n.unit == "次" and text.startswith("会议", n.end):
+            back = text[max(0, core_start - 3):core_start]
+            if "届" in back or "人大" in back or "大会" in back:
+                return reject  # 人大二次会议: the 2nd session
+    money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1
+                                     and (n.decimals >= 2 or _money_context(text, core_start, n.end, lo, hi)))
+    value, unit, scale, decimals = _finish_units(n, money)
+    mention_end = n.end
+    number_end = n.core_end
+    qualifier = "approx_more" if n.approx_more else "none"
+    upper: Decimal | None = None
+    if n2 is not None:
+        v2 = _finish_units(n2, money)[0]
+        if v2 >= value:
+            upper = v2
+            qualifier = "range"
+            mention_end = n2.end
+            number_end = n2.core_end
+        else:
+            resume = n.end
+    if qualifier != "range":
+        if not unit:
+            verdict = _bare_number_verdict(text, n, hi)
+            if verdict is False:
+                return None, n.end
+            if isinstance(verdict, str):
+                unit = verdict
+        # 以上 / 以下 / 左右
+        pq = _POST_QUALIFIER_RE.match(text, mention_end, hi)
+        if pq is not None:
+            qualifier = _merge_qualifier(qualifier, _POST_QUALIFIER[pq.group(1)])
+            mention_end = pq.end()
+    number_start = core_start - (3 if n.percent_prefix else 0)
+    start_pos, pre_q = _pre_qualifier(text, number_start, lo)
+    if pre_q != "none" and qualifier != "range":
+        qualifier = pre_q if qualifier == "none" or pre_q in ("at_least", "at_most") else qualifier
+    if start_pos == number_start and start_pos > lo:
+        c = text[start_pos - 1]
+        if c in "¥￥" and unit in ("", "元"):
+            start_pos -= 1
+            unit = "元"
+        elif c in "-－" and _negative_sign(text, start_pos - 1, lo):
+            start_pos -= 1
+            value = -value
+            if upper is not None:
+                upper = None if upper < value else upper
+    tolerance = Decimal("0.5") * Decimal(10) ** -decimals
+    mention = NumberMention(
+        start=start_pos,
+        end=mention_end,
+        text=text[start_pos:mention_end],
+        value=value,
+        unit=unit,
+        qualifier=qualifier,
+        scale=scale,
+        tolerance=tolerance,
+        decimals=decimals,
+        upper=upper,
+        number_start=number_start,
+        number_end=number_end,
+    )
+    return mention, max(resume, mention_end)
+
+
+def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
+    """A minus in front of a number is a sign only at a cell/line start or after 为/：/（."""
+    if minus_pos <= lo:
+        return True
+    c = text[minus_pos - 1]
+    return c in "\t\n \u3000（(：:，,为是=" or c == "\r"
+
+
+def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
+    """A number without a unit is a claim only when it stands alone (a table cell,
+    "预算：1389.01"). Returns False (not a claim), True, or the unit of an enumeration."""
+    if n.chinese or n.percent_prefix:
+        return False
+    if _is_year(n):
+        return False
+    raw = text[n.core_start:n.core_end].translate(_TO_ASCII)
+    if len(raw) >= 11 and "." not in raw:
+        return False  # phone numbers, codes
+    if len(raw) > 1 and raw[0] == "0" and raw[1] != ".":
+        return False  # 0730, 007: codes
+    p = _skip_spaces(text, n.end, hi, limit=3)
+    c = text[p] if p < hi else ""
+    if not c:
+        return True
+    if c in "：:":
+        return False  # labels: 目标2：
+    if c in ".．":
+        return False  # list numbers: 1. 2．
+    if c == "、":
+        shared = _enumeration_unit(text, p, hi)
+        return shared if shared is not None else False  # 1、 is a list number
+    if c in _TERMINATORS:
+        return True
+    return bool(_POST_QUALIFIER_RE.match(text, n.end, hi))
+
+
+def _merge_qualifier(current: str, new: str) -> str:
+    if current in ("none", "approx_more", "approx_about"):
+        return new if current == "none" or new in ("at_least", "at_most") else current
+    return current
+
+
+_ENUM_RE = re.compile(rf"(?:、\s?[{_DIG}]+(?:[.．][{_DIG}]+)?)+")
+
+
+def _enumeration_unit(text: str, pos: int, hi: int) -> str | None:
+    """Unit shared by an enumeration "12、15、20次" whose items start at ``pos`` (on the 、)."""
+    m = _ENUM_RE.match(text, pos, hi)
+    if m is None:
+        return None
+    um = _UNIT_RE.match(text, m.end(), hi)
+    if um is None:
+        return None
+    u = um.group()
+    return _PERCENT_UNITS.get(u, u)

@@ -1,0 +1,705 @@
+"""Self-contained HTML report of a batch: ranking, charts, highlighted documents, findings.
+
+``render_html(batch, documents)`` takes the batch in the contract's JSON shape (DESIGN.md,
+"Contract: JSON of auditor check --format json") and the Document texts that evidence offsets
+index (``documents[path]``; evidence with ``source`` set indexes ``documents[source]``). It
+returns ONE HTML file: inline CSS and JS, charts as inline SVG computed here, no external URL,
+and a Content-Security-Policy that forbids loading anything from outside the file.
+
+Every piece of document-derived text is escaped: Jinja2 runs with autoescape on, and the few
+fragments built in Python (highlighted document text, number diffs) go through
+:func:`markupsafe.escape` segment by segment.
+
+Per report, every evidence span is highlighted in place with ``<mark>``; overlapping spans are
+split into elementary segments, each carrying the ids of all findings and evidence items that
+cover it (``data-finding`` / ``data-ev``, space separated), so concatenating the marks of one
+evidence id gives back exactly ``documents[path][start:end]``. Evidence whose offsets do not
+match the text is not highlighted (never at a wrong place) and is flagged in the sidebar.
+
+An optional ``alignment`` on a finding, ``{"source": path, "pairs": [...]}``, is rendered as a
+side-by-side block (left: this report, right: the source) with changed numbers marked. A pair
+may be ``{"left": {"start", "end", "text"?}, "right": {...}, "score"?}``, a dict with
+``left_start/left_end/right_start/right_end`` (optional ``left_text/right_text``), or a sequence
+``[[ls, le], [rs, re]]`` / ``[ls, le, rs, re]``. Offsets index ``documents[report path]`` (left)
+and ``documents[alignment source]`` (right); given texts are used when a document is missing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Iterable, Mapping, Sequence
+
+import jinja2
+from markupsafe import Markup, escape
+
+from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
+
+SEVERITY_ORDER: Mapping[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+KIND_LABELS: Mapping[str, str] = {"department": "部门整体", "project": "项目", "unknown": "未识别"}
+SOURCE_CONTEXT_CHARS = 60
+CHART_TOP_N = 20
+
+_TEMPLATES = resources.files("auditor.reporters").joinpath("templates")
+
+
+def _read_asset(name: str) -> str:
+    return _TEMPLATES.joinpath(name).read_text(encoding="utf-8")
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FunctionLoader(lambda name: _read_asset(name)),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+# --------------------------------------------------------------------------- view model
+
+
+@dataclass
+class EvidenceView:
+    """One evidence item as shown in the sidebar."""
+
+    key: str
+    text: str
+    start: int | None
+    end: int | None
+    where: str
+    section: str
+    source: str | None
+    highlighted: bool = False
+    problem: str = ""
+    snippet: Markup | None = None
+
+
+@dataclass
+class AlignmentPairView:
+    left: Markup
+    right: Markup
+    score: str
+    changed_numbers: int
+
+
+@dataclass
+class AlignmentView:
+    anchor: str
+    source: str
+    pairs: list[AlignmentPairView]
+    problems: list[str]
+
+
+@dataclass
+class FindingView:
+    """One finding of one report, with its evidence and optional alignment."""
+
+    id: str
+    rule: str
+    name: str
+    severity: str
+    severity_label: str
+    confidence: str
+    message: str
+    values: list[tuple[str, str]]
+    evidence: list[EvidenceView]
+    alignment: AlignmentView | None = None
+
+    @property
+    def has_target(self) -> bool:
+        return any(ev.highlighted or ev.snippet is not None for ev in self.evidence)
+
+
+@dataclass
+class ReportView:
+    """One report section of the page."""
+
+    anchor: str
+    path: str
+    unit: str
+    year: str
+    kind: str
+    risk: float | None
+    risk_text: str
+    tier: str
+    rank: int | None
+    counts: dict[str, int]
+    error: dict[str, str] | None
+    findings: list[FindingView]
+    text_html: Markup | None
+    text_chars: int
+    notes: list[str] = field(default_factory=list)
+    prev_anchor: str | None = None
+    next_anchor: str | None = None
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    finding_id: str
+    evidence_key: str
+    severity: str
+    title: str
+
+
+def highlight_text(text: str, spans: Sequence[_Span], context_chars: int | None = None) -> Markup:
+    """Escape ``text`` and wrap every span in ``<mark>``, splitting overlaps into segments.
+
+    With ``context_chars`` set, only the stretches within that many characters of a span are
+    kept; the rest is replaced by a marker saying how many characters were left out.
+    """
+    n = len(text)
+    valid = [s for s in spans if 0 <= s.start < s.end <= n]
+    boundaries = {0, n}
+    for s in valid:
+        boundaries.add(s.start)
+        boundaries.add(s.end)
+    keep: list[tuple[int, int]] | None = None
+    if context_chars is not None:
+        keep = _merge_intervals(
+            (max(0, s.start - context_chars), min(n, s.end + context_chars)) for s in valid
+        )
+        for a, b in keep:
+            boundaries.add(a)
+            boundaries.add(b)
+    points = sorted(boundaries)
+    starts_at: dict[int, list[_Span]] = {}
+    for s in valid:
+        starts_at.setdefault(s.start, []).append(s)
+    active: list[_Span] = []
+    out: list[str] = []
+    keep_index = 0
+    skipped = 0
+    for a, b in zip(points, points[1:]):
+        active = [s for s in active if s.end > a]
+        active.extend(starts_at.get(a, ()))
+        if keep is not None:
+            while keep_index < len(keep) and keep[keep_index][1] <= a:
+                keep_index += 1
+            inside = keep_index < len(keep) and keep[keep_index][0] <= a
+            if not inside:
+                skipped += b - a
+                continue
+            if skipped:
+                out.append(_gap_marker(skipped))
+                skipped = 0
+        piece = escape(text[a:b])
+        if not active:
+            out.append(piece)
+            continue
+        severity = max((s.severity for s in active), key=lambda sev: SEVERITY_ORDER.get(sev, 2))
+        classes = f"hl sev-{_css_token(severity)}" + (" overlap" if len(active) > 1 else "")
+        findings = " ".join(dict.fromkeys(s.finding_id for s in active))
+        keys = " ".join(s.evidence_key for s in active)
+        title = "；".join(dict.fromkeys(s.title for s in active))
+        out.append(
+            f'<mark class="{classes}" data-finding="{findings}" data-ev="{keys}" '
+            f'title="{escape(title)}">{piece}</mark>'
+        )
+    if skipped:
+        out.append(_gap_marker(skipped))
+    return Markup("".join(out))
+
+
+def _gap_marker(count: int) -> str:
+    return f'<span class="gap">……（此处省略 {count} 字）……</span>'
+
+
+def _merge_intervals(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _css_token(value: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "", value.lower()) or "unknown"
+
+
+# --------------------------------------------------------------------------- number diff
+
+_NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[\s\S]")
+
+
+def diff_numbers(left: str, right: str) -> tuple[Markup, Markup, int]:
+    """Render two aligned passages with differences marked.
+
+    Numbers are compared as whole tokens: a number that differs between the passages is wrapped
+    in ``<mark class="num-changed">``; other changed characters get ``<span class="diff">``.
+    Returns (left html, right html, count of changed numbers on the left).
+    """
+    ltoks = _NUMBER_TOKEN.findall(left)
+    rtoks = _NUMBER_TOKEN.findall(right)
+    matcher = difflib.SequenceMatcher(None, ltoks, rtoks, autojunk=False)
+    lout: list[str] = []
+    rout: list[str] = []
+    changed = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            lout.append(escape("".join(ltoks[i1:i2])))
+            rout.append(escape("".join(rtoks[j1:j2])))
+            continue
+        for tok in ltoks[i1:i2]:
+            lout.append(_diff_token(tok))
+            changed += tok[0].isdigit()
+        for tok in rtoks[j1:j2]:
+            rout.append(_diff_token(tok))
+    return Markup("".join(lout)), Markup("".join(rout)), changed
+
+
+def _diff_token(token: str) -> str:
+    if token[0].isdigit():
+        return f'<mark class="num-changed">{escape(token)}</mark>'
+    if token.isspace():
+        return str(escape(token))
+    return f'<span class="diff">{escape(token)}</span>'
+
+
+# --------------------------------------------------------------------------- building views
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _evidence_view(
+    ev: Mapping[str, Any],
+    key: str,
+    report_path: str,
+    documents: Mapping[str, str],
+) -> tuple[EvidenceView, bool]:
+    """Build the view of one evidence item; the bool says it indexes the report's own text."""
+    start = _int_or_none(ev.get("start"))
+    end = _int_or_none(ev.get("end"))
+    source = ev.get("source") or None
+    view = EvidenceView(
+        key=key,
+        text=str(ev.get("text") or ""),
+        start=start,
+        end=end,
+        where=str(ev.get("where") or ""),
+        section=str(ev.get("section") or ""),
+        source=str(source) if source else None,
+    )
+    target_path = view.source or report_path
+    doc = documents.get(target_path)
+    if doc is None:
+        view.problem = "未提供来源文档的正文，无法定位" if view.source else "未提供正文，无法在原文中标出"
+        return view, False
+    if start is None or end is None or not (0 <= start < end <= len(doc)):
+        view.problem = f"证据位置无效（{ev.get('start')!r}–{ev.get('end')!r}），未在原文中标出"
+        return view, False
+    if view.text and doc[start:end] != view.text:
+        view.problem = "证据文字与原文该位置不一致，未在原文中标出"
+        return view, False
+    if not view.text:
+        view.text = doc[start:end]
+    if view.source:
+        return view, False
+    view.highlighted = True
+    return view, True
+
+
+def _source_snippet(
+    doc: str, start: int, end: int, finding_id: str, key: str, severity: str
+) -> Markup:
+    a = max(0, start - SOURCE_CONTEXT_CHARS)
+    b = min(len(doc), end + SOURCE_CONTEXT_CHARS)
+    before = ("…" if a > 0 else "") + doc[a:start]
+    after = doc[end:b] + ("…" if b < len(doc) else "")
+    return Markup(
+        f'{escape(before)}<mark class="hl sev-{_css_token(severity)}" data-finding="{finding_id}" '
+        f'data-ev="{key}" data-source="1">{escape(doc[start:end])}</mark>{escape(after)}'
+    )
+
+
+def _pair_offsets(pair: Any) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any], Any] | None:
+    """Normalise one alignment pair to ((ls, le, ltext), (rs, re, rtext), score)."""
+    if isinstance(pair, Mapping):
+        for lk, rk in (("left", "right"), ("a", "b"), ("report", "source")):
+            if isinstance(pair.get(lk), Mapping) and isinstance(pair.get(rk), Mapping):
+                left, right = pair[lk], pair[rk]
+                return (
+                    (left.get("start"), left.get("end"), left.get("text")),
+                    (right.get("start"), right.get("end"), right.get("text")),
+                    pair.get("score", pair.get("similarity")),
+                )
+        if "left_start" in pair or "left_text" in pair:
+            return (
+                (pair.get("left_start"), pair.get("left_end"), pair.get("left_text")),
+                (pair.get("right_start"), pair.get("right_end"), pair.get("right_text")),
+                pair.get("score", pair.get("similarity")),
+            )
+        return None
+    if isinstance(pair, (list, tuple)):
+        if len(pair) >= 2 and all(isinstance(p, (list, tuple)) and len(p) >= 2 for p in pair[:2]):
+            score = pair[2] if len(pair) > 2 else None
+            return (pair[0][0], pair[0][1], None), (pair[1][0], pair[1][1], None), score
+        if len(pair) >= 4:
+            score = pair[4] if len(pair) > 4 else None
+            return (pair[0], pair[1], None), (pair[2], pair[3], None), score
+    return None
+
+
+def _resolve_passage(doc: str | None, start: Any, end: Any, given: Any) -> str | None:
+    s, e = _int_or_none(start), _int_or_none(end)
+    if doc is not None and s is not None and e is not None and 0 <= s <= e <= len(doc):
+        return doc[s:e]
+    if isinstance(given, str):
+        return given
+    return None
+
+
+def _alignment_view(
+    alignment: Any, anchor: str, report_path: str, documents: Mapping[str, str]
+) -> AlignmentView | None:
+    if not isinstance(alignment, Mapping):
+        return None
+    source = str(alignment.get("source") or "")
+    view = AlignmentView(anchor=anchor, source=source, pairs=[], problems=[])
+    for index, pair in enumerate(alignment.get("pairs") or [], start=1):
+        parsed = _pair_offsets(pair)
+        if parsed is None:
+            view.problems.append(f"第 {index} 对比对数据格式无法识别")
+            continue
+        (ls, le, lt), (rs, re_, rt), score = parsed
+        left = _resolve_passage(documents.get(report_path), ls, le, lt)
+        right = _resolve_passage(documents.get(source), rs, re_, rt)
+        if left is None or right is None:
+            view.problems.append(f"第 {index} 对比对缺少原文或位置无效，无法显示")
+            continue
+        lhtml, rhtml, changed = diff_numbers(left, right)
+        score_text = ""
+        if isinstance(score, (int, float)) and not isinstance(score, bool) and math.isfinite(score):
+            score_text = f"{score:.0%}" if score <= 1 else f"{score:.1f}"
+        view.pairs.append(AlignmentPairView(lhtml, rhtml, score_text, changed))
+    return view
+
+
+def _sidebar_order(view: FindingView) -> tuple[int, int, int]:
+    """Most severe first, then by the position of the first highlight in the text."""
+    first = min((ev.start for ev in view.evidence if ev.highlighted and ev.start is not None),
+                default=1 << 60)
+    index = int(view.id.rsplit("-f", 1)[1])
+    return (-SEVERITY_ORDER.get(view.severity, 2), first, index)
+
+
+def _report_view(
+    report: Mapping[str, Any], index: int, documents: Mapping[str, str], context_chars: int | None
+) -> ReportView:
+    path = str(report.get("path") or f"（未命名报告 {index}）")
+    anchor = f"r-{index}"
+    findings_out: list[FindingView] = []
+    spans: list[_Span] = []
+    counts = Counter()
+    for fi, finding in enumerate(report.get("findings") or []):
+        fid = f"r{index}-f{fi}"
+        severity = str(finding.get("severity") or "unknown")
+        counts[severity] += 1
+        rule = str(finding.get("rule") or "")
+        name = str(finding.get("name") or "")
+        evidence_views = []
+        for ei, ev in enumerate(finding.get("evidence") or []):
+            key = f"{fid}-e{ei}"
+            if not isinstance(ev, Mapping):
+                evidence_views.append(EvidenceView(key, str(ev), None, None, "", "", None,
+                                                   problem="证据数据格式无法识别"))
+                continue
+            view, in_main = _evidence_view(ev, key, path, documents)
+            if in_main:
+                assert view.start is not None and view.end is not None
+                title = f"{rule} {name}".strip()
+                spans.append(_Span(view.start, view.end, fid, key, severity, title))
+            elif view.source and not view.problem:
+                assert view.start is not None and view.end is not None
+                view.snippet = _source_snippet(documents[view.source], view.start, view.end,
+                                               fid, key, severity)
+            evidence_views.append(view)
+        confidence = finding.get("confidence")
+        conf_text = (
+            f"{float(confidence):.2f}"
+            if isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
+            else "—"
+        )
+        values = finding.get("values") or {}
+        value_items = (
+            [(str(k), _format_value(v)) for k, v in values.items()]
+            if isinstance(values, Mapping)
+            else [("values", _format_value(values))]
+        )
+        findings_out.append(
+            FindingView(
+                id=fid,
+                rule=rule,
+                name=name,
+                severity=severity,
+                severity_label=SEVERITY_LABELS.get(severity, severity),
+                confidence=conf_text,
+                message=str(finding.get("message") or ""),
+                values=value_items,
+                evidence=evidence_views,
+                alignment=_alignment_view(
+                    finding.get("alignment"), f"{fid}-align", path, documents
+                ),
+            )
+        )
+    findings_out.sort(key=_sidebar_order)
+    text = documents.get(path)
+    notes: list[str] = []
+    if text is None:
+        text_html = None
+        if not report.get("error"):
+            notes.append("未提供本报告的正文，证据只能以文字列出。")
+    else:
+        text_html = highlight_text(text, spans, context_chars)
+        if context_chars is not None:
+            notes.append(f"为控制文件大小，只显示证据前后 {context_chars} 字以内的正文。")
+    risk = report.get("risk_score")
+    is_number = isinstance(risk, (int, float)) and not isinstance(risk, bool)
+    risk_value = float(risk) if is_number else None
+    tier = str(report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk_value)))
+    error = report.get("error")
+    error_view = None
+    if error:
+        if isinstance(error, Mapping):
+            error_view = {
+                "code": str(error.get("code") or ""),
+                "message": str(error.get("message") or ""),
+            }
+        else:
+            error_view = {"code": "", "message": str(error)}
+    year = report.get("year")
+    return ReportView(
+        anchor=anchor,
+        path=path,
+        unit=str(report.get("unit") or ""),
+        year="" if year is None else str(year),
+        kind=KIND_LABELS.get(str(report.get("kind") or ""), str(report.get("kind") or "")),
+        risk=risk_value,
+        risk_text="—" if risk_value is None else f"{risk_value:.1f}",
+        tier=tier,
+        rank=_int_or_none(report.get("rank")),
+        counts={sev: counts.get(sev, 0) for sev in SEVERITIES}
+        | {k: v for k, v in counts.items() if k not in SEVERITIES},
+        error=error_view,
+        findings=findings_out,
+        text_html=text_html,
+        text_chars=0 if text is None else len(text),
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    title: str
+
+
+@dataclass
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "middle"
+    css: str = ""
+    title: str = ""
+
+
+@dataclass
+class Chart:
+    """Geometry of one inline SVG chart (rendered by the template)."""
+
+    title: str
+    width: int
+    height: int
+    bars: list[Bar]
+    labels: list[Label]
+    lines: list[tuple[float, float, float, float]]
+    note: str = ""
+    empty: str = ""
+    legend: bool = False
+
+
+def _tier_css(tier: str) -> str:
+    return {"高": "tier-high", "中": "tier-medium", "低": "tier-low"}.get(tier, "tier-error")
+
+
+def risk_histogram(reports: Sequence[ReportView]) -> Chart:
+    """Histogram of risk scores in ten bins of width 10 (100 falls in the last bin)."""
+    bins = [0] * 10
+    for r in reports:
+        if r.risk is not None:
+            bins[min(9, max(0, int(r.risk // 10)))] += 1
+    errors = sum(1 for r in reports if r.risk is None)
+    width, height, left, bottom, top = 560, 240, 44, 40, 24
+    plot_w, plot_h = width - left - 16, height - bottom - top
+    peak = max(bins) or 1
+    bar_w = plot_w / 10
+    bars: list[Bar] = []
+    labels: list[Label] = []
+    for i, count in enumerate(bins):
+        h = plot_h * count / peak
+        x = left + i * bar_w
+        tier = tier_of(i * 10.0)
+        bars.append(Bar(x + 3, top + plot_h - h, bar_w - 6, h, _tier_css(tier),
+                        f"风险分 {i * 10}–{i * 10 + 10}：{count} 份报告"))
+        if count:
+            labels.append(Label(x + bar_w / 2, top + plot_h - h - 4, str(count), css="count"))
+        bin_label = f"{i * 10}–{i * 10 + 10}"
+        labels.append(Label(x + bar_w / 2, top + plot_h + 16, bin_label, css="axis"))
+    labels.append(Label(left + plot_w / 2, height - 4, "风险分", css="axis-title"))
+    labels.append(Label(12, top + plot_h / 2, "报告数", css="axis-title vertical"))
+    labels.append(Label(left - 6, top + 4, str(peak), anchor="end", css="axis"))
+    labels.append(Label(left - 6, top + plot_h, "0", anchor="end", css="axis"))
+    lines = [(left, top + plot_h, left + plot_w, top + plot_h), (left, top, left, top + plot_h)]
+    note = f"另有 {errors} 份报告处理出错，未评分。" if errors else ""
+    scored = len(reports) - errors
+    return Chart("风险分布", width, height, bars, labels, lines, note,
+                 "" if scored else "没有已评分的报告。")
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def severity_bars(
+    title: str, rows: Sequence[tuple[str, Counter]], total_rows: int, what: str
+) -> Chart:
+    """Horizontal bars, one per row, stacked by severity (high → info)."""
+    label_w, width, row_h, top = 230, 620, 22, 8
+    plot_w = width - label_w - 50
+    peak = max((sum(c.values()) for _, c in rows), default=0) or 1
+    bars: list[Bar] = []
+    labels: list[Label] = []
+    for i, (label, counter) in enumerate(rows):
+        y = top + i * row_h
+        x = float(label_w)
+        labels.append(Label(label_w - 8, y + row_h * 0.68, _truncate(label, 22), anchor="end",
+                            css="row-label", title=label))
+        order = list(SEVERITIES) + sorted(k for k in counter if k not in SEVERITIES)
+        for sev in order:
+            count = counter.get(sev, 0)
+            if not count:
+                continue
+            w = plot_w * count / peak
+            bars.append(Bar(x, y + 3, w, row_h - 6, f"sev-{_css_token(sev)}",
+                            f"{label}：{SEVERITY_LABELS.get(sev, sev)} {count} 条"))
+            x += w
+        labels.append(Label(x + 6, y + row_h * 0.68, str(sum(counter.values())), anchor="start",
+                            css="count"))
+    height = top + max(1, len(rows)) * row_h + 10
+    note = ""
+    if total_rows > len(rows):
+        note = f"只显示发现最多的 {len(rows)} 个{what}，共 {total_rows} 个。"
+    lines = [(label_w, top, label_w, height - 10)]
+    return Chart(title, width, height, bars, labels, lines, note, "" if rows else "没有发现。",
+                 legend=True)
+
+
+def findings_by_rule(reports: Sequence[ReportView]) -> Chart:
+    """Findings counted per rule (stacked by severity), most frequent first."""
+    per_rule: dict[str, Counter] = {}
+    for r in reports:
+        for f in r.findings:
+            label = f"{f.rule} {f.name}".strip() or "（未命名规则）"
+            per_rule.setdefault(label, Counter())[f.severity] += 1
+    rows = sorted(per_rule.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return severity_bars("各规则发现数", rows[:CHART_TOP_N], len(rows), "规则")
+
+
+def findings_by_unit(reports: Sequence[ReportView]) -> Chart:
+    """Findings counted per unit (stacked by severity), most frequent first."""
+    per_unit: dict[str, Counter] = {}
+    for r in reports:
+        counter = per_unit.setdefault(r.unit or "（未识别单位）", Counter())
+        for f in r.findings:
+            counter[f.severity] += 1
+    rows = sorted(((u, c) for u, c in per_unit.items() if c),
+                  key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return severity_bars("各单位发现数", rows[:CHART_TOP_N], len(rows), "单位")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _ordered(reports: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Reports by rank when ranks are present (unranked last), else in the given order."""
+    def key(item: tuple[int, Mapping[str, Any]]) -> tuple[int, int, int]:
+        pos, report = item
+        rank = _int_or_none(report.get("rank"))
+        return (rank is None, rank or 0, pos)
+
+    return [r for _, r in sorted(enumerate(reports), key=key)]
+
+
+def render_html(
+    batch: Mapping[str, Any],
+    documents: Mapping[str, str],
+    *,
+    context_chars: int | None = None,
+    title: str = "绩效自评报告审核结果",
+) -> str:
+    """Render a batch (contract JSON shape) as one self-contained HTML page.
+
+    ``documents`` maps a path to the Document text its evidence offsets index. With
+    ``context_chars`` set, each report shows only the text within that many characters of its
+    highlighted evidence (a smaller file for very large batches); by default the whole text.
+    """
+    reports = _ordered(list(batch.get("reports") or []))
+    views = [_report_view(r, i, documents, context_chars) for i, r in enumerate(reports, start=1)]
+    for prev, nxt in zip(views, views[1:]):
+        prev.next_anchor = nxt.anchor
+        nxt.prev_anchor = prev.anchor
+    totals = Counter()
+    for v in views:
+        for f in v.findings:
+            totals[f.severity] += 1
+    tiers = Counter(v.tier for v in views)
+    template = _ENV.get_template("report.html.j2")
+    return template.render(
+        title=title,
+        version=str(batch.get("auditor_version") or ""),
+        reports=views,
+        errors=[v for v in views if v.error],
+        totals={sev: totals.get(sev, 0) for sev in SEVERITIES},
+        total_findings=sum(totals.values()),
+        tiers=tiers,
+        charts=[risk_histogram(views), findings_by_rule(views), findings_by_unit(views)],
+        severity_labels=SEVERITY_LABELS,
+        severities=SEVERITIES,
+        tier_css=_tier_css,
+        css=Markup(_read_asset("style.css")),
+        js=Markup(_read_asset("script.js")),
+    )

@@ -1,0 +1,220 @@
+"""XLSX and CSV reporters: the batch ranking and one row per finding.
+
+Input is the batch in the contract's JSON shape (DESIGN.md), normally after
+:func:`auditor.scoring.rank_batch` (``risk_score``, ``rank``, ``tier`` set); a missing ``tier``
+is derived from ``risk_score``. Nothing is dropped: reports with an ``error`` appear in the
+ranking with the error text, and every finding is one row.
+
+Headers and severity labels are Chinese (高/中/低/提示). CSV files are UTF-8 with a BOM so that
+Excel opens Chinese text correctly. Text that a spreadsheet would read as a formula (starting
+with ``=``, ``+``, ``-`` or ``@`` after any leading blanks, and not a plain number) is stored
+as text in XLSX and prefixed with an apostrophe in CSV (the usual guard against formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
+
+RANKING_HEADERS: tuple[str, ...] = (
+    "排名", "风险分", "风险等级", "单位", "年度", "文件",
+    *(f"{SEVERITY_LABELS[s]}（条）" for s in SEVERITIES), "错误",
+)
+FINDING_HEADERS: tuple[str, ...] = (
+    "文件", "单位", "年度", "规则", "名称", "严重程度", "置信度", "说明", "证据", "证据位置", "数值",
+)
+EVIDENCE_SEPARATOR = "\n"
+MAX_COLUMN_WIDTH = 60
+_FORMULA_START = ("=", "+", "-", "@")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
+
+
+def _severity_label(severity: Any) -> str:
+    return SEVERITY_LABELS.get(str(severity), str(severity or ""))
+
+
+def _error_text(error: Any) -> str:
+    if not error:
+        return ""
+    if isinstance(error, Mapping):
+        code, message = error.get("code") or "", error.get("message") or ""
+        return f"{code}：{message}" if code else str(message)
+    return str(error)
+
+
+def _risk(report: Mapping[str, Any]) -> float | None:
+    risk = report.get("risk_score")
+    if isinstance(risk, (int, float)) and not isinstance(risk, bool):
+        return float(risk)
+    return None
+
+
+def _ordered_reports(batch: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Reports by rank (unranked last, in their given order)."""
+    reports = list(batch.get("reports") or [])
+
+    def key(item: tuple[int, Mapping[str, Any]]) -> tuple[bool, int, int]:
+        position, report = item
+        rank = report.get("rank")
+        ranked = isinstance(rank, int) and not isinstance(rank, bool)
+        return (not ranked, rank if ranked else 0, position)
+
+    return [r for _, r in sorted(enumerate(reports), key=key)]
+
+
+def ranking_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
+    """Rows of the ranking (without header): one per report, in rank order."""
+    rows: list[list[Any]] = []
+    for report in _ordered_reports(batch):
+        risk = _risk(report)
+        counts = {s: 0 for s in SEVERITIES}
+        for finding in report.get("findings") or []:
+            severity = str(finding.get("severity"))
+            if severity in counts:
+                counts[severity] += 1
+        tier = report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk))
+        rows.append([
+            report.get("rank"), risk, tier, report.get("unit") or "", report.get("year"),
+            report.get("path") or "", *(counts[s] for s in SEVERITIES),
+            _error_text(report.get("error")),
+        ])
+    return rows
+
+
+def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
+    """Rows of the findings table (without header): one per finding, reports in rank order."""
+    rows: list[list[Any]] = []
+    for report in _ordered_reports(batch):
+        for finding in report.get("findings") or []:
+            evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
+            texts = EVIDENCE_SEPARATOR.join(str(e.get("text") or "") for e in evidence)
+            positions = EVIDENCE_SEPARATOR.join(_position(e) for e in evidence)
+            values = finding.get("values")
+            confidence = finding.get("confidence")
+            rows.append([
+                report.get("path") or "", report.get("unit") or "", report.get("year"),
+                finding.get("rule") or "", finding.get("name") or "",
+                _severity_label(finding.get("severity")),
+                float(confidence) if isinstance(confidence, (int, float))
+                and not isinstance(confidence, bool) else None,
+                finding.get("message") or "", texts, positions,
+                json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "",
+            ])
+    return rows
+
+
+def _position(evidence: Mapping[str, Any]) -> str:
+    where = f"{evidence.get('start')}–{evidence.get('end')}"
+    source = evidence.get("source")
+    return f"{source}：{where}" if source else where
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _display_width(value: Any) -> int:
+    """Approximate width in Excel character units (wide CJK characters count 2)."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        text = value
+    else:
+        text = f"{value:.1f}" if isinstance(value, float) else str(value)
+    longest = 0
+    for line in text.split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        longest = max(longest, width)
+    return longest
+
+
+def _needs_guard(value: Any) -> bool:
+    """Text a spreadsheet could take for a formula: =, +, -, @ first (after leading blanks)."""
+    if not isinstance(value, str):
+        return False
+    stripped = value.lstrip()
+    return stripped.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(stripped)
+
+
+def _write_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                 wrap_columns: set[str]) -> None:
+    ws.append(list(headers))
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE6F0")
+    for cell in ws[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+    widths = [_display_width(h) for h in headers]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for row in rows:
+        ws.append([None if v is None else v for v in row])
+        excel_row = ws.max_row
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(row=excel_row, column=col)
+            if _needs_guard(value):
+                cell.value = value
+                cell.data_type = "s"  # keep as text, never evaluated as a formula
+            cell.alignment = wrap if headers[col - 1] in wrap_columns else top
+            widths[col - 1] = max(widths[col - 1], _display_width(value))
+    for col, width in enumerate(widths, start=1):
+        column = get_column_letter(col)
+        ws.column_dimensions[column].width = min(MAX_COLUMN_WIDTH, max(6, width + 2))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, ws.max_row)}"
+
+
+def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
+    """Write a workbook with a 排名 sheet (one row per report) and a 发现 sheet (one per finding)."""
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = "排名"
+    _write_sheet(ranking, RANKING_HEADERS, ranking_rows(batch), wrap_columns={"错误"})
+    for row in ranking.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.number_format = "0.0"
+    findings = workbook.create_sheet("发现")
+    _write_sheet(findings, FINDING_HEADERS, finding_rows(batch),
+                 wrap_columns={"说明", "证据", "证据位置", "数值"})
+    for row in findings.iter_rows(min_row=2, min_col=7, max_col=7):
+        for cell in row:
+            cell.number_format = "0.00"
+    workbook.save(str(path))
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if _needs_guard(value):
+        return "'" + value
+    return value
+
+
+def _write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_csv_value(v) for v in row])
+
+
+def write_csv(batch: Mapping[str, Any], path: str | Path) -> None:
+    """Write the findings (one row per finding) as CSV, UTF-8 with BOM."""
+    _write_csv(path, FINDING_HEADERS, finding_rows(batch))
+
+
+def write_ranking_csv(batch: Mapping[str, Any], path: str | Path) -> None:
+    """Write the ranking (one row per report, errors included) as CSV, UTF-8 with BOM."""
+    _write_csv(path, RANKING_HEADERS, ranking_rows(batch))

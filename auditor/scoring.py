@@ -1,0 +1,270 @@
+"""Risk scoring: turn a report's findings into one 0–100 risk score and rank a batch.
+
+The input and output are the contract's JSON shape (see DESIGN.md, "Contract: JSON of
+``auditor check --format json``"). Scoring only reads ``severity``, ``confidence`` and ``rule``
+of each finding; it never drops a report: a report whose ``error`` is set gets ``risk_score``
+``None``, tier ``"错误"`` and is ranked after every scored report.
+
+Formula (also printed, in Chinese, by ``auditor explain risk``; see :data:`RISK_FORMULA_DOC`)::
+
+    contribution(f) = weight[severity(f)] * confidence(f) * decay ** (k - 1)
+        where k is f's position among the findings of the same rule in the same report,
+        ordered by weight * confidence, largest first
+    raw   = sum of contributions
+    risk  = 100 * (1 - exp(-raw / scale))            rounded to one decimal
+    tier  = 高 if risk >= tier_high, 中 if risk >= tier_medium, else 低
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from auditor.errors import AuditorError
+
+TIER_HIGH = "高"
+TIER_MEDIUM = "中"
+TIER_LOW = "低"
+TIER_ERROR = "错误"
+
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low", "info")
+SEVERITY_LABELS: Mapping[str, str] = MappingProxyType(
+    {"high": "高", "medium": "中", "low": "低", "info": "提示"}
+)
+
+_DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"high": 30.0, "medium": 12.0, "low": 4.0, "info": 0.0}
+)
+
+
+class ConfigError(AuditorError):
+    """A risk configuration file that cannot be used."""
+
+    code = "risk-config-invalid"
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    """Parameters of the risk formula.
+
+    Defaults: one certain high finding scores 45.1 (中), two certain high findings of different
+    rules 69.9 (高), one certain medium finding 21.3 (低), one certain low finding 7.7 (低).
+    ``unknown_severity_weight`` is used for a severity outside high/medium/low/info so that an
+    unexpected severity still counts (as medium by default) instead of vanishing.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
+    decay: float = 0.5
+    scale: float = 50.0
+    tier_high: float = 60.0
+    tier_medium: float = 25.0
+    unknown_severity_weight: float = 12.0
+
+    def __post_init__(self) -> None:
+        merged = dict(_DEFAULT_WEIGHTS)
+        merged.update({str(k): float(v) for k, v in dict(self.weights).items()})
+        object.__setattr__(self, "weights", MappingProxyType(merged))
+        problems: list[str] = []
+        for name, weight in merged.items():
+            if not math.isfinite(weight) or weight < 0:
+                problems.append(f"严重程度 {name} 的权重必须是非负数，实为 {weight}")
+        if not (0.0 < self.decay <= 1.0):
+            problems.append(f"decay（同一规则的递减系数）必须在 (0, 1] 内，实为 {self.decay}")
+        if not (self.scale > 0 and math.isfinite(self.scale)):
+            problems.append(f"scale（饱和尺度）必须是正数，实为 {self.scale}")
+        if not (0.0 <= self.tier_medium <= self.tier_high <= 100.0):
+            problems.append(
+                f"等级阈值须满足 0 ≤ tier_medium ≤ tier_high ≤ 100，实为 "
+                f"tier_medium={self.tier_medium}, tier_high={self.tier_high}"
+            )
+        if self.unknown_severity_weight < 0:
+            problems.append("unknown_severity_weight 必须是非负数")
+        if problems:
+            raise ConfigError("风险评分配置无效：" + "；".join(problems))
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.weights.items())), self.decay, self.scale,
+                     self.tier_high, self.tier_medium, self.unknown_severity_weight))
+
+    def weight_of(self, severity: str) -> float:
+        """The weight of a severity; an unknown severity gets ``unknown_severity_weight``."""
+        return self.weights.get(severity, self.unknown_severity_weight)
+
+
+def _confidence(finding: Mapping[str, Any]) -> float:
+    """A finding's confidence clamped to [0, 1]; missing or unreadable counts as 1."""
+    value = finding.get("confidence")
+    if value is None:
+        return 1.0
+    try:
+        conf = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if math.isnan(conf):
+        return 1.0
+    return min(1.0, max(0.0, conf))
+
+
+def raw_risk(findings: list[Mapping[str, Any]], config: RiskConfig = RiskConfig()) -> float:
+    """Sum of finding contributions with diminishing returns per rule (before saturation)."""
+    by_rule: dict[str, list[float]] = defaultdict(list)
+    for finding in findings:
+        base = config.weight_of(str(finding.get("severity", ""))) * _confidence(finding)
+        by_rule[str(finding.get("rule", ""))].append(base)
+    total = 0.0
+    for bases in by_rule.values():
+        for k, base in enumerate(sorted(bases, reverse=True)):
+            total += base * config.decay**k
+    return total
+
+
+def saturate(raw: float, config: RiskConfig = RiskConfig()) -> float:
+    """Map a raw sum (≥ 0) to 0..100, rounded to one decimal."""
+    return round(100.0 * (1.0 - math.exp(-max(0.0, raw) / config.scale)), 1)
+
+
+def score_report(report: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> float | None:
+    """Risk score 0..100 of one report, or ``None`` when the report has an ``error``."""
+    if report.get("error"):
+        return None
+    return saturate(raw_risk(list(report.get("findings") or []), config), config)
+
+
+def tier_of(risk: float | None, config: RiskConfig = RiskConfig()) -> str:
+    """Tier label: 高 / 中 / 低, or 错误 for a report without a score."""
+    if risk is None:
+        return TIER_ERROR
+    if risk >= config.tier_high:
+        return TIER_HIGH
+    if risk >= config.tier_medium:
+        return TIER_MEDIUM
+    return TIER_LOW
+
+
+def rank_batch(batch: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> dict[str, Any]:
+    """Score and rank every report of a batch; returns a new batch (the input is not changed).
+
+    Each report gets ``risk_score``, ``rank`` (1..n, no gaps) and ``tier``. Reports are returned
+    in rank order: highest risk first, ties broken by path; reports with an error come last
+    (ordered by path) and are never dropped.
+    """
+    result = copy.deepcopy(dict(batch))
+    reports = [dict(r) for r in result.get("reports") or []]
+    for report in reports:
+        report["risk_score"] = score_report(report, config)
+        report["tier"] = tier_of(report["risk_score"], config)
+
+    def order(report: Mapping[str, Any]) -> tuple[int, float, str]:
+        risk = report["risk_score"]
+        return (1 if risk is None else 0, -(risk or 0.0), str(report.get("path", "")))
+
+    reports.sort(key=order)
+    for position, report in enumerate(reports, start=1):
+        report["rank"] = position
+    result["reports"] = reports
+    return result
+
+
+_CONFIG_KEYS = {f.name for f in fields(RiskConfig)}
+
+
+def config_from_mapping(data: Mapping[str, Any]) -> RiskConfig:
+    """Build a :class:`RiskConfig` from a mapping (the ``[risk]`` table of a TOML file)."""
+    unknown = sorted(set(data) - _CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(
+            "风险评分配置中有无法识别的项：" + "、".join(unknown)
+            + "（可用项：" + "、".join(sorted(_CONFIG_KEYS)) + "）"
+        )
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "weights":
+            if not isinstance(value, Mapping):
+                raise ConfigError("风险评分配置的 weights 必须是表，例如 weights = {high = 30}")
+            bad = sorted(set(value) - set(SEVERITIES))
+            if bad:
+                raise ConfigError("weights 中有未知的严重程度：" + "、".join(bad))
+            kwargs[key] = dict(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"风险评分配置项 {key} 必须是数字，实为 {value!r}")
+            kwargs[key] = float(value)
+    try:
+        return RiskConfig(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"风险评分配置无效：{exc}") from exc
+
+
+def load_config(path: str | Path) -> RiskConfig:
+    """Read a :class:`RiskConfig` from a TOML file.
+
+    The parameters may sit at the top level or under a ``[risk]`` table::
+
+        [risk]
+        decay = 0.5
+        scale = 50
+        tier_high = 60
+        tier_medium = 25
+        [risk.weights]
+        high = 30
+        medium = 12
+
+    Missing keys keep their defaults. Raises :class:`ConfigError` (code
+    ``risk-config-invalid``) for an unreadable file, bad TOML, unknown keys or bad values.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"无法读取风险评分配置文件 {path}：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"风险评分配置文件 {path} 不是有效的 TOML：{exc}") from exc
+    table = data.get("risk", data)
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"风险评分配置文件 {path} 中的 [risk] 必须是表")
+    return config_from_mapping(table)
+
+
+def explain_risk(config: RiskConfig = RiskConfig()) -> str:
+    """The Chinese explanation of the risk formula with the given parameters filled in."""
+    w = config.weights
+
+    def example(*contribs: float) -> str:
+        return f"{saturate(sum(contribs), config):.1f}"
+
+    return f"""风险评分说明
+============
+每份报告的风险分在 0 到 100 之间，分越高越应优先审阅。计算分三步：
+
+1. 单条发现的分量 = 严重程度权重 × 置信度 × 递减系数^(k-1)
+   - 严重程度权重：高 {w['high']:g}，中 {w['medium']:g}，低 {w['low']:g}，提示 {w['info']:g}；
+     未知的严重程度按 {config.unknown_severity_weight:g} 计（不会被忽略）。
+   - 置信度取 0 到 1（缺失时按 1 计）。
+   - 同一份报告中同一条规则的多条发现按分量从大到小排列，第 k 条乘以
+     {config.decay:g}^(k-1)，即递减计分：同类问题重复出现会加分，但不会无限累加。
+2. 原始分 = 全部发现分量之和。
+3. 风险分 = 100 × (1 − e^(−原始分 / {config.scale:g}))，保留一位小数。
+   这是饱和映射：原始分越大，风险分越接近 100，但不会超过 100。
+
+风险等级：风险分 ≥ {config.tier_high:g} 为“高”，≥ {config.tier_medium:g} 为“中”，其余为“低”。
+无法读取或处理出错的报告没有风险分，等级为“错误”，排在所有已评分报告之后，不会被遗漏。
+批次排名：按风险分从高到低排列，分数相同时按文件路径排序，保证结果稳定可复现。
+
+示例（置信度均为 1）：
+- 一条“高”发现：{example(w['high'])}
+- 两条不同规则的“高”发现：{example(w['high'], w['high'])}
+- 同一规则的三条“高”发现：{example(w['high'], w['high'] * config.decay, w['high'] * config.decay ** 2)}
+- 一条“中”发现：{example(w['medium'])}；一条“低”发现：{example(w['low'])}
+
+以上参数可在 TOML 配置文件的 [risk] 表中修改（weights、decay、scale、tier_high、tier_medium）。
+"""
+
+
+RISK_FORMULA_DOC: str = explain_risk()
+"""The Chinese explanation of the default risk formula (printed by ``auditor explain risk``)."""
