@@ -1,0 +1,1 @@
+"""Synthetic, labelled corpora of yearly performance self-evaluation reports (see README.md)."""
