@@ -66,13 +66,23 @@ def _cell_roles(analysis: Analysis) -> dict[int, tuple[str, str, str | None]]:
     return out
 
 
-def _row_header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None:
-    """A unit stated in the first cell of the row or of the nearest header row above ("经费控制情况（万元）")."""
+def _header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None:
+    """A unit stated by the cell's column header (a row above whose cell in this column says "（万元）")
+    or by the first cell of its row or of a header row above ("经费控制情况（万元）")."""
     doc = analysis.doc
     table = doc.tables[table_index]
-    for row in reversed(table.rows[: cell.row + 1]):
+    rows = table.rows[: cell.row + 1]
+    width = len(table.rows[cell.row].cells)
+    for row in reversed(rows[:-1]):
+        if len(row.cells) >= width:
+            # a shorter row ("合计 | 353.59") has merged cells on its left: align it on the right
+            above = row.cells[cell.col + len(row.cells) - width]
+            unit = header_unit(doc.text[above.start:above.end])
+            if unit:
+                return unit
+    for row in reversed(rows):
         first = row.cells[0] if row.cells else None
-        if first is not None:
+        if first is not None and first is not cell:
             unit = header_unit(doc.text[first.start:first.end])
             if unit:
                 return unit
@@ -102,6 +112,6 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             subject = clean_text(doc.text[row_label.start:row_label.end]) if row_label is not c else ""
         if len(doc.cell_text(c)) > 30:  # a sentence in a cell: read it like narrative
             subject = subject_for(doc.text, m, clause_start=start)
-        claim_unit = m.unit or unit or _row_header_unit(analysis, c, table_index) or ""
+        claim_unit = m.unit or unit or _header_unit(analysis, c, table_index) or ""
         claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
     return claims
