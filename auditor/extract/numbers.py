@@ -104,7 +104,7 @@ _MONEY_SET = frozenset(_MONEY_UNITS)
 _INTEGER_ONLY = frozenset(_COUNT_UNITS) - {"天", "小时", "分钟", "倍", "个月", "工作日", "个工作日"}
 
 # What follows a number when it is a date, time, document or category rather than a quantity.
-_NOT_QUANTITY_RE = re.compile(r"\s{0,2}(?:年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
+_NOT_QUANTITY_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
 # Same after a Chinese numeral only (Arabic "3期" is fine, Chinese "二期工程" is a phase name).
 _CN_PHASE_RE = re.compile(r"期(?:工程|建设|项目|改造)|次(?:全会|全体会议)")
 
@@ -128,10 +128,10 @@ _PRE_QUALIFIERS.sort(key=lambda p: len(p[0]), reverse=True)
 _PRE_LAST_CHARS = frozenset(word[-1] for word, _ in _PRE_QUALIFIERS)
 # "近" after these is part of a word (最近, 附近, 邻近), not "nearly".
 _JIN_WORDS = ("最近", "附近", "邻近", "靠近", "就近", "亲近", "贴近", "临近", "走近", "拉近")
-_POST_QUALIFIER_RE = re.compile(r"\s{0,2}(以上|以下|以内|左右|上下|之内|开外)")
+_POST_QUALIFIER_RE = re.compile(r"[ \u3000\u00a0]{0,2}(以上|以下|以内|左右|上下|之内|开外)")
 _POST_QUALIFIER = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
                    "左右": "approx_about", "上下": "approx_about", "开外": "approx_more"}
-_RANGE_SEP_RE = re.compile(r"\s{0,2}(?:-|－|–|—|―|~|～|〜|至|到)\s{0,2}")
+_RANGE_SEP_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:-|－|–|—|―|~|～|〜|至|到)[ \u3000\u00a0]{0,2}")
 
 _MONEY_WORDS = ("资金", "经费", "预算", "支出", "收入", "投资", "拨款", "结余", "结转", "金额",
                 "费用", "决算", "执行数", "资产", "债券", "债务", "款", "元", "费", "补助", "成本",
