@@ -19,6 +19,8 @@ def score_total_mismatch(analysis) -> Iterator[Finding]:
     分值 total first and the 得分 total last; a lone figure that equals the 分值 total is not judged.
     Why: the total score decides the grade (优/良/中/差); a total that is not the sum of its items
     overstates or understates the result.
+    A form split over two tables (the budget block's table directly followed by the indicators') is
+    read as one form.
     Example: indicator scores adding to 88 and 执行率得分 10, but 总分 stated as 99.
     Tolerance: rounding-aware. A score with decimals stands for the interval they allow (9.55 → ±0.005);
     a whole-number score is whole points awarded, so it is exact; the stated total may be rounded to
@@ -27,8 +29,13 @@ def score_total_mismatch(analysis) -> Iterator[Finding]:
     """
     doc = analysis.doc
     this = score_total_mismatch.rule
-    for form in analysis.forms:
-        yield from _check_form(doc, this, form)
+    forms = analysis.forms
+    for i, form in enumerate(forms):
+        # a form split over two tables: the budget block's table directly before the indicators' table
+        budget_form = form
+        if not form.budgets and i > 0 and forms[i - 1].budgets and not forms[i - 1].indicators:
+            budget_form = forms[i - 1]
+        yield from _check_form(doc, this, form, budget_form)
 
 
 def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, Decimal, list] | None:
@@ -65,12 +72,12 @@ def _execution_score(doc, form: TableForm):
     return None
 
 
-def _check_form(doc, this, form: TableForm) -> Iterator[Finding]:
+def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[Finding]:
     summed = _score_sum(doc, form)
     if summed is None:
         return
     score_iv, score_pt, count, weight_iv, weight_pt, score_mentions = summed
-    exec_m = _execution_score(doc, form)
+    exec_m = _execution_score(doc, budget_form)
     exec_iv = awarded(exec_m) if exec_m is not None else None
     stated_totals = []
     for block in form.indicators:
