@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 # Export residue that Word/WPS text exports leave in the text: kept in the text (offsets must index
 # the file), ignored when a cell or paragraph is read for its meaning.
 RESIDUE_RE = re.compile(r"\[bookmark: [^\]]*\]")
-_BLANK_RE = re.compile(r"[\s\u3000\u00a0]+")
+_BLANK_RE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+
+
+_MATCHING = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+
+
+def for_matching(text: str) -> str:
+    """Full-width digits, ％ and ． as ASCII. One character for one, so offsets are unchanged."""
+    return text.translate(_MATCHING)
 
 
 def clean_text(raw: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from auditor.document import Document, Metadata, Span, clean_text
+from auditor.document import Document, Metadata, Span, clean_text, for_matching
 
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*\d{1,2}\s*月)(度)?")
 _TITLE_WORDS = re.compile(r"(绩效|自评|评价|报告|自评表)")
@@ -33,6 +33,7 @@ _HEAD_LINES = 12
 
 def infer_metadata(doc: Document) -> Metadata:
     title_span, title = _title(doc)
+    title = for_matching(title)
     return Metadata(unit=_unit(doc, title, title_span), year=_year(doc, title), kind=_kind(doc, title),
                     title=title_span)
 
@@ -65,14 +66,15 @@ def _year(doc: Document, title: str) -> int | None:
     if m:
         return int(m.group(1))
     # "（2021年度）" in a short line or a cell near the top
-    for m in _YEAR_RE.finditer(doc.text[:3000]):
+    text = for_matching(doc.text)
+    for m in _YEAR_RE.finditer(text[:3000]):
         if m.group(2):
-            line_start = doc.text.rfind("\n", 0, m.start()) + 1
-            line_end = doc.text.find("\n", m.end())
-            line = clean_text(doc.text[line_start : line_end if line_end >= 0 else len(doc.text)])
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line = clean_text(text[line_start : line_end if line_end >= 0 else len(text)])
             if len(line) <= 30:
                 return int(m.group(1))
-    counts = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(doc.text))
+    counts = Counter(int(m.group(1)) for m in _YEAR_RE.finditer(text))
     if not counts:
         return None
     (year, _), *_ = counts.most_common(1)

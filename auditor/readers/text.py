@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.document import Cell, Document, Paragraph, Row, Section, Span, Table, clean_text
+from auditor.document import Cell, Document, Paragraph, Row, Section, Span, Table, clean_text, for_matching
 
 # A line inside a cell after a single blank line is a continuation only when it is this short.
 _MAX_INNER_CONTINUATION = 24
@@ -46,8 +46,8 @@ class _Line:
 
 def _split_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
-    pos = 0
-    for raw in text.splitlines(keepends=True):
+    pos = 1 if text.startswith("\ufeff") else 0  # a BOM is kept in the text but belongs to no line
+    for raw in text[pos:].splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         lines.append(_Line(pos, pos + len(body), body))
         pos += len(raw)
@@ -220,7 +220,7 @@ _MAX_HEADING_CHARS = 40
 
 def match_heading(line: str) -> tuple[str, str, int] | None:
     """(style, family, ordinal) when the line looks like a numbered heading."""
-    stripped = line.lstrip(" \u3000\u00a0")
+    stripped = for_matching(line).lstrip(" \u3000\u00a0")
     body = clean_text(stripped)
     if not body or len(body) > _MAX_HEADING_CHARS:
         return None
