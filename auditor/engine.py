@@ -144,11 +144,10 @@ def score_batch(reports: list[Report], risk_config=None) -> Batch:
     return Batch(reports=ordered)
 
 
-def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str | Path] = (),
-          rules: Iterable[str] | None = None, risk_config=None) -> Batch:
+def audit(paths: Iterable[str | Path] | str | Path, *, rules: Iterable[str] | None = None,
+          risk_config=None) -> Batch:
     """Audit files and folders; return the ranked Batch (the objects the JSON serialises).
 
-    ``references`` are earlier reports used for comparison only (they are read, not ranked).
     ``rules`` selects rules by code or prefix ("AR", "AR101"); all rules by default.
     """
     if isinstance(paths, (str, Path)):

@@ -12,6 +12,7 @@ The extractor only finds the structure; the arithmetic rule judges it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -76,13 +77,15 @@ def _label(text: str) -> str:
     return clean_text(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
 
 
-def find_sum_groups(doc: Document, paragraphs: list[Paragraph],
-                    mentions_in: "callable") -> list[SumGroup]:
+MentionsIn = Callable[[int, int], list[NumberMention]]
+
+
+def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:
     """All total/parts groups in the given paragraphs. ``mentions_in(start, end)`` gives the number
     mentions of a span, in order."""
     groups: list[SumGroup] = []
+    text = doc.text
     for k, para in enumerate(paragraphs):
-        text = doc.text
         mentions = mentions_in(para.start, para.end)
         for q in _find_all(text, "其中", para.start, para.end):
             group = _qizhong_group(text, mentions, q)
@@ -154,12 +157,12 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int) -> SumGroup
 
 
 def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,
-                following: list[Paragraph], mentions_in) -> SumGroup | None:
-    """"…项目支出245.26万元…。其中：" followed by list paragraphs, one figure each."""
-    tail = clean_text(text[q:mentions[-1].end if False else q + 8])
-    if not tail.startswith("其中") or clean_text(text[q + 2 : doc.text.find("\n", q) if doc.text.find("\n", q) >= 0 else len(text)]).strip("：:") :
-        return None
-    # the total: the last money/count figure before 其中 in the paragraph, named by the clause
+                following: list[Paragraph], mentions_in: MentionsIn) -> SumGroup | None:
+    """"…项目支出245.26万元…。其中：" ending its paragraph, followed by list paragraphs, one figure each."""
+    line_end = text.find("\n", q)
+    rest = clean_text(text[q + 2 : line_end if line_end >= 0 else len(text)])
+    if rest.strip("：:"):
+        return None  # 其中 does not end the paragraph
     before = [m for m in mentions if m.end <= q and m.unit and m.unit != "%"]
     if not before:
         return None
@@ -173,7 +176,7 @@ def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,
         if len(ms) != 1:
             break
         parts.append(ms[0])
-        labels.append(_label(re.sub(_LIST_ITEM, "", text[para.start : ms[0].start])))
+        labels.append(_label(_LIST_ITEM.sub("", text[para.start : ms[0].start])))
     if len(parts) < 2:
         return None
     return SumGroup(total=total, parts=parts, total_label=_label_before(text, total), labels=labels,
