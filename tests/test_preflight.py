@@ -47,6 +47,28 @@ def test_valid_xlsx_passes(tmp_path):
     assert preflight(hostile.valid_xlsx(tmp_path)) == "xlsx"
 
 
+def test_xlsx_written_by_openpyxl_passes(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["项目名称", "年初预算数", "全年执行数", "执行率"])
+    sheet.append(["示例项目", 120, 117.6, "98%"])
+    path = tmp_path / "openpyxl.xlsx"
+    workbook.save(path)
+    assert preflight(path) == "xlsx"
+
+
+def test_xls_written_by_xlwt_passes(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("自评表")
+    sheet.write(0, 0, "得分")
+    sheet.write(0, 1, 95)
+    path = tmp_path / "xlwt.xls"
+    workbook.save(str(path))
+    assert preflight(path) == "xls"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be", "utf-32"])
 def test_text_in_every_common_encoding_passes(tmp_path, encoding):
     assert preflight(hostile.valid_text(tmp_path, encoding=encoding)) == "txt"
@@ -399,9 +421,25 @@ def _regression_files() -> list[Path]:
     return sorted(p for p in REGRESSIONS.iterdir() if p.is_file() and p.suffix.lower() in FORMAT_BY_EXTENSION)
 
 
+def _expected_outcome(path: Path) -> str | None:
+    """``corpus-<outcome>-<hash>.<ext>`` pins an outcome; ``crash-*`` files pin none."""
+    if not path.name.startswith("corpus-"):
+        return None
+    return path.stem[len("corpus-"):].rsplit("-", 1)[0]
+
+
 @pytest.mark.parametrize("path", _regression_files(), ids=lambda p: p.name)
-def test_fuzz_regressions_only_raise_read_error(path):
+def test_fuzz_regressions(path):
     try:
-        assert preflight(path) == FORMAT_BY_EXTENSION[path.suffix.lower()]
+        outcome = preflight(path)
+        assert outcome == FORMAT_BY_EXTENSION[path.suffix.lower()]
     except ReadError as error:
         assert error.code in PREFLIGHT_CODES
+        outcome = error.code
+    expected = _expected_outcome(path)
+    if expected is not None:
+        assert outcome == expected
+
+
+def test_there_are_regression_fixtures_to_replay():
+    assert len(_regression_files()) >= 10
