@@ -19,6 +19,7 @@ def build_report(path: Path) -> Path:
     d.add_paragraph("2023年全年预算数为612.40万元，其中：基本支出402.10万元，项目支出220.30万元。")
     d.add_paragraph("附件：部门整体支出绩效自评表")
     t = d.add_table(rows=3, cols=7)
+    t.style = "Table Grid"  # ruled, as real self-evaluation forms are (and as PDF table finders need)
     t.cell(0, 0).merge(t.cell(0, 6)).text = "部门整体支出绩效自评表"
     for col, text in enumerate(["资金情况（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]):
         t.cell(1, col).text = text
@@ -27,6 +28,7 @@ def build_report(path: Path) -> Path:
     t.cell(1, 0).merge(t.cell(2, 0))  # vertical merge: "资金情况" spans two rows
     d.add_paragraph("二、绩效指标")
     ind = d.add_table(rows=4, cols=5)
+    ind.style = "Table Grid"
     for col, text in enumerate(["一级指标", "三级指标", "实际完成值", "分值", "得分"]):
         ind.cell(0, col).text = text
     for row, (name, w, s) in enumerate([("借阅人次", "45", "45"), ("读者满意度", "45", "44")], start=1):
