@@ -2,7 +2,14 @@
 
 Header rows are found by their content, not their position. Columns are aligned between a header
 and its data rows; when a header cell spans several data columns (a horizontally merged
-"年初预算数" over "总数 | 其中：财政资金"), the sub-header row tells how many.
+"年初预算数" over "总数 | 其中：财政资金"), the sub-header row tells how many. A header split over
+two rows ("年初" above "预算数") or written with a slash ("年初/预算数") is read as one label.
+
+Inside a budget block, besides the lines aligned with the header (年度资金总额, 其中：当年财政拨款,
+上年结转, 其他资金), the key-value cells of the "按收入性质分 / 按支出性质分" rows are read into
+:class:`Breakdown` records, whether label and figure share a cell ("其中：一般公共预算：1389.01") or
+sit in neighbouring cells ("一般公共预算： | 4282.96"). Tables with a plain 合计/总计 row under
+figure columns give :class:`ColumnTotal` records.
 """
 
 from __future__ import annotations
@@ -40,11 +47,13 @@ INDICATOR_ROLES: list[tuple[str, re.Pattern[str]]] = [
 TOTAL_LABELS = re.compile(r"^(总分|合计|总计|小计|绩效指标总分|自评总得分|自评得分|总得分)[：:]?$")
 SELF_TOTAL_LABELS = re.compile(r"^(自评总得分|自评得分|总得分)[：:]?$")
 _HEADER_UNIT = re.compile(r"[（(](万元|元|亿元|%|％|人|分)[）)]")
+_HEADER_BREAK = re.compile(r"[/／\s]")
 
 
 def header_key(text: str) -> str:
-    """Header text for matching: units in brackets and whitespace removed ("年初\\n预算数（万元）")."""
-    return _HEADER_UNIT.sub("", text)
+    """Header text for matching: units in brackets, line breaks and slashes removed
+    ("年初\\n预算数（万元）", "年初/预算数")."""
+    return _HEADER_UNIT.sub("", _HEADER_BREAK.sub("", text))
 
 
 def header_unit(text: str) -> str | None:
@@ -79,6 +88,41 @@ def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
     return m
 
 
+_KEY_VALUE = re.compile(r"^(?P<label>[^0-9０-９]{1,30}?)[：:]?$")
+_LABEL_NOISE = re.compile(r"^其中[：:，,]?|[：:，,]+$")
+
+
+def clean_label(text: str) -> str:
+    """A row or item label without "其中：", list numbers and trailing colons ("其中:基本支出：" → 基本支出)."""
+    text = re.sub(r"^[（(]?\d{1,2}[）)、.．]\s*", "", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LABEL_NOISE.sub("", text).strip()
+    return text
+
+
+def label_and_number(doc: Document, cell: Cell | None) -> tuple[str, NumberMention | None] | None:
+    """A key-value cell: ("一般公共预算", 1389.01) for "其中：一般公共预算：1389.01", ("政府性基金拨款", None)
+    for a label whose figure is left blank, None when the cell is not a label (a bare figure, a sentence)."""
+    if cell is None or cell.is_continuation:
+        return None
+    text = doc.cell_text(cell)
+    mentions = find_numbers(doc.text, cell.start, cell.end)
+    if not mentions:
+        m = _KEY_VALUE.match(text)
+        return (clean_label(m.group("label")), None) if m and clean_label(m.group("label")) else None
+    if len(mentions) != 1:
+        return None
+    figure = mentions[0]
+    if doc.text[figure.end:cell.end].strip():
+        return None  # the figure must close the cell
+    label = clean_label(re.sub(r"\s", "", doc.text[cell.start:figure.start]))
+    if not label or len(label) > 30 or re.search(r"\d", label):
+        return None
+    return label, figure
+
+
 # --- records --------------------------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -92,11 +136,42 @@ class BudgetLine:
 
 
 @dataclass(slots=True)
+class BudgetSource:
+    """A funding-source row of a budget block (其中：当年财政拨款 / 上年结转 / 其他资金), kept even when
+    its cells are blank: a blank amount in a budget form is a stated nothing."""
+
+    row: Row
+    label: str
+    cells: dict[str, Cell]  # money role -> cell (possibly an empty continuation cell)
+
+
+@dataclass(slots=True)
+class BreakdownItem:
+    label: str  # cleaned ("一般公共预算", "基本支出")
+    label_cell: Cell
+    value_cell: Cell | None  # the cell holding the figure: the label cell itself for "一般公共预算：1389.01"
+    value: NumberMention | None  # None when the form leaves the figure blank
+
+
+@dataclass(slots=True)
+class Breakdown:
+    """The 按收入性质分 (kind "income") or 按支出性质分 (kind "spending") items of a budget block."""
+
+    kind: str
+    items: list[BreakdownItem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class BudgetBlock:
     table: Table
     header: Row
     columns: dict[str, int]  # role -> data column index
     lines: list[BudgetLine] = field(default_factory=list)
+    sources: list[BudgetSource] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    def breakdown(self, kind: str) -> Breakdown | None:
+        return next((b for b in self.breakdowns if b.kind == kind), None)
 
     @property
     def total_line(self) -> BudgetLine | None:
@@ -133,6 +208,18 @@ class IndicatorBlock:
 
 
 @dataclass(slots=True)
+class ColumnTotal:
+    """A 合计/总计 figure of a plain table and the figures of its column in the rows above it."""
+
+    table: Table
+    label: Cell
+    total: Cell
+    column: int  # data column index
+    header: str  # the column's header text ("项目支出（万元）"), "" when none
+    parts: list[tuple[str, Cell]]  # (row label, figure cell); blank cells are left out
+
+
+@dataclass(slots=True)
 class TableForm:
     """One self-evaluation form (one table): its budget and indicator blocks and stated totals."""
 
@@ -140,10 +227,15 @@ class TableForm:
     budgets: list[BudgetBlock] = field(default_factory=list)
     indicators: list[IndicatorBlock] = field(default_factory=list)
     self_totals: list[tuple[Cell, Cell]] = field(default_factory=list)  # (label cell, value cell)
+    column_totals: list[ColumnTotal] = field(default_factory=list)
 
 
 def read_forms(doc: Document) -> list[TableForm]:
-    return [_read_form(doc, table) for table in doc.tables]
+    """One TableForm per table of the document, then per table given as "|"-separated paragraphs
+    (auditor.extract.pipe_tables)."""
+    from auditor.extract.pipe_tables import pipe_tables
+
+    return [_read_form(doc, table) for table in [*doc.tables, *pipe_tables(doc)]]
 
 
 def _read_form(doc: Document, table: Table) -> TableForm:
@@ -164,11 +256,38 @@ def _read_form(doc: Document, table: Table) -> TableForm:
             if block.lines:
                 form.budgets.append(block)
             continue
+        joined = _two_row_header(doc, table, i)
+        if joined is not None:
+            block, i = _read_budget(doc, table, i, labels=joined, header_rows=2)
+            if block.lines:
+                form.budgets.append(block)
+            continue
         for label, value in zip(row.cells, row.cells[1:]):
             if SELF_TOTAL_LABELS.match(doc.cell_text(label)) and cell_number(doc, value):
                 form.self_totals.append((label, value))
         i += 1
+    if not form.budgets and not form.indicators:
+        form.column_totals = _column_totals(doc, table)
     return form
+
+
+_MONEY_ROLES = ("budget_initial", "budget_full", "executed")
+
+
+def _two_row_header(doc: Document, table: Table, i: int) -> list[str] | None:
+    """Labels of a header written over two rows of equal width ("年初 | 全年 | 全年" above
+    "预算数 | 预算数 | 执行数"), or None."""
+    if i + 1 >= len(table.rows):
+        return None
+    top, bottom = table.rows[i], table.rows[i + 1]
+    if len(top.cells) != len(bottom.cells) or any(cell_number(doc, c) for c in [*top.cells, *bottom.cells]):
+        return None
+    labels = [doc.cell_text(a) + doc.cell_text(b) for a, b in zip(top.cells, bottom.cells)]
+    found = set()
+    for label in labels:
+        key = header_key(label)
+        found.update(role for role, pattern in BUDGET_ROLES if role in _MONEY_ROLES and pattern.search(key))
+    return labels if len(found) >= 2 else None
 
 
 def _is_block_end(doc: Document, row: Row) -> bool:
@@ -176,12 +295,21 @@ def _is_block_end(doc: Document, row: Row) -> bool:
     return bool(re.match(r"^(年度总体目标|绩效指标|总体目标|年度目标|预期目标)", first))
 
 
-def _read_budget(doc: Document, table: Table, start: int) -> tuple[BudgetBlock, int]:
+_SOURCE_LABEL = re.compile(r"财政拨款|财政资金|上年结转|结转|其他资金|其它资金|自筹|社会资金|其他收入")
+_GROUP_HEADER = re.compile(r"按(收入|支出)性质分")
+_SPENDING_ITEM = re.compile(r"基本支出|项目支出|人员经费|公用经费")
+_INCOME_ITEM = re.compile(r"一般公共预算|政府性基金|国有资本经营|非税收入|专户|其他资金|其它资金|财政拨款|"
+                          r"上年结转|事业收入|经营收入|其他收入")
+
+
+def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | None = None,
+                 header_rows: int = 1) -> tuple[BudgetBlock, int]:
     header = table.rows[start]
-    labels = [doc.cell_text(c) for c in header.cells]
+    if labels is None:
+        labels = [doc.cell_text(c) for c in header.cells]
     block = BudgetBlock(table=table, header=header, columns={})
     sub_labels: list[str] | None = None
-    i = start + 1
+    i = start + header_rows
     while i < len(table.rows):
         row = table.rows[i]
         if _is_block_end(doc, row) or len(_roles(doc, row, BUDGET_ROLES)) >= 3:
@@ -193,6 +321,11 @@ def _read_budget(doc: Document, table: Table, start: int) -> tuple[BudgetBlock, 
             i += 1
             continue
         columns = _align(labels, sub_labels, len(row.cells))
+        if columns is None and _read_breakdown_row(doc, block, row):
+            i += 1
+            continue
+        if columns is not None:
+            _read_source_row(doc, block, row, texts, columns)
         if columns is not None and numeric:
             roles = {role: row.cells[col] for role, col in _column_roles(doc, columns).items()
                      if col < len(row.cells)}
@@ -205,6 +338,95 @@ def _read_budget(doc: Document, table: Table, start: int) -> tuple[BudgetBlock, 
                 block.lines.append(BudgetLine(row=row, label=label, cells=roles, decimals=decimals))
         i += 1
     return block, i
+
+
+def _read_source_row(doc: Document, block: BudgetBlock, row: Row, texts: list[str], columns: list[str]) -> None:
+    label = next((t for c, t in zip(row.cells, texts) if t and cell_number(doc, c) is None), "")
+    if not _SOURCE_LABEL.search(label) or "总额" in label or "合计" in label:
+        return
+    cells = {role: row.cells[col] for role, col in _column_roles(doc, columns).items()
+             if role in _MONEY_ROLES and col < len(row.cells)}
+    block.sources.append(BudgetSource(row=row, label=label, cells=cells))
+
+
+def _read_breakdown_row(doc: Document, block: BudgetBlock, row: Row) -> bool:
+    """Read the key-value cells of a 按收入性质分 / 按支出性质分 row; True when the row was one."""
+    cells = row.cells
+    items: list[BreakdownItem] = []
+    is_group_row = False
+    k = 0
+    while k < len(cells):
+        cell = cells[k]
+        text = doc.cell_text(cell)
+        if _GROUP_HEADER.search(text):
+            is_group_row = True
+            k += 1
+            continue
+        read = label_and_number(doc, cell)
+        if read is None:
+            k += 1
+            continue
+        label, value = read
+        value_cell = cell if value is not None else None
+        if value is None and k + 1 < len(cells) and cell_number(doc, cells[k + 1]) is not None:
+            value_cell, value = cells[k + 1], cell_number(doc, cells[k + 1])
+            k += 1
+        if _SPENDING_ITEM.search(label) or _INCOME_ITEM.search(label):
+            items.append(BreakdownItem(label=label, label_cell=cell, value_cell=value_cell, value=value))
+        k += 1
+    for item in items:
+        kind = "spending" if _SPENDING_ITEM.search(item.label) else "income"
+        breakdown = block.breakdown(kind)
+        if breakdown is None:
+            breakdown = Breakdown(kind=kind)
+            block.breakdowns.append(breakdown)
+        breakdown.items.append(item)
+    return is_group_row or bool(items)
+
+
+def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
+    """合计/总计 rows of a plain table against the figures above them, columns aligned on the right
+    (a total row's label cell may be merged over several columns: "合计 | 353.59")."""
+    out: list[ColumnTotal] = []
+    rows = table.rows
+    for r, row in enumerate(rows):
+        texts = [doc.cell_text(c) for c in row.cells]
+        if not texts or not re.match(r"^(合计|总计)[：:]?$", texts[0]):
+            continue
+        # the data rows: back up to the nearest row without figures (the header)
+        body: list[Row] = []
+        for above in reversed(rows[:r]):
+            if not any(cell_number(doc, c) for c in above.cells):
+                header = above
+                break
+            body.insert(0, above)
+        else:
+            header = None
+        if len(body) < 2:
+            continue
+        width = max(len(b.cells) for b in body)
+        labels = [clean_label(next((doc.cell_text(c) for c in reversed(b.cells[:-1])
+                                    if doc.cell_text(c) and cell_number(doc, c) is None), "")) for b in body]
+        if any(re.match(r"^(其中|小计)", doc.cell_text(c)) for b in body for c in b.cells):
+            continue  # sub-totals inside: parts are not a flat list
+        for k, cell in enumerate(row.cells[1:], start=1):
+            if cell_number(doc, cell) is None:
+                continue
+            col = width - (len(row.cells) - k)
+            parts = []
+            for b, label in zip(body, labels):
+                if len(b.cells) != width:
+                    parts = []
+                    break
+                if cell_number(doc, b.cells[col]) is not None:
+                    parts.append((label, b.cells[col]))
+            head = ""
+            if header is not None and len(header.cells) == width:
+                head = doc.cell_text(header.cells[col])
+            if len(parts) >= 2:
+                out.append(ColumnTotal(table=table, label=row.cells[0], total=cell, column=col, header=head,
+                                       parts=parts))
+    return out
 
 
 def _decimals(m: NumberMention | None) -> int:

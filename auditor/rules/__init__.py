@@ -4,7 +4,20 @@ from auditor.rules import (  # noqa: F401
     ar101_narrative_sum,
     ar102_execution_rate,
     ar103_score_total,
+    ar104_table_sum,
+    ar105_narrative_rate,
+    ar106_score_above_weight,
+    ar107_score_coefficient,
+    ar108_rate_score,
+    ar109_weight_total,
+    cp401_missing_attachment,
     in001_rule_crashed,
+    tg301_target_missed,
+    tg302_deduction_reason,
+    tg303_actual_range,
+    tg304_cost_over_budget,
+    xc201_narrative_table,
+    xc202_indicator_conflict,
 )
 from auditor.rules.registry import Rule, all_rules, get_rule, rule, run_rules, select_rules
 

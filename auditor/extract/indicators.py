@@ -1,0 +1,532 @@
+"""Indicators across a report: the same thing counted in the narrative and in the tables.
+
+Every numeric claim (auditor.extract.claims) that counts something becomes a :class:`Statement`:
+its value in a comparable unit, its subject folded to a *core* ("开展专题调研次数" → "专题调研",
+"指标1：人代会召开次数" → "人民代表大会会议"), whether it states what was done (``actual``) or what was
+planned (``target``), which year and which scope (全市/本级/县/镇, a project's own table) it speaks
+of, and whether it lies in a block pasted from another year (a heading that repeats).
+
+The rules XC201/XC202 compare statements with :func:`comparable`, :func:`subject_match` and
+:func:`consistent`; a table row that names several activities ("主任会、常委会 18次") is checked as a
+sum of the narrative's figures (:func:`sum_explanation`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from auditor.analysis import Analysis
+from auditor.arith import Interval
+from auditor.document import Cell, Document, Table, clean_text
+from auditor.extract.claims import Claim, extract_claims
+from auditor.extract.numbers import NumberMention
+from auditor.extract.subjects import _get_tokenizer, _strip, normalise_subject, subject_for
+from auditor.extract.tables import cell_number
+
+__all__ = ["Statement", "statements", "subject_core", "subject_parts", "subject_match", "comparable",
+           "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
+           "STRONG_MATCH", "family_of", "MONEY_TO_WAN"]
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+# A subject match below this is no match at all; 1.0 is the same core subject.
+MATCH_THRESHOLD = 0.85
+STRONG_MATCH = 1.0
+# A core shorter than this ("率", "建议") says too little to identify an indicator.
+MIN_SUBJECT = 3
+
+# Money is compared in 万元; other units only with themselves (人/名/位 are one family).
+MONEY_TO_WAN = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "百万元": Decimal(100),
+                "千万元": Decimal(1000), "亿元": Decimal(10000), "万亿元": Decimal(100000000)}
+_PEOPLE = {"人": "人", "名": "人", "位": "人"}
+_NOT_INDICATORS = {"分", "", "个百分点", "‰"}  # scores belong to the score rules; bare figures have no unit
+
+_TARGET_WORDS = ("计划", "预计", "力争", "争取", "拟", "将", "目标", "确保", "预期", "要求", "指标值", "任务数")
+_DONE_WORDS = ("圆满完成", "全面完成", "已完成", "完成了", "实际完成", "顺利完成")
+_PLAN_LEAD_IN = re.compile(r"(计划|目标|预期|任务|打算)[:：]")
+_PLAN_HEADINGS = ("下一步", "计划", "打算", "思路", "改进措施", "工作安排")
+_SCOPE_WORDS = ("市本级", "县本级", "区本级", "本级", "全市", "市级", "全县", "县级", "全区", "区级", "全镇", "镇级",
+                "乡镇", "乡级", "村级", "全省", "省级", "全国", "国家级", "全州", "州级", "街道")
+_CLAUSE_BREAKS = "，,。；;！？!?\n\t：:"
+_SENTENCE_BREAKS = "。；;！？!?\n\t"
+_YEAR_RE = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})\s*年(?!度?[0-9])")
+_PREVIOUS_YEAR_RE = re.compile(r"上年|去年|上一年")
+_COMPOUND_SPLIT = re.compile(r"[、.．/／＋+]")
+_ADVERBS = ("高标准", "高质量", "积极", "认真", "依法", "扎实", "深入", "切实", "持续", "不断", "及时")
+_SUFFIXES = re.compile(r"(的)?(次数|数量|个数|件数|份数|人数|篇数|期数|场次)$")
+
+_HEADER_ACTUAL = re.compile(r"决算|执行数|实际|完成")
+_HEADER_TARGET = re.compile(r"预算|计划|目标|指标值|预期")
+
+
+@dataclass(slots=True)
+class Statement:
+    """One figure that states the value of an indicator, wherever it is written."""
+
+    mention: NumberMention
+    value: Decimal  # in the family's unit (万元 for money)
+    unit: str  # as written or taken from the header
+    family: str  # "money", "%", "人", or the count/measure unit itself
+    subject: str  # the core subject compared across the report
+    label: str  # the subject as the report words it (for messages)
+    parts: tuple[str, ...]  # the cores of a compound subject ("主任会、常委会"); () when single
+    where: str  # narrative | table
+    origin: str  # paragraph | cell_text (a sentence in a cell) | indicator (a figure cell) | data
+    kind: str  # actual | target | unknown
+    scope: str  # "department", "project:<name>" (tables), "document"
+    markers: frozenset[str] = frozenset()  # scope words around it (全市, 本级, 县级 …)
+    year: int | None = None  # the year it is framed in; None: the report's own year
+    table: int | None = None  # table index
+    cell: Cell | None = None
+    column: str = ""  # the column header of a table figure
+    stale: str | None = None  # heading of the repeated-heading block it lies in
+    sentence: tuple[int, int] = (0, 0)  # the sentence (or cell) holding it
+    block: tuple[int, int] = (0, 0)  # the paragraph or cell holding it
+    closed: bool = True  # False when a noun follows the figure ("8个专门委员会"): the subject is on its right
+
+    @property
+    def start(self) -> int:
+        return self.mention.start
+
+    @property
+    def end(self) -> int:
+        return self.mention.end
+
+    @property
+    def approximate(self) -> bool:
+        return self.mention.qualifier != "none"
+
+
+# --- vocabulary -----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _fillers() -> frozenset[str]:
+    words = set()
+    for name in ("subjects_fillers.txt", "indicator_fillers.txt"):
+        for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
+            word = raw.split("#", 1)[0].strip()
+            if word:
+                words.add(word)
+    return frozenset(words)
+
+
+def subject_core(phrase: str) -> str:
+    """The part of a subject that names what is counted: verbs, adverbs, fillers and measure words
+    dropped, synonyms folded ("高标准召开主任会" → "主任会议", "开展专题调研次数" → "专题调研")."""
+    stripped = _strip(phrase)
+    if not stripped:
+        return ""
+    fillers = _fillers()
+    kept = []
+    for token in _get_tokenizer().lcut(stripped, HMM=False):
+        if token in fillers:
+            continue
+        adverb = next((a for a in _ADVERBS if token.startswith(a) and token[len(a):] in fillers), None)
+        if adverb:
+            continue
+        kept.append(token)
+    core = normalise_subject("".join(kept))
+    core = _SUFFIXES.sub("", core)
+    return core if len(core) >= MIN_SUBJECT else ""
+
+
+def subject_parts(phrase: str) -> tuple[str, ...]:
+    """The cores of a subject naming several activities ("主任会、常委会" → 主任会议, 常委会会议); () if one."""
+    text = clean_text(phrase)
+    if "，" in text or "," in text:
+        return ("",)  # a sentence-like row name: several clauses, never one indicator
+    pieces = [p for p in _COMPOUND_SPLIT.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return ()
+    return tuple(subject_core(p) for p in pieces)
+
+
+def subject_match(a: str, b: str) -> float:
+    """How surely two core subjects name the same indicator: 1.0 the same; about 0.9 when one
+    contains the other or they differ by a character; 0 below :data:`MATCH_THRESHOLD`."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6:
+        return 0.9
+    if len(short) >= 4:
+        ratio = fuzz.ratio(a, b) / 100
+        if ratio >= 0.9:
+            return round(ratio * 0.95, 3)
+    return 0.0
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+def family_of(unit: str) -> tuple[str, Decimal] | None:
+    """(family, factor to the family's unit) or None when the unit is not an indicator's."""
+    if unit in _NOT_INDICATORS:
+        return None
+    if unit in MONEY_TO_WAN:
+        return "money", MONEY_TO_WAN[unit]
+    if unit == "%":
+        return "%", Decimal(1)
+    return _PEOPLE.get(unit, unit), Decimal(1)
+
+
+def _step(value: Decimal) -> Decimal:
+    """One unit of the last non-zero digit of a whole number (480 → 10, 1400 → 100, 18 → 1)."""
+    if value != value.to_integral_value() or value == 0:
+        return Decimal(1)
+    n = int(value)
+    step = 1
+    while n % 10 == 0:
+        n //= 10
+        step *= 10
+    return Decimal(step)
+
+
+def value_interval(st: Statement) -> Interval:
+    """The values a statement allows: its rounding for a plain figure; 480余 → [480, 490];
+    约800 → ±10%; ≥400 → [400, ∞); a range → [lower, upper]."""
+    m = st.mention
+    factor = st.value / m.value if m.value else Decimal(1)
+    v = st.value
+    big = Decimal("1e30")
+    if m.qualifier == "approx_more":
+        return Interval(v, v + _step(m.value) * factor)
+    if m.qualifier == "approx_about":
+        return Interval(v * Decimal("0.9"), v * Decimal("1.1"))
+    if m.qualifier == "at_least":
+        return Interval(v, big)
+    if m.qualifier == "at_most":
+        return Interval(-big, v)
+    if m.qualifier == "range" and m.upper is not None:
+        return Interval(v, m.upper * factor)
+    return Interval.around(v, m.tolerance * factor)
+
+
+def _round_to(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(10) ** -max(decimals, 0), rounding="ROUND_HALF_UP")
+
+
+def consistent(a: Statement, b: Statement) -> bool:
+    """Whether two statements of one indicator can both be true. Two plain figures agree when they
+    are equal at the coarser precision (113.2 and 113.21 agree; 113.22 and 113.21 do not); an
+    approximation or a bound agrees with every value it allows."""
+    if a.mention.qualifier == "none" and b.mention.qualifier == "none":
+        decimals = min(max(a.mention.decimals, 0), max(b.mention.decimals, 0))
+        if a.family == "money":  # amounts in 万元 and 元 compared at the coarser of the two
+            decimals = min(_decimals_in_family(a), _decimals_in_family(b))
+        return _round_to(a.value, decimals) == _round_to(b.value, decimals)
+    return value_interval(a).overlaps(value_interval(b))
+
+
+def _decimals_in_family(st: Statement) -> int:
+    factor = family_of(st.unit)[1] if family_of(st.unit) else Decimal(1)
+    shift = -factor.adjusted() if factor else 0  # 元 → 万元 adds four decimals
+    return max(st.mention.decimals, 0) + shift
+
+
+# --- scope, year, kind ----------------------------------------------------------------------------
+
+def _span_back(text: str, end: int, breaks: str, floor: int = 0) -> int:
+    i = end
+    while i > floor and text[i - 1] not in breaks:
+        i -= 1
+    return i
+
+
+def _span_forward(text: str, start: int, breaks: str) -> int:
+    j = start
+    while j < len(text) and text[j] not in breaks:
+        j += 1
+    return j
+
+
+def _markers(text: str) -> frozenset[str]:
+    found = set()
+    rest = text
+    for word in _SCOPE_WORDS:  # longest words first in the list where they overlap (市本级 before 本级)
+        if word in rest:
+            found.add(word)
+            rest = rest.replace(word, "")
+    return frozenset(found)
+
+
+def _year(clause: str, sentence_before: str, report_year: int | None) -> int | None:
+    """The year a figure is framed in: the last year named in its clause, else a year that opens its
+    sentence ("2023年，…"); None when that is the report's own year or none is named."""
+    years = [int(y) for y in _YEAR_RE.findall(clause)] or [int(y) for y in _YEAR_RE.findall(sentence_before[:8])]
+    text = clause
+    if years:
+        year = years[-1]
+        return None if year == report_year else year
+    if _PREVIOUS_YEAR_RE.search(text) and report_year:
+        return report_year - 1
+    return None
+
+
+def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_before: str, sentence: str) -> str:
+    if any(w in clause for w in _TARGET_WORDS):
+        return "target"
+    if _PLAN_LEAD_IN.search(sentence_before) and not any(w in sentence for w in _DONE_WORDS):
+        return "target"
+    for section in doc.heading_path(m.start):
+        heading = clean_text(doc.text[section.heading.start:section.heading.end])
+        if any(w in heading for w in _PLAN_HEADINGS):
+            return "target"
+    return "actual"
+
+
+def table_scope(doc: Document, table: Table) -> str:
+    """"project:<name>" for a project's form, else "department"."""
+    for row in table.rows[:4]:
+        texts = [doc.cell_text(c) for c in row.cells]
+        for label, value in zip(texts, texts[1:]):
+            if label.startswith("项目") and label.endswith("名称") and value:
+                return f"project:{value}"
+    title = doc.table_title(table) or ""
+    if "项目" in title and "名称" in title:
+        return "project:" + title.split("：", 1)[-1]
+    return "department"
+
+
+def _column_header(doc: Document, table: Table, cell: Cell) -> str:
+    """The nearest text above ``cell`` in its column, in a row as wide as the cell's row and with no
+    figure in it (a header row)."""
+    width = len(table.rows[cell.row].cells)
+    for row in reversed(table.rows[:cell.row]):
+        if len(row.cells) != width:
+            continue
+        if any(cell_number(doc, c) is not None for c in row.cells):
+            continue
+        text = doc.cell_text(row.cells[cell.col]) if cell.col < len(row.cells) else ""
+        if text:
+            return text
+    return ""
+
+
+def stale_blocks(doc: Document) -> list[tuple[int, int, str]]:
+    """Text blocks that begin at a heading which appears again later: (start, end, heading).
+
+    A section pasted from an earlier report keeps its heading, so the heading shows up twice; the
+    block runs from the first occurrence to the second."""
+    blocks = []
+    seen: dict[str, int] = {}
+    for section in doc.sections:
+        heading = clean_text(doc.text[section.heading.start:section.heading.end])
+        key = re.sub(r"^[0-9一二三四五六七八九十]+[、.．\s]*", "", heading)
+        if len(key) < 4:
+            continue
+        if (key, section.level) in seen:
+            first = seen[(key, section.level)]
+            blocks.append((doc.sections[first].start, section.start, heading))
+        else:
+            seen[(key, section.level)] = section.index
+    return blocks
+
+
+# --- collecting statements ------------------------------------------------------------------------
+
+def statements(analysis: Analysis) -> list[Statement]:
+    """Every figure in the report that states an indicator's value, computed once per analysis."""
+    cached = analysis.__dict__.get("_indicator_statements")
+    if cached is None:
+        cached = _collect(analysis)
+        analysis.__dict__["_indicator_statements"] = cached
+    return cached
+
+
+def _cells_by_start(doc: Document) -> dict[int, tuple[Table, Cell]]:
+    return {c.start: (t, c) for t in doc.tables for r in t.rows for c in r.cells}
+
+
+def _collect(analysis: Analysis) -> list[Statement]:
+    doc = analysis.doc
+    report_year = doc.meta.year
+    cells = _cells_by_start(doc)
+    cell_starts = sorted(cells)
+    stale = stale_blocks(doc)
+    measure_units = _measure_units(analysis)
+    doc_scope = "department" if doc.meta.kind == "department" else "document"
+    out: list[Statement] = []
+    paragraph_starts = [p.start for p in doc.paragraphs]
+    for claim in extract_claims(analysis):
+        m = claim.mention
+        unit = claim.unit
+        if claim.where == "table":
+            k = bisect.bisect_right(cell_starts, m.start) - 1
+            if k < 0:
+                continue
+            table, cell = cells[cell_starts[k]]
+            if not unit and cell.start in measure_units:
+                unit = measure_units[cell.start]
+            st = _table_statement(doc, claim, table, cell, unit, report_year)
+        else:
+            st = _narrative_statement(doc, claim, unit, report_year, doc_scope, paragraph_starts)
+        if st is None:
+            continue
+        for start, end, heading in stale:
+            if start <= m.start < end:
+                st.stale = heading
+                break
+        out.append(st)
+    return out
+
+
+def _measure_units(analysis: Analysis) -> dict[int, str]:
+    """Unit cells of indicator rows (度量单位 "次") for the target and actual cells of the row."""
+    doc = analysis.doc
+    out = {}
+    for form in analysis.forms:
+        for block in form.indicators:
+            for row in block.rows:
+                unit_cell = row.cells.get("measure_unit")
+                unit = doc.cell_text(unit_cell) if unit_cell is not None else ""
+                if unit and len(unit) <= 3:
+                    for role in ("target", "actual"):
+                        if role in row.cells:
+                            out[row.cells[role].start] = unit
+    return out
+
+
+def _base(m: NumberMention, unit: str) -> tuple[Decimal, str] | None:
+    fam = family_of(unit)
+    if fam is None:
+        return None
+    family, factor = fam
+    return m.value * factor, family
+
+
+def _closed(text: str, m: NumberMention) -> bool:
+    """Whether the figure ends its phrase ("主任会议17次，" yes; "8个专门委员会" no: what it counts
+    follows it, and the subject read from the left may belong to another figure)."""
+    if m.end >= len(text):
+        return True
+    nxt = text[m.end]
+    return not ("\u4e00" <= nxt <= "\u9fff") or nxt in "等均全共的"
+
+
+def _paragraph_span(doc: Document, starts: list[int], offset: int) -> tuple[int, int]:
+    k = bisect.bisect_right(starts, offset) - 1
+    if k >= 0:
+        para = doc.paragraphs[k]
+        if para.start <= offset <= para.end:
+            return para.start, para.end
+    return offset, offset
+
+
+def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: int | None,
+                         scope: str, paragraph_starts: list[int]) -> Statement | None:
+    m = claim.mention
+    based = _base(m, unit)
+    if based is None or not claim.subject:
+        return None
+    value, family = based
+    text = doc.text
+    clause_start = _span_back(text, m.start, _CLAUSE_BREAKS)
+    sentence_start = _span_back(text, m.start, _SENTENCE_BREAKS)
+    sentence_end = _span_forward(text, m.end, _SENTENCE_BREAKS)
+    clause = text[clause_start:m.start]
+    sentence_before = text[sentence_start:m.start]
+    kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
+    return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(claim.subject),
+                     label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
+                     markers=_markers(clause), year=_year(clause, sentence_before, report_year),
+                     sentence=(sentence_start, sentence_end), block=_paragraph_span(doc, paragraph_starts, m.start),
+                     closed=_closed(text, m))
+
+
+def _table_statement(doc: Document, claim: Claim, table: Table, cell: Cell, unit: str,
+                     report_year: int | None) -> Statement | None:
+    m = claim.mention
+    based = _base(m, unit)
+    if based is None:
+        return None
+    value, family = based
+    scope = table_scope(doc, table)
+    role = claim.role
+    pure = cell_number(doc, cell) is not None
+    if not pure:
+        # a sentence in a cell: its own subject, the column tells actual or target
+        subject = subject_for(doc.text, m, clause_start=cell.start)
+        if not subject:
+            return None
+        header = _column_header(doc, table, cell)
+        kind = ("actual" if role == "actual" or _HEADER_ACTUAL.search(header) else
+                "target" if role == "target" or _HEADER_TARGET.search(header) else "unknown")
+        sentence_start = _span_back(doc.text, m.start, _SENTENCE_BREAKS, floor=cell.start)
+        sentence_end = min(_span_forward(doc.text, m.end, _SENTENCE_BREAKS), cell.end)
+        clause_start = _span_back(doc.text, m.start, _CLAUSE_BREAKS, floor=cell.start)
+        return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(subject),
+                         label=subject, parts=(), where="table", origin="cell_text", kind=kind, scope=scope,
+                         markers=_markers(doc.text[clause_start:m.start]),
+                         year=_year(doc.text[clause_start:m.start], doc.text[sentence_start:m.start], report_year),
+                         table=table.index, cell=cell,
+                         column=header, sentence=(sentence_start, sentence_end), block=(cell.start, cell.end),
+                         closed=_closed(doc.text, m))
+    if role in ("actual", "target"):
+        label = claim.subject
+        column = "实际完成值" if role == "actual" else "年度指标值"
+        return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(label),
+                         label=label, parts=subject_parts(label), where="table", origin="indicator", kind=role,
+                         scope=scope, markers=_markers(label), table=table.index, cell=cell, column=column,
+                         sentence=(cell.start, cell.end), block=(cell.start, cell.end))
+    if role is not None:
+        return None  # budget blocks, weights, scores: the arithmetic rules' business
+    label = claim.subject
+    header = _column_header(doc, table, cell)
+    if not label or not header or cell.col == 0:
+        return None
+    kind = "actual" if _HEADER_ACTUAL.search(header) else "target" if _HEADER_TARGET.search(header) else "unknown"
+    label_clean = re.sub(r"^[0-9]+[、.．]\s*|^其中[：:]", "", label).rstrip("：:")
+    return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(label_clean),
+                     label=label_clean, parts=subject_parts(label_clean), where="table", origin="data", kind=kind,
+                     scope=scope, markers=_markers(label_clean), year=_year(header, header, report_year),
+                     table=table.index, cell=cell, column=header, sentence=(cell.start, cell.end),
+                     block=(cell.start, cell.end))
+
+
+# --- comparing ------------------------------------------------------------------------------------
+
+def comparable(a: Statement, b: Statement) -> bool:
+    """Like with like: both actual, same unit family, same year, same scope words."""
+    return (a.kind == "actual" and b.kind == "actual" and a.family == b.family and a.year == b.year
+            and a.markers == b.markers)
+
+
+def sum_explanation(compound: Statement, candidates: list[Statement]) -> list[Statement] | None:
+    """Narrative figures whose sum gives a compound row's value, or None.
+
+    Each part of the row ("主任会、常委会") is looked up among ``candidates``; the figures found for the
+    first part, together with the figures written next to it in the same sentence with the same unit
+    ("集中学习12次、专题研讨4次"), are tried as the parts of the sum."""
+    if not compound.parts or "" in compound.parts:
+        return None
+    k = len(compound.parts)
+    per_part: list[list[Statement]] = []
+    for part in compound.parts:
+        found = [c for c in candidates if comparable(compound, c) and subject_match(part, c.subject) >= MATCH_THRESHOLD]
+        per_part.append(found)
+    options: list[tuple[Statement, ...]] = []
+    if all(per_part) and len(per_part) == k:
+        options.extend(itertools.islice(itertools.product(*per_part), 200))
+    for first in per_part[0] if per_part else []:
+        same_sentence = [c for c in candidates if c.sentence == first.sentence and c.start > first.start
+                         and c.family == first.family]
+        same_sentence.sort(key=lambda c: c.start)
+        if len(same_sentence) >= k - 1:
+            options.append((first, *same_sentence[:k - 1]))
+    for combo in options:
+        total = sum((c.value for c in combo), Decimal(0))
+        if any(c.approximate for c in combo):
+            continue
+        if total == compound.value:
+            return list(combo)
+    return None

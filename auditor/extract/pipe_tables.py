@@ -1,0 +1,196 @@
+"""Tables that arrive as narrative paragraphs: "|"-separated rows, and budget rows run together.
+
+Two shapes are turned into the same :class:`~auditor.document.Table` objects that the layout
+reader builds, so that :func:`auditor.extract.tables.read_forms` reads them into the same records:
+
+- published web pages: one table row per paragraph, cells separated by "|" (or "｜"), optionally
+  with a leading and trailing bar ("| 年初预算数 | 全年预算数 |"); an empty cell between two bars is
+  a merged continuation. Consecutive such paragraphs with the same number of cells or more form one
+  table.
+- a .docx whose table was flattened into one run, cell boundaries lost:
+  "年初预算数全年预算数全年执行数分值执行率得分" followed by "年度资金总额120.00120.00108.001090.00%9.00".
+  The header words are cut by the budget vocabulary; a row's figure run is cut into as many figures
+  as the header has columns, each figure of the shape its column allows (amounts with two decimals
+  or none, a weight of 1–100 points, a rate of at most 100% with its "%" sign, a score). The run is
+  split only when exactly one cut fits; otherwise the row is left alone. Not read: amounts written
+  without decimals next to each other ("288288248.05" has several cuts), a one-word "执行率得分"
+  header right after "执行率" (read as 执行率 + 得分), indicator tables and basic-data tables run
+  together (their cells hold free text, whose boundaries cannot be recovered).
+
+Every cell is a span of the document's text, so evidence from these tables is exact. The cells lie
+in paragraphs: ``Document.where`` calls them narrative.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from auditor.document import Cell, Document, Paragraph, Row, Table
+
+_BARS = "|｜"
+_MIN_BARS = 2
+
+# --- "|"-separated rows ---------------------------------------------------------------------------
+
+
+def _bar_cells(doc: Document, para: Paragraph, row_index: int) -> list[Cell]:
+    text = doc.text
+    cuts = [para.start - 1] + [k for k in range(para.start, para.end) if text[k] in _BARS] + [para.end]
+    spans = [(a + 1, b) for a, b in zip(cuts, cuts[1:])]
+    if spans and not text[spans[0][0]:spans[0][1]].strip():
+        spans = spans[1:]  # "| a | b |": the bar before the first cell
+    if spans and not text[spans[-1][0]:spans[-1][1]].strip():
+        spans = spans[:-1]
+    cells = []
+    for col, (a, b) in enumerate(spans):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        cells.append(Cell(start=a, end=b, row=row_index, col=col, is_continuation=a == b))
+    return cells
+
+
+def _bars(doc: Document, para: Paragraph) -> int:
+    body = doc.text[para.start:para.end]
+    return sum(body.count(b) for b in _BARS)
+
+
+def _is_bar_row(doc: Document, para: Paragraph) -> bool:
+    """A row has at least one bar ("合计 | 353.59"); a table needs a row with two or more."""
+    return _bars(doc, para) >= 1
+
+
+def _bar_tables(doc: Document, first_index: int) -> list[Table]:
+    tables: list[Table] = []
+    run: list[Paragraph] = []
+
+    def close() -> None:
+        if len(run) >= 2 and max(_bars(doc, p) for p in run) >= _MIN_BARS:
+            table = Table(index=first_index + len(tables), start=run[0].start, end=run[-1].end)
+            for para in run:
+                row = Row(index=len(table.rows), cells=_bar_cells(doc, para, len(table.rows)))
+                table.rows.append(row)
+            tables.append(table)
+        run.clear()
+
+    for para in doc.paragraphs:
+        if _is_bar_row(doc, para):
+            run.append(para)
+        else:
+            close()
+    close()
+    return tables
+
+
+# --- runs with lost cell boundaries ---------------------------------------------------------------
+
+_HEADER_WORDS: dict[str, str] = {  # header word -> figure shape of its column
+    "年初预算数": "amount", "全年预算数": "amount", "调整后预算数": "amount", "全年执行数": "amount",
+    "执行率权重分值": "weight", "分值": "weight", "执行率": "rate", "得分": "score",
+}
+_UNIT_GAP = re.compile(r"^\s*([（(][^）)]{0,4}[）)])?\s*$")  # "（%）" between two header words
+_ROW_LABEL = re.compile(r"(年度资金总额|(其中[：:]?)?当年财政拨款|上年结转(资金|金额)?|其[他它]资金)[：:]?")
+_SHAPES = {
+    "amount": re.compile(r"(0|[1-9]\d{0,8})(\.\d{2})?"),
+    "weight": re.compile(r"100|[1-9]\d?"),
+    "rate": re.compile(r"(100(\.0{1,2})?|[1-9]?\d(\.\d{1,2})?)[%％]"),
+    "score": re.compile(r"(100|[1-9]?\d)(\.\d{1,2})?"),
+}
+
+
+@lru_cache(maxsize=1)
+def _header_re() -> re.Pattern[str]:
+    words = sorted(_HEADER_WORDS, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _header_run(body: str, offset: int) -> list[tuple[int, int, str]] | None:
+    """(start, end, word) of header words written back to back, at least three, or None."""
+    found = []
+    pos = None
+    for m in _header_re().finditer(body):
+        if pos is not None and not _UNIT_GAP.match(body[pos:m.start()]):
+            if len(found) >= 3:
+                break
+            found = []
+        found.append((offset + m.start(), offset + m.end(), m.group()))
+        pos = m.end()
+    return found if len(found) >= 3 else None
+
+
+def split_run(run: str, shapes: list[str]) -> list[tuple[int, int]] | None:
+    """The one way to cut ``run`` into figures of the given shapes, as (start, end) offsets in ``run``;
+    None when no cut or more than one cut fits."""
+    solutions: list[list[tuple[int, int]]] = []
+
+    def walk(pos: int, k: int, acc: list[tuple[int, int]]) -> None:
+        if len(solutions) > 1:
+            return
+        if k == len(shapes):
+            if pos == len(run):
+                solutions.append(list(acc))
+            return
+        pattern = _SHAPES[shapes[k]]
+        for end in range(len(run), pos, -1):
+            if pattern.fullmatch(run, pos, end):
+                acc.append((pos, end))
+                walk(end, k + 1, acc)
+                acc.pop()
+
+    walk(0, 0, [])
+    return solutions[0] if len(solutions) == 1 else None
+
+
+def _run_tables(doc: Document, first_index: int) -> list[Table]:
+    tables: list[Table] = []
+    paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
+    for k, para in enumerate(paragraphs):
+        body = doc.text[para.start:para.end]
+        header = _header_run(body, para.start)
+        if header is None:
+            continue
+        shapes = [_HEADER_WORDS[w] for _, _, w in header]
+        rows_text = body[header[-1][1] - para.start:]
+        rows_offset = header[-1][1]
+        # the rows may follow in the same paragraph or in the next ones
+        candidates = [(rows_text, rows_offset)] + [
+            (doc.text[p.start:p.end], p.start) for p in paragraphs[k + 1:k + 5]]
+        data_rows: list[list[Cell]] = []
+        for text, offset in candidates:
+            for m in _ROW_LABEL.finditer(text):
+                run_start = m.end()
+                run_end = run_start
+                while run_end < len(text) and (text[run_end].isdigit() or text[run_end] in ".%％"):
+                    run_end += 1
+                cut = split_run(text[run_start:run_end], shapes)
+                if cut is None:
+                    continue
+                r = len(data_rows) + 1
+                cells = [Cell(start=offset + m.start(), end=offset + m.end(), row=r, col=0)]
+                cells += [Cell(start=offset + run_start + a, end=offset + run_start + b, row=r, col=c + 1)
+                          for c, (a, b) in enumerate(cut)]
+                data_rows.append(cells)
+        if not data_rows:
+            continue
+        title_end = header[0][0]
+        header_cells = [Cell(start=para.start, end=title_end, row=0, col=0,
+                             is_continuation=not doc.text[para.start:title_end].strip())]
+        header_cells += [Cell(start=a, end=b, row=0, col=c + 1) for c, (a, b, _) in enumerate(header)]
+        table = Table(index=first_index + len(tables), start=para.start,
+                      end=max(c.end for row in data_rows for c in row))
+        table.rows = [Row(index=0, cells=header_cells)] + [Row(index=i + 1, cells=cells)
+                                                          for i, cells in enumerate(data_rows)]
+        tables.append(table)
+    return tables
+
+
+def pipe_tables(doc: Document) -> list[Table]:
+    """Tables given as paragraphs: "|"-separated rows, and budget rows whose cell boundaries were lost.
+    Their ``index`` continues after the document's own tables."""
+    bar = _bar_tables(doc, len(doc.tables))
+    covered = [(t.start, t.end) for t in bar]
+    runs = [t for t in _run_tables(doc, len(doc.tables) + len(bar))
+            if not any(a <= t.start < b for a, b in covered)]
+    return bar + runs

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from auditor.arith import fmt, written
+from auditor.extract.tables import IndicatorBlock, IndicatorRow, cell_number
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+# What a 偏差原因 cell says when it gives no reason at all.
+_NO_REASON = re.compile(r"^(无|无偏差|没有偏差|无差异|/|／|—+|-+|－+|否|暂无|不适用)?$")
+
+
+@rule("TG302", "deduction-without-reason", "low")
+def deduction_without_reason(analysis) -> Iterator[Finding]:
+    """指标得分低于分值（有扣分），但“偏差原因分析及改进措施”栏为空或只写“无”。
+
+    What: in an indicator block that has a 偏差原因分析 column, every row whose 得分 is below its 分值 must
+    explain the shortfall there. An empty cell, or one that says only 无 / 无偏差 / — / /, is reported.
+    A cell left empty because a merged reason cell above covers it (vertical merge) counts as explained
+    when the nearest non-empty cell above in that column, within the block, holds a reason.
+    Why: the self-evaluation rules ask for the cause of every deviation and the corrective measure; a
+    deduction without one cannot be reviewed and hides what went wrong.
+    Example: 分值10，得分9，偏差原因分析栏空白.
+    Tolerance: a score within 0.005 of its weight is not a deduction. Rows whose 分值 is written as a
+    percentage ("10%") are skipped (their points are not comparable with the 得分).
+    Severity: low; medium when 2 points or more were deducted.
+    """
+    doc = analysis.doc
+    this = deduction_without_reason.rule
+    for form in analysis.forms:
+        for block in form.indicators:
+            if "deviation" not in block.columns:
+                continue
+            for k, row in enumerate(block.rows):
+                finding = _check(doc, this, block, k, row)
+                if finding is not None:
+                    yield finding
+
+
+def _reason(doc, block: IndicatorBlock, k: int) -> str:
+    cell = block.rows[k].cells.get("deviation")
+    if cell is None:
+        return ""
+    text = doc.cell_text(cell)
+    if text or not cell.is_continuation:
+        return text
+    for above in reversed(block.rows[:k]):  # a vertically merged reason above
+        upper = above.cells.get("deviation")
+        if upper is not None and doc.cell_text(upper):
+            text = doc.cell_text(upper)
+            return "" if _NO_REASON.match(text) else text
+    return ""
+
+
+def _check(doc, this, block: IndicatorBlock, k: int, row: IndicatorRow):
+    weight = cell_number(doc, row.cells.get("weight"))
+    score = cell_number(doc, row.cells.get("score"))
+    if weight is None or score is None or weight.unit == "%" or score.unit == "%":
+        return None
+    deducted = weight.value - score.value
+    if deducted <= 0 or deducted < 0.005:
+        return None
+    reason = _reason(doc, block, k)
+    if not _NO_REASON.match(reason):
+        return None
+    label = doc.cell_text(row.cells["indicator"]) if "indicator" in row.cells else row.level2
+    said = f"只填写了“{reason}”" if reason else "为空"
+    message = (f"指标“{label}”分值{written(weight, '分')}、得分{written(score, '分')}，扣{fmt(deducted)}分，"
+               f"但偏差原因分析及改进措施栏{said}")
+    message_en = f"indicator '{label}' loses {fmt(deducted)} points but gives no reason for the deviation"
+    evidence = [Evidence.of(doc, weight.start, weight.end), Evidence.of(doc, score.start, score.end)]
+    dev = row.cells.get("deviation")
+    if dev is not None and reason and dev.end > dev.start:
+        evidence.append(Evidence.of(doc, dev.start, dev.end))
+    return this.finding(severity="medium" if deducted >= 2 else "low", confidence=0.8 if not reason else 0.7,
+                        message=message, message_en=message_en, evidence=evidence,
+                        values={"indicator": label, "weight": weight.value, "score": score.value,
+                                "deducted": deducted, "reason": reason})

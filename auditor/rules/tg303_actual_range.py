@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.arith import written
+from auditor.extract.tables import cell_number
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+_WHAT = {"at_least": "下限（≥/不低于/以上）", "at_most": "上限（≤/不超过/以下）", "range": "区间",
+         "approx_more": "约数（多/余/+）", "approx_about": "约数（约/近/左右）"}
+
+
+@rule("TG303", "actual-as-range", "low")
+def actual_as_range(analysis) -> Iterator[Finding]:
+    """实际完成值填写为区间、上下限或约数（如“≥90%”“≦100%”“300+人次”），而不是实际达到的数值。
+
+    What: each indicator row's 实际完成值 cell that holds one figure is read with the number grammar;
+    a comparator (≥ ≧ > 不低于 以上; ≤ ≦ 不超过 以下), a range (90%–95%) or an approximation
+    (多/余/+, 约/近/左右) in it is reported.
+    Why: a 实际完成值 must be what was achieved; "≥90%" copies the target and makes it impossible to
+    check whether the target was met or the score earned.
+    Example: 年度指标值 ≥90%，实际完成值 ≥90%.
+    Tolerance: none; a plain figure, text ("已完成"), or an empty cell is not judged.
+    Severity: medium for a bound or a range (the actual value is unknown), low for an approximation.
+    """
+    doc = analysis.doc
+    this = actual_as_range.rule
+    for form in analysis.forms:
+        for block in form.indicators:
+            for row in block.rows:
+                actual = cell_number(doc, row.cells.get("actual"))
+                if actual is None or actual.qualifier not in _WHAT:
+                    continue
+                label = doc.cell_text(row.cells["indicator"]) if "indicator" in row.cells else row.level2
+                target = cell_number(doc, row.cells.get("target"))
+                message = f"指标“{label}”的实际完成值填为“{written(actual)}”，是{_WHAT[actual.qualifier]}而非实际完成的数值"
+                evidence = [Evidence.of(doc, actual.start, actual.end)]
+                if target is not None:
+                    message += f"（年度指标值为“{written(target)}”）"
+                    evidence.append(Evidence.of(doc, target.start, target.end))
+                severity = "low" if actual.qualifier.startswith("approx") else "medium"
+                yield this.finding(
+                    severity=severity, confidence=0.9, message=message, evidence=evidence,
+                    message_en=f"indicator '{label}': the actual value is given as '{written(actual)}', not a value",
+                    values={"indicator": label, "qualifier": actual.qualifier, "value": actual.value,
+                            "upper": actual.upper, "unit": actual.unit,
+                            "target": target.value if target is not None else None,
+                            "target_qualifier": target.qualifier if target is not None else None})

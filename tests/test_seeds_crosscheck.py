@@ -1,0 +1,118 @@
+"""The five seed reports under the cross-check, target and completeness rules: the real findings each
+must produce and the traps each must not. Expectations come from reading the seeds by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import auditor.rules.cp401_missing_attachment  # noqa: F401
+import auditor.rules.tg301_target_missed  # noqa: F401
+import auditor.rules.tg302_deduction_reason  # noqa: F401
+import auditor.rules.tg303_actual_range  # noqa: F401
+import auditor.rules.tg304_cost_over_budget  # noqa: F401
+import auditor.rules.xc201_narrative_table  # noqa: F401
+import auditor.rules.xc202_indicator_conflict  # noqa: F401
+from auditor.analysis import Analysis
+from auditor.engine import audit
+from auditor.extract.indicators import statements, sum_explanation
+
+CODES = ["XC201", "XC202", "TG301", "TG302", "TG303", "TG304", "CP401"]
+
+
+@pytest.fixture(scope="module")
+def batch(seeds_dir):
+    reports = audit(seeds_dir, rules=CODES).reports
+    return {r.path.rsplit("/", 1)[-1][:3]: r for r in reports}
+
+
+def _by_rule(report, code):
+    return [f for f in report.findings if f.rule == code]
+
+
+def test_every_evidence_span_is_exact(batch) -> None:
+    for r in batch.values():
+        assert r.error is None
+        for f in r.findings:
+            assert f.evidence and f.message
+            for e in f.evidence:
+                assert r.document.text[e.start:e.end] == e.text
+
+
+def test_001_special_investigations_narrative_vs_project_table(batch) -> None:
+    found = _by_rule(batch["001"], "XC201")
+    [f] = [f for f in found if f.values["subject"] == "专题调研"]
+    assert f.message.startswith("正文称专题调研18次，自评表实际完成值为20次")
+    assert f.values["stated"] == 18 and f.values["table"] == 20
+    assert {e.where for e in f.evidence} == {"narrative", "table"}
+
+
+def test_001_public_funds_narrative_vs_basic_data_table(batch) -> None:
+    [f] = [f for f in _by_rule(batch["001"], "XC201") if f.values["subject"] == "公用经费"]
+    assert f.values["stated"] == Decimal("113.22") and f.values["table"] == Decimal("113.21")
+    assert f.severity == "low"
+    assert [e.text for e in f.evidence] == ["113.22万元", "113.21"]
+
+
+def test_001_only_the_two_real_mismatches(batch) -> None:
+    # traps: 主任会、常委会 18次 = 9 + 9; 集中学习.专题调研 16次 = 12 + 4; 480余人次 vs 480人次
+    assert len(_by_rule(batch["001"], "XC201")) == 2
+    assert _by_rule(batch["001"], "XC202") == []
+
+
+def test_001_compound_rows_are_sums_of_the_narrative(batch) -> None:
+    analysis = Analysis(batch["001"].document)
+    found = statements(analysis)
+    texts = [s for s in found if s.where == "narrative" and s.kind == "actual"]
+    rows = {s.label: s for s in found if s.origin == "indicator" and s.kind == "actual" and s.parts}
+    meetings = sum_explanation(rows["高标准召开主任会、常委会"], texts)
+    assert meetings is not None and sorted(s.value for s in meetings) == [9, 9]
+    study = sum_explanation(rows["积极开展集中学习.专题调研"], texts)
+    assert study is not None and sorted(s.value for s in study) == [4, 12]
+
+
+def test_000_pasted_section_reported_once(batch) -> None:
+    [f] = _by_rule(batch["000"], "XC202")
+    assert f.values["section"] == "七、存在的问题及原因分析" and f.values["possibly_previous_year"]
+    conflicts = {c["subject"]: (c["stated"], c["current"]) for c in f.values["conflicts"]}
+    assert conflicts["主任会议"] == (23, 17)
+    assert "往年" in f.message
+    assert _by_rule(batch["000"], "XC201") == []
+
+
+def test_000_cost_targets_above_project_budgets(batch) -> None:
+    found = _by_rule(batch["000"], "TG304")
+    pairs = sorted((f.values["target_wan"], f.values["budget_full"]) for f in found)
+    assert pairs == [(70, 46), (74, Decimal("66.91")), (142, 134), (262, 252), (Decimal("290.8"), 268),
+                     (340, 166), (398, 288)]
+    [yuan] = [f for f in found if f.values["target_unit"] is None]
+    assert yuan.values["target"] == 3980000 and "按元计" in yuan.message
+
+
+def test_actuals_written_as_bounds(batch) -> None:
+    assert sorted(f.evidence[0].text for f in _by_rule(batch["001"], "TG303")) == ["≥90%", "≦100%", "≧98%"]
+    assert sorted(f.evidence[0].text for f in _by_rule(batch["000"], "TG303")) == ["300+人次", "不少于10次"]
+
+
+def test_001_deductions_without_reason(batch) -> None:
+    found = _by_rule(batch["001"], "TG302")
+    assert len(found) == 2 and all(f.values["deducted"] == 1 for f in found)
+    # the project form's 8/10 row gives a reason ("进一步提高经济效益"): not reported
+
+
+def test_003_attachments_listed_but_absent(batch) -> None:
+    found = _by_rule(batch["003"], "CP401")
+    assert sorted(f.values["attachment"] for f in found) == ["附件1", "附件2"]
+    # 001 and 004 carry their attachments as tables
+    assert _by_rule(batch["001"], "CP401") == [] and _by_rule(batch["004"], "CP401") == []
+
+
+def test_traps_stay_quiet(batch) -> None:
+    # 002: 对2021年度民生实事项目进行了满意度测评 (prior-year mention), per-project 年初预算数 figures
+    assert batch["002"].findings == []
+    # 003: 核定 vs 实有 编制 in one paragraph; 2023年环境状况 in a 2024 report; 245.25 vs 245.26
+    assert [f.rule for f in batch["003"].findings] == ["CP401", "CP401"]
+    # 004: the department and project forms agree (常委会 13次 in both); no range actuals
+    assert batch["004"].findings == []
+    assert _by_rule(batch["001"], "TG301") == [] and _by_rule(batch["000"], "TG301") == []

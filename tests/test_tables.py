@@ -1,0 +1,194 @@
+"""Table understanding: budget breakdowns, funding sources, headers found by content, column totals,
+basic-data records and their hierarchy, and tables that arrive as "|" paragraphs or flattened runs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.extract.basic_data import read_basic_data
+from auditor.extract.pipe_tables import pipe_tables, split_run
+from auditor.extract.tables import cell_number, clean_label, header_key, label_and_number, read_forms
+from auditor.readers.text import build_document
+
+
+def table(rows: list[list[str]]) -> str:
+    return "\n\n".join("\n".join("\t" + c for c in row) for row in rows) + "\n\n\n"
+
+
+def doc_of(text: str):
+    return build_document(text, "synthetic.txt")
+
+
+def _values(doc, cells):
+    return {role: doc.cell_text(c) for role, c in cells.items()}
+
+
+DEPT = [
+    ["年度预算申请(万元)", "", "年初预算数(万元)", "全年预算数（万元）", "全年执行数（万元）", "分值", "执行率", "得分"],
+    ["", "年度资金总额：", "300.00", "420.00", "400.00", "10", "95.24%", "9.52"],
+    ["", "按收入性质分：", "按支出性质分："],
+]
+
+
+def test_breakdown_in_neighbouring_cells() -> None:
+    doc = doc_of("说明\n" + table(DEPT + [
+        ["", "一般公共预算：", "400.00", "其中:基本支出：", "250.00"],
+        ["", "政府性基金拨款：", "0.0", "", ""],
+        ["", "纳入专户管理的非税收入拨款：", "0.0", "项目支出：", "150.00"],
+        ["", "其他资金", "20.00", "", ""],
+        ["年度总体目标", "预期目标", "实际完成情况"]]))
+    [block] = read_forms(doc)[0].budgets
+    income = block.breakdown("income")
+    spending = block.breakdown("spending")
+    assert [(i.label, i.value.value) for i in income.items] == [
+        ("一般公共预算", Decimal("400.00")), ("政府性基金拨款", Decimal("0.0")),
+        ("纳入专户管理的非税收入拨款", Decimal("0.0")), ("其他资金", Decimal("20.00"))]
+    assert [(i.label, i.value.value) for i in spending.items] == [("基本支出", Decimal("250.00")),
+                                                                  ("项目支出", Decimal("150.00"))]
+    assert len(block.lines) == 1  # the breakdown rows are not budget lines
+
+
+def test_breakdown_in_key_value_cells_with_blanks() -> None:
+    doc = doc_of("说明\n" + table(DEPT + [
+        ["", "其中：一般公共预算：420.00", "其中：基本支出：250.00"],
+        ["", "政府性基金拨款：", "项目支出：150.00"],
+        ["", "其他资金：", ""]]))
+    [block] = read_forms(doc)[0].budgets
+    income = block.breakdown("income")
+    assert [(i.label, i.value.value if i.value else None) for i in income.items] == [
+        ("一般公共预算", Decimal("420.00")), ("政府性基金拨款", None), ("其他资金", None)]
+    item = income.items[0]
+    assert item.value_cell is item.label_cell  # label and figure share the cell
+    assert doc.text[item.value.start:item.value.end] == "420.00"
+
+
+def test_funding_source_rows_kept_even_when_blank() -> None:
+    rows = [["项目资金（万元）", "资金来源", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["", "年度资金总额", "50", "50", "45", "10", "90%", "9"],
+            ["", "其中：当年财政拨款", "50", "50", "45", "", "", ""],
+            ["", "上年结转资金", "", "", "", "", "", ""],
+            ["", "其他资金", "", "", "", "", "", ""]]
+    doc = doc_of(table(rows))
+    [block] = read_forms(doc)[0].budgets
+    assert [s.label for s in block.sources] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
+    assert _values(doc, block.sources[1].cells) == {"budget_initial": "", "budget_full": "", "executed": ""}
+    assert block.total_line.label == "年度资金总额"
+
+
+def test_header_found_by_content_over_two_rows_and_with_slashes() -> None:
+    two_rows = [["项目资金（万元）", "年初", "全年", "全年", "执行率"],
+                ["", "预算数", "预算数", "执行数", ""],
+                ["年度资金总额", "80.00", "90.00", "72.00", "80.00%"]]
+    [block] = read_forms(doc_of("某表\n" + table(two_rows)))[0].budgets
+    assert set(block.columns) >= {"budget_initial", "budget_full", "executed", "rate"}
+    assert header_key("年初/预算数（万元）") == "年初预算数"
+    slashed = [["项目资金", "年初/预算数", "全年/预算数", "全年/执行数", "执行率"],
+               ["年度资金总额", "80.00", "90.00", "72.00", "80.00%"]]
+    doc = doc_of(table(slashed))
+    [block] = read_forms(doc)[0].budgets
+    assert _values(doc, block.lines[0].cells)["budget_full"] == "90.00"
+
+
+def test_column_totals_align_on_the_right() -> None:
+    doc = doc_of(table([["类别", "名称", "金额（万元）"], ["甲类", "培训经费", "10.5"], ["甲类", "调研经费", "4"],
+                        ["合计", "14.5"]]))
+    [total] = read_forms(doc)[0].column_totals
+    assert doc.cell_text(total.total) == "14.5" and total.header == "金额（万元）"
+    assert [(label, doc.cell_text(c)) for label, c in total.parts] == [("培训经费", "10.5"), ("调研经费", "4")]
+
+
+def test_label_helpers() -> None:
+    doc = doc_of(table([["其中：基本支出：12.50", "政府性基金拨款：", "12.50", "完成培训3次共计5万元"]]))
+    cells = doc.tables[0].rows[0].cells
+    assert label_and_number(doc, cells[0])[0] == "基本支出"
+    assert label_and_number(doc, cells[1]) == ("政府性基金拨款", None)
+    assert label_and_number(doc, cells[2]) is None
+    assert label_and_number(doc, cells[3]) is None
+    assert clean_label("2、出国经费") == "出国经费" and clean_label("其他资金") == "其他资金"
+
+
+BASIC = [["财政供养人员情况（人）", "编制数", "2023年实际在职人数", "控制率"], ["", "30", "28", "93.33%"],
+         ["经费控制情况（万元）", "2022年决算数", "2023年预算数", "2023年决算数"],
+         ["三公经费", "4.20", "6", "4.60"],
+         ["1、公务用车购置和维护经费", "2.00", "3", "2.00"],
+         ["其中：公车购置", "0", "0", "0"],
+         ["公车运行维护", "2.00", "3", "2.00"],
+         ["2、出国经费", "0", "0", "0"],
+         ["3、公务接待", "2.20", "3", "2.60"],
+         ["项目支出：", "80.00", "95.50", "95.50"],
+         ["1、业务工作经费", "", "60.50", "60.50"],
+         ["……", "", "", ""],
+         ["公用经费", "40.10", "42.30", "42.30"],
+         ["其中：办公经费", "12.00", "13.00", "13.00"],
+         ["水费、电费、差旅费", "3.10", "4.20", "4.20"],
+         ["政府采购金额", "——", "20.00", "20.00"],
+         ["楼堂馆所控制情况", "批复规模（㎡）", "实际规模（㎡）", "规模控制率", "预算投资（万元）"]]
+
+
+def test_basic_data_records_per_row_and_year_column() -> None:
+    doc = doc_of("附件1\n" + table(BASIC))
+    staff, money = read_basic_data(doc)
+    assert staff.unit == "人" and [(c.year, c.kind) for c in staff.columns] == [
+        (None, "编制数"), (2023, "实际在职人数"), (None, "控制率")]
+    assert staff.rows[0].label == "财政供养人员"
+    assert money.unit == "万元"
+    records = {(r.label, r.year, r.kind): r.value.value if r.value else None for r in money.records(doc)}
+    assert records[("三公经费", 2022, "决算数")] == Decimal("4.20")
+    assert records[("公务接待", 2023, "预算数")] == Decimal("3")
+    assert records[("业务工作经费", 2022, "决算数")] is None
+    assert records[("政府采购金额", 2022, "决算数")] is None  # "——"
+    assert "……" not in {r.label for r in money.rows}
+    assert "楼堂馆所控制情况" not in {r.label for r in money.rows}
+
+
+def test_basic_data_hierarchy() -> None:
+    doc = doc_of("附件1\n" + table(BASIC))
+    money = read_basic_data(doc)[1]
+    labels = [r.label for r in money.rows]
+
+    def kids(label):
+        return [labels[k] for k in money.children(labels.index(label))]
+
+    assert kids("三公经费") == ["公务用车购置和维护经费", "出国经费", "公务接待"]
+    assert kids("公务用车购置和维护经费") == ["公车购置", "公车运行维护"]
+    assert kids("项目支出") == ["业务工作经费"]
+    assert kids("公用经费") == ["办公经费", "水费、电费、差旅费"]  # 政府采购金额 is a head of its own
+    assert money.exhaustive(labels.index("三公经费"))
+    assert money.exhaustive(labels.index("公务用车购置和维护经费"))
+    assert not money.exhaustive(labels.index("公用经费"))
+
+
+def test_pipe_paragraphs_become_a_budget_form() -> None:
+    text = ("项目资金情况如下：\n"
+            "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "| 年度资金总额 | 100.00 | 120.00 | 108.00 | 10 | 80.00% | 8.00 |\n"
+            "| 其中：当年财政拨款 | 100.00 | 100.00 | 90.00 | | | |\n"
+            "| 上年结转资金 | 0 | 20.00 | 18.00 | | | |\n"
+            "以上为资金情况。\n")
+    doc = doc_of(text)
+    assert doc.tables == []
+    [t] = pipe_tables(doc)
+    assert [len(r.cells) for r in t.rows] == [7, 7, 7, 7]
+    forms = read_forms(doc)
+    [block] = forms[0].budgets
+    assert _values(doc, block.total_line.cells)["executed"] == "108.00"
+    assert [s.label for s in block.sources] == ["其中：当年财政拨款", "上年结转资金"]
+    assert block.sources[1].cells["budget_initial"].is_continuation is False
+    assert all(doc.text[c.start:c.end] == doc.cell_text(c) for r in t.rows for c in r.cells)
+
+
+def test_flattened_run_is_cut_when_only_one_cut_fits() -> None:
+    text = ("项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+            "年度资金总额120.00120.00108.001090.00%9.00\n")
+    doc = doc_of(text)
+    [t] = pipe_tables(doc)
+    assert [doc.cell_text(c) for c in t.rows[1].cells] == ["年度资金总额", "120.00", "120.00", "108.00", "10",
+                                                          "90.00%", "9.00"]
+    [block] = read_forms(doc)[0].budgets
+    assert cell_number(doc, block.total_line.cells["rate"]).value == Decimal("90.00")
+
+
+def test_split_run_refuses_ambiguous_cuts() -> None:
+    assert split_run("120.00120.00108.00", ["amount"] * 3) == [(0, 6), (6, 12), (12, 18)]
+    assert split_run("288288248.05", ["amount"] * 3) is None  # 288|288|248.05 or 2882|88|248.05 …
+    assert split_run("10100%10", ["weight", "rate", "score"]) == [(0, 2), (2, 6), (6, 8)]
