@@ -103,6 +103,8 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     meta: Metadata = field(default_factory=Metadata)
     _section_starts: list[int] = field(default_factory=list, repr=False)
+    # views derived from the text by extractors, keyed by the extractor (cleared if the text changed)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]

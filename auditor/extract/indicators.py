@@ -118,6 +118,7 @@ def _fillers() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=65536)
 def subject_core(phrase: str) -> str:
     """The part of a subject that names what is counted: verbs, adverbs, fillers and measure words
     dropped, synonyms folded ("高标准召开主任会" → "主任会议", "开展专题调研次数" → "专题调研")."""

@@ -93,6 +93,7 @@ def _fillers() -> frozenset[str]:
     return frozenset(_load_lines("subjects_fillers.txt"))
 
 
+@lru_cache(maxsize=65536)
 def normalise_subject(phrase: str) -> str:
     """Fold synonyms ("人代会" -> "人民代表大会会议", "主任会" -> "主任会议") and drop spacing/quotes."""
     cleaned = _PUNCT.sub("", phrase)
@@ -105,6 +106,7 @@ def normalise_subject(phrase: str) -> str:
     return "".join(table.get(t, t) for t in tokens)
 
 
+@lru_cache(maxsize=65536)
 def _strip(phrase: str) -> str:
     """Tokenise and drop verbs, fillers, numerals and punctuation."""
     phrase = _PUNCT.sub(" ", phrase)

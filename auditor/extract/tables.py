@@ -78,6 +78,14 @@ def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
     """The one figure a cell holds ("1389.01", "　98", "95.45%", "≥12次"), or None."""
     if cell is None or cell.is_continuation:
         return None
+    memo = doc.memo.setdefault("cell_number", {})
+    key = (cell.start, cell.end)
+    if key not in memo:
+        memo[key] = _cell_number(doc, cell)
+    return memo[key]
+
+
+def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
     mentions = find_numbers(doc.text, cell.start, cell.end)
     if len(mentions) != 1:
         return None

@@ -28,7 +28,8 @@ def target_missed_full_marks(analysis) -> Iterator[Finding]:
     Example: 年度指标值 ≥95%，实际完成值 92%，分值10，得分10.
     Tolerance: the actual stands for its rounding interval (94.96% is not below 95% if written as 95.0%);
     the target is exact. Units must agree (万元 and 元 are converted; 次 against 件 is not compared).
-    An actual given as a range or bound is TG303's business.
+    An actual given as a range or bound is TG303's business. A weight written "10%" in the points
+    column is read as 10 points.
     Severity: high when the shortfall is 10% of the target or more, medium otherwise.
     """
     doc = analysis.doc
@@ -48,7 +49,8 @@ def _check(doc, this, row: IndicatorRow) -> Finding | None:
     score = cell_number(doc, row.cells.get("score"))
     if None in (target, actual, weight, score) or actual.qualifier != "none":
         return None
-    if weight.unit == "%" or score.unit == "%" or weight.value <= 0 or score.value != weight.value:
+    # a weight written "10%" in a points column is 10 points (as AR109 reads it)
+    if score.unit == "%" or weight.value <= 0 or score.value != weight.value:
         return None
     unit_cell = row.cells.get("measure_unit")
     fallback = doc.cell_text(unit_cell) if unit_cell is not None else ""

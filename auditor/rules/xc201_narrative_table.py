@@ -22,7 +22,10 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
 
     What: every figure in a table that states what was done — an indicator row's 实际完成值, or a cell of
     a data table under a 决算数/执行数/实际 column of the report's year — is compared with the narrative's
-    statements of the same indicator (narrative paragraphs, and sentences in 实际完成情况 cells).
+    statements of the same indicator (narrative paragraphs, and sentences in 实际完成情况 cells). A
+    sentence in a table cell that states what was done ("…318件建议全部按时办结，满意率94.3%" in a 实际完成值
+    cell) is compared with the narrative paragraphs too, but only for exactly the same subject and
+    plain (unqualified) figures on both sides.
     Indicators are matched by their core subject ("开展专题调研次数" ~ "专题调研"; synonyms from
     auditor/data/indicator_synonyms.tsv; rapidfuzz for near spellings, with lower confidence).
     Only like is compared with like: actual with actual (never a target, a plan or a 计划/预计 clause),
@@ -44,20 +47,27 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
     found = statements(analysis)
     texts = [s for s in found if s.origin in ("paragraph", "cell_text") and s.kind == "actual" and s.stale is None
              and s.closed]
+    paragraphs = [s for s in texts if s.origin == "paragraph"]
     for table_st in found:
-        if table_st.where != "table" or table_st.origin not in ("indicator", "data") or table_st.kind != "actual":
-            continue
-        if table_st.parts:
+        if table_st.where != "table" or table_st.kind != "actual" or table_st.parts:
             continue  # several activities in one row: only a sum can be checked (sum_explanation)
-        finding = _judge(doc, this, table_st, texts)
+        if table_st.origin in ("indicator", "data"):
+            finding = _judge(doc, this, table_st, texts)
+        elif table_st.origin == "cell_text" and table_st.stale is None and table_st.closed and not table_st.approximate:
+            # a sentence in an 实际完成值 / 实际完成情况 cell against the narrative: same subject exactly
+            finding = _judge(doc, this, table_st, paragraphs, exact=True)
+        else:
+            continue
         if finding is not None:
             yield finding
 
 
-def _judge(doc, this, table_st: Statement, texts: list[Statement]) -> Finding | None:
+def _judge(doc, this, table_st: Statement, texts: list[Statement], exact: bool = False) -> Finding | None:
     conflicts: list[tuple[Statement, float]] = []
     agreeing = 0
     for st in texts:
+        if exact and (st.approximate or st.subject != table_st.subject):
+            continue
         if st.cell is not None and st.cell.row == table_st.cell.row and st.table == table_st.table:
             continue
         if st.origin == "cell_text" and st.scope.startswith("project:") and st.scope != table_st.scope:
@@ -87,7 +97,7 @@ def _judge(doc, this, table_st: Statement, texts: list[Statement]) -> Finding | 
     if agreeing:
         confidence -= 0.1  # the narrative also says the table's figure somewhere
     source = _where_said(first)
-    table_name = "自评表" if table_st.origin == "indicator" else "基础数据表"
+    table_name = "基础数据表" if table_st.origin == "data" else "自评表"
     where_table = doc.location(table_st.start) or ""
     column = "实际完成值" if table_st.origin == "indicator" else f"“{table_st.column}”栏"
     message = (f"{source}称{first.label}{written(first.mention)}，{table_name}{column}为"
