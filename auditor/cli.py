@@ -48,16 +48,27 @@ def _usage_error(message: str) -> None:
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
-    reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告，仅作比对参考")] = None,
+    reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告（文件或文件夹），仅作比对参考，不参与排名")] = None,
+    index: Annotated[Optional[Path], typer.Option("--index", help="用 `auditor index build` 建立的参考索引")] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式")] = CheckFormat.text,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
     rules: Annotated[Optional[str], typer.Option("--rules", help="只运行这些规则，逗号分隔的代码或前缀，如 AR101,AR")] = None,
     risk_config: Annotated[Optional[Path], typer.Option("--risk-config", help="风险评分参数（TOML）")] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认全部 CPU 核）", min=1)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="SQLite 结果库：每完成一份即写入")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="从 --store 结果库续跑，已完成的文件不再重审")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="执行引擎：process（多进程，默认）| dask | inline")] = "process",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask 调度器地址，如 tcp://host:8786")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="单个文件的时间上限（秒）", min=1)] = 120.0,
+    memory_limit: Annotated[int, typer.Option("--memory-limit", help="单个文件的内存上限（MB）", min=64)] = 2048,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="显示进度条（默认：终端上显示）")] = None,
 ) -> None:
     """审核报告，输出发现的问题和风险排序。"""
+    from auditor.batch import BatchUsageError
     from auditor.engine import audit
+    from auditor.errors import AuditorError
     from auditor.scoring import load_config
 
     if fail_on is not None and fail_on not in SEVERITIES:
@@ -67,11 +78,20 @@ def check(
         _usage_error("找不到输入：" + "、".join(missing))
     if fmt in (CheckFormat.xlsx,) and output is None:
         _usage_error("xlsx 格式需要用 -o 指定输出文件")
-    if reference:
-        Console(stderr=True).print("[yellow]提示：[/]--reference 参考报告比对（往年复制检测）尚未实现，本次仅审核输入报告本身。")
-    config = load_config(risk_config) if risk_config else None
+    missing_refs = [str(p) for p in (reference or []) + ([index] if index else []) if not p.exists()]
+    if missing_refs:
+        _usage_error("找不到参考报告或索引：" + "、".join(missing_refs))
     codes = [c.strip() for c in rules.split(",") if c.strip()] if rules else None
-    batch = audit(paths, rules=codes, risk_config=config)
+    try:
+        config = load_config(risk_config) if risk_config else None
+        batch = audit(paths, references=reference or [], index=index, rules=codes, risk_config=config, jobs=jobs,
+                      engine=engine, scheduler=scheduler, store=store, resume=resume, timeout_s=timeout,
+                      memory_bytes=memory_limit * 1024 * 1024, progress=progress,
+                      keep_documents=fmt is CheckFormat.html, console=Console(stderr=True))
+    except BatchUsageError as exc:
+        _usage_error(exc.message)
+    except AuditorError as exc:  # an unusable store or risk configuration: the run cannot start
+        _usage_error(f"[{exc.code}] {exc.message}")
     result = batch.to_dict(lang.value)
     _write_check(result, batch, fmt, output)
     if fail_on is not None:
@@ -194,6 +214,15 @@ def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101�
     if found is None:
         _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则")
     sys.stdout.write(f"{found.code} {found.name}（默认级别：{found.severity}）\n\n{found.doc}\n")
+
+
+def _mount_index() -> None:
+    from auditor.index_cli import index_app
+
+    app.add_typer(index_app, name="index")
+
+
+_mount_index()
 
 
 def version_callback(value: bool) -> None:

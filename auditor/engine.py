@@ -80,11 +80,45 @@ def read_document(path: Path) -> Document:
     return build_document(text, str(path), fmt)
 
 
-def check_document(doc: Document, rules: list[Rule] | None = None) -> list[Finding]:
-    """Run the rules over one Document; findings come out most severe first, then in text order."""
-    findings = run_rules(Analysis(doc), rules if rules is not None else select_rules(None))
+def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
+    """Run the rules over one Document; findings come out most severe first, then in text order.
+
+    ``references`` (an :class:`auditor.reuse.references.ReferenceSet`) gives the rules that compare
+    with earlier reports their candidates; without it they see the report alone."""
+    from auditor.reuse.references import attach
+
+    analysis = Analysis(doc)
+    attach(analysis, references)
+    findings = run_rules(analysis, rules if rules is not None else select_rules(None))
+    return sort_findings(findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
     findings.sort(key=lambda f: (-severity_rank(f.severity), f.evidence[0].start if f.evidence else -1, f.rule))
     return findings
+
+
+def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
+                            index: str | Path | None = None) -> list[str]:
+    """The cross-report phase: with every report of the batch read, the same unit's reports of other
+    years (plus ``references`` files and the ``index``) become references, and the rules that use
+    references run again for each report that has candidates, replacing their first-phase findings.
+    Returns warnings (references that could not be read)."""
+    from auditor.reuse.references import ReferenceSet
+
+    reference_rules = [r for r in rules if r.uses_references]
+    documents = [r.document for r in reports if r.document is not None]
+    references = list(references)
+    if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
+        return []
+    refs = ReferenceSet.for_batch(documents, references, index)
+    codes = {r.code for r in reference_rules}
+    for report in reports:
+        if report.document is None or not refs.candidates(report.document):
+            continue
+        kept = [f for f in report.findings if f.rule not in codes]
+        report.findings = sort_findings(kept + check_document(report.document, reference_rules, refs))
+    return refs.warnings
 
 
 def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
@@ -144,14 +178,20 @@ def score_batch(reports: list[Report], risk_config=None) -> Batch:
     return Batch(reports=ordered)
 
 
-def audit(paths: Iterable[str | Path] | str | Path, *, rules: Iterable[str] | None = None,
-          risk_config=None) -> Batch:
+def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str | Path] = (),
+          index: str | Path | None = None, rules: Iterable[str] | None = None, risk_config=None,
+          jobs: int | None = None, engine: str = "process", **batch_options) -> Batch:
     """Audit files and folders; return the ranked Batch (the objects the JSON serialises).
 
-    ``rules`` selects rules by code or prefix ("AR", "AR101"); all rules by default.
-    """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    selected = select_rules(list(rules) if rules else None)
-    reports = list(iter_audit(paths, selected))
-    return score_batch(reports, risk_config)
+    Reports of the same unit from different years are references for each other; ``references``
+    adds earlier reports (files or folders, read for comparison only, not ranked) and ``index`` a
+    persisted reference index (``auditor index build``). ``rules`` selects rules by code or prefix
+    ("AR", "AR101"); all by default. ``jobs``/``engine`` and ``batch_options`` (store, resume,
+    timeout_s, memory_bytes, progress …) go to :func:`auditor.batch.run_batch`; each report keeps its
+    Document (``report.document``)."""
+    from auditor.batch import run_batch
+
+    batch_options.setdefault("progress", False)
+    batch_options.setdefault("keep_documents", True)
+    return run_batch(paths, rules=list(rules) if rules else None, references=references, index=index,
+                     risk_config=risk_config, jobs=jobs, engine=engine, **batch_options)

@@ -46,12 +46,17 @@ class Finding:
     evidence: list[Evidence] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     message_en: str | None = None
+    # side by side with an earlier report: {"source": path, "pairs": [...]} (see reporters/html.py)
+    alignment: dict[str, Any] | None = None
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         message = self.message_en if lang == "en" and self.message_en else self.message
-        return {"rule": self.rule, "name": self.name, "severity": self.severity,
-                "confidence": round(self.confidence, 3), "message": message,
-                "evidence": [e.to_dict() for e in self.evidence], "values": _plain(self.values)}
+        out = {"rule": self.rule, "name": self.name, "severity": self.severity,
+               "confidence": round(self.confidence, 3), "message": message,
+               "evidence": [e.to_dict() for e in self.evidence], "values": _plain(self.values)}
+        if self.alignment is not None:
+            out["alignment"] = self.alignment
+        return out
 
 
 def _plain(value: Any) -> Any:

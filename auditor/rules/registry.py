@@ -27,6 +27,7 @@ class Rule:
     name: str
     severity: str  # the default severity; a finding may grade itself up or down by the size of the gap
     check: CheckFn
+    uses_references: bool = False  # reads analysis.references (earlier reports): re-run once they are known
 
     @property
     def doc(self) -> str:
@@ -45,8 +46,10 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under a stable code."""
+def rule(code: str, name: str, severity: str, *, uses_references: bool = False) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under a stable code. ``uses_references``: the rule compares the report with
+    earlier reports (``analysis.references``); the engine runs it again once a batch's references
+    are known."""
     if not _CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
     if not _NAME_RE.match(name):
@@ -59,7 +62,7 @@ def rule(code: str, name: str, severity: str) -> Callable[[CheckFn], CheckFn]:
             raise ValueError(f"rule code {code} registered twice")
         if not (fn.__doc__ or "").strip():
             raise ValueError(f"rule {code} needs a docstring: it is the rule's documentation")
-        _REGISTRY[code] = Rule(code, name, severity, fn)
+        _REGISTRY[code] = Rule(code, name, severity, fn, uses_references)
         fn.rule = _REGISTRY[code]  # type: ignore[attr-defined]
         return fn
 

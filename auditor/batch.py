@@ -1,0 +1,540 @@
+"""The batch runner: audit hundreds of files in parallel, each one isolated, with the results
+written to a SQLite store as they finish, resumable, with identical submissions grouped.
+
+``run_batch(paths, ...) -> Batch`` is the one entry point (``engine.audit`` and ``auditor check``
+call it). What it does:
+
+- **Parallel and isolated.** With ``engine="process"`` (the default) it runs ``jobs`` long-lived
+  worker processes (default: all cores), each an :class:`auditor.isolation.IsolatedPool` with a
+  per-file wall-clock timeout and an address-space limit. A file whose parser hangs, exhausts
+  memory or crashes the worker becomes a report with ``error`` set (codes ``timeout``,
+  ``memory-limit``, ``worker-crashed``); the worker is replaced and the batch goes on. A worker
+  imports the pipeline and warms its caches (jieba dictionary, rule registry) once, on its first
+  file, and then serves many files. ``engine="dask"`` runs the same work on a Dask cluster
+  (:mod:`auditor.dask_engine`); ``engine="inline"`` runs it in this process, unisolated.
+- **Incremental store, resume.** With ``store=FILE`` every finished file is committed to the
+  SQLite store at once (:mod:`auditor.store`). With ``resume=True`` a file whose key (absolute
+  path, SHA-256 of its bytes, auditor version, selected rule codes) is already in the store is
+  not audited again; its stored report is used.
+- **Identical submissions.** Files with the same bytes, or with the same text in two formats (a
+  .docx and its .txt export: the same Document text once Unicode-normalised, with whitespace and
+  export residue such as ``[bookmark: _GoBack]`` dropped), form a group. Every report is kept;
+  each carries ``duplicate_group`` ("G1", "G2" … numbered in input order), ``duplicate_of`` (the
+  path of the group's first file; None for that file itself) and ``duplicate_kind``
+  ("same-bytes" or "same-text"). Files with the same bytes are audited once.
+- **Progress.** A rich progress bar (files done, rate, ETA) on stderr when stderr is a terminal;
+  nothing when it is a pipe or a file.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import re
+import signal
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.engine import Batch, Report, audit_file, expand_paths, score_batch
+from auditor.errors import AuditorError, ReadError
+from auditor.isolation import DEFAULT_MEMORY_BYTES, IsolatedPool
+from auditor.store import (ResultKey, ResultStore, error_from_record, error_record,
+                           finding_from_record, finding_record)
+
+__all__ = [
+    "BatchReport",
+    "BatchUsageError",
+    "DEFAULT_TIMEOUT_S",
+    "ENGINES",
+    "WorkResult",
+    "audit_task",
+    "rules_key",
+    "run_batch",
+    "text_fingerprint",
+]
+
+ENGINES = ("process", "dask", "inline")
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MAX_CALLS = 1000  # files per worker before it is recycled (heap growth counts against RLIMIT_AS)
+_HASH_CHUNK = 1 << 20
+
+
+class BatchUsageError(AuditorError):
+    """Options of a batch run that do not fit together (the CLI exits with code 2)."""
+
+    code = "batch-usage"
+
+
+@dataclass(slots=True)
+class BatchReport(Report):
+    """A Report of a batch run, with the grouping of identical submissions."""
+
+    duplicate_group: str | None = None
+    duplicate_of: str | None = None
+    duplicate_kind: str | None = None  # same-bytes | same-text
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        data = Report.to_dict(self, lang)
+        data.update(duplicate_group=self.duplicate_group, duplicate_of=self.duplicate_of,
+                    duplicate_kind=self.duplicate_kind)
+        return data
+
+
+@dataclass(slots=True)
+class WorkResult:
+    """What a worker sends back for one file."""
+
+    report: Report
+    text: str | None  # the Document text (only when asked for: the store keeps it)
+    text_hash: str | None  # text_fingerprint of the Document text; None when unreadable
+    seconds: float
+
+
+# --------------------------------------------------------------------------- keys and fingerprints
+
+_RESIDUE = re.compile(r"\[bookmark:[^\]]*\]")
+_SPACE = re.compile(r"\s+")
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of the text as a reader sees it: NFKC, export residue and all whitespace dropped.
+
+    The same report exported as .docx and as .txt gets the same fingerprint; a changed figure
+    or character does not."""
+    normal = unicodedata.normalize("NFKC", text)
+    normal = _SPACE.sub("", _RESIDUE.sub("", normal))
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of the file's bytes, or None when it cannot be read (it is reported later)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def selected_rule_codes(rules: Iterable[str] | None) -> tuple[str, ...]:
+    """The codes of the rules a selection ("AR", "AR101" …; None = all) runs, sorted."""
+    from auditor.rules.registry import select_rules
+
+    codes = [c.strip() for c in rules if c.strip()] if rules is not None else None
+    if codes is not None and not codes:
+        return ()
+    return tuple(sorted(r.code for r in select_rules(codes)))
+
+
+def rules_key(codes: Sequence[str]) -> str:
+    return ",".join(sorted(codes))
+
+
+# --------------------------------------------------------------------------- the worker side
+
+_worker_lock = threading.Lock()
+_worker_ready = False
+_rules_cache: dict[tuple[str, ...], list] = {}
+
+# A small synthetic report (narrative figures, a sum, one budget table) audited once per worker,
+# so that every lazily built cache (jieba dictionary, rule registry, regexes) is ready before
+# the first real file.
+_WARM_UP_TEXT = (
+    "2024年度示例单位部门整体支出绩效自评报告\n"
+    "一、部门基本情况\n"
+    "全年组织培训12期，走访群众350余人次，开展专题调研8次。\n"
+    "二、一般公共预算支出情况\n"
+    "全年预算数100.00万元，其中：基本支出60.00万元，项目支出40.00万元。\n"
+    "\t项目\n\t年初预算数\n\t全年预算数\n\t全年执行数\n\t执行率\n\n"
+    "\t年度资金总额\n\t100.00\n\t100.00\n\t95.00\n\t95%\n\n"
+)
+
+
+def _prepare_worker() -> None:
+    """Once per worker process: ignore Ctrl-C (the parent handles it and stops the worker),
+    import the pipeline and warm its caches."""
+    global _worker_ready
+    with _worker_lock:
+        if _worker_ready:
+            return
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from auditor.engine import check_document
+        from auditor.readers.text import build_document
+        from auditor.rules import all_rules
+
+        check_document(build_document(_WARM_UP_TEXT, "<warm-up>", "txt"), all_rules())
+        _worker_ready = True
+
+
+def _rules_for(codes: tuple[str, ...] | None) -> list:
+    from auditor.rules import all_rules
+
+    key = codes if codes is not None else ("*",)
+    if key not in _rules_cache:
+        everything = all_rules()
+        _rules_cache[key] = everything if codes is None else [r for r in everything if r.code in set(codes)]
+    return _rules_cache[key]
+
+
+def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
+               keep_document: bool) -> WorkResult:
+    """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
+    _prepare_worker()
+    started = time.perf_counter()
+    report = audit_file(Path(path), _rules_for(rule_codes))
+    text = report.document.text if report.document is not None else None
+    if not keep_document:
+        report.document = None
+    elif report.document is not None:
+        report.document.memo.clear()  # extractor caches: rebuilt on demand, not worth pickling
+    return WorkResult(report=report, text=text if want_text else None,
+                      text_hash=text_fingerprint(text) if text is not None else None,
+                      seconds=time.perf_counter() - started)
+
+
+def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
+    """The result of a file whose worker timed out, ran out of memory or crashed."""
+    return WorkResult(report=Report(path=path, error=error), text=None, text_hash=None, seconds=seconds)
+
+
+# --------------------------------------------------------------------------- executors
+
+
+@dataclass(slots=True)
+class _Task:
+    index: int  # position of the file in the input order
+    path: str
+    size: int
+
+
+def _run_inline(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult]
+                ) -> Iterator[tuple[int, WorkResult]]:
+    for task in tasks:
+        started = time.perf_counter()
+        try:
+            result = work(task.path, *args)
+        except Exception as exc:  # noqa: BLE001 - one file only
+            result = failed_result(task.path, ReadError(
+                f"审核时发生内部错误：{type(exc).__name__}: {exc}", code="reader-crashed"),
+                time.perf_counter() - started)
+        yield task.index, result
+
+
+def _kill_worker(pool: IsolatedPool) -> None:
+    """Stop a pool's worker at once, even while another thread waits on it (interrupts)."""
+    process = getattr(pool, "_process", None)
+    if process is not None and process.is_alive():
+        process.kill()
+
+
+def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult], jobs: int,
+                   timeout_s: float, memory_bytes: int, max_calls: int
+                   ) -> Iterator[tuple[int, WorkResult]]:
+    """``jobs`` threads, each driving its own long-lived isolated worker process."""
+    local = threading.local()
+    pools: list[IsolatedPool] = []
+    pools_lock = threading.Lock()
+
+    def run_one(task: _Task) -> tuple[int, WorkResult]:
+        pool = getattr(local, "pool", None)
+        if pool is None:
+            pool = local.pool = IsolatedPool(timeout_s=timeout_s, memory_bytes=memory_bytes,
+                                             max_calls=max_calls)
+            with pools_lock:
+                pools.append(pool)
+        started = time.perf_counter()
+        try:
+            return task.index, pool.call(work, task.path, *args)
+        except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
+            return task.index, failed_result(task.path, exc, time.perf_counter() - started)
+
+    executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="auditor-batch")
+    finished_normally = False
+    try:
+        # Keep at most 2 files per worker in flight so an interrupt leaves little queued.
+        queue = iter(tasks)
+        running: set[Future] = set()
+        for task in queue:
+            running.add(executor.submit(run_one, task))
+            if len(running) >= 2 * jobs:
+                break
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    running.add(executor.submit(run_one, nxt))
+        finished_normally = True
+    finally:
+        if not finished_normally:
+            with pools_lock:
+                for pool in pools:
+                    _kill_worker(pool)
+        executor.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.close()
+
+
+# --------------------------------------------------------------------------- reports <-> store
+
+
+def report_record(report: Report) -> dict[str, Any]:
+    """The unscored report as stored (everything except the Document, rank and risk)."""
+    return {"path": report.path, "unit": report.unit, "year": report.year, "kind": report.kind,
+            "format": report.format, "error": error_record(report.error),
+            "findings": [finding_record(f) for f in report.findings]}
+
+
+def report_from_record(record: dict[str, Any], path: str) -> BatchReport:
+    return BatchReport(path=path, unit=record.get("unit"), year=record.get("year"),
+                       kind=record.get("kind") or "unknown", format=record.get("format"),
+                       error=error_from_record(record.get("error")),
+                       findings=[finding_from_record(f) for f in record.get("findings") or []])
+
+
+def _as_batch_report(report: Report, path: str, *, copy_findings: bool) -> BatchReport:
+    values = {f.name: getattr(report, f.name) for f in fields(Report)}
+    values["path"] = path
+    if copy_findings:
+        values["findings"] = copy.deepcopy(report.findings)
+    return BatchReport(**values)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def _group_duplicates(reports: list[BatchReport], content_hashes: list[str | None],
+                      text_hashes: list[str | None]) -> None:
+    """Union files sharing bytes or normalised text; mark each group's members."""
+    parent = list(range(len(reports)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for hashes in (content_hashes, text_hashes):
+        first: dict[str, int] = {}
+        for i, h in enumerate(hashes):
+            if h is None:
+                continue
+            if h in first:
+                a, b = find(first[h]), find(i)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                first[h] = i
+    members: dict[int, list[int]] = {}
+    for i in range(len(reports)):
+        members.setdefault(find(i), []).append(i)
+    number = 0
+    for root in sorted(members):
+        group = members[root]
+        if len(group) < 2:
+            continue
+        number += 1
+        head = group[0]
+        for i in group:
+            reports[i].duplicate_group = f"G{number}"
+            if i == head:
+                continue
+            reports[i].duplicate_of = reports[head].path
+            same_bytes = content_hashes[i] is not None and content_hashes[i] == content_hashes[head]
+            reports[i].duplicate_kind = "same-bytes" if same_bytes else "same-text"
+        reports[head].duplicate_kind = ("same-bytes" if all(
+            content_hashes[i] is not None and content_hashes[i] == content_hashes[head] for i in group)
+            else "same-text")
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def _progress(enabled: bool | None, total: int, already: int, console=None):
+    """A rich progress bar on stderr, or None when it should stay quiet."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                               TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    console = console or Console(stderr=True)
+    if enabled is None:
+        enabled = console.is_terminal
+    if not enabled:
+        return None, None
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:  # noqa: ANN001 - rich's Task
+            speed = task.finished_speed or task.speed
+            return Text("— 份/秒" if speed is None else f"{speed:.1f} 份/秒", style="cyan")
+
+    progress = Progress(TextColumn("审核报告"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                        TextColumn("已用"), TimeElapsedColumn(), TextColumn("剩余"),
+                        TimeRemainingColumn(), console=console, transient=False)
+    task_id = progress.add_task("审核报告", total=total, completed=already)
+    return progress, task_id
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+def run_batch(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    rules: Iterable[str] | None = None,
+    jobs: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    engine: str = "process",
+    scheduler: Any = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    memory_bytes: int = DEFAULT_MEMORY_BYTES,
+    max_calls: int = DEFAULT_MAX_CALLS,
+    keep_documents: bool = False,
+    progress: bool | None = None,
+    console=None,
+    risk_config=None,
+    references: Iterable[str | Path] = (),
+    index: str | Path | None = None,
+    on_result: Callable[[BatchReport], None] | None = None,
+    task: Callable[..., WorkResult] = audit_task,
+) -> Batch:
+    """Audit files and folders as one batch; return the ranked :class:`~auditor.engine.Batch`
+    whose reports are :class:`BatchReport` objects (see the module docstring).
+
+    ``rules``: codes or prefixes ("AR", "AR101"), None for all. ``jobs``: worker processes
+    (default: all cores). ``store``/``resume``: the SQLite store and whether to reuse its
+    finished files. ``engine``: "process", "dask" (with ``scheduler``: an address such as
+    "tcp://host:8786", a ``distributed.Client`` or a ``LocalCluster``) or "inline".
+    ``timeout_s``/``memory_bytes``: limits per file (process engine). ``keep_documents``: attach
+    each report's Document (the HTML reporter needs the text; costs memory in large batches).
+    ``references``/``index``: earlier reports and a persisted index for the cross-report phase
+    (:func:`auditor.engine.compare_with_references`), which runs after every file is read.
+    ``progress``: None shows the bar only when stderr is a terminal. ``on_result`` is called
+    with each report as it finishes (unscored). ``task`` is the per-file function run in the
+    workers (a picklable top-level function with :func:`audit_task`'s signature; tests use it
+    to simulate files that hang or crash).
+
+    Raises :class:`BatchUsageError` for options that do not fit together."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if engine not in ENGINES:
+        raise BatchUsageError(f"未知的执行引擎 {engine!r}，可选：{'、'.join(ENGINES)}")
+    if resume and store is None:
+        raise BatchUsageError("--resume 需要同时用 --store 指定结果库文件")
+    if engine == "dask" and scheduler is None:
+        raise BatchUsageError("--engine dask 需要用 --scheduler 指定 Dask 调度器地址")
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+
+    files = expand_paths(paths)
+    codes = selected_rule_codes(rules)
+    cross_rules = [r for r in _rules_for(None if rules is None else codes) if r.uses_references]
+    references = list(references)
+    index_path = index  # ("index" is also the loop variable of the results below)
+    cross_phase = bool(cross_rules) and (len(files) > 1 or bool(references) or index_path is not None)
+    want_documents = keep_documents or cross_phase
+    rule_codes = None if rules is None else codes
+    key_rules = rules_key(codes)
+    n = len(files)
+    shown = [str(p) for p in files]
+    suffixes = [p.suffix.lower() for p in files]
+    content_hashes = [file_sha256(p) for p in files]
+    keys = [ResultKey(str(p.resolve()), h, __version__, key_rules) if h is not None else None
+            for p, h in zip(files, content_hashes)]
+    reports: list[BatchReport | None] = [None] * n
+    text_hashes: list[str | None] = [None] * n
+
+    result_store = ResultStore(store) if store is not None else None
+    try:
+        if result_store is not None and resume:
+            for i, key in enumerate(keys):
+                stored = result_store.get(key) if key is not None else None
+                if stored is None:
+                    continue
+                reports[i] = report_from_record(stored.report, shown[i])
+                text_hashes[i] = stored.text_hash
+                if want_documents and stored.text is not None and reports[i].format:
+                    from auditor.readers.text import build_document
+
+                    reports[i].document = build_document(stored.text, shown[i], reports[i].format)
+
+        # Same bytes (and the same suffix, which decides the reader) are audited once.
+        waiting: dict[tuple, list[int]] = {}
+        for i in range(n):
+            if reports[i] is None:
+                group = (content_hashes[i], suffixes[i]) if content_hashes[i] else ("unhashed", i)
+                waiting.setdefault(group, []).append(i)
+        group_of = {members[0]: members for members in waiting.values()}
+        todo = [_Task(i, shown[i], _size(files[i])) for i in group_of]
+        todo.sort(key=lambda t: -t.size)  # longest first: fewer stragglers at the end
+        args = (rule_codes, result_store is not None, want_documents)
+
+        if engine == "inline":
+            stream = _run_inline(todo, args, task)
+        elif engine == "dask":
+            from auditor.dask_engine import run_on_dask
+
+            stream = run_on_dask([(t.index, t.path) for t in todo], args, scheduler, work=task,
+                                 timeout_s=timeout_s, memory_bytes=memory_bytes, max_calls=max_calls)
+        else:
+            stream = _run_processes(todo, args, task, min(jobs, max(1, len(todo))), timeout_s,
+                                    memory_bytes, max_calls)
+
+        already = sum(r is not None for r in reports)
+        bar, bar_task = _progress(progress, n, already, console)
+        if bar is not None:
+            bar.start()
+        try:
+            for index, result in stream:
+                for i in group_of[index]:
+                    report = _as_batch_report(result.report, shown[i], copy_findings=i != index)
+                    reports[i] = report
+                    text_hashes[i] = result.text_hash
+                    if result_store is not None and keys[i] is not None:
+                        result_store.put(keys[i], report_record(report), text=result.text,
+                                         text_hash=result.text_hash, seconds=result.seconds)
+                    if on_result is not None:
+                        on_result(report)
+                if bar is not None:
+                    bar.advance(bar_task, len(group_of[index]))
+        finally:
+            if hasattr(stream, "close"):
+                stream.close()
+            if bar is not None:
+                bar.stop()
+    finally:
+        if result_store is not None:
+            result_store.close()
+
+    finished: list[BatchReport] = [r for r in reports if r is not None]
+    assert len(finished) == n, "every file must have a report"
+    if cross_phase:
+        from auditor.engine import compare_with_references
+
+        for warning in compare_with_references(finished, cross_rules, references, index_path):
+            if console is not None:
+                console.print(f"[yellow]提示：[/]{warning}")
+        if not keep_documents:
+            for report in finished:
+                report.document = None
+    _group_duplicates(finished, content_hashes, text_hashes)
+    return score_batch(finished, risk_config)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,168 @@
+"""Alignment of a report's passages with a reference document (PAN-style offsets on both sides).
+
+1. Seed: every narrative paragraph of the report is matched to the reference paragraph with which it
+   shares the most character n-grams (an inverted index over the reference's n-grams: no all-pairs
+   comparison of characters).
+2. Extend and refine: the two paragraphs are aligned with rapidfuzz's Indel opcodes; equal blocks of
+   at least ``MIN_BLOCK`` characters are clustered (gaps up to ``MAX_GAP``) and the densest cluster
+   gives the boundaries on both sides, so a copied sentence inside a rewritten paragraph is cut out
+   exactly.
+3. Merge: pairs of consecutive paragraphs on both sides become one passage (``merge_pairs``).
+
+Offsets index ``doc.text`` (``this_*``) and ``source.text`` (``source_*``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from auditor.document import Document
+from auditor.reuse.text import Passage, passages
+
+NGRAM = 6
+MIN_SEED_SHARE = 0.25  # share of the paragraph's n-grams found in the candidate reference paragraph
+MIN_BLOCK = 4
+MAX_GAP = 40
+MIN_MATCHED_CHARS = 10
+
+
+@dataclass(slots=True)
+class AlignedPair:
+    """One paragraph of the report aligned with one paragraph of the reference."""
+
+    this: Passage
+    source: Passage
+    this_start: int
+    this_end: int
+    source_start: int
+    source_end: int
+    matched: int  # characters in equal blocks inside the spans
+    ratio: float  # rapidfuzz ratio of the two spans, 0..1
+
+
+@dataclass(slots=True)
+class AlignedPassage:
+    """Consecutive aligned pairs: one passage of the report and its counterpart in the reference."""
+
+    source_path: str
+    pairs: list[AlignedPair]
+    score: float = 0.0  # stale-passage score (0..1) once scored
+    stale: bool = False
+    features: dict = field(default_factory=dict)
+    source_doc: Document | None = None
+
+    @property
+    def this_start(self) -> int:
+        return self.pairs[0].this_start
+
+    @property
+    def this_end(self) -> int:
+        return self.pairs[-1].this_end
+
+    @property
+    def source_start(self) -> int:
+        return self.pairs[0].source_start
+
+    @property
+    def source_end(self) -> int:
+        return self.pairs[-1].source_end
+
+    def alignment(self, doc: Document, source: Document) -> dict:
+        """The shape the HTML reporter renders side by side (texts included for absent documents)."""
+        return {"source": self.source_path, "pairs": [
+            {"left": {"start": p.this_start, "end": p.this_end, "text": doc.text[p.this_start:p.this_end]},
+             "right": {"start": p.source_start, "end": p.source_end,
+                       "text": source.text[p.source_start:p.source_end]},
+             "score": round(p.ratio, 3)} for p in self.pairs]}
+
+
+def _grams(text: str, n: int = NGRAM) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)} if len(text) >= n else {text}
+
+
+class SourceIndex:
+    """The reference document's paragraphs, indexed by character n-gram (built once per reference)."""
+
+    def __init__(self, source: Document) -> None:
+        self.doc = source
+        self.passages = passages(source)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            for g in _grams(p.key):
+                self.postings[g].append(i)
+
+    def best(self, key: str) -> tuple[int, float] | None:
+        grams = _grams(key)
+        votes: Counter[int] = Counter()
+        for g in grams:
+            for i in self.postings.get(g, ()):
+                votes[i] += 1
+        if not votes:
+            return None
+        i, shared = votes.most_common(1)[0]
+        share = shared / max(1, len(grams))
+        return (i, share) if share >= MIN_SEED_SHARE else None
+
+
+def align_pair(doc: Document, p: Passage, source: Document, q: Passage) -> AlignedPair | None:
+    """Refine the boundaries of a seeded paragraph pair with rapidfuzz opcodes."""
+    a = doc.text[p.start:p.end]
+    b = source.text[q.start:q.end]
+    blocks = [o for o in Indel.opcodes(a, b) if o.tag == "equal" and o.src_end - o.src_start >= MIN_BLOCK]
+    if not blocks:
+        return None
+    clusters: list[list] = [[blocks[0]]]
+    for o in blocks[1:]:
+        prev = clusters[-1][-1]
+        if o.src_start - prev.src_end <= MAX_GAP and o.dest_start - prev.dest_end <= MAX_GAP:
+            clusters[-1].append(o)
+        else:
+            clusters.append([o])
+    best = max(clusters, key=lambda c: sum(o.src_end - o.src_start for o in c))
+    matched = sum(o.src_end - o.src_start for o in best)
+    if matched < min(MIN_MATCHED_CHARS, len(p.key)):
+        return None
+    ts, te = best[0].src_start, best[-1].src_end
+    ss, se = best[0].dest_start, best[-1].dest_end
+    # a span that covers almost the whole paragraph is taken whole (clean PAN boundaries)
+    if ts <= 3:
+        ts = 0
+    if len(a) - te <= 3:
+        te = len(a)
+    if ss <= 3:
+        ss = 0
+    if len(b) - se <= 3:
+        se = len(b)
+    ratio = fuzz.ratio(a[ts:te], b[ss:se]) / 100.0
+    return AlignedPair(p, q, p.start + ts, p.start + te, q.start + ss, q.start + se, matched, ratio)
+
+
+def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
+    """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order."""
+    index = source if isinstance(source, SourceIndex) else SourceIndex(source)
+    out = []
+    for p in passages(doc):
+        hit = index.best(p.key)
+        if hit is None:
+            continue
+        pair = align_pair(doc, p, index.doc, index.passages[hit[0]])
+        if pair is not None:
+            out.append(pair)
+    return out
+
+
+def merge_pairs(source_path: str, pairs: list[AlignedPair]) -> list[AlignedPassage]:
+    """Group pairs that are consecutive paragraphs on both sides into passages."""
+    out: list[AlignedPassage] = []
+    for pair in pairs:
+        last = out[-1].pairs[-1] if out else None
+        if (last is not None and pair.this.index == last.this.index + 1
+                and pair.source.index == last.source.index + 1):
+            out[-1].pairs.append(pair)
+        else:
+            out.append(AlignedPassage(source_path, [pair]))
+    return out

@@ -1,0 +1,207 @@
+"""The references of a batch and the hook that gives them to the rules.
+
+In a batch, the reports of the same unit (fuzzy match of unit names, rapidfuzz ≥ ``UNIT_MATCH``) from
+earlier years are references for each other automatically; ``--reference`` files and a persisted
+index (``auditor index build``) add more. The engine calls :func:`attach` once per report; the rules
+RU501, RU504 and RU505 then call :func:`copied_passages`, which aligns the report with its candidates
+(the same unit's earlier reports plus at most ``MAX_CANDIDATES`` found by the indexes: never all pairs),
+scores every aligned paragraph with the stale model and caches the result on the Analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from auditor.document import Document
+from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
+from auditor.reuse.features import FEATURE_NAMES, pair_features
+from auditor.reuse.index import ReuseIndex
+from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
+
+UNIT_MATCH = 90.0
+MAX_CANDIDATES = 5
+_UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常务委员会", "常委会"), ("人民政府", "政府"))
+_UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
+
+
+def unit_key(unit: str | None) -> str:
+    """A unit name folded for comparison: "XX县人民代表大会常务委员会办公室" → "XX县人大常委会"."""
+    if not unit:
+        return ""
+    out = re.sub(r"\s", "", unit)
+    for long, short in _UNIT_FOLDS:
+        out = out.replace(long, short)
+    return _UNIT_TRAILERS.sub("", out)
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    ka, kb = unit_key(a), unit_key(b)
+    return bool(ka and kb) and (ka == kb or fuzz.ratio(ka, kb) >= UNIT_MATCH)
+
+
+@dataclass(slots=True)
+class ReferenceSet:
+    """Reference documents (the batch itself and ``--reference`` files) and an optional persisted index."""
+
+    documents: list[Document] = field(default_factory=list)
+    index: ReuseIndex | None = None
+    model: StaleModel | None = None
+    max_candidates: int = MAX_CANDIDATES
+    warnings: list[str] = field(default_factory=list)
+    _batch_index: ReuseIndex | None = None
+    _sources: dict[str, SourceIndex] = field(default_factory=dict)
+
+    @classmethod
+    def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
+                  index_path: str | Path | None = None) -> ReferenceSet:
+        """The batch's documents plus the files given with ``--reference`` (folders are searched) and the
+        index at ``index_path``. A reference that cannot be read is skipped with a warning."""
+        from auditor.engine import expand_paths, read_document
+        from auditor.errors import AuditorError
+
+        docs = list(documents)
+        warnings = []
+        seen = {d.path for d in docs}
+        for path in expand_paths(list(reference_paths)):
+            if str(path) in seen:
+                continue
+            try:
+                docs.append(read_document(path))
+                seen.add(str(path))
+            except AuditorError as exc:
+                warnings.append(f"参考报告 {path} 无法读取，已跳过：{exc.message}")
+        index = ReuseIndex.load(index_path) if index_path else None
+        return cls(documents=docs, index=index, warnings=warnings)
+
+    @property
+    def batch_index(self) -> ReuseIndex:
+        if self._batch_index is None:
+            self._batch_index = ReuseIndex.build(self.documents)
+        return self._batch_index
+
+    def source(self, doc: Document) -> SourceIndex:
+        hit = self._sources.get(doc.path)
+        if hit is None or hit.doc is not doc:
+            hit = self._sources[doc.path] = SourceIndex(doc)
+        return hit
+
+    def candidates(self, doc: Document) -> list[Document]:
+        """The same unit's earlier reports, then up to ``max_candidates`` more found by the indexes."""
+        year = doc.meta.year
+        out: list[Document] = []
+        paths = {doc.path}
+
+        def earlier(other: Document) -> bool:
+            return year is None or other.meta.year is None or other.meta.year < year
+
+        same = [d for d in self.documents if d.path not in paths and earlier(d) and same_unit(d.meta.unit, doc.meta.unit)
+                and d.meta.year != year]
+        same.sort(key=lambda d: -(d.meta.year or 0))
+        for d in same:
+            out.append(d)
+            paths.add(d.path)
+        found: list[tuple[float, Document]] = []
+        indexes = [self.batch_index] if len(self.documents) > 1 else []
+        if self.index is not None:
+            indexes.append(self.index)
+        for index in indexes:
+            for doc_id, score in index.query(doc, k=self.max_candidates, exclude=paths,
+                                             max_year=(year - 1) if year is not None else None):
+                other = index.document(doc_id)
+                if other.path not in paths and earlier(other):
+                    found.append((score, other))
+        found.sort(key=lambda t: -t[0])
+        for _, d in found:
+            if d.path not in paths and len(out) < len(same) + self.max_candidates:
+                out.append(d)
+                paths.add(d.path)
+        return out
+
+    def shared_units(self, doc: Document, key: str) -> int:
+        """How many other units' reports hold the same digit-masked paragraph."""
+        units: set[str] = set()
+        own = doc.meta.unit
+        for index in ([self.batch_index] if self.documents else []) + ([self.index] if self.index else []):
+            for uid in index.sharing_units(key):
+                name = next((n for n, i in index.unit_ids.items() if i == uid), "")
+                if name and not (own and (name == unit_key(own) or same_unit(name, own))):
+                    units.add(name)
+        return len(units)
+
+
+def attach(analysis, references: ReferenceSet | None) -> None:
+    """The engine's hook: give the rules of one report its batch's references."""
+    analysis.references = references
+
+
+@dataclass(slots=True)
+class ScoredPair:
+    pair: AlignedPair
+    source: Document
+    score: float
+    features: list[float]
+
+
+def copied_passages(analysis) -> list[AlignedPassage]:
+    """The report's passages aligned with its references, scored and merged (cached per Analysis).
+
+    ``stale`` passages (score ≥ STALE_THRESHOLD) are copied year-specific content (RU501); the others
+    are reused template text (RU505). Without references, an empty list."""
+    cached = getattr(analysis, "_reuse_passages", None)
+    if cached is not None:
+        return cached
+    refs: ReferenceSet | None = getattr(analysis, "references", None)
+    result = align_with_references(analysis.doc, refs) if refs is not None else []
+    analysis._reuse_passages = result
+    return result
+
+
+def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
+    model = refs.model or load_model()
+    best: dict[int, ScoredPair] = {}
+    for cand in refs.candidates(doc):
+        pairs = align(doc, refs.source(cand))
+        if not pairs:
+            continue
+        rows = [pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)) for p in pairs]
+        for p, row, score in zip(pairs, rows, model.score(rows)):
+            prev = best.get(p.this.index)
+            if prev is None or (score, p.ratio) > (prev.score, prev.pair.ratio):
+                best[p.this.index] = ScoredPair(p, cand, score, row)
+    return merge_scored([best[i] for i in sorted(best)])
+
+
+def merge_scored(scored: Sequence[ScoredPair]) -> list[AlignedPassage]:
+    """Consecutive pairs from the same source with the same verdict (stale or not) become one passage."""
+    out: list[AlignedPassage] = []
+    for sp in scored:
+        stale = sp.score >= STALE_THRESHOLD
+        last = out[-1] if out else None
+        if (last is not None and last.stale == stale and last.source_path == sp.source.path
+                and sp.pair.this.index == last.pairs[-1].this.index + 1
+                and sp.pair.source.index == last.pairs[-1].source.index + 1):
+            last.pairs.append(sp.pair)
+            last.score = max(last.score, sp.score)
+            last.features.setdefault("scores", []).append(sp.score)
+            last.features["shared_units"] = max(last.features.get("shared_units", 0), _units(sp.features))
+            last.features["pair_units"].append(_units(sp.features))
+        else:
+            passage = merge_pairs(sp.source.path, [sp.pair])[0]
+            passage.score, passage.stale = sp.score, stale
+            passage.features = {"scores": [sp.score], "first": sp.features, "shared_units": _units(sp.features),
+                                "pair_units": [_units(sp.features)]}
+            passage.source_doc = sp.source
+            out.append(passage)
+    return out
+
+
+def _units(row: list[float]) -> int:
+    """Other units sharing the paragraph, back from the log feature."""
+    import math
+
+    return round(math.expm1(row[FEATURE_NAMES.index("log_shared_units")]))

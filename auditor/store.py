@@ -1,0 +1,187 @@
+"""The SQLite result store of a batch run: one row per finished file, written as soon as the
+file is done, so that an interrupted run can resume without redoing finished files.
+
+A row is keyed on what decides its result: the file's absolute path, the SHA-256 of its bytes,
+the auditor version and the rule selection (the sorted codes of the rules that ran). Change
+any of them and the file is audited again. The row holds the report before scoring (risk score,
+rank and tier are computed over the whole batch at the end), the Document text (zlib-compressed;
+the HTML reporter needs it, and a resumed run rebuilds the Document from it) and the hash of the
+normalised text used to group the same submission in two formats.
+
+The database runs in WAL mode with one commit per file: a run killed at any moment (even with
+SIGKILL) keeps every file whose row was committed, and a half-written row is never visible.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import AuditorError, ReadError
+from auditor.findings import Evidence, Finding
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    path            TEXT NOT NULL,
+    content_hash    TEXT NOT NULL,
+    auditor_version TEXT NOT NULL,
+    rules_key       TEXT NOT NULL,
+    report_json     TEXT NOT NULL,
+    text_z          BLOB,
+    text_hash       TEXT,
+    seconds         REAL,
+    finished_at     REAL NOT NULL,
+    PRIMARY KEY (path, content_hash, auditor_version, rules_key)
+);
+"""
+
+
+class StoreError(AuditorError):
+    """A store file that cannot be used (not SQLite, or written by an incompatible version)."""
+
+    code = "store-invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultKey:
+    """What a stored result depends on; a run only reuses a row whose key matches exactly."""
+
+    path: str  # absolute path
+    content_hash: str  # sha256 of the file's bytes
+    auditor_version: str
+    rules_key: str  # sorted rule codes, comma-separated
+
+
+@dataclass(slots=True)
+class StoredResult:
+    """A finished file as stored: the unscored report (as a plain dict) and its text."""
+
+    report: dict[str, Any]
+    text: str | None
+    text_hash: str | None
+    seconds: float | None
+
+
+# --------------------------------------------------------------------------- (de)serialisation
+
+
+def _encode(value: Any) -> Any:
+    """JSON-safe, keeping Decimals exact (``{"$decimal": "12.30"}``)."""
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$decimal"}:
+            return Decimal(value["$decimal"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A Finding as a JSON-safe dict that keeps everything (both languages, exact values)."""
+    return {"rule": finding.rule, "name": finding.name, "severity": finding.severity,
+            "confidence": finding.confidence, "message": finding.message,
+            "message_en": finding.message_en,
+            "evidence": [e.to_dict() for e in finding.evidence],
+            "values": _encode(finding.values)}
+
+
+def finding_from_record(record: dict[str, Any]) -> Finding:
+    return Finding(rule=record["rule"], name=record["name"], severity=record["severity"],
+                   confidence=record["confidence"], message=record["message"],
+                   evidence=[Evidence(**e) for e in record.get("evidence") or []],
+                   values=_decode(record.get("values") or {}), message_en=record.get("message_en"))
+
+
+def error_record(error: AuditorError | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    return {"class": type(error).__name__, "code": error.code, "message": error.message}
+
+
+def error_from_record(record: dict[str, Any] | None) -> AuditorError | None:
+    if record is None:
+        return None
+    cls = ReadError if record.get("class") == "ReadError" else AuditorError
+    return cls(record["message"], code=record["code"])
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class ResultStore:
+    """Finished files of batch runs, in one SQLite file. Use from one thread (the batch's
+    main thread); open it as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(str(self.path), timeout=30.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                self._db.commit()
+            elif row[0] != str(SCHEMA_VERSION):
+                raise StoreError(f"结果库 {self.path} 的格式版本为 {row[0]}，本程序需要 {SCHEMA_VERSION}；"
+                                 "请换一个 --store 文件")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"无法使用结果库 {self.path}（不是有效的 SQLite 文件或无法写入）：{exc}") from exc
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def get(self, key: ResultKey) -> StoredResult | None:
+        """The stored result for exactly this key, or None."""
+        row = self._db.execute(
+            "SELECT report_json, text_z, text_hash, seconds FROM results "
+            "WHERE path=? AND content_hash=? AND auditor_version=? AND rules_key=?",
+            (key.path, key.content_hash, key.auditor_version, key.rules_key)).fetchone()
+        if row is None:
+            return None
+        report_json, text_z, text_hash, seconds = row
+        text = zlib.decompress(text_z).decode("utf-8") if text_z is not None else None
+        return StoredResult(json.loads(report_json), text, text_hash, seconds)
+
+    def put(self, key: ResultKey, report: dict[str, Any], *, text: str | None = None,
+            text_hash: str | None = None, seconds: float | None = None) -> None:
+        """Store (or replace) one finished file and commit at once."""
+        text_z = zlib.compress(text.encode("utf-8"), 6) if text is not None else None
+        self._db.execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key.path, key.content_hash, key.auditor_version, key.rules_key,
+             json.dumps(report, ensure_ascii=False), text_z, text_hash, seconds, time.time()))
+        self._db.commit()
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+    def keys(self) -> list[ResultKey]:
+        return [ResultKey(*row) for row in self._db.execute(
+            "SELECT path, content_hash, auditor_version, rules_key FROM results ORDER BY path")]

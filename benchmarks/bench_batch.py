@@ -1,0 +1,225 @@
+"""Batch benchmark: reports per second on N cores, the ratio to jieba.lcut alone, peak memory
+of the worker processes, and a kill-and-resume check.
+
+    .venv/bin/python benchmarks/bench_batch.py [--reports 400] [--jobs 2] [--seeds DIR]
+
+The reports are generated at run time in a temporary folder by copying the seed reports' text
+(../shared/seeds) and changing a few digits in each copy, so every copy has different bytes
+and different text (no duplicate grouping shortcuts) but the seeds' size and layout. Nothing
+of the seeds is written anywhere else.
+
+Figures:
+- ``reports_per_s``: files audited per wall-clock second by ``run_batch`` with ``--jobs``
+  worker processes (includes starting the workers and writing the SQLite store); the median
+  of ``--repeat`` runs interleaved with the baseline (the machine may be shared).
+- ``audit_ms_per_report_in_worker``: the time a worker spends on one file (from the store),
+  to compare with ``jieba_ms_per_report``: it shows how much is the pipeline itself.
+- ``ratio_to_jieba``: the batch's wall-clock time divided by the time one process takes to run
+  only ``jieba.lcut`` over the same texts (dictionary already loaded). Target <= 1.0.
+- ``peak_workers_rss_mb``: the largest sum of resident memory over all descendant processes
+  (workers and the fork server), sampled every 20 ms with psutil; ``parent_rss_mb`` is this
+  process's own peak. Target < 1 GB.
+- ``resume``: a batch started in a subprocess is killed with SIGKILL midway, resumed with
+  ``resume=True``; the result is compared with an uninterrupted run (``lost`` must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from auditor.batch import run_batch  # noqa: E402
+
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+_DIGIT = re.compile(r"\d")
+
+
+def make_reports(seeds: Path, folder: Path, count: int, rng: random.Random) -> list[str]:
+    """``count`` perturbed copies of the seed texts (a few digits changed in each)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    if not texts:
+        raise SystemExit(f"no seed reports in {seeds}")
+    made = []
+    for i in range(count):
+        text = texts[i % len(texts)]
+        positions = [m.start() for m in _DIGIT.finditer(text)]
+        chars = list(text)
+        for pos in rng.sample(positions, min(4, len(positions))):
+            chars[pos] = str((int(chars[pos]) + rng.randint(1, 9)) % 10)
+        text = "".join(chars)
+        (folder / f"report_{i:04d}.txt").write_text(text, encoding="utf-8")
+        made.append(text)
+    return made
+
+
+def jieba_baseline(texts: list[str]) -> float:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+class DescendantMemory:
+    """Samples the summed RSS of all descendant processes in a background thread."""
+
+    def __init__(self, interval_s: float = 0.02) -> None:
+        import psutil
+
+        self._me = psutil.Process()
+        self._psutil = psutil
+        self.interval_s = interval_s
+        self.peak_bytes = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total, alive = 0, 0
+            for child in self._me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                    alive += 1
+                except self._psutil.Error:
+                    pass
+            if total > self.peak_bytes:
+                self.peak_bytes, self.peak_processes = total, alive
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> DescendantMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+_KILLED_RUN = """
+import sys
+sys.path.insert(0, {root!r})
+from auditor.batch import run_batch
+run_batch([{folder!r}], jobs={jobs}, store={store!r})
+"""
+
+
+def comparable(batch) -> str:
+    return json.dumps(batch.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def kill_and_resume(folder: Path, work: Path, jobs: int, total: int, reference: str) -> dict:
+    """Kill a batch midway, resume it, compare with the uninterrupted result."""
+    store = work / "killed.sqlite"
+    script = _KILLED_RUN.format(root=str(ROOT), folder=str(folder), jobs=jobs, store=str(store))
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    target = total // 3
+    done = 0
+    deadline = time.monotonic() + 300
+    while done < target and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        if store.exists():
+            try:
+                with sqlite3.connect(store) as db:
+                    done = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+    killed_midway = process.poll() is None
+    if killed_midway:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(30)
+    with sqlite3.connect(store) as db:
+        finished_before = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    redone: list[str] = []
+    resumed = run_batch([folder], jobs=jobs, store=store, resume=True, on_result=lambda r: redone.append(r.path))
+    same = comparable(resumed) == reference
+    return {"killed_midway": killed_midway, "finished_before_kill": finished_before,
+            "redone_after_resume": len(redone), "reports_after_resume": len(resumed.reports),
+            "lost": total - len(resumed.reports), "identical_to_uninterrupted": same}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=400)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs; medians are reported")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as tmp:
+        work = Path(tmp)
+        folder = work / "reports"
+        folder.mkdir()
+        texts = make_reports(args.seeds, folder, args.reports, random.Random(args.seed))
+        characters = sum(len(t) for t in texts)
+
+        batch_runs, jieba_runs, worker_seconds = [], [], []
+        peak_bytes, peak_processes = 0, 0
+        reference = None
+        for run in range(args.repeat):  # interleaved, medians: the machine may be shared
+            store = work / f"bench{run}.sqlite"
+            with DescendantMemory() as memory:
+                start = time.perf_counter()
+                batch = run_batch([folder], jobs=args.jobs, store=store)
+                batch_runs.append(time.perf_counter() - start)
+            if memory.peak_bytes > peak_bytes:
+                peak_bytes, peak_processes = memory.peak_bytes, memory.peak_processes
+            with sqlite3.connect(store) as db:
+                worker_seconds.append(db.execute("SELECT SUM(seconds) FROM results").fetchone()[0])
+            reference = reference or comparable(batch)
+            jieba_runs.append(jieba_baseline(texts))
+        errors = sum(1 for r in batch.reports if r.error)
+        batch_s, jieba_s = statistics.median(batch_runs), statistics.median(jieba_runs)
+        resume = kill_and_resume(folder, work, args.jobs, args.reports, reference)
+
+    figures = {
+        "reports": args.reports, "jobs": args.jobs, "cpu_count": os.cpu_count(),
+        "mean_report_chars": round(characters / args.reports),
+        "repeats": args.repeat,
+        "batch_s": round(batch_s, 3), "reports_per_s": round(args.reports / batch_s, 1),
+        "jieba_lcut_s": round(jieba_s, 3), "ratio_to_jieba": round(batch_s / jieba_s, 3),
+        "batch_runs_s": [round(x, 2) for x in batch_runs], "jieba_runs_s": [round(x, 2) for x in jieba_runs],
+        "audit_ms_per_report_in_worker": round(1000 * statistics.median(worker_seconds) / args.reports, 2),
+        "jieba_ms_per_report": round(1000 * jieba_s / args.reports, 2),
+        "peak_workers_rss_mb": round(peak_bytes / 2**20, 1),
+        "peak_processes": peak_processes,
+        "parent_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "largest_child_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "reports_with_error": errors,
+        "resume": resume,
+    }
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    verdict = [
+        f"ratio to jieba.lcut {figures['ratio_to_jieba']} (target <= 1.0, aim <= 0.5): "
+        + ("OK" if figures["ratio_to_jieba"] <= 1.0 else "MISSED"),
+        f"peak worker memory {figures['peak_workers_rss_mb']} MB (target < 1024): "
+        + ("OK" if figures["peak_workers_rss_mb"] < 1024 else "MISSED"),
+        "kill + resume: " + ("OK" if resume["lost"] == 0 and resume["identical_to_uninterrupted"]
+                             and resume["killed_midway"] else "FAILED"),
+    ]
+    print("\n".join(verdict))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The reference index, alignment offsets, the stale model artefact and the index CLI."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.analysis import Analysis
+from auditor.errors import AuditorError
+from auditor.readers.text import build_document
+from auditor.reuse.align import align
+from auditor.reuse.index import ReuseIndex, shingles, signature
+from auditor.reuse.model import DEFAULT_MODEL_PATH, StaleModel, load_model
+from auditor.reuse.references import ReferenceSet, attach, copied_passages
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+
+def _doc(text: str, path: str):
+    return build_document(text, path, "txt")
+
+
+def _report(year: int, unit: str, results: str, problems: str = "（一）专业力量薄弱，财务人员兼职承担绩效工作，对评价方法掌握不够全面。") -> str:
+    return (f"{year}年度{unit}部门整体支出绩效自评报告\n一、部门整体支出绩效情况\n{results}\n"
+            f"二、存在的问题及原因分析\n{problems}\n")
+
+
+COPIED = "2023年，本局组织开展安全检查37次，整改隐患112处，培训一线人员860人次，群众满意率97.5%。"
+
+
+def test_alignment_offsets_index_both_documents() -> None:
+    old = _doc(_report(2023, "宁川县应急管理局", COPIED), "old.txt")
+    new = _doc(_report(2024, "宁川县应急管理局", "本年度新增内容，前置一句。" + COPIED), "new.txt")
+    pairs = [p for p in align(new, old) if "安全检查" in new.text[p.this_start:p.this_end]]
+    [pair] = pairs
+    assert new.text[pair.this_start:pair.this_end] == COPIED
+    assert old.text[pair.source_start:pair.source_end] == COPIED
+
+
+def test_shingles_and_signatures_are_deterministic() -> None:
+    a = signature(shingles("绩效管理专业力量薄弱，财务人员兼职"))
+    b = signature(shingles("绩效管理专业力量薄弱，财务人员兼职"))
+    assert (a == b).all() and len(a) == 64
+
+
+def test_index_round_trip_and_query(tmp_path: Path) -> None:
+    docs = [_doc(_report(2023, f"宁川县第{i}局", f"2023年，本局完成专项任务{i}项，走访企业{i * 7}家，办结事项{i * 3}件。"), f"r{i}.txt")
+            for i in range(1, 6)]
+    index = ReuseIndex.build(docs)
+    path = tmp_path / "refs.idx"
+    index.save(path)
+    loaded = ReuseIndex.load(path)
+    query = _doc(_report(2024, "宁川县第3局", "2023年，本局完成专项任务3项，走访企业21家，办结事项9件。"), "q.txt")
+    hits = loaded.query(query, k=3)
+    assert hits and loaded.documents[hits[0][0]].path == "r3.txt"
+
+
+def test_index_version_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "old.idx"
+    path.write_bytes(pickle.dumps({"version": 0}))
+    with pytest.raises(AuditorError) as info:
+        ReuseIndex.load(path)
+    assert info.value.code == "index-version"
+
+
+def test_model_artefact_loads_and_fallback_works(tmp_path: Path) -> None:
+    model = load_model(str(DEFAULT_MODEL_PATH))
+    assert model.source != "fallback", "models/stale_passage.joblib should be committed"
+    assert model.metrics["heldout_auroc"] >= 0.95
+    missing = load_model(str(tmp_path / "absent.joblib"))
+    assert missing.source == "fallback"
+    bad = tmp_path / "bad.joblib"
+    bad.write_bytes(b"not a model")
+    assert load_model(str(bad)).source == "fallback"
+    assert StaleModel.fallback().score([[1, 5, 1, 1, 1, 0, 1, 1, 0, 0, 0]])[0] > 0.5
+    assert StaleModel.fallback().score([[1, 5, 0, 0, 0, 0, 0, 0, 0, 1, 0]])[0] < 0.5
+
+
+def test_sample_corpus_copy_is_found_with_batch_references() -> None:
+    import json
+
+    from auditor.engine import read_document
+
+    manifest = json.loads((SAMPLE / "manifest.json").read_text(encoding="utf-8"))
+    docs = {e["path"]: read_document(SAMPLE / e["path"]) for e in manifest}
+    refs = ReferenceSet(documents=list(docs.values()))
+    for entry in manifest:
+        analysis = Analysis(docs[entry["path"]])
+        attach(analysis, refs)
+        stale = [p for p in copied_passages(analysis) if p.stale]
+        for copy in entry["copies"]:
+            start, end = copy["this_offset"], copy["this_offset"] + copy["this_length"]
+            assert any(p.this_start <= start and end <= p.this_end for p in stale), (entry["path"], copy)
+        if not entry["copies"]:
+            assert all(p.this_end - p.this_start < 30 for p in stale), entry["path"]
+
+
+def test_index_cli_builds(tmp_path: Path) -> None:
+    from auditor.index_cli import index_app
+
+    out = tmp_path / "sample.idx"
+    result = CliRunner().invoke(index_app, ["build", str(SAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(ReuseIndex.load(out).documents) == 6
+    result = CliRunner().invoke(index_app, ["build", str(tmp_path / "nope"), "-o", str(out)])
+    assert result.exit_code == 2

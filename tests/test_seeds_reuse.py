@@ -1,0 +1,46 @@
+"""Seed expectations for the no-reference reuse rules (RU502-RU504), read by hand from the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+import auditor.rules.ru502_wrong_year_framing  # noqa: F401  (registered until auditor/rules/__init__ imports them)
+import auditor.rules.ru503_duplicated_section  # noqa: F401
+import auditor.rules.ru504_stale_figure_conflict  # noqa: F401
+from auditor.engine import audit
+
+
+@pytest.fixture(scope="module")
+def batch(seeds_dir):
+    return {r.path.rsplit("/", 1)[-1][:3]: r for r in audit(seeds_dir, rules=["RU502", "RU503", "RU504"]).reports}
+
+
+def _by_rule(report, code):
+    return [f for f in report.findings if f.rule == code]
+
+
+def test_000_repeated_problems_section_with_2023_framing(batch) -> None:
+    r = batch["000"]
+    [framing] = _by_rule(r, "RU502")
+    assert framing.evidence[0].text.startswith("2023年，是")
+    assert framing.values["framed_year"] == 2023 and framing.values["report_year"] == 2024
+    assert framing.evidence[0].section == "七、存在的问题及原因分析"
+    [dup] = _by_rule(r, "RU503")
+    assert [e.text for e in dup.evidence] == ["七、存在的问题及原因分析", "七、存在的问题及原因分析"]
+    assert "2023年" in dup.message
+
+
+def test_000_stale_figures_contradict_current_year(batch) -> None:
+    conflicts = {(f.values["subject"], f.values["stale"], f.values["current"]) for f in _by_rule(batch["000"], "RU504")}
+    assert ("主任会议", 23, 17) in conflicts
+    for f in _by_rule(batch["000"], "RU504"):
+        assert f.evidence[0].start > f.evidence[1].start  # the stale figure sits in the pasted section
+
+
+def test_traps_are_not_flagged(batch) -> None:
+    # 003 "听取和审议2023年环境状况", 002 "对2021年度民生实事项目…", 000 "2025年我单位将…", 001 (a 2023 report
+    # whose paragraphs open "2023年，…") must stay quiet
+    for key in ("001", "002", "003", "004"):
+        assert [f.rule for f in batch[key].findings] == [], key
+    texts = [e.text for f in batch["000"].findings for e in f.evidence]
+    assert not any("2025" in t for t in texts)
