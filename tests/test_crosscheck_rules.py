@@ -118,7 +118,7 @@ def fixture_texts() -> dict[str, str]:
         "本年度共召开常委会会议8次，开展执法检查4次。\n"
         "二、绩效目标完成情况\n"
         "依法履职，全年召开常委会会议9次，听取专项工作报告12项。\n")
-    out["XC202/flag_stale_section"] = (
+    out["XC202/pass_stale_section_left_to_reuse_rules"] = (
         "青川县人大常委会2023年度部门整体支出绩效自评报告\n"
         "一、部门整体支出绩效情况\n"
         "一年来，共召开常委会会议8次、主任会议15次，作出决议决定5项，开展专题询问2次。\n"
@@ -276,12 +276,14 @@ def test_xc201_amount_in_data_table_is_compared_at_its_precision() -> None:
     assert f.severity == "low"  # 0.06万元 on 52.30 is below 1%
 
 
-def test_xc202_stale_block_reported_once_with_all_conflicts() -> None:
-    [f] = _findings("XC202/flag_stale_section")
-    assert f.values["possibly_previous_year"] is True
-    subjects = {c["subject"] for c in f.values["conflicts"]}
-    assert subjects == {"常委会会议", "主任会议", "作出决议决定"}
-    assert "往年" in f.message
+def test_xc202_leaves_a_pasted_section_to_the_reuse_rules() -> None:
+    assert _findings("XC202/pass_stale_section_left_to_reuse_rules") == []
+    from auditor.engine import audit_file
+    from auditor.rules import select_rules
+
+    path = FIXTURES / "XC202" / "pass_stale_section_left_to_reuse_rules.txt"
+    stale = audit_file(path, select_rules(["RU504"])).findings  # RU504 reports the old figures instead
+    assert {f.values["subject"] for f in stale} == {"常委会会议", "主任会议", "作出决议决定"}
 
 
 def test_tg304_bare_figure_read_as_yuan() -> None:

@@ -31,37 +31,26 @@ def indicator_value_conflict(analysis) -> Iterator[Finding]:
     (全市/本级/县级/镇级), same form; figures in one sentence are an enumeration of different things
     and are never paired. Between narrative passages only counts are compared (amounts and rates
     there belong to many scopes: 基本支出 and 项目支出 决算数, one project after another).
-    A block of text whose heading appears again later (a section pasted from an earlier report)
-    conflicts with the current figures wholesale; it is reported ONCE, as one finding listing every
-    conflicting indicator, saying the passage may be from a previous year (the reuse rules judge the
-    copying itself).
+    A block of text whose heading appears again later (a section pasted from an earlier report) is
+    left out: its figures are last year's, and RU504 (stale-figure-conflict) reports them as such.
     Why: a report that says 主任会议17次 in one place and 23次 in another cannot be right twice.
     Example: 正文“六、部门整体支出绩效情况”称主任会议17次，“七、存在的问题及原因分析”称主任会议23次.
     Tolerance: as XC201 (coarser precision; 多/余/约 approximations cover their range).
     Severity: medium; high when the two values differ by half the larger one or more. Confidence 0.7 for
-    the same core subject, 0.5 for a fuzzy match; 0.5 for a pasted block.
+    the same core subject, 0.5 for a fuzzy match.
     """
     doc = analysis.doc
     this = indicator_value_conflict.rule
     found = [s for s in statements(analysis) if s.kind == "actual" and s.subject]
+    found = [s for s in found if s.stale is None]  # pasted from an earlier report: RU504's business
     clusters: dict[str, list[tuple[Statement, Statement, float]]] = {}
-    stale: dict[str, list[tuple[Statement, Statement, float]]] = {}
     for i, a in enumerate(found):
         for b in found[i + 1:]:
             strength = _pair_strength(a, b)
-            if strength is None:
-                continue
-            if a.stale or b.stale:
-                if a.stale and b.stale:
-                    continue  # both from the pasted block: consistent with each other or not, one story
-                old, new = (a, b) if a.stale else (b, a)
-                stale.setdefault(old.stale, []).append((old, new, strength))
-            else:
+            if strength is not None:
                 clusters.setdefault(a.subject, []).append((a, b, strength))
     for subject, pairs in clusters.items():
         yield _conflict(doc, this, subject, pairs)
-    for heading, pairs in stale.items():
-        yield _stale(doc, this, heading, pairs)
 
 
 def _narrative_like(st: Statement) -> bool:
@@ -119,27 +108,3 @@ def _conflict(doc, this, subject: str, pairs: list[tuple[Statement, Statement, f
                                 "stated": [m.value for m in members]})
 
 
-def _stale(doc, this, heading: str, pairs: list[tuple[Statement, Statement, float]]) -> Finding:
-    by_old: dict[int, tuple[Statement, Statement]] = {}
-    for old, new, _ in sorted(pairs, key=lambda p: (p[0].start, -p[2], p[1].start)):
-        by_old.setdefault(old.start, (old, new))
-    items = sorted(by_old.values(), key=lambda p: p[0].start)
-    listing = "；".join(f"{old.label}{written(old.mention, old.unit)}（本年其他部分为{written(new.mention, new.unit)}）"
-                       for old, new in items[:8])
-    if len(items) > 8:
-        listing += f"等{len(items)}项"
-    message = (f"“{heading}”一节的标题在文中重复出现，该节中的数字与报告其他部分不一致：{listing}。"
-               f"该段落可能沿用了往年报告的内容")
-    message_en = (f"the section '{heading}' appears twice; {len(items)} figures in it contradict the rest of the "
-                  f"report: the passage may come from a previous year's report")
-    evidence = []
-    for old, new in items:
-        evidence.append(Evidence.of(doc, old.start, old.end))
-        evidence.append(Evidence.of(doc, new.start, new.end))
-    conflicts = [{"subject": old.subject, "stated": old.value, "current": new.value} for old, new in items]
-    return this.finding(severity="medium", confidence=0.5, message=message, message_en=message_en,
-                        evidence=evidence, values={"section": heading, "possibly_previous_year": True,
-                                                   "conflicts": conflicts})
-
-
-__all__ = ["indicator_value_conflict"]
