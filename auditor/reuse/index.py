@@ -40,6 +40,7 @@ SHINGLE = 5
 TEMPLATE_UNITS_MIN = 3
 TEMPLATE_UNITS_SHARE = 0.2
 MIN_SHINGLES = 4
+_FULL_COSINE_MAX = 50  # batches up to this size rank every document by TF-IDF cosine
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _PRIME = np.uint64((1 << 61) - 1)
@@ -106,6 +107,9 @@ class ReuseIndex:
         self.vectorizer = None
         self.matrix = None
         self._docs_cache: dict[int, Document] = {}
+        # a batch queries the index with its own documents: their paragraph signatures and TF-IDF rows
+        # are computed once, at finalize (not persisted)
+        self._own_signatures: dict[int, list[LeanMinHash]] = {}
 
     # ------------------------------------------------------------------ building
     def add(self, doc: Document) -> int:
@@ -148,12 +152,14 @@ class ReuseIndex:
             shared[zlib.crc32(key.encode("utf-8"))].add(uid)
         self.shared = {h: tuple(sorted(u)) for h, u in shared.items() if len(u) > 1}
         self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        self._own_signatures = {i: [] for i in range(len(self.documents))}
         with self.lsh.insertion_session() as session:
             for pid, s in enumerate(sh):
                 s = self._unmasked(s)
                 if len(s) >= MIN_SHINGLES:
-                    session.insert(pid, LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32"),
-                                   check_duplication=False)
+                    minhash = LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32")
+                    session.insert(pid, minhash, check_duplication=False)
+                    self._own_signatures[self.paragraph_doc[pid]].append(minhash)
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=1, sublinear_tf=True,
                                           dtype=np.float32)
         texts = [" ".join(p.key for p in passages(self.document(i))) for i in range(len(self.documents))]
@@ -185,22 +191,34 @@ class ReuseIndex:
         if self.lsh is None:
             raise RuntimeError("ReuseIndex.finalize() has not been called")
         exclude = exclude or set()
+        own = self._own_id(doc)
         votes: Counter[int] = Counter()
-        for p in passages(doc):
-            if p.is_heading:
-                continue
-            s = self._unmasked(shingles(masked_key(p.key)))
-            if len(s) < MIN_SHINGLES:
-                continue
-            hits = {self.paragraph_doc[pid] for pid in
-                    self.lsh.query(LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32"))}
-            votes.update(hits)
+        if own is not None:
+            minhashes = self._own_signatures.get(own, [])
+        else:
+            minhashes = []
+            for p in passages(doc):
+                if p.is_heading:
+                    continue
+                s = self._unmasked(shingles(masked_key(p.key)))
+                if len(s) >= MIN_SHINGLES:
+                    minhashes.append(LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32"))
+        for minhash in minhashes:
+            votes.update({self.paragraph_doc[pid] for pid in self.lsh.query(minhash)})
         cosine: dict[int, float] = {}
         if self.matrix is not None and self.matrix.shape[0]:
-            vec = self.vectorizer.transform([" ".join(p.key for p in passages(doc))])
-            sims = (self.matrix @ vec.T).toarray().ravel()
-            for i in np.argsort(-sims)[: k * 2]:
-                cosine[int(i)] = float(sims[i])
+            vec = (self.matrix[own] if own is not None
+                   else self.vectorizer.transform([" ".join(p.key for p in passages(doc))]))
+            if own is not None and len(self.documents) > _FULL_COSINE_MAX:
+                # a large batch querying itself: rank only the documents that share a paragraph (the
+                # LSH votes); the full product over every document dominates the cost otherwise
+                pool = np.array(sorted(votes), dtype=np.int64)
+            else:
+                pool = np.arange(self.matrix.shape[0])
+            if len(pool):
+                sims = (self.matrix[pool] @ vec.T).toarray().ravel()
+                for j in np.argsort(-sims)[: k * 2]:
+                    cosine[int(pool[j])] = float(sims[j])
         out = []
         for doc_id in set(votes) | set(cosine):
             rec = self.documents[doc_id]
@@ -213,6 +231,15 @@ class ReuseIndex:
             out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
         out.sort(key=lambda t: -t[1])
         return out[:k]
+
+    def _own_id(self, doc: Document) -> int | None:
+        """The id of ``doc`` when it is itself one of the indexed documents (the same text)."""
+        if not self._own_signatures:
+            return None
+        if not hasattr(self, "_path_ids"):
+            self._path_ids = {d.path: i for i, d in enumerate(self.documents)}
+        i = self._path_ids.get(doc.path)
+        return i if i is not None and self.documents[i].text == doc.text else None
 
     def sharing_units(self, key: str) -> tuple[int, ...]:
         """Unit ids of indexed paragraphs with the same digit-masked text as ``key``."""
