@@ -241,6 +241,13 @@ class ReuseIndex:
         i = self._path_ids.get(doc.path)
         return i if i is not None and self.documents[i].text == doc.text else None
 
+    def unit_name(self, uid: int) -> str:
+        """The folded unit name of a unit id ("" if unknown)."""
+        names = self.__dict__.get("_unit_names")
+        if names is None or len(names) != len(self.unit_ids):
+            names = self._unit_names = {i: n for n, i in self.unit_ids.items()}
+        return names.get(uid, "")
+
     def sharing_units(self, key: str) -> tuple[int, ...]:
         """Unit ids of indexed paragraphs with the same digit-masked text as ``key``."""
         return self.shared.get(key_hash(key), ())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def unit_key(unit: str | None) -> str:
     for long, short in _UNIT_FOLDS:
         out = out.replace(long, short)
     return _UNIT_TRAILERS.sub("", out)
+
+
+@lru_cache(maxsize=65536)
+def _same_unit_cached(name: str, own: str) -> bool:
+    return name == unit_key(own) or same_unit(name, own)
 
 
 def same_unit(a: str | None, b: str | None) -> bool:
@@ -128,8 +134,8 @@ class ReferenceSet:
         own = doc.meta.unit
         for index in ([self.batch_index] if self.documents else []) + ([self.index] if self.index else []):
             for uid in index.sharing_units(key):
-                name = next((n for n, i in index.unit_ids.items() if i == uid), "")
-                if name and not (own and (name == unit_key(own) or same_unit(name, own))):
+                name = index.unit_name(uid)
+                if name and not (own and _same_unit_cached(name, own)):
                     units.add(name)
         return len(units)
 
