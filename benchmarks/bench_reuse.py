@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditor.analysis import Analysis  # noqa: E402
 from auditor.engine import read_document  # noqa: E402
-from auditor.reuse import register_rules  # noqa: E402
 from auditor.reuse.index import ReuseIndex  # noqa: E402
 from auditor.reuse.references import ReferenceSet, attach  # noqa: E402
 from auditor.reuse.text import passages  # noqa: E402
@@ -44,7 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paragraphs", type=int, nargs="+", default=[10000, 30000, 100000])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-    register_rules()
     rules = select_rules(["RU5"])
     base = None
     print(f"{'paragraphs':>10} {'reports':>8} {'build s':>8} {'ms/para':>8} {'ratio':>6} {'query ms/report':>16}")

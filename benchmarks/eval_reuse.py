@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from auditor.analysis import Analysis  # noqa: E402
 from auditor.reuse.corpus import read_corpus  # noqa: E402
 from auditor.reuse.references import ReferenceSet, attach, copied_passages  # noqa: E402
-from auditor.reuse import register_rules  # noqa: E402
 from auditor.rules import select_rules  # noqa: E402
 from auditor.rules.registry import run_rules  # noqa: E402
 
@@ -63,7 +62,6 @@ def plagdet(cases: list[Span], detections: list[Span]) -> dict:
 
 
 def evaluate(folder: Path) -> dict:
-    register_rules()
     docs, manifest = read_corpus(folder)
     by_path = {d.path: d for d in docs}
     refs = ReferenceSet(documents=docs)

@@ -10,7 +10,6 @@ import pytest
 
 from auditor.analysis import Analysis
 from auditor.readers.text import build_document
-from auditor.reuse import register_rules
 from auditor.reuse.detect import duplicate_headings, wrong_year_framings
 from auditor.reuse.references import ReferenceSet, attach, same_unit, unit_key
 from auditor.reuse.text import strip_numbering
@@ -26,24 +25,6 @@ REUSE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reuse"
 
 def doc_of(text: str, path: str = "mem.txt"):
     return build_document(text, path, "txt")
-
-
-@pytest.fixture()
-def reference_rules():
-    """RU501/RU505 registered for one test, unregistered afterwards unless they were already wired
-    (their fixtures need references, which tests/test_rule_fixtures.py does not pass)."""
-    from auditor.rules import registry
-
-    before = set(registry._REGISTRY)
-    register_rules()
-    yield
-    import sys
-
-    for code, module in (("RU501", "auditor.rules.ru501_copied_from_earlier"),
-                         ("RU505", "auditor.rules.ru505_template_text")):
-        if code not in before:
-            registry._REGISTRY.pop(code, None)
-            sys.modules.pop(module, None)
 
 
 def test_strip_numbering() -> None:
@@ -100,7 +81,7 @@ def _run_with_references(code: str, path: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize("code", ["RU501", "RU505"])
-def test_reference_rule_fixtures(code: str, reference_rules) -> None:
+def test_reference_rule_fixtures(code: str) -> None:
     cases = _cases(code)
     assert any(p.stem.startswith("flag_") for p in cases) and any(p.stem.startswith("pass_") for p in cases)
     for path in cases:
