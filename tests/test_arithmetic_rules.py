@@ -5,15 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import auditor.rules  # noqa: F401
-from auditor.rules import (  # noqa: F401  (registered here until auditor/rules/__init__.py imports them)
-    ar104_table_sum,
-    ar105_narrative_rate,
-    ar106_score_above_weight,
-    ar107_score_coefficient,
-    ar108_rate_score,
-    ar109_weight_total,
-)
 from auditor.analysis import Analysis
 from auditor.readers.text import build_document
 from auditor.rules import select_rules

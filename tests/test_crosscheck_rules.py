@@ -15,13 +15,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import auditor.rules.cp401_missing_attachment  # noqa: F401
-import auditor.rules.tg301_target_missed  # noqa: F401
-import auditor.rules.tg302_deduction_reason  # noqa: F401
-import auditor.rules.tg303_actual_range  # noqa: F401
-import auditor.rules.tg304_cost_over_budget  # noqa: F401
-import auditor.rules.xc201_narrative_table  # noqa: F401
-import auditor.rules.xc202_indicator_conflict  # noqa: F401
 from auditor.engine import audit_file
 from auditor.rules import get_rule, select_rules
 

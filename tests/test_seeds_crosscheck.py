@@ -7,13 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-import auditor.rules.cp401_missing_attachment  # noqa: F401
-import auditor.rules.tg301_target_missed  # noqa: F401
-import auditor.rules.tg302_deduction_reason  # noqa: F401
-import auditor.rules.tg303_actual_range  # noqa: F401
-import auditor.rules.tg304_cost_over_budget  # noqa: F401
-import auditor.rules.xc201_narrative_table  # noqa: F401
-import auditor.rules.xc202_indicator_conflict  # noqa: F401
 from auditor.analysis import Analysis
 from auditor.engine import audit
 from auditor.extract.indicators import statements, sum_explanation

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import auditor.rules.ru502_wrong_year_framing  # noqa: F401  (registered until auditor/rules/__init__ imports them)
-import auditor.rules.ru503_duplicated_section  # noqa: F401
-import auditor.rules.ru504_stale_figure_conflict  # noqa: F401
 from auditor.engine import audit
 
 

@@ -238,6 +238,16 @@ class TableForm:
     column_totals: list[ColumnTotal] = field(default_factory=list)
 
 
+def with_budget_forms(forms: list[TableForm]):
+    """(form, the form holding its budget block): a form split over two tables has its budget block in
+    the table directly before the indicators' table."""
+    for i, form in enumerate(forms):
+        budget_form = form
+        if not form.budgets and i > 0 and forms[i - 1].budgets and not forms[i - 1].indicators:
+            budget_form = forms[i - 1]
+        yield form, budget_form
+
+
 def read_forms(doc: Document) -> list[TableForm]:
     """One TableForm per table of the document, then per table given as "|"-separated paragraphs
     (auditor.extract.pipe_tables)."""

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditor.arith import Interval, fmt, written
-from auditor.extract.tables import TableForm, cell_number
+from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
 
@@ -39,12 +39,7 @@ def weight_total_mismatch(analysis) -> Iterator[Finding]:
     """
     doc = analysis.doc
     this = weight_total_mismatch.rule
-    forms = analysis.forms
-    for i, form in enumerate(forms):
-        # a form split over two tables: the budget block's table directly before the indicators' table
-        budget_form = form
-        if not form.budgets and i > 0 and forms[i - 1].budgets and not forms[i - 1].indicators:
-            budget_form = forms[i - 1]
+    for form, budget_form in with_budget_forms(analysis.forms):
         yield from _check_form(doc, this, form, budget_form)
 
 
