@@ -99,7 +99,7 @@ def test_003_attachments_listed_but_absent(batch) -> None:
 
 
 def test_traps_stay_quiet(batch) -> None:
-    # 002: 对2021年度民生实事项目进行了满意度测评 (prior-year mention), per-project 年初预算数 figures
+    # 002: a satisfaction survey of the previous year's projects (prior-year mention), per-project 年初预算数 figures
     assert batch["002"].findings == []
     # 003: 核定 vs 实有 编制 in one paragraph; 2023年环境状况 in a 2024 report; 245.25 vs 245.26
     assert [f.rule for f in batch["003"].findings] == ["CP401", "CP401"]

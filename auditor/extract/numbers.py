@@ -720,7 +720,7 @@ def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
 
 def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
     """A number without a unit is a claim only when it stands alone (a table cell,
-    "预算：1389.01"). Returns False (not a claim), True, or the unit of an enumeration."""
+    "预算：812.30"). Returns False (not a claim), True, or the unit of an enumeration."""
     if n.chinese or n.percent_prefix:
         return False
     if _is_year(n):

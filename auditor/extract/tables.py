@@ -7,7 +7,7 @@ two rows ("年初" above "预算数") or written with a slash ("年初/预算数
 
 Inside a budget block, besides the lines aligned with the header (年度资金总额, 其中：当年财政拨款,
 上年结转, 其他资金), the key-value cells of the "按收入性质分 / 按支出性质分" rows are read into
-:class:`Breakdown` records, whether label and figure share a cell ("其中：一般公共预算：1389.01") or
+:class:`Breakdown` records, whether label and figure share a cell ("其中：一般公共预算：812.30") or
 sit in neighbouring cells ("一般公共预算： | 4282.96"). Tables with a plain 合计/总计 row under
 figure columns give :class:`ColumnTotal` records.
 """
@@ -75,7 +75,7 @@ def _roles(doc: Document, row: Row, vocab: list[tuple[str, re.Pattern[str]]]) ->
 # --- cell values ----------------------------------------------------------------------------------
 
 def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
-    """The one figure a cell holds ("1389.01", "　98", "95.45%", "≥12次"), or None."""
+    """The one figure a cell holds ("812.30", "　98", "95.45%", "≥12次"), or None."""
     if cell is None or cell.is_continuation:
         return None
     memo = doc.memo.setdefault("cell_number", {})
@@ -111,7 +111,7 @@ def clean_label(text: str) -> str:
 
 
 def label_and_number(doc: Document, cell: Cell | None) -> tuple[str, NumberMention | None] | None:
-    """A key-value cell: ("一般公共预算", 1389.01) for "其中：一般公共预算：1389.01", ("政府性基金拨款", None)
+    """A key-value cell: ("一般公共预算", 812.30) for "其中：一般公共预算：812.30", ("政府性基金拨款", None)
     for a label whose figure is left blank, None when the cell is not a label (a bare figure, a sentence)."""
     if cell is None or cell.is_continuation:
         return None
@@ -157,7 +157,7 @@ class BudgetSource:
 class BreakdownItem:
     label: str  # cleaned ("一般公共预算", "基本支出")
     label_cell: Cell
-    value_cell: Cell | None  # the cell holding the figure: the label cell itself for "一般公共预算：1389.01"
+    value_cell: Cell | None  # the cell holding the figure: the label cell itself for "一般公共预算：812.30"
     value: NumberMention | None  # None when the form leaves the figure blank
 
 

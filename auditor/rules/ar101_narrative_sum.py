@@ -18,7 +18,7 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
     with the total.
     Why: a budget whose parts do not add up means one of the figures is wrong, and the reviewer cannot
     tell which without going back to the accounts.
-    Example: 全年预算数1061.69万元，其中本年收入889.68万元，年初结转结余182.01万元 (889.68+182.01=1071.69).
+    Example: 全年预算数520.40万元，其中本年收入410.25万元，年初结转结余120.15万元 (410.25+120.15=530.40).
     Tolerance: rounding-aware. Each figure stands for the interval its stated decimals allow
     (182.01 → [182.005, 182.015]); a finding is raised only when no rounding of the parts reaches the
     total. Parts that exceed the total are always a contradiction. Parts that fall short are one only

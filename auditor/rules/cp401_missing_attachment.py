@@ -8,7 +8,7 @@ from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
 
 _NUM = r"[0-9０-９一二三四五六七八九十]{1,3}"
-# "附件1.临武县…自评表", "附件2 2023年度…", "附件：" at the start of a line: an attachment's title.
+# "附件1.某县…自评表", "附件2 2023年度…", "附件：" at the start of a line: an attachment's title.
 _TITLE_RE = re.compile(rf"^\s*(附件|附表)\s*(?P<num>{_NUM})?\s*[.．、:：\s]?\s*(?P<title>.*)$")
 # "见附件1", "详见附表", "（附件2）": a reference in running text.
 _REF_RE = re.compile(rf"(?:详见|参见|见)\s*(?P<kind>附件|附表)\s*(?P<num>{_NUM})?|[（(](?P<kind2>附件|附表)\s*(?P<num2>{_NUM})?[）)]")

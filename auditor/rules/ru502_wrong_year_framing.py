@@ -18,7 +18,7 @@ def wrong_year_framing(analysis) -> Iterator[Finding]:
     year was almost always pasted from last year's report, and its figures are last year's.
     Example: in a 2024 report, section 七 opens "2023年，是……开局之年……召开主任会议23次".
     Tolerance: only the opening of a paragraph counts. Earlier years mentioned inside a sentence
-    ("听取和审议2023年环境状况", "对2021年度民生实事项目进行了满意度测评"), "2023年以来" (since), later years
+    ("审议2023年度环境状况报告", "对上年度为民办实事项目开展满意度测评"), "2023年以来" (since), later years
     ("2025年我单位将…", a plan) and headings or table captions are never flagged.
     Severity: medium; high when the paragraph also uses a this-year cue (一年来, 全年, 开局之年, 今年 …),
     which makes it an account of a whole year.

@@ -23,7 +23,7 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
     What: every figure in a table that states what was done — an indicator row's 实际完成值, or a cell of
     a data table under a 决算数/执行数/实际 column of the report's year — is compared with the narrative's
     statements of the same indicator (narrative paragraphs, and sentences in 实际完成情况 cells). A
-    sentence in a table cell that states what was done ("…318件建议全部按时办结，满意率94.3%" in a 实际完成值
+    sentence in a table cell that states what was done ("…215件建议均按期办复，满意率96.1%" in a 实际完成值
     cell) is compared with the narrative paragraphs too, but only for exactly the same subject and
     plain (unqualified) figures on both sides.
     Indicators are matched by their core subject ("开展专题调研次数" ~ "专题调研"; synonyms from
