@@ -114,3 +114,22 @@ def test_other_formats_write_files(tmp_path: Path, fmt: str, suffix: str) -> Non
     result = run("check", FLAG, "--format", fmt, "-o", out)
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
+
+
+def test_check_with_reference_and_index(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+    this_year, last_year = sample / "u000_2024_department.txt", sample / "u000_2023_department.txt"
+    index = tmp_path / "ref.idx"
+    assert run("index", "build", sample, "-o", index).exit_code == 0 and index.stat().st_size > 0
+    for extra in (["--reference", last_year], ["--index", index]):
+        result = run("check", this_year, *extra, "--format", "json")
+        assert result.exit_code == 0, result.output
+        [report] = json.loads(result.stdout)["reports"]  # references are read, not ranked
+        copied = [f for f in report["findings"] if f["rule"] == "RU501"]
+        assert copied and all(f["evidence"][-1]["source"] == str(last_year) for f in copied)
+        source_text = last_year.read_text(encoding="utf-8")
+        for e in copied[0]["evidence"]:
+            if e["source"]:
+                assert source_text[e["start"]:e["end"]] == e["text"]  # offsets index the earlier report
+        assert "alignment" in copied[0]
+    assert run("check", this_year, "--reference", tmp_path / "missing.txt").exit_code == 2
