@@ -118,6 +118,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
             continue
         kept = [f for f in report.findings if f.rule not in codes]
         report.findings = sort_findings(kept + check_document(report.document, reference_rules, refs))
+        report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
     return refs.warnings
 
 
