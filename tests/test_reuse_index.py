@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -12,7 +13,7 @@ from auditor.analysis import Analysis
 from auditor.errors import AuditorError
 from auditor.readers.text import build_document
 from auditor.reuse.align import align
-from auditor.reuse.index import ReuseIndex, shingles, signature
+from auditor.reuse.index import SHINGLE, ReuseIndex, shingle_table, shingles, signature
 from auditor.reuse.model import DEFAULT_MODEL_PATH, StaleModel, load_model
 from auditor.reuse.references import ReferenceSet, attach, copied_passages
 
@@ -44,6 +45,52 @@ def test_shingles_and_signatures_are_deterministic() -> None:
     a = signature(shingles("绩效管理专业力量薄弱，财务人员兼职"))
     b = signature(shingles("绩效管理专业力量薄弱，财务人员兼职"))
     assert (a == b).all() and len(a) == 64
+
+
+def _rolling_shingles(text: str, k: int = SHINGLE) -> set[int]:
+    """The shingle hash written out one window at a time (the reference for the vectorised version)."""
+    out = set()
+    for i in range(len(text) - k + 1):
+        h = 0
+        for ch in text[i:i + k]:
+            h = (h * 1000003 + ord(ch)) & 0xFFFFFFFF
+        out.add(h)
+    return out
+
+
+def test_shingle_table_matches_one_window_at_a_time() -> None:
+    texts = ["绩效管理专业力量薄弱", "", "四个字吧", "五个字符了", "财务人员兼职承担绩效工作#次", "ABC𠀋𠀋𠀋汉字"]
+    ids, hashes = shingle_table(texts)
+    for i, text in enumerate(texts):
+        assert set(hashes[ids == i].tolist()) == _rolling_shingles(text), text
+        assert set(shingles(text).tolist()) == _rolling_shingles(text)
+    assert (ids[:-1] <= ids[1:]).all()
+
+
+def test_signatures_estimate_jaccard() -> None:
+    a = np.arange(0, 3000, dtype=np.uint64)
+    b = np.arange(1000, 4000, dtype=np.uint64)  # Jaccard 2000/4000 = 0.5
+    c = np.arange(10_000, 13_000, dtype=np.uint64)  # disjoint from a
+    agree = lambda x, y: float((signature(x) == signature(y)).mean())  # noqa: E731
+    assert 0.3 <= agree(a, b) <= 0.7
+    assert agree(a, c) <= 0.1
+    assert agree(a, a.copy()) == 1.0
+
+
+def test_self_join_finds_what_the_lsh_query_finds() -> None:
+    """A batch's own documents get their votes from the sparse self-join of the bands; a document
+    from outside the index queries datasketch's LSH. Both must find the same pairs."""
+    from auditor.engine import read_document
+
+    docs = [read_document(p) for p in sorted(SAMPLE.glob("*.txt"))]
+    docs += [_doc(_report(2023 + i % 2, f"宁川县第{i % 3}局", COPIED + f"另完成专项任务{i}项。"), f"g{i}.txt")
+             for i in range(6)]
+    index = ReuseIndex.build(docs)
+    votes = index.own_votes()
+    assert votes.nnz > len(docs), "the corpus shares paragraphs: the self-join must find pairs"
+    for i, doc in enumerate(docs):
+        row = votes.getrow(i)
+        assert dict(zip(row.indices.tolist(), row.data.tolist())) == dict(index._outside_votes(doc)), doc.path
 
 
 def test_index_round_trip_and_query(tmp_path: Path) -> None:

@@ -33,12 +33,22 @@ _TEMPLATE_SECTION_RE = re.compile(r"问题|措施|改进|建议|公开|应用|�
 _FRAME_RE = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?([2２][0０]\d{2})\s*年度?(?:[，,]|是|内|全年|里)")
 
 
+def number_texts(doc: Document, start: int, end: int) -> list[str]:
+    """The figures stated in ``doc.text[start:end]`` (cached in ``doc.memo``: a paragraph is aligned
+    with every candidate, and a reference paragraph with every report that copies it)."""
+    memo = doc.memo.setdefault("reuse_numbers", {})
+    hit = memo.get((start, end))
+    if hit is None:
+        hit = memo[(start, end)] = [m.text for m in find_numbers(doc.text, start, end)]
+    return hit
+
+
 def pair_features(doc: Document, source: Document, pair: AlignedPair, shared_units: int = 0) -> list[float]:
     """The FEATURE_NAMES vector of one aligned pair."""
     this_text = doc.text[pair.this_start:pair.this_end]
     src_text = source.text[pair.source_start:pair.source_end]
-    this_numbers = [m.text for m in find_numbers(doc.text, pair.this_start, pair.this_end)]
-    src_numbers = Counter(m.text for m in find_numbers(source.text, pair.source_start, pair.source_end))
+    this_numbers = number_texts(doc, pair.this_start, pair.this_end)
+    src_numbers = Counter(number_texts(source, pair.source_start, pair.source_end))
     unchanged = 0
     for t in this_numbers:
         if src_numbers[t] > 0:

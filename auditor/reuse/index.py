@@ -1,18 +1,22 @@
 """The reference index: MinHash LSH over paragraph shingles plus TF-IDF character n-gram vectors.
 
-``ReuseIndex`` holds reference documents (path, unit, year, text). ``finalize()`` builds:
+``ReuseIndex`` holds reference documents (path, unit, year, text). ``finalize()`` builds, vectorised over
+all paragraphs at once (numpy):
 
 - shingles: hashed character 5-grams of each paragraph's meaning with digits masked ("#"), so a
   template sentence with new figures still shares its shingles;
 - template masking: shingles found in the paragraphs of at least ``max(3, 20 %)`` of the units are
   template words (headings, "存在的问题" boilerplate) and are dropped before MinHash, so template
   paragraphs never make two reports look related;
-- MinHash signatures (numpy, affine hashing, ``NUM_PERM`` permutations) inserted into a datasketch
-  ``MinHashLSH`` (Jaccard threshold ``LSH_THRESHOLD``): candidate paragraphs come from LSH buckets,
-  never from comparing all pairs;
+- MinHash signatures (``NUM_PERM`` multiply-shift permutations) and their LSH bands (Jaccard threshold
+  ``LSH_THRESHOLD``; bands and rows as datasketch's ``MinHashLSH`` chooses them). A document that is not
+  in the index is queried through a datasketch ``MinHashLSH`` over the same signatures; the index's own
+  documents (a batch comparing with itself) get all their candidates at once from a sparse self-join
+  of the bands, which finds exactly the pairs the LSH query would. Never all pairs of paragraphs;
 - per paragraph, the units that share its digit-masked text (for template detection, RU505);
-- per document, a TF-IDF vector of character 2-3-grams of the text with its figures (scikit-learn) to
-  rank candidates (figures tell a copy from the same template filled in with new figures).
+- per document, a TF-IDF vector of hashed character 2-3-grams of the text with its figures
+  (scikit-learn's ``TfidfTransformer``, sublinear tf) to rank candidates (figures tell a copy from the
+  same template filled in with new figures).
 
 ``save``/``load`` persist everything with a format version; a mismatch raises ``IndexVersionError``.
 """
@@ -23,27 +27,33 @@ import pickle
 import re
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
+from scipy import sparse
 
 from auditor.document import Document
 from auditor.errors import AuditorError
 from auditor.reuse.text import passages
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 NUM_PERM = 64
 LSH_THRESHOLD = 0.5
 SHINGLE = 5
 TEMPLATE_UNITS_MIN = 3
 TEMPLATE_UNITS_SHARE = 0.2
 MIN_SHINGLES = 4
+NGRAM_FEATURES = 1 << 20  # hashed character 2-3-gram space of the TF-IDF vectors
 _FULL_COSINE_MAX = 50  # batches up to this size rank every document by TF-IDF cosine
+_CHUNK = 1 << 21  # shingles per signature chunk (bounds the temporary arrays)
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _MASK32 = np.uint64(0xFFFFFFFF)
-_PRIME = np.uint64((1 << 61) - 1)
+_ROLL = np.uint64(1000003)
+_SHIFT32 = np.uint64(32)
+_EMPTY = np.zeros(0, dtype=np.uint64)
 
 
 class IndexVersionError(AuditorError):
@@ -60,27 +70,90 @@ def key_hash(key: str) -> int:
     return zlib.crc32(masked_key(key).encode("utf-8"))
 
 
-def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
-    """Distinct hashed character k-grams of ``text`` as uint64 (a polynomial rolling hash, mod 2^32)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def shingle_table(texts: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hashed character k-grams of every text, computed at once: ``(text ids, hashes)``,
+    sorted by text id, then hash (a polynomial rolling hash mod 2^32; texts shorter than k have none)."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    codes = _codes("".join(texts))
     n = len(codes) - k + 1
     if n <= 0:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.int64), _EMPTY
     h = np.zeros(n, dtype=np.uint64)
     for j in range(k):
-        h = (h * np.uint64(1000003) + codes[j:j + n]) & _MASK32
-    return np.unique(h)
+        h = (h * _ROLL + codes[j:j + n]) & _MASK32
+    ids = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:n]
+    starts = np.cumsum(lengths) - lengths
+    inside = (np.arange(n, dtype=np.int64) - starts[ids]) <= lengths[ids] - k  # the window ends in its text
+    combined = _distinct((ids[inside].astype(np.uint64) << _SHIFT32) | h[inside])
+    return (combined >> _SHIFT32).astype(np.int64), combined & _MASK32
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort and compare: faster than np.unique's hash path on large arrays)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def shingles(text: str, k: int = SHINGLE) -> np.ndarray:
+    """Distinct hashed character k-grams of ``text`` as uint64 (see :func:`shingle_table`)."""
+    return shingle_table([text], k)[1]
 
 
 _rng = np.random.RandomState(20240611)
-_A = _rng.randint(1, 1 << 31, size=NUM_PERM).astype(np.uint64)
-_B = _rng.randint(0, 1 << 31, size=NUM_PERM).astype(np.uint64)
+# multiply-shift hashing: h(x) = ((a·x + b) mod 2^64) >> 32 with a odd; values < 2^32
+_A = (_rng.randint(1, 1 << 62, size=NUM_PERM, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
+_B = _rng.randint(0, 1 << 62, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+
+
+def signature_table(ids: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of the groups of ``hashes`` that share an id (``ids`` sorted):
+    ``(group ids, signatures)``, the signatures a (groups, NUM_PERM) uint32 array."""
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, NUM_PERM), dtype=np.uint32)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    out = np.empty((len(starts), NUM_PERM), dtype=np.uint32)
+    bounds = np.r_[starts, len(hashes)]
+    first = 0
+    while first < len(starts):  # chunks of whole groups, about _CHUNK shingles each
+        last = max(first + 1, int(np.searchsorted(bounds, bounds[first] + _CHUNK, side="right")) - 1)
+        last = min(last, len(starts))
+        lo, hi = bounds[first], bounds[last]
+        chunk, offsets = hashes[lo:hi], starts[first:last] - lo
+        for j in range(NUM_PERM):
+            out[first:last, j] = np.minimum.reduceat((chunk * _A[j] + _B[j]) >> _SHIFT32, offsets)
+        first = last
+    return ids[starts], out
 
 
 def signature(hashed: np.ndarray) -> np.ndarray:
-    """MinHash signature of a set of hashed shingles (affine permutations, values < 2^32)."""
-    values = ((hashed[None, :] * _A[:, None] + _B[:, None]) % _PRIME) & _MASK32
-    return values.min(axis=1)
+    """MinHash signature of one set of hashed shingles (see :func:`signature_table`)."""
+    return signature_table(np.zeros(len(hashed), dtype=np.int64), np.sort(hashed))[1][0]
+
+
+def ngram_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Counts of the hashed character 2- and 3-grams of each text: (texts, NGRAM_FEATURES)."""
+    indptr, indices, counts = [0], [], []
+    shift = np.uint64(64 - NGRAM_FEATURES.bit_length() + 1)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    for text in texts:
+        c = _codes(text) + np.uint64(1)  # code points < 2^21, never 0: bigrams < 2^42 <= trigrams
+        grams = np.concatenate([(c[:-1] << np.uint64(21)) | c[1:],
+                                (((c[:-2] << np.uint64(21)) | c[1:-1]) << np.uint64(21)) | c[2:]])
+        features, n = np.unique((grams * golden) >> shift, return_counts=True)
+        indices.append(features.astype(np.int32))
+        counts.append(n.astype(np.float32))
+        indptr.append(indptr[-1] + len(features))
+    return sparse.csr_matrix((np.concatenate(counts) if counts else np.zeros(0, np.float32),
+                              np.concatenate(indices) if indices else np.zeros(0, np.int32), indptr),
+                             shape=(len(texts), NGRAM_FEATURES))
+
+
+def _document_text(doc: Document) -> str:
+    return " ".join(p.key for p in passages(doc))
 
 
 @dataclass(slots=True)
@@ -103,13 +176,14 @@ class ReuseIndex:
         self.template_shingles: np.ndarray = np.zeros(0, dtype=np.uint64)
         self.shared: dict[int, tuple[int, ...]] = {}  # masked key hash → unit ids
         self.unit_ids: dict[str, int] = {}
-        self.lsh: MinHashLSH | None = None
-        self.vectorizer = None
+        self.signature_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # paragraph ids with a signature
+        self.signatures: np.ndarray = np.zeros((0, num_perm), dtype=np.uint32)
+        self.lsh: MinHashLSH | None = None  # built on demand (queries from outside the index, save)
+        self.transformer = None
         self.matrix = None
         self._docs_cache: dict[int, Document] = {}
-        # a batch queries the index with its own documents: their paragraph signatures and TF-IDF rows
-        # are computed once, at finalize (not persisted)
-        self._own_signatures: dict[int, list[LeanMinHash]] = {}
+        self._own_votes: sparse.csr_matrix | None = None  # the self-join, on demand (not persisted)
+        self._self_join = False  # built in this process: its own documents are queried by the self-join
 
     # ------------------------------------------------------------------ building
     def add(self, doc: Document) -> int:
@@ -124,8 +198,8 @@ class ReuseIndex:
         return self.unit_ids.setdefault(key, len(self.unit_ids))
 
     def finalize(self) -> ReuseIndex:
-        """Mask template shingles, build the LSH and the TF-IDF vectors (call once, after ``add``)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``)."""
+        from sklearn.feature_extraction.text import TfidfTransformer
 
         para_keys: list[str] = []
         para_units: list[int] = []
@@ -139,37 +213,80 @@ class ReuseIndex:
                 para_keys.append(masked_key(p.key))
                 para_units.append(uid)
                 self.paragraph_doc.append(doc_id)
-        sh = [shingles(k) for k in para_keys]
+        ids, hashes = shingle_table(para_keys)
         # template shingles: present in the paragraphs of many units
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
-        if sh and n_units >= min_units:
-            pairs = np.unique(np.concatenate([(s << np.uint64(20)) | np.uint64(u) for s, u in zip(sh, para_units)]))
-            uniq, counts = np.unique(pairs >> np.uint64(20), return_counts=True)
-            self.template_shingles = uniq[counts >= min_units]
+        if len(hashes) and n_units >= min_units:
+            units = np.asarray(para_units, dtype=np.uint64)[ids]
+            per_unit = _distinct((hashes << np.uint64(20)) | units) >> np.uint64(20)  # (shingle, unit) once
+            starts = np.flatnonzero(np.r_[True, per_unit[1:] != per_unit[:-1]])
+            counts = np.diff(np.r_[starts, len(per_unit)])
+            self.template_shingles = per_unit[starts][counts >= min_units]
         shared: dict[int, set[int]] = defaultdict(set)
         for key, uid in zip(para_keys, para_units):
             shared[zlib.crc32(key.encode("utf-8"))].add(uid)
         self.shared = {h: tuple(sorted(u)) for h, u in shared.items() if len(u) > 1}
-        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
-        self._own_signatures = {i: [] for i in range(len(self.documents))}
-        with self.lsh.insertion_session() as session:
-            for pid, s in enumerate(sh):
-                s = self._unmasked(s)
-                if len(s) >= MIN_SHINGLES:
-                    minhash = LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32")
-                    session.insert(pid, minhash, check_duplication=False)
-                    self._own_signatures[self.paragraph_doc[pid]].append(minhash)
-        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=1, sublinear_tf=True,
-                                          dtype=np.float32)
-        texts = [" ".join(p.key for p in passages(self.document(i))) for i in range(len(self.documents))]
-        self.matrix = self.vectorizer.fit_transform(texts) if texts else None
+        if len(self.template_shingles):
+            keep = ~np.isin(hashes, self.template_shingles)
+            ids, hashes = ids[keep], hashes[keep]
+        enough = np.bincount(ids, minlength=len(para_keys)) >= MIN_SHINGLES
+        keep = enough[ids]
+        self.signature_ids, self.signatures = signature_table(ids[keep], hashes[keep])
+        self.lsh = None
+        self._own_votes = None
+        self._self_join = True
+        self.transformer = TfidfTransformer(sublinear_tf=True)
+        texts = [_document_text(self.document(i)) for i in range(len(self.documents))]
+        self.matrix = (self.transformer.fit_transform(ngram_counts(texts)).astype(np.float32).tocsr()
+                       if texts else None)
         return self
 
-    def _unmasked(self, s: np.ndarray) -> np.ndarray:
-        if len(self.template_shingles) == 0:
-            return s
-        return s[~np.isin(s, self.template_shingles, assume_unique=True)]
+    def _bands(self) -> tuple[int, int]:
+        """(bands, rows per band), as datasketch's MinHashLSH chooses them for the threshold."""
+        lsh = self.lsh or MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        return lsh.b, lsh.r
+
+    def _query_lsh(self) -> MinHashLSH:
+        """The datasketch LSH over the signatures (built once, on demand)."""
+        if self.lsh is None:
+            lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            with lsh.insertion_session() as session:
+                for pid, values in zip(self.signature_ids.tolist(), self.signatures):
+                    session.insert(pid, LeanMinHash(seed=1, hashvalues=values, scheme="affine32"), check_duplication=False)
+            self.lsh = lsh
+        return self.lsh
+
+    def own_votes(self) -> sparse.csr_matrix:
+        """For every pair of indexed documents (d, e): how many paragraphs of d share an LSH band with
+        some paragraph of e (the self-join of the bands: what querying the LSH with each of d's
+        signatures would find)."""
+        if self._own_votes is not None:
+            return self._own_votes
+        n_docs = len(self.documents)
+        rows = len(self.signature_ids)
+        if rows == 0:
+            self._own_votes = sparse.csr_matrix((n_docs, n_docs), dtype=np.int32)
+            return self._own_votes
+        bands, width = self._bands()
+        buckets = np.empty((rows, bands), dtype=np.int64)
+        offset = 0
+        for b in range(bands):
+            band = np.ascontiguousarray(self.signatures[:, b * width:(b + 1) * width])
+            keys = band.view(np.dtype((np.void, band.dtype.itemsize * width))).ravel()
+            _, inverse = np.unique(keys, return_inverse=True)
+            buckets[:, b] = inverse.ravel() + offset
+            offset += int(inverse.max()) + 1
+        one = np.ones(rows * bands, dtype=np.int32)
+        in_bucket = sparse.csr_matrix((one, (np.repeat(np.arange(rows), bands), buckets.ravel())),
+                                      shape=(rows, offset))
+        doc_of = np.asarray(self.paragraph_doc, dtype=np.int64)[self.signature_ids]
+        of_doc = sparse.csr_matrix((np.ones(rows, dtype=np.int32), (np.arange(rows), doc_of)),
+                                   shape=(rows, n_docs))
+        bucket_docs = (in_bucket.T @ of_doc).astype(bool).astype(np.int32)
+        neighbour_docs = (in_bucket @ bucket_docs).astype(bool).astype(np.int32)
+        self._own_votes = (of_doc.T @ neighbour_docs).tocsr()
+        return self._own_votes
 
     # ------------------------------------------------------------------ querying
     def document(self, doc_id: int) -> Document:
@@ -188,53 +305,62 @@ class ReuseIndex:
         """Up to ``k`` indexed documents most likely to share passages with ``doc``: (doc id, score).
 
         Score: paragraphs of ``doc`` with an LSH neighbour in the document, plus the TF-IDF cosine."""
-        if self.lsh is None:
+        if self.matrix is None and self.documents:
             raise RuntimeError("ReuseIndex.finalize() has not been called")
         exclude = exclude or set()
         own = self._own_id(doc)
-        votes: Counter[int] = Counter()
         if own is not None:
-            minhashes = self._own_signatures.get(own, [])
+            row = self.own_votes().getrow(own)
+            votes = Counter(dict(zip(row.indices.tolist(), row.data.tolist())))
+            vec = self.matrix[own]
         else:
-            minhashes = []
-            for p in passages(doc):
-                if p.is_heading:
-                    continue
-                s = self._unmasked(shingles(masked_key(p.key)))
-                if len(s) >= MIN_SHINGLES:
-                    minhashes.append(LeanMinHash(seed=1, hashvalues=signature(s), scheme="affine32"))
-        for minhash in minhashes:
-            votes.update({self.paragraph_doc[pid] for pid in self.lsh.query(minhash)})
+            votes = self._outside_votes(doc)
+            vec = self.transformer.transform(ngram_counts([_document_text(doc)])).astype(np.float32)
+        def wanted(doc_id: int) -> bool:
+            rec = self.documents[doc_id]
+            return (rec.path not in exclude and rec.path != doc.path
+                    and (max_year is None or rec.year is None or rec.year <= max_year))
+
         cosine: dict[int, float] = {}
         if self.matrix is not None and self.matrix.shape[0]:
-            vec = (self.matrix[own] if own is not None
-                   else self.vectorizer.transform([" ".join(p.key for p in passages(doc))]))
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
                 # LSH votes); the full product over every document dominates the cost otherwise
-                pool = np.array(sorted(votes), dtype=np.int64)
+                pool = np.array(sorted(i for i in votes if wanted(i)), dtype=np.int64)
             else:
-                pool = np.arange(self.matrix.shape[0])
+                pool = np.array([i for i in range(self.matrix.shape[0]) if wanted(i)], dtype=np.int64)
             if len(pool):
-                sims = (self.matrix[pool] @ vec.T).toarray().ravel()
-                for j in np.argsort(-sims)[: k * 2]:
+                sims = self.matrix[pool] @ vec.toarray().ravel()
+                for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
         out = []
         for doc_id in set(votes) | set(cosine):
-            rec = self.documents[doc_id]
-            if rec.path in exclude or rec.path == doc.path:
-                continue
-            if max_year is not None and rec.year is not None and rec.year > max_year:
+            if not wanted(doc_id):
                 continue
             if votes.get(doc_id, 0) == 0 and cosine.get(doc_id, 0.0) < 0.5:
                 continue
             out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
-        out.sort(key=lambda t: -t[1])
+        out.sort(key=lambda t: (-t[1], t[0]))
         return out[:k]
+
+    def _outside_votes(self, doc: Document) -> Counter[int]:
+        """Per indexed document: the paragraphs of ``doc`` (not in the index) with an LSH neighbour there."""
+        keys = [masked_key(p.key) for p in passages(doc) if not p.is_heading]
+        ids, hashes = shingle_table(keys)
+        if len(self.template_shingles):
+            keep = ~np.isin(hashes, self.template_shingles)
+            ids, hashes = ids[keep], hashes[keep]
+        enough = np.bincount(ids, minlength=len(keys)) >= MIN_SHINGLES
+        _, sigs = signature_table(ids[enough[ids]], hashes[enough[ids]])
+        lsh = self._query_lsh()
+        votes: Counter[int] = Counter()
+        for values in sigs:
+            votes.update({self.paragraph_doc[pid] for pid in lsh.query(LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))})
+        return votes
 
     def _own_id(self, doc: Document) -> int | None:
         """The id of ``doc`` when it is itself one of the indexed documents (the same text)."""
-        if not self._own_signatures:
+        if not self._self_join:
             return None
         if not hasattr(self, "_path_ids"):
             self._path_ids = {d.path: i for i, d in enumerate(self.documents)}
@@ -257,8 +383,9 @@ class ReuseIndex:
         state = {"version": self.version, "num_perm": self.num_perm, "threshold": self.threshold,
                  "documents": [(d.path, d.unit, d.year, d.text) for d in self.documents],
                  "paragraph_doc": self.paragraph_doc, "template_shingles": self.template_shingles,
-                 "shared": self.shared, "unit_ids": self.unit_ids, "lsh": self.lsh,
-                 "vectorizer": self.vectorizer, "matrix": self.matrix}
+                 "shared": self.shared, "unit_ids": self.unit_ids, "signature_ids": self.signature_ids,
+                 "signatures": self.signatures, "lsh": self._query_lsh(), "transformer": self.transformer,
+                 "matrix": self.matrix}
         with open(path, "wb") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -275,7 +402,8 @@ class ReuseIndex:
                                     code="index-version")
         index = cls(num_perm=state["num_perm"], threshold=state["threshold"])
         index.documents = [IndexedDocument(*d) for d in state["documents"]]
-        for name in ("paragraph_doc", "template_shingles", "shared", "unit_ids", "lsh", "vectorizer", "matrix"):
+        for name in ("paragraph_doc", "template_shingles", "shared", "unit_ids", "signature_ids", "signatures", "lsh",
+                     "transformer", "matrix"):
             setattr(index, name, state[name])
         return index
 

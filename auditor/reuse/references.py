@@ -61,6 +61,9 @@ class ReferenceSet:
     warnings: list[str] = field(default_factory=list)
     _batch_index: ReuseIndex | None = None
     _sources: dict[str, SourceIndex] = field(default_factory=dict)
+    _candidates: dict[str, tuple[Document, list[Document]]] = field(default_factory=dict)
+    _by_unit: dict[str, list[tuple[int, Document]]] | None = None
+    _unit_matches: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
@@ -105,8 +108,11 @@ class ReferenceSet:
         def earlier(other: Document) -> bool:
             return year is None or other.meta.year is None or other.meta.year < year
 
-        same = [d for d in self.documents if d.path not in paths and earlier(d) and same_unit(d.meta.unit, doc.meta.unit)
-                and d.meta.year != year]
+        cached = self._candidates.get(doc.path)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        same = [d for d in self._same_unit_documents(doc.meta.unit)
+                if d.path not in paths and earlier(d) and d.meta.year != year]
         same.sort(key=lambda d: -(d.meta.year or 0))
         for d in same:
             out.append(d)
@@ -126,7 +132,23 @@ class ReferenceSet:
             if d.path not in paths and len(out) < len(same) + self.max_candidates:
                 out.append(d)
                 paths.add(d.path)
+        self._candidates[doc.path] = (doc, out)
         return out
+
+    def _same_unit_documents(self, unit: str | None) -> list[Document]:
+        """The documents whose unit is the same as ``unit`` (see :func:`same_unit`), in input order."""
+        own = unit_key(unit)
+        if not own:
+            return []
+        if self._by_unit is None:
+            self._by_unit = {}
+            for position, d in enumerate(self.documents):
+                self._by_unit.setdefault(unit_key(d.meta.unit), []).append((position, d))
+        keys = self._unit_matches.get(own)
+        if keys is None:
+            keys = self._unit_matches[own] = [k for k in self._by_unit
+                                              if k and (k == own or fuzz.ratio(k, own) >= UNIT_MATCH)]
+        return [d for _, d in sorted(item for k in keys for item in self._by_unit[k])]
 
     def shared_units(self, doc: Document, key: str) -> int:
         """How many other units' reports hold the same digit-masked paragraph."""
@@ -169,16 +191,15 @@ def copied_passages(analysis) -> list[AlignedPassage]:
 
 def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
     model = refs.model or load_model()
-    best: dict[int, ScoredPair] = {}
+    aligned: list[tuple[AlignedPair, Document, list[float]]] = []
     for cand in refs.candidates(doc):
-        pairs = align(doc, refs.source(cand))
-        if not pairs:
-            continue
-        rows = [pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)) for p in pairs]
-        for p, row, score in zip(pairs, rows, model.score(rows)):
-            prev = best.get(p.this.index)
-            if prev is None or (score, p.ratio) > (prev.score, prev.pair.ratio):
-                best[p.this.index] = ScoredPair(p, cand, score, row)
+        for p in align(doc, refs.source(cand)):
+            aligned.append((p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key))))
+    best: dict[int, ScoredPair] = {}
+    for (p, cand, row), score in zip(aligned, model.score([row for _, _, row in aligned])):
+        prev = best.get(p.this.index)
+        if prev is None or (score, p.ratio) > (prev.score, prev.pair.ratio):
+            best[p.this.index] = ScoredPair(p, cand, score, row)
     return merge_scored([best[i] for i in sorted(best)])
 
 

@@ -55,17 +55,14 @@ def strip_numbering(text: str) -> str:
 
 
 def passages(doc: Document) -> list[Passage]:
-    """The narrative paragraphs of ``doc`` that carry text, in order (tables excluded)."""
-    return _passages_cached(id(doc), doc)
+    """The narrative paragraphs of ``doc`` that carry text, in order (tables excluded; cached in ``doc.memo``)."""
+    hit = doc.memo.get("passages")
+    if hit is None:
+        hit = doc.memo["passages"] = _passages(doc)
+    return hit
 
 
-_CACHE: dict[int, tuple[Document, list[Passage]]] = {}
-
-
-def _passages_cached(key: int, doc: Document) -> list[Passage]:
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is doc:
-        return hit[1]
+def _passages(doc: Document) -> list[Passage]:
     out: list[Passage] = []
     for para in doc.paragraphs:
         if doc.table_at(para.start) is not None:
@@ -79,9 +76,6 @@ def _passages_cached(key: int, doc: Document) -> list[Passage]:
         trail = len(raw) - len(raw.rstrip(" \t\u3000\u00a0\r"))
         out.append(Passage(para.start + lead, para.end - trail, len(out), para.index,
                            para.heading_level is not None, key_text))
-    if len(_CACHE) > 64:
-        _CACHE.clear()
-    _CACHE[key] = (doc, out)
     return out
 
 
