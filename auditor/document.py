@@ -110,8 +110,15 @@ class Document:
         return self.text[start:end]
 
     def cell_text(self, cell: Cell) -> str:
-        """The cell's meaning: residue and whitespace removed."""
-        return clean_text(self.text[cell.start : cell.end])
+        """The cell's meaning: residue and whitespace removed (computed once per cell span)."""
+        memo = self.memo.get("cell_text")
+        if memo is None:
+            memo = self.memo["cell_text"] = {}
+        key = (cell.start, cell.end)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = clean_text(self.text[cell.start : cell.end])
+        return text
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]

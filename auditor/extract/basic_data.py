@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from auditor.document import Cell, Document, Row, Table
 from auditor.extract.numbers import NumberMention
@@ -106,13 +107,24 @@ class BasicDataSection:
 
 
 def _column(label: str, col: int) -> BasicDataColumn | None:
+    parsed = _column_label(label)
+    if parsed is None:
+        return None
+    key, year, kind = parsed
+    return BasicDataColumn(col=col, label=key, year=year, kind=kind)
+
+
+@lru_cache(maxsize=4096)
+def _column_label(label: str) -> tuple[str, int | None, str] | None:
+    """(label without whitespace, year, kind) of a column label, or None (memoised: every cell of
+    every row is tried as a header)."""
     key = re.sub(r"\s", "", label)
     m = _YEAR_KIND.search(key)
     if m:
-        return BasicDataColumn(col=col, label=key, year=int(m.group("year")), kind=_kind(m.group("kind")))
+        return key, int(m.group("year")), _kind(m.group("kind"))
     m = _KIND_ONLY.match(re.sub(r"[（(].*?[）)]", "", key))
     if m:
-        return BasicDataColumn(col=col, label=key, year=None, kind=_kind(m.group("kind")))
+        return key, None, _kind(m.group("kind"))
     return None
 
 

@@ -237,17 +237,33 @@ def _decimals_in_family(st: Statement) -> int:
 # --- scope, year, kind ----------------------------------------------------------------------------
 
 def _span_back(text: str, end: int, breaks: str, floor: int = 0) -> int:
-    i = end
-    while i > floor and text[i - 1] not in breaks:
-        i -= 1
+    """Just after the last break character before ``end`` (``floor`` when there is none): the newline
+    is looked up first, so the other characters are searched for within one line only."""
+    i = floor
+    if end <= i:
+        return end
+    for c in _newline_first(breaks):
+        k = text.rfind(c, i, end)
+        if k >= 0:
+            i = k + 1
     return i
 
 
 def _span_forward(text: str, start: int, breaks: str) -> int:
-    j = start
-    while j < len(text) and text[j] not in breaks:
-        j += 1
+    """The first break character at or after ``start`` (the text's end when there is none)."""
+    j = len(text)
+    if start >= j:
+        return start
+    for c in _newline_first(breaks):
+        k = text.find(c, start, j)
+        if k >= 0:
+            j = k
     return j
+
+
+@lru_cache(maxsize=16)
+def _newline_first(breaks: str) -> str:
+    return "".join(sorted(breaks, key=lambda c: c != "\n"))
 
 
 def _markers(text: str) -> frozenset[str]:
@@ -287,6 +303,15 @@ def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_befor
 
 def table_scope(doc: Document, table: Table) -> str:
     """"project:<name>" for a project's form, else "department"."""
+    memo = doc.memo.setdefault("table_scope", {})
+    key = (table.index, table.start, table.end)
+    scope = memo.get(key)
+    if scope is None:
+        scope = memo[key] = _table_scope(doc, table)
+    return scope
+
+
+def _table_scope(doc: Document, table: Table) -> str:
     for row in table.rows[:4]:
         texts = [doc.cell_text(c) for c in row.cells]
         for label, value in zip(texts, texts[1:]):
@@ -301,6 +326,15 @@ def table_scope(doc: Document, table: Table) -> str:
 def _column_header(doc: Document, table: Table, cell: Cell) -> str:
     """The nearest text above ``cell`` in its column, in a row as wide as the cell's row and with no
     figure in it (a header row)."""
+    memo = doc.memo.setdefault("column_header", {})
+    key = (table.index, table.start, cell.start, cell.end, cell.row, cell.col)
+    header = memo.get(key)
+    if header is None:
+        header = memo[key] = _find_column_header(doc, table, cell)
+    return header
+
+
+def _find_column_header(doc: Document, table: Table, cell: Cell) -> str:
     width = len(table.rows[cell.row].cells)
     for row in reversed(table.rows[:cell.row]):
         if len(row.cells) != width:

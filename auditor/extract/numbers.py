@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["NumberMention", "find_numbers", "parse_number", "QUALIFIERS"]
+__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
 
@@ -324,11 +324,20 @@ def parse_number(s: str) -> Decimal | None:
 # ---------------------------------------------------------------------------------------
 
 class _Masks:
-    """Sorted, merged spans inside which no numeral is a claim."""
+    """Sorted, merged spans inside which no numeral is a claim (computed on the first query: most
+    table cells hold no numeral that needs the check)."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("starts", "ends", "_text", "_lo", "_hi")
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+        self._text = text
+        self._lo = lo
+        self._hi = hi
+
+    def _compute(self) -> None:
+        text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
         for pat in (*_MASK_PATTERNS, _slogan_re()):
             for m in pat.finditer(text, lo, hi):
@@ -348,6 +357,8 @@ class _Masks:
 
     def hits(self, s: int, e: int) -> bool:
         """True if [s, e) overlaps a masked span."""
+        if self.starts is None:
+            self._compute()
         i = bisect.bisect_right(self.starts, e - 1) - 1
         return i >= 0 and self.ends[i] > s
 
@@ -555,6 +566,49 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         if mention is not None:
             out.append(mention)
     return out
+
+
+# Spans read again and again (table cells: "100%", "10", "≥95%" recur within a report) are memoised
+# on what the grammar can see of them. find_numbers(text, lo, hi) reads text[lo:hi] (masks, numerals,
+# units, qualifiers, ranges), up to two characters after hi (text.startswith("万元"/"会议") at a
+# position <= hi), and before lo only: text[lo-1] (the previous character: 第, 届, a minus sign, a
+# letter, the 近/超/约 words), text[lo-2] (whether it is a digit: 1.2 version numbers), text[lo-3:lo]
+# (届 / 人大 / 大会 before 二次会议) and whether lo is at a line start (the whitespace run before lo
+# ends at a newline). The key keeps exactly that; offsets are stored relative to lo.
+_KEPT_BEFORE = frozenset("届人大会")
+
+
+def _context_before(text: str, lo: int) -> str:
+    """text[lo-3:lo] as find_numbers can tell it apart: text[lo-1] as is; before it only 届/人/大/会
+    and whether a character is a digit matter."""
+    before = text[max(0, lo - 3):lo]
+    if len(before) <= 1:
+        return before
+    head = "".join(c if c in _KEPT_BEFORE else ("0" if c.isdigit() else "x") for c in before[:-1])
+    return head + before[-1]
+
+
+def _shifted(m: NumberMention, delta: int) -> NumberMention:
+    return NumberMention(m.start + delta, m.end + delta, m.text, m.value, m.unit, m.qualifier, m.scale,
+                         m.tolerance, m.decimals, m.upper, m.number_start + delta, m.number_end + delta)
+
+
+def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[NumberMention]:
+    """``find_numbers(text, start, end)`` for a span that may recur (a table cell), memoised in
+    ``cache`` (a dict the caller keeps per text): the same mentions, as new objects, at the same offsets."""
+    hi = min(end, len(text))
+    lo = max(0, start)
+    if lo >= hi:
+        return []
+    key = (_context_before(text, lo), _at_line_start(text, lo), text[lo:hi + 2], hi - lo)
+    cached = cache.get(key)
+    if cached is not None:
+        base, mentions = cached
+        delta = lo - base
+        return [_shifted(m, delta) for m in mentions]
+    found = find_numbers(text, lo, hi)
+    cache[key] = (lo, found)
+    return [_shifted(m, 0) for m in found]
 
 
 def _line_start_list(text: str, n: _Num, hi: int) -> _Num | None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from auditor.document import Cell, Document, Row, Table
-from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.numbers import NumberMention, find_numbers_in_span
 
 # --- header vocabulary (on cell text with whitespace removed) -------------------------------------
 
@@ -63,13 +64,29 @@ def header_unit(text: str) -> str | None:
 
 def _roles(doc: Document, row: Row, vocab: list[tuple[str, re.Pattern[str]]]) -> dict[str, int]:
     found: dict[str, int] = {}
+    which = "budget" if vocab is BUDGET_ROLES else "indicator" if vocab is INDICATOR_ROLES else None
     for cell in row.cells:
-        key = header_key(doc.cell_text(cell))
-        for role, pattern in vocab:
-            if role not in found and pattern.search(key):
+        text = doc.cell_text(cell)
+        if which is not None:
+            matching = _matching_roles(text, which)
+        else:
+            key = header_key(text)
+            matching = tuple(role for role, pattern in vocab if pattern.search(key))
+        # the first role of the vocabulary that the cell matches and the row has not given yet
+        for role in matching:
+            if role not in found:
                 found[role] = cell.col
                 break
     return found
+
+
+@lru_cache(maxsize=8192)
+def _matching_roles(text: str, which: str) -> tuple[str, ...]:
+    """The roles of BUDGET_ROLES ("budget") or INDICATOR_ROLES ("indicator") whose pattern matches a
+    cell's header key, in vocabulary order (memoised: every row is tried as a header)."""
+    key = header_key(text)
+    vocab = BUDGET_ROLES if which == "budget" else INDICATOR_ROLES
+    return tuple(role for role, pattern in vocab if pattern.search(key))
 
 
 # --- cell values ----------------------------------------------------------------------------------
@@ -86,7 +103,7 @@ def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
 
 
 def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
-    mentions = find_numbers(doc.text, cell.start, cell.end)
+    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.memo.setdefault("number_spans", {}))
     if len(mentions) != 1:
         return None
     m = mentions[0]
@@ -116,7 +133,7 @@ def label_and_number(doc: Document, cell: Cell | None) -> tuple[str, NumberMenti
     if cell is None or cell.is_continuation:
         return None
     text = doc.cell_text(cell)
-    mentions = find_numbers(doc.text, cell.start, cell.end)
+    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.memo.setdefault("number_spans", {}))
     if not mentions:
         m = _KEY_VALUE.match(text)
         return (clean_label(m.group("label")), None) if m and clean_label(m.group("label")) else None

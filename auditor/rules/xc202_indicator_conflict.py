@@ -44,13 +44,28 @@ def indicator_value_conflict(analysis) -> Iterator[Finding]:
     found = [s for s in statements(analysis) if s.kind == "actual" and s.subject]
     found = [s for s in found if s.stale is None]  # pasted from an earlier report: RU504's business
     clusters: dict[str, list[tuple[Statement, Statement, float]]] = {}
-    for i, a in enumerate(found):
-        for b in found[i + 1:]:
+    # Only statements that agree on everything _pair_strength requires to be equal can pair; visiting
+    # each statement's later partners within its group keeps the pairs in the order of the full scan.
+    groups: dict[tuple, list[Statement]] = {}
+    places: list[tuple[list[Statement], int]] = []
+    for st in found:
+        group = groups.setdefault(_pair_key(st), [])
+        group.append(st)
+        places.append((group, len(group)))
+    for a, (group, after) in zip(found, places):
+        for b in group[after:]:
             strength = _pair_strength(a, b)
             if strength is not None:
                 clusters.setdefault(a.subject, []).append((a, b, strength))
     for subject, pairs in clusters.items():
         yield _conflict(doc, this, subject, pairs)
+
+
+def _pair_key(st: Statement) -> tuple:
+    """What two statements must share to pair at all: narrative or table side, scope, comparable()'s
+    family, year and scope words, and the core subject (only the very same subject, strength 1.0,
+    is compared outside pasted blocks, and pasted blocks are left out)."""
+    return (_narrative_like(st), st.scope, st.family, st.year, st.markers, st.subject)
 
 
 def _narrative_like(st: Statement) -> bool:
