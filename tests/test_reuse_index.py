@@ -154,3 +154,31 @@ def test_index_cli_builds(tmp_path: Path) -> None:
     assert len(ReuseIndex.load(out).documents) == 6
     result = CliRunner().invoke(index_app, ["build", str(tmp_path / "nope"), "-o", str(out)])
     assert result.exit_code == 2
+
+
+_ACTIVITIES = ["组织防汛演练", "修缮乡村道路", "开展普法宣传", "培训基层干部", "检查食品安全", "整治河道垃圾",
+               "走访困难群众", "推进档案数字化", "维护办公设备", "更新公共图书", "巡查森林防火", "调解邻里纠纷",
+               "建设智慧平台", "采购应急物资"]
+
+
+def test_many_reports_of_one_unit_are_capped_and_the_copy_still_found() -> None:
+    """Twenty-one earlier reports of the same unit: only MAX_SAME_UNIT of them (chosen by year and by the
+    paragraphs they share, so the one the new report copies is among them even when it comes last) plus
+    the index's few best are aligned."""
+    from auditor.reuse.references import MAX_SAME_UNIT
+
+    unit = "宁川县应急管理局"
+    earlier = [_doc(_report(2023, unit, f"2023年，本局{a}工作扎实推进，{_ACTIVITIES[(i + 3) % 14]}共计完成若干批次，"
+                                        f"{_ACTIVITIES[(i + 7) % 14]}得到群众普遍认可。"), f"old{i}.txt")
+               for i, a in enumerate(_ACTIVITIES + _ACTIVITIES[:6])]
+    earlier.append(_doc(_report(2023, unit, COPIED), "copied_from.txt"))
+    new = _doc(_report(2024, unit, "本年度工作概述如下。\n" + COPIED), "new.txt")
+    refs = ReferenceSet(documents=[new, *earlier])
+    candidates = refs.candidates(new)
+    assert len(candidates) <= MAX_SAME_UNIT + refs.max_candidates
+    assert len(candidates) < len(earlier)
+    assert "copied_from.txt" in [d.path for d in candidates[:MAX_SAME_UNIT]]
+    analysis = Analysis(new)
+    attach(analysis, refs)
+    stale = [p for p in copied_passages(analysis) if p.stale]
+    assert [p.source_path for p in stale] == ["copied_from.txt"]

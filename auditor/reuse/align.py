@@ -1,8 +1,8 @@
 """Alignment of a report's passages with a reference document (PAN-style offsets on both sides).
 
-1. Seed: every narrative paragraph of the report is matched to the reference paragraph with which it
-   shares the most character n-grams (an inverted index over the reference's n-grams: no all-pairs
-   comparison of characters).
+1. Seed: every narrative paragraph of the report is matched to the reference paragraph with the same
+   key if there is one, else to the one with which it shares the most character n-grams (an inverted
+   index over the reference's n-grams: no all-pairs comparison of characters).
 2. Extend and refine: the two paragraphs are aligned with rapidfuzz's Indel opcodes; equal blocks of
    at least ``MIN_BLOCK`` characters are clustered (gaps up to ``MAX_GAP``) and the densest cluster
    gives the boundaries on both sides, so a copied sentence inside a rewritten paragraph is cut out
@@ -84,6 +84,15 @@ def _grams(text: str, n: int = NGRAM) -> set[str]:
     return {text[i:i + n] for i in range(len(text) - n + 1)} if len(text) >= n else {text}
 
 
+def passage_grams(doc: Document) -> list[set[str]]:
+    """The character n-grams of each passage's key (cached in ``doc.memo``: a report is aligned with
+    several references, and a reference with several reports)."""
+    hit = doc.memo.get("reuse_grams")
+    if hit is None:
+        hit = doc.memo["reuse_grams"] = [_grams(p.key) for p in passages(doc)]
+    return hit
+
+
 class SourceIndex:
     """The reference document's paragraphs, indexed by character n-gram (built once per reference)."""
 
@@ -91,12 +100,18 @@ class SourceIndex:
         self.doc = source
         self.passages = passages(source)
         self.postings: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(self.passages):
-            for g in _grams(p.key):
+        self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
+        for i, (p, grams) in enumerate(zip(self.passages, passage_grams(source))):
+            self.exact.setdefault(p.key, i)
+            for g in grams:
                 self.postings[g].append(i)
 
-    def best(self, key: str) -> tuple[int, float] | None:
-        grams = _grams(key)
+    def best(self, key: str, grams: set[str] | None = None) -> tuple[int, float] | None:
+        """The paragraph sharing the most n-grams with ``key`` (a paragraph with the same key first)."""
+        same = self.exact.get(key)
+        if same is not None:
+            return same, 1.0
+        grams = _grams(key) if grams is None else grams
         votes: Counter[int] = Counter()
         for g in grams:
             for i in self.postings.get(g, ()):
@@ -145,8 +160,8 @@ def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
     """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order."""
     index = source if isinstance(source, SourceIndex) else SourceIndex(source)
     out = []
-    for p in passages(doc):
-        hit = index.best(p.key)
+    for p, grams in zip(passages(doc), passage_grams(doc)):
+        hit = index.best(p.key, grams)
         if hit is None:
             continue
         pair = align_pair(doc, p, index.doc, index.passages[hit[0]])

@@ -152,6 +152,17 @@ def ngram_counts(texts: Sequence[str]) -> sparse.csr_matrix:
                              shape=(len(texts), NGRAM_FEATURES))
 
 
+def paragraph_shingles(doc: Document) -> tuple[np.ndarray, np.ndarray]:
+    """The shingles of the document's narrative paragraphs (headings excluded), digits masked:
+    ``(paragraph number among them, hash)`` as from :func:`shingle_table` (cached in ``doc.memo``, so a
+    batch worker can compute them in parallel before the index is built)."""
+    hit = doc.memo.get("reuse_shingles")
+    if hit is None:
+        ids, hashes = shingle_table([masked_key(p.key) for p in passages(doc) if not p.is_heading])
+        hit = doc.memo["reuse_shingles"] = (ids.astype(np.int32), hashes.astype(np.uint32))
+    return hit
+
+
 def _document_text(doc: Document) -> str:
     return " ".join(p.key for p in passages(doc))
 
@@ -213,7 +224,13 @@ class ReuseIndex:
                 para_keys.append(masked_key(p.key))
                 para_units.append(uid)
                 self.paragraph_doc.append(doc_id)
-        ids, hashes = shingle_table(para_keys)
+        tables, offset = [], 0
+        for doc_id in range(len(self.documents)):
+            local_ids, local_hashes = paragraph_shingles(self.document(doc_id))
+            tables.append((local_ids.astype(np.int64) + offset, local_hashes.astype(np.uint64)))
+            offset += sum(1 for p in passages(self.document(doc_id)) if not p.is_heading)
+        ids = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
+        hashes = np.concatenate([t[1] for t in tables]) if tables else _EMPTY
         # template shingles: present in the paragraphs of many units
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))

@@ -4,7 +4,8 @@ In a batch, the reports of the same unit (fuzzy match of unit names, rapidfuzz �
 earlier years are references for each other automatically; ``--reference`` files and a persisted
 index (``auditor index build``) add more. The engine calls :func:`attach` once per report; the rules
 RU501, RU504 and RU505 then call :func:`copied_passages`, which aligns the report with its candidates
-(the same unit's earlier reports plus at most ``MAX_CANDIDATES`` found by the indexes: never all pairs),
+(the same unit's earlier reports, at most ``MAX_SAME_UNIT`` of them, plus at most ``MAX_CANDIDATES`` found by
+the indexes: never all pairs),
 scores every aligned paragraph with the stale model and caches the result on the Analysis.
 """
 
@@ -26,6 +27,7 @@ from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
 
 UNIT_MATCH = 90.0
 MAX_CANDIDATES = 5
+MAX_SAME_UNIT = 8  # the same unit's earlier reports aligned at most: the most recent years, most shared first
 _UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常务委员会", "常委会"), ("人民政府", "政府"))
 _UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
 
@@ -114,6 +116,10 @@ class ReferenceSet:
         same = [d for d in self._same_unit_documents(doc.meta.unit)
                 if d.path not in paths and earlier(d) and d.meta.year != year]
         same.sort(key=lambda d: -(d.meta.year or 0))
+        if len(same) > MAX_SAME_UNIT:  # many reports of one unit: never align with all of them
+            shared = self._shared_paragraphs(doc)
+            same.sort(key=lambda d: (-(d.meta.year or 0), -shared.get(d.path, 0)))
+            del same[MAX_SAME_UNIT:]
         for d in same:
             out.append(d)
             paths.add(d.path)
@@ -134,6 +140,17 @@ class ReferenceSet:
                 paths.add(d.path)
         self._candidates[doc.path] = (doc, out)
         return out
+
+    def _shared_paragraphs(self, doc: Document) -> dict[str, int]:
+        """Per document of the batch: how many paragraphs of ``doc`` share an LSH band with it."""
+        if len(self.documents) < 2:
+            return {}
+        index = self.batch_index
+        own = index._own_id(doc)
+        if own is None:
+            return {}
+        row = index.own_votes().getrow(own)
+        return {index.documents[j].path: int(v) for j, v in zip(row.indices.tolist(), row.data.tolist())}
 
     def _same_unit_documents(self, unit: str | None) -> list[Document]:
         """The documents whose unit is the same as ``unit`` (see :func:`same_unit`), in input order."""
