@@ -197,7 +197,13 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
     if not keep_document:
         report.document = None
     elif report.document is not None:
-        report.document.memo.clear()  # extractor caches: rebuilt on demand, not worth pickling
+        from auditor.reuse.index import paragraph_shingles
+
+        paragraph_shingles(report.document)  # for the cross-report phase's index, computed here in parallel
+        memo = report.document.memo
+        kept = {k: memo[k] for k in ("passages", "reuse_shingles") if k in memo}
+        memo.clear()  # the extractors' caches: rebuilt on demand, not worth pickling
+        memo.update(kept)
     return WorkResult(report=report, text=text if want_text else None,
                       text_hash=text_fingerprint(text) if text is not None else None,
                       seconds=time.perf_counter() - started)
@@ -457,6 +463,7 @@ def run_batch(
     text_hashes: list[str | None] = [None] * n
 
     result_store = ResultStore(store) if store is not None else None
+    warming: threading.Thread | None = None
     try:
         if result_store is not None and resume:
             for i, key in enumerate(keys):
@@ -492,6 +499,10 @@ def run_batch(
             stream = _run_processes(todo, args, task, min(jobs, max(1, len(todo))), timeout_s,
                                     memory_bytes, max_calls)
 
+        if cross_phase and engine == "process" and todo:
+            # the parent is idle while the workers read: load what the cross-report phase needs meanwhile
+            warming = threading.Thread(target=_warm_cross_phase, name="auditor-warm", daemon=True)
+            warming.start()
         already = sum(r is not None for r in reports)
         bar, bar_task = _progress(progress, n, already, console)
         if bar is not None:
@@ -523,7 +534,10 @@ def run_batch(
     if cross_phase:
         from auditor.engine import compare_with_references
 
-        for warning in compare_with_references(finished, cross_rules, references, index_path):
+        if warming is not None:
+            warming.join()  # no thread may be running when the cross-report phase forks
+        cross_jobs = jobs if engine == "process" else 1
+        for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs):
             if console is not None:
                 console.print(f"[yellow]提示：[/]{warning}")
         if not keep_documents:
@@ -531,6 +545,21 @@ def run_batch(
                 report.document = None
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
+
+
+def _warm_cross_phase() -> None:
+    """Import and load what the cross-report phase uses (scikit-learn, the stale-passage model, the
+    subject tokenizer), so that it starts warm and its forked processes inherit it all."""
+    try:
+        from auditor.extract.subjects import _get_tokenizer
+        from auditor.reuse.model import load_model
+
+        import sklearn.feature_extraction.text  # noqa: F401 - the index's TF-IDF
+
+        load_model()
+        _get_tokenizer()
+    except Exception:  # noqa: BLE001 - only a head start: the phase loads them itself otherwise
+        pass
 
 
 def _size(path: Path) -> int:

@@ -99,11 +99,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
-                            index: str | Path | None = None) -> list[str]:
+                            index: str | Path | None = None, jobs: int = 1) -> list[str]:
     """The cross-report phase: with every report of the batch read, the same unit's reports of other
     years (plus ``references`` files and the ``index``) become references, and the rules that use
     references run again for each report that has candidates, replacing their first-phase findings.
-    Returns warnings (references that could not be read)."""
+    With ``jobs`` > 1 those reports are checked in that many forked processes (where the platform
+    forks), which share the references without copying them. Returns warnings (references that
+    could not be read)."""
     from auditor.reuse.references import ReferenceSet
 
     reference_rules = [r for r in rules if r.uses_references]
@@ -112,14 +114,58 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
         return []
     refs = ReferenceSet.for_batch(documents, references, index)
+    todo = [r for r in reports if r.document is not None and refs.candidates(r.document)]
     codes = {r.code for r in reference_rules}
-    for report in reports:
-        if report.document is None or not refs.candidates(report.document):
-            continue
+    for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs)):
         kept = [f for f in report.findings if f.rule not in codes]
-        report.findings = sort_findings(kept + check_document(report.document, reference_rules, refs))
-        report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
+        report.findings = sort_findings(kept + findings)
+    for report in reports:
+        if report.document is not None:
+            report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
     return refs.warnings
+
+
+# The work of the forked cross-phase processes: (references, documents, rules), set before the fork.
+_FORKED: tuple | None = None
+
+
+def _check_forked(i: int) -> list[Finding]:
+    refs, docs, rules = _FORKED
+    return check_document(docs[i], rules, refs)
+
+
+def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int) -> list[list[Finding]]:
+    """The reference rules' findings for each document, in order; in ``jobs`` forked processes when
+    that pays (several documents, a platform that forks), else here. A process pool that breaks
+    (a worker killed) costs nothing: the documents it did not finish are checked here."""
+    import multiprocessing
+
+    results: list[list[Finding] | None] = [None] * len(docs)
+    if jobs > 1 and len(docs) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
+
+        from auditor.reuse.model import load_model
+
+        global _FORKED
+        refs.model = refs.model or load_model()  # loaded once, before the fork
+        _FORKED = (refs, docs, rules)
+        # the costliest first (candidates × length), so that the processes finish together
+        order = sorted(range(len(docs)), key=lambda i: -len(refs.candidates(docs[i])) * len(docs[i].text))
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_check_forked, i): i for i in order}
+                for future, i in futures.items():
+                    try:
+                        results[i] = future.result()
+                    except Exception:  # noqa: BLE001 - a broken pool: this document is checked below
+                        pass
+        except Exception:  # noqa: BLE001 - e.g. the pool could not start: check everything here
+            pass
+        finally:
+            _FORKED = None
+    return [found if found is not None else check_document(doc, rules, refs)
+            for doc, found in zip(docs, results)]
 
 
 def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
