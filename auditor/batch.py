@@ -197,11 +197,11 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
     if not keep_document:
         report.document = None
     elif report.document is not None:
-        from auditor.reuse.index import paragraph_shingles
+        from auditor.reuse.index import document_sketch
 
-        paragraph_shingles(report.document)  # for the cross-report phase's index, computed here in parallel
+        document_sketch(report.document)  # for the cross-report phase's index, computed here in parallel
         memo = report.document.memo
-        kept = {k: memo[k] for k in ("passages", "reuse_shingles") if k in memo}
+        kept = {k: memo[k] for k in ("passages", "reuse_sketch") if k in memo}
         memo.clear()  # the extractors' caches: rebuilt on demand, not worth pickling
         memo.update(kept)
     return WorkResult(report=report, text=text if want_text else None,
@@ -248,6 +248,10 @@ def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResu
                    timeout_s: float, memory_bytes: int, max_calls: int
                    ) -> Iterator[tuple[int, WorkResult]]:
     """``jobs`` threads, each driving its own long-lived isolated worker process."""
+    if work is audit_task:
+        from auditor.isolation import set_preload
+
+        set_preload(["auditor.worker_warm"])  # workers fork warm (when the fork server starts here)
     local = threading.local()
     pools: list[IsolatedPool] = []
     pools_lock = threading.Lock()

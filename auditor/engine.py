@@ -138,6 +138,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
     """The reference rules' findings for each document, in order; in ``jobs`` forked processes when
     that pays (several documents, a platform that forks), else here. A process pool that breaks
     (a worker killed) costs nothing: the documents it did not finish are checked here."""
+    import gc
     import multiprocessing
 
     results: list[list[Finding] | None] = [None] * len(docs)
@@ -151,6 +152,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         _FORKED = (refs, docs, rules)
         # the costliest first (candidates × length), so that the processes finish together
         order = sorted(range(len(docs)), key=lambda i: -len(refs.candidates(docs[i])) * len(docs[i].text))
+        gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
             with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
                                      mp_context=multiprocessing.get_context("fork")) as pool:
@@ -164,6 +166,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
             pass
         finally:
             _FORKED = None
+            gc.unfreeze()
     return [found if found is not None else check_document(doc, rules, refs)
             for doc, found in zip(docs, results)]
 

@@ -92,6 +92,23 @@ def shingle_table(texts: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, n
     return (combined >> _SHIFT32).astype(np.int64), combined & _MASK32
 
 
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_set`` (sorted, distinct): a binary search per value."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _shared_keys(key_hashes: np.ndarray, units: np.ndarray) -> dict[int, tuple[int, ...]]:
+    """Digit-masked paragraph key hash → the units (more than one) whose paragraphs have that key."""
+    pairs = _distinct((key_hashes.astype(np.uint64) << np.uint64(20)) | units)
+    keys, unit_ids = pairs >> np.uint64(20), pairs & np.uint64((1 << 20) - 1)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(keys)]
+    return {int(keys[a]): tuple(unit_ids[a:b].tolist()) for a, b in zip(starts, ends) if b - a > 1}
+
+
 def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (sort and compare: faster than np.unique's hash path on large arrays)."""
     values = np.sort(values)
@@ -152,14 +169,29 @@ def ngram_counts(texts: Sequence[str]) -> sparse.csr_matrix:
                              shape=(len(texts), NGRAM_FEATURES))
 
 
-def paragraph_shingles(doc: Document) -> tuple[np.ndarray, np.ndarray]:
-    """The shingles of the document's narrative paragraphs (headings excluded), digits masked:
-    ``(paragraph number among them, hash)`` as from :func:`shingle_table` (cached in ``doc.memo``, so a
-    batch worker can compute them in parallel before the index is built)."""
-    hit = doc.memo.get("reuse_shingles")
+@dataclass(slots=True)
+class DocumentSketch:
+    """What the index needs of one document, computed from it alone (so batch workers compute it in
+    parallel before the index is built). Paragraphs are the narrative passages without headings."""
+
+    key_hashes: np.ndarray  # per paragraph: key_hash of its key (uint32)
+    shingle_ids: np.ndarray  # paragraph number of each shingle (int32), as from shingle_table
+    shingle_hashes: np.ndarray  # the shingles of the digit-masked keys (uint32)
+    ngram_features: np.ndarray  # the document text's hashed character 2-3-grams (int32) …
+    ngram_counts: np.ndarray  # … and their counts (float32)
+
+
+def document_sketch(doc: Document) -> DocumentSketch:
+    """The :class:`DocumentSketch` of ``doc`` (cached in ``doc.memo``)."""
+    hit = doc.memo.get("reuse_sketch")
     if hit is None:
-        ids, hashes = shingle_table([masked_key(p.key) for p in passages(doc) if not p.is_heading])
-        hit = doc.memo["reuse_shingles"] = (ids.astype(np.int32), hashes.astype(np.uint32))
+        keys = [masked_key(p.key) for p in passages(doc) if not p.is_heading]
+        ids, hashes = shingle_table(keys)
+        counts = ngram_counts([_document_text(doc)])
+        hit = doc.memo["reuse_sketch"] = DocumentSketch(
+            np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32),
+            ids.astype(np.int32), hashes.astype(np.uint32), counts.indices.astype(np.int32),
+            counts.data.astype(np.float32))
     return hit
 
 
@@ -212,51 +244,46 @@ class ReuseIndex:
         """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``)."""
         from sklearn.feature_extraction.text import TfidfTransformer
 
-        para_keys: list[str] = []
-        para_units: list[int] = []
-        self.paragraph_doc = []
-        for doc_id in range(len(self.documents)):
-            doc = self.document(doc_id)
-            uid = self.unit_id(doc.meta.unit, doc_id)
-            for p in passages(doc):
-                if p.is_heading:
-                    continue
-                para_keys.append(masked_key(p.key))
-                para_units.append(uid)
-                self.paragraph_doc.append(doc_id)
-        tables, offset = [], 0
-        for doc_id in range(len(self.documents)):
-            local_ids, local_hashes = paragraph_shingles(self.document(doc_id))
-            tables.append((local_ids.astype(np.int64) + offset, local_hashes.astype(np.uint64)))
-            offset += sum(1 for p in passages(self.document(doc_id)) if not p.is_heading)
-        ids = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0, dtype=np.int64)
-        hashes = np.concatenate([t[1] for t in tables]) if tables else _EMPTY
+        sketches = [document_sketch(self.document(i)) for i in range(len(self.documents))]
+        para_units, offset = [], 0
+        ids_parts, hash_parts = [], []
+        for doc_id, sketch in enumerate(sketches):
+            uid = self.unit_id(self.documents[doc_id].unit, doc_id)
+            para_units.append(np.full(len(sketch.key_hashes), uid, dtype=np.uint64))
+            ids_parts.append(sketch.shingle_ids.astype(np.int64) + offset)
+            hash_parts.append(sketch.shingle_hashes.astype(np.uint64))
+            offset += len(sketch.key_hashes)
+        self.paragraph_doc = np.repeat(np.arange(len(sketches)), [len(s.key_hashes) for s in sketches]).tolist()
+        units = np.concatenate(para_units) if para_units else _EMPTY
+        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
+        hashes = np.concatenate(hash_parts) if hash_parts else _EMPTY
         # template shingles: present in the paragraphs of many units
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
         if len(hashes) and n_units >= min_units:
-            units = np.asarray(para_units, dtype=np.uint64)[ids]
-            per_unit = _distinct((hashes << np.uint64(20)) | units) >> np.uint64(20)  # (shingle, unit) once
+            per_unit = _distinct((hashes << np.uint64(20)) | units[ids]) >> np.uint64(20)  # (shingle, unit) once
             starts = np.flatnonzero(np.r_[True, per_unit[1:] != per_unit[:-1]])
             counts = np.diff(np.r_[starts, len(per_unit)])
             self.template_shingles = per_unit[starts][counts >= min_units]
-        shared: dict[int, set[int]] = defaultdict(set)
-        for key, uid in zip(para_keys, para_units):
-            shared[zlib.crc32(key.encode("utf-8"))].add(uid)
-        self.shared = {h: tuple(sorted(u)) for h, u in shared.items() if len(u) > 1}
+        self.shared = _shared_keys(np.concatenate([s.key_hashes for s in sketches]) if sketches else _EMPTY, units)
         if len(self.template_shingles):
-            keep = ~np.isin(hashes, self.template_shingles)
+            keep = ~_member(hashes, self.template_shingles)
             ids, hashes = ids[keep], hashes[keep]
-        enough = np.bincount(ids, minlength=len(para_keys)) >= MIN_SHINGLES
+        enough = np.bincount(ids, minlength=offset) >= MIN_SHINGLES
         keep = enough[ids]
         self.signature_ids, self.signatures = signature_table(ids[keep], hashes[keep])
         self.lsh = None
         self._own_votes = None
         self._self_join = True
         self.transformer = TfidfTransformer(sublinear_tf=True)
-        texts = [_document_text(self.document(i)) for i in range(len(self.documents))]
-        self.matrix = (self.transformer.fit_transform(ngram_counts(texts)).astype(np.float32).tocsr()
-                       if texts else None)
+        if sketches:
+            counts = sparse.csr_matrix(
+                (np.concatenate([s.ngram_counts for s in sketches]), np.concatenate([s.ngram_features for s in sketches]),
+                 np.r_[0, np.cumsum([len(s.ngram_features) for s in sketches])]),
+                shape=(len(sketches), NGRAM_FEATURES))
+            self.matrix = self.transformer.fit_transform(counts).astype(np.float32).tocsr()
+        else:
+            self.matrix = None
         return self
 
     def _bands(self) -> tuple[int, int]:
@@ -365,7 +392,7 @@ class ReuseIndex:
         keys = [masked_key(p.key) for p in passages(doc) if not p.is_heading]
         ids, hashes = shingle_table(keys)
         if len(self.template_shingles):
-            keep = ~np.isin(hashes, self.template_shingles)
+            keep = ~_member(hashes, self.template_shingles)
             ids, hashes = ids[keep], hashes[keep]
         enough = np.bincount(ids, minlength=len(keys)) >= MIN_SHINGLES
         _, sigs = signature_table(ids[enough[ids]], hashes[enough[ids]])

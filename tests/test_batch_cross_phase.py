@@ -1,0 +1,69 @@
+"""The cross-report phase of a batch: its index built from what the workers computed, its reports
+checked in forked processes, and the same findings as one process computing everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import auditor.engine as engine
+from auditor.batch import run_batch
+from auditor.engine import read_document
+from auditor.reuse.index import ReuseIndex, document_sketch
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpora" / "sample"
+
+
+def _findings(batch) -> dict[str, list]:
+    return {Path(r.path).name: [f.to_dict() for f in r.findings] for r in batch.reports}
+
+
+def test_forked_cross_phase_matches_one_process() -> None:
+    one_process = run_batch([SAMPLE], engine="inline")  # the cross phase runs here, sequentially
+    forked = run_batch([SAMPLE], jobs=2)  # the cross phase runs in 2 forked processes
+    copied = [name for name, found in _findings(forked).items() if any(f["rule"] == "RU501" for f in found)]
+    assert len(copied) >= 2, "the sample corpus has copies: the cross phase must have work to do"
+    assert json.dumps(_findings(forked), ensure_ascii=False) == json.dumps(_findings(one_process), ensure_ascii=False)
+
+
+def dying_check(i: int):
+    os._exit(7)  # a forked process that dies without answering
+
+
+def test_a_broken_cross_phase_pool_loses_nothing(monkeypatch) -> None:
+    expected = _findings(run_batch([SAMPLE], engine="inline"))
+    monkeypatch.setattr(engine, "_check_forked", dying_check)
+    assert _findings(run_batch([SAMPLE], jobs=2)) == expected
+
+
+def test_the_index_from_shipped_sketches_equals_the_index_from_fresh_documents() -> None:
+    """Workers compute each Document's sketch and send it pickled; the parent's index must not differ."""
+    fresh = [read_document(p) for p in sorted(SAMPLE.glob("*.txt"))]
+    shipped = []
+    for p in sorted(SAMPLE.glob("*.txt")):
+        doc = read_document(p)
+        document_sketch(doc)
+        shipped.append(pickle.loads(pickle.dumps(doc)))
+    assert all("reuse_sketch" in d.memo for d in shipped)
+    a, b = ReuseIndex.build(fresh), ReuseIndex.build(shipped)
+    assert np.array_equal(a.signatures, b.signatures) and np.array_equal(a.signature_ids, b.signature_ids)
+    assert np.array_equal(a.template_shingles, b.template_shingles)
+    assert a.shared == b.shared and a.paragraph_doc == b.paragraph_doc
+    assert (a.own_votes() != b.own_votes()).nnz == 0
+    assert abs(a.matrix - b.matrix).max() == 0
+
+
+def test_workers_fork_warm_from_the_fork_server() -> None:
+    """The module the fork server preloads leaves the pipeline ready (no warm-up left for a worker)."""
+    code = "import auditor.worker_warm, auditor.batch as b, auditor.extract.subjects as s; " \
+           "print(b._worker_ready, s._tokenizer is not None)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
