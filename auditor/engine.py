@@ -103,8 +103,8 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     """The cross-report phase: with every report of the batch read, the same unit's reports of other
     years (plus ``references`` files and the ``index``) become references, and the rules that use
     references run again for each report that has candidates, replacing their first-phase findings.
-    With ``jobs`` > 1 those reports are checked in that many forked processes (where the platform
-    forks), which share the references without copying them. Returns warnings (references that
+    With ``jobs`` > 1 those reports are checked in that many forked processes (on Linux), which
+    share the references without copying them. Returns warnings (references that
     could not be read)."""
     from auditor.reuse.references import ReferenceSet
 
@@ -136,13 +136,14 @@ def _check_forked(i: int) -> list[Finding]:
 
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int) -> list[list[Finding]]:
     """The reference rules' findings for each document, in order; in ``jobs`` forked processes when
-    that pays (several documents, a platform that forks), else here. A process pool that breaks
+    that pays (several documents, on Linux), else here. A process pool that breaks
     (a worker killed) costs nothing: the documents it did not finish are checked here."""
     import gc
     import multiprocessing
+    import sys
 
     results: list[list[Finding] | None] = [None] * len(docs)
-    if jobs > 1 and len(docs) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
         from concurrent.futures import ProcessPoolExecutor
 
         from auditor.reuse.model import load_model
@@ -167,8 +168,13 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         finally:
             _FORKED = None
             gc.unfreeze()
-    return [found if found is not None else check_document(doc, rules, refs)
-            for doc, found in zip(docs, results)]
+    out = []
+    for doc, found in zip(docs, results):
+        if found is None:
+            found = check_document(doc, rules, refs)
+            doc.memo.clear()  # extractor caches: a batch holds hundreds of Documents
+        out.append(found)
+    return out
 
 
 def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:

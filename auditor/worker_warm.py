@@ -3,6 +3,9 @@
 rule registry, compiled patterns) are warmed there, so every worker forks ready to audit and
 shares those pages with its siblings instead of loading its own copy."""
 
-from auditor.batch import _prepare_worker
+try:
+    from auditor.batch import _prepare_worker
 
-_prepare_worker()
+    _prepare_worker()
+except Exception:  # noqa: BLE001 - the fork server must start regardless; each worker then warms itself
+    pass
