@@ -182,3 +182,12 @@ def test_many_reports_of_one_unit_are_capped_and_the_copy_still_found() -> None:
     attach(analysis, refs)
     stale = [p for p in copied_passages(analysis) if p.stale]
     assert [p.source_path for p in stale] == ["copied_from.txt"]
+
+
+def test_lsh_bands_are_those_datasketch_chooses() -> None:
+    from datasketch import MinHashLSH
+
+    from auditor.reuse.index import LSH_BANDS, LSH_THRESHOLD, NUM_PERM
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert LSH_BANDS == (lsh.b, lsh.r)

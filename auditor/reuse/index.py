@@ -31,17 +31,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
-from scipy import sparse
 
 from auditor.document import Document
 from auditor.errors import AuditorError
 from auditor.reuse.text import passages
 
+if TYPE_CHECKING:  # imported where used: a batch worker never needs them (0.5 s of imports)
+    from datasketch import MinHashLSH
+    from scipy import sparse
+
 INDEX_VERSION = 2
 NUM_PERM = 64
 LSH_THRESHOLD = 0.5
+LSH_BANDS = (14, 4)  # (bands, rows) datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (tested)
 SHINGLE = 5
 TEMPLATE_UNITS_MIN = 3
 TEMPLATE_UNITS_SHARE = 0.2
@@ -151,22 +156,27 @@ def signature(hashed: np.ndarray) -> np.ndarray:
     return signature_table(np.zeros(len(hashed), dtype=np.int64), np.sort(hashed))[1][0]
 
 
-def ngram_counts(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Counts of the hashed character 2- and 3-grams of each text: (texts, NGRAM_FEATURES)."""
-    indptr, indices, counts = [0], [], []
-    shift = np.uint64(64 - NGRAM_FEATURES.bit_length() + 1)
-    golden = np.uint64(0x9E3779B97F4A7C15)
-    for text in texts:
-        c = _codes(text) + np.uint64(1)  # code points < 2^21, never 0: bigrams < 2^42 <= trigrams
-        grams = np.concatenate([(c[:-1] << np.uint64(21)) | c[1:],
-                                (((c[:-2] << np.uint64(21)) | c[1:-1]) << np.uint64(21)) | c[2:]])
-        features, n = np.unique((grams * golden) >> shift, return_counts=True)
-        indices.append(features.astype(np.int32))
-        counts.append(n.astype(np.float32))
-        indptr.append(indptr[-1] + len(features))
-    return sparse.csr_matrix((np.concatenate(counts) if counts else np.zeros(0, np.float32),
-                              np.concatenate(indices) if indices else np.zeros(0, np.int32), indptr),
-                             shape=(len(texts), NGRAM_FEATURES))
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_NGRAM_SHIFT = np.uint64(64 - NGRAM_FEATURES.bit_length() + 1)
+_B21 = np.uint64(21)
+
+
+def ngram_row(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The hashed character 2- and 3-grams of ``text`` and their counts: (features int32, counts float32)."""
+    c = _codes(text) + np.uint64(1)  # code points < 2^21, never 0: bigrams < 2^42 <= trigrams
+    grams = np.concatenate([(c[:-1] << _B21) | c[1:], (((c[:-2] << _B21) | c[1:-1]) << _B21) | c[2:]])
+    features, n = np.unique((grams * _GOLDEN) >> _NGRAM_SHIFT, return_counts=True)
+    return features.astype(np.int32), n.astype(np.float32)
+
+
+def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
+    """The (documents, NGRAM_FEATURES) count matrix of :func:`ngram_row` results."""
+    from scipy import sparse
+
+    indptr = np.r_[0, np.cumsum([len(features) for features, _ in rows])]
+    return sparse.csr_matrix((np.concatenate([c for _, c in rows]) if rows else np.zeros(0, np.float32),
+                              np.concatenate([f for f, _ in rows]) if rows else np.zeros(0, np.int32), indptr),
+                             shape=(len(rows), NGRAM_FEATURES))
 
 
 @dataclass(slots=True)
@@ -187,12 +197,17 @@ def document_sketch(doc: Document) -> DocumentSketch:
     if hit is None:
         keys = [masked_key(p.key) for p in passages(doc) if not p.is_heading]
         ids, hashes = shingle_table(keys)
-        counts = ngram_counts([_document_text(doc)])
+        features, counts = ngram_row(_document_text(doc))
         hit = doc.memo["reuse_sketch"] = DocumentSketch(
             np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32),
-            ids.astype(np.int32), hashes.astype(np.uint32), counts.indices.astype(np.int32),
-            counts.data.astype(np.float32))
+            ids.astype(np.int32), hashes.astype(np.uint32), features, counts)
     return hit
+
+
+def _datasketch():
+    import datasketch
+
+    return datasketch
 
 
 def _document_text(doc: Document) -> str:
@@ -277,10 +292,7 @@ class ReuseIndex:
         self._self_join = True
         self.transformer = TfidfTransformer(sublinear_tf=True)
         if sketches:
-            counts = sparse.csr_matrix(
-                (np.concatenate([s.ngram_counts for s in sketches]), np.concatenate([s.ngram_features for s in sketches]),
-                 np.r_[0, np.cumsum([len(s.ngram_features) for s in sketches])]),
-                shape=(len(sketches), NGRAM_FEATURES))
+            counts = ngram_counts([(s.ngram_features, s.ngram_counts) for s in sketches])
             self.matrix = self.transformer.fit_transform(counts).astype(np.float32).tocsr()
         else:
             self.matrix = None
@@ -288,16 +300,20 @@ class ReuseIndex:
 
     def _bands(self) -> tuple[int, int]:
         """(bands, rows per band), as datasketch's MinHashLSH chooses them for the threshold."""
-        lsh = self.lsh or MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        if self.lsh is None and (self.threshold, self.num_perm) == (LSH_THRESHOLD, NUM_PERM):
+            return LSH_BANDS
+        lsh = self.lsh or _datasketch().MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         return lsh.b, lsh.r
 
     def _query_lsh(self) -> MinHashLSH:
         """The datasketch LSH over the signatures (built once, on demand)."""
         if self.lsh is None:
-            lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            datasketch = _datasketch()
+            lsh = datasketch.MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
             with lsh.insertion_session() as session:
                 for pid, values in zip(self.signature_ids.tolist(), self.signatures):
-                    session.insert(pid, LeanMinHash(seed=1, hashvalues=values, scheme="affine32"), check_duplication=False)
+                    session.insert(pid, datasketch.LeanMinHash(seed=1, hashvalues=values, scheme="affine32"),
+                                   check_duplication=False)
             self.lsh = lsh
         return self.lsh
 
@@ -307,6 +323,8 @@ class ReuseIndex:
         signatures would find)."""
         if self._own_votes is not None:
             return self._own_votes
+        from scipy import sparse
+
         n_docs = len(self.documents)
         rows = len(self.signature_ids)
         if rows == 0:
@@ -359,7 +377,7 @@ class ReuseIndex:
             vec = self.matrix[own]
         else:
             votes = self._outside_votes(doc)
-            vec = self.transformer.transform(ngram_counts([_document_text(doc)])).astype(np.float32)
+            vec = self.transformer.transform(ngram_counts([ngram_row(_document_text(doc))])).astype(np.float32)
         def wanted(doc_id: int) -> bool:
             rec = self.documents[doc_id]
             return (rec.path not in exclude and rec.path != doc.path
@@ -399,7 +417,8 @@ class ReuseIndex:
         lsh = self._query_lsh()
         votes: Counter[int] = Counter()
         for values in sigs:
-            votes.update({self.paragraph_doc[pid] for pid in lsh.query(LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))})
+            votes.update({self.paragraph_doc[pid] for pid in lsh.query(
+                _datasketch().LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))})
         return votes
 
     def _own_id(self, doc: Document) -> int | None:
