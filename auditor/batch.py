@@ -8,9 +8,9 @@ call it). What it does:
   worker processes (default: all cores), each an :class:`auditor.isolation.IsolatedPool` with a
   per-file wall-clock timeout and an address-space limit. A file whose parser hangs, exhausts
   memory or crashes the worker becomes a report with ``error`` set (codes ``timeout``,
-  ``memory-limit``, ``worker-crashed``); the worker is replaced and the batch goes on. A worker
-  imports the pipeline and warms its caches (jieba dictionary, rule registry) once, on its first
-  file, and then serves many files. ``engine="dask"`` runs the same work on a Dask cluster
+  ``memory-limit``, ``worker-crashed``); the worker is replaced and the batch goes on. The fork
+  server that starts the workers imports the pipeline and warms its caches (jieba dictionary, rule
+  registry) once (:mod:`auditor.worker_warm`), so every worker forks ready and serves many files. ``engine="dask"`` runs the same work on a Dask cluster
   (:mod:`auditor.dask_engine`); ``engine="inline"`` runs it in this process, unisolated.
 - **Incremental store, resume.** With ``store=FILE`` every finished file is committed to the
   SQLite store at once (:mod:`auditor.store`). With ``resume=True`` a file whose key (absolute
@@ -22,6 +22,11 @@ call it). What it does:
   each carries ``duplicate_group`` ("G1", "G2" … numbered in input order), ``duplicate_of`` (the
   path of the group's first file; None for that file itself) and ``duplicate_kind``
   ("same-bytes" or "same-text"). Files with the same bytes are audited once.
+- **Cross-report phase.** With more than one file (or references), reports are compared with the
+  same unit's reports of other years once every file is read (:func:`auditor.engine.compare_with_references`).
+  The workers prepare for it: each sends its Document with the passages and the index sketch
+  (shingles, n-gram counts) already computed, while this process loads the stale-passage model;
+  the comparisons then run in ``jobs`` forked processes.
 - **Progress.** A rich progress bar (files done, rate, ETA) on stderr when stderr is a terminal;
   nothing when it is a pipe or a file.
 """
