@@ -34,6 +34,7 @@ call it). What it does:
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import os
 import re
@@ -527,6 +528,8 @@ def run_batch(
                                          text_hash=result.text_hash, seconds=result.seconds)
                     if on_result is not None:
                         on_result(report)
+                if want_documents:
+                    gc.freeze()  # the Documents received live until the end: the collector need not rescan them
                 if bar is not None:
                     bar.advance(bar_task, len(group_of[index]))
         finally:
@@ -534,24 +537,30 @@ def run_batch(
                 stream.close()
             if bar is not None:
                 bar.stop()
+    except BaseException:
+        gc.unfreeze()
+        raise
     finally:
         if result_store is not None:
             result_store.close()
 
     finished: list[BatchReport] = [r for r in reports if r is not None]
     assert len(finished) == n, "every file must have a report"
-    if cross_phase:
-        from auditor.engine import compare_with_references
+    try:
+        if cross_phase:
+            from auditor.engine import compare_with_references
 
-        if warming is not None:
-            warming.join()  # no thread may be running when the cross-report phase forks
-        cross_jobs = jobs if engine == "process" else 1
-        for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs):
-            if console is not None:
-                console.print(f"[yellow]提示：[/]{warning}")
-        if not keep_documents:
-            for report in finished:
-                report.document = None
+            if warming is not None:
+                warming.join()  # no thread may be running when the cross-report phase forks
+            cross_jobs = jobs if engine == "process" else 1
+            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs):
+                if console is not None:
+                    console.print(f"[yellow]提示：[/]{warning}")
+            if not keep_documents:
+                for report in finished:
+                    report.document = None
+    finally:
+        gc.unfreeze()
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
 
