@@ -67,3 +67,12 @@ def test_workers_fork_warm_from_the_fork_server() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True"]
+
+
+def test_the_collector_is_left_as_it_was() -> None:
+    """The batch freezes the Documents it receives for the garbage collector; it must unfreeze them."""
+    import gc
+
+    before = gc.get_freeze_count()
+    run_batch([SAMPLE], jobs=2)
+    assert gc.get_freeze_count() == before
