@@ -21,3 +21,15 @@ def seed_path(prefix: str) -> Path:
     if not matches:
         pytest.skip(f"seed {prefix} not found in {SEEDS}")
     return matches[0]
+
+
+def audit_seeds(seeds_dir: Path, rules: list[str] | None = None) -> dict:
+    """The seeds audited as one batch, by their three-digit prefix ("000" …)."""
+    from auditor.engine import audit
+
+    return {r.path.rsplit("/", 1)[-1][:3]: r for r in audit(seeds_dir, rules=rules).reports}
+
+
+def by_rule(report, code: str) -> list:
+    """The report's findings of one rule."""
+    return [f for f in report.findings if f.rule == code]

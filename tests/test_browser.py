@@ -14,10 +14,7 @@ import pytest
 
 from auditor.reporters.html import render_html
 from auditor.scoring import rank_batch
-try:
-    from tests.report_factory import PATH_A24, make_batch, make_large_batch
-except ImportError:  # tests/ is not a package and the repository root is not on sys.path
-    from report_factory import PATH_A24, make_batch, make_large_batch  # type: ignore[no-redef]
+from report_factory import PATH_A24, make_batch, make_large_batch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

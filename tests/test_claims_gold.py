@@ -16,7 +16,7 @@ import pytest
 from auditor.analysis import Analysis
 from auditor.engine import read_document
 from auditor.extract.claims import extract_claims
-from tests.conftest import seed_path
+from conftest import seed_path
 
 GOLD = Path(__file__).resolve().parent / "gold"
 FLOOR_F1 = 0.98

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.engine import audit_file
-from tests.conftest import seed_path
+from conftest import seed_path
 
 FULL_WIDTH = str.maketrans("0123456789%", "０１２３４５６７８９％")
 

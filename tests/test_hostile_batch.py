@@ -9,8 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests import formats_factory as formats
-from tests import hostile_factory as hostile
+import formats_factory as formats
+import hostile_factory as hostile
 
 FLAG = Path(__file__).resolve().parent / "fixtures" / "rules" / "AR101" / "flag_income_parts_exceed_total.txt"
 

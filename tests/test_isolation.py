@@ -9,10 +9,7 @@ import pytest
 from auditor.errors import AuditorError, ReadError
 from auditor.isolation import IsolatedPool, run_isolated
 
-try:  # works whether or not tests/ is a package
-    from tests import hostile_factory as hostile
-except ImportError:  # pragma: no cover
-    import hostile_factory as hostile  # type: ignore[no-redef]
+import hostile_factory as hostile
 
 GiB = 1024**3
 LIMIT = 1 * GiB  # address space for the workers in these tests

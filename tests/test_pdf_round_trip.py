@@ -9,8 +9,8 @@ import pytest
 from auditor.analysis import Analysis
 from auditor.engine import audit_file
 from auditor.extract.claims import extract_claims
-from tests.formats_factory import docx_to_pdf, soffice_available
-from tests.test_docx_end_to_end import build_report
+from formats_factory import docx_to_pdf, soffice_available
+from test_docx_end_to_end import build_report
 
 pytestmark = pytest.mark.skipif(not soffice_available(),
                                 reason="LibreOffice (libreoffice-writer-nogui + fonts-noto-cjk) is not installed")

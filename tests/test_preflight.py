@@ -12,10 +12,7 @@ from hypothesis import strategies as st
 from auditor.errors import ReadError
 from auditor.preflight import DEFAULT_LIMITS, FORMAT_BY_EXTENSION, PREFLIGHT_CODES, Limits, preflight
 
-try:  # works whether or not tests/ is a package
-    from tests import hostile_factory as hostile
-except ImportError:  # pragma: no cover
-    import hostile_factory as hostile  # type: ignore[no-redef]
+import hostile_factory as hostile
 
 MiB = 1024 * 1024
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"

@@ -17,26 +17,15 @@ from hypothesis import strategies as st
 from auditor.errors import ReadError
 from auditor.readers.docx import docx_table_grid, read_docx, read_docx_with_grid
 
-try:
-    from tests.docx_factory import (
-        BUILDERS,
-        FOOTER_TEXT,
-        HEADER_TEXT,
-        build_budget_report_docx,
-        build_inline_markup_docx,
-        build_merged_grid_docx,
-        build_plain_paragraphs_docx,
-    )
-except ImportError:  # tests/ is not a package and the repository root is not on sys.path
-    from docx_factory import (  # type: ignore[no-redef]
-        BUILDERS,
-        FOOTER_TEXT,
-        HEADER_TEXT,
-        build_budget_report_docx,
-        build_inline_markup_docx,
-        build_merged_grid_docx,
-        build_plain_paragraphs_docx,
-    )
+from docx_factory import (
+    BUILDERS,
+    FOOTER_TEXT,
+    HEADER_TEXT,
+    build_budget_report_docx,
+    build_inline_markup_docx,
+    build_merged_grid_docx,
+    build_plain_paragraphs_docx,
+)
 
 # ------------------------------------------------------------------------------------------
 # Golden texts

@@ -12,24 +12,7 @@ from hypothesis import strategies as st
 
 from auditor.reporters.html import _Span, diff_numbers, highlight_text, render_html
 from auditor.scoring import rank_batch
-try:
-    from tests.report_factory import (
-        PATH_A23,
-        PATH_A24,
-        PATH_B24,
-        PATH_BROKEN,
-        make_batch,
-        make_large_batch,
-    )
-except ImportError:  # tests/ is not a package and the repository root is not on sys.path
-    from report_factory import (
-        PATH_A23,
-        PATH_A24,
-        PATH_B24,
-        PATH_BROKEN,
-        make_batch,
-        make_large_batch,
-    )  # type: ignore[no-redef]
+from report_factory import PATH_A23, PATH_A24, PATH_B24, PATH_BROKEN, make_batch, make_large_batch
 
 
 class PageParser(HTMLParser):

@@ -16,10 +16,7 @@ from auditor.reporters.sheets import (
     write_xlsx,
 )
 from auditor.scoring import rank_batch
-try:
-    from tests.report_factory import PATH_A24, PATH_BROKEN, evidence, finding, make_batch, report
-except ImportError:  # tests/ is not a package and the repository root is not on sys.path
-    from report_factory import PATH_A24, PATH_BROKEN, evidence, finding, make_batch, report  # type: ignore[no-redef]
+from report_factory import PATH_A24, PATH_BROKEN, evidence, finding, make_batch, report
 
 
 @pytest.fixture()

@@ -20,10 +20,7 @@ from auditor.scoring import (
     score_report,
     tier_of,
 )
-try:
-    from tests.report_factory import make_batch, with_error_reports
-except ImportError:  # tests/ is not a package and the repository root is not on sys.path
-    from report_factory import make_batch, with_error_reports  # type: ignore[no-redef]
+from report_factory import make_batch, with_error_reports
 
 
 def f(rule: str = "AR101", severity: str = "high", confidence: float = 1.0) -> dict:

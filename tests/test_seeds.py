@@ -10,17 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from auditor.engine import audit
-from tests.conftest import SEEDS
+from conftest import SEEDS, audit_seeds, by_rule
 
 
 @pytest.fixture(scope="module")
 def batch(seeds_dir):
-    return {r.path.rsplit("/", 1)[-1][:3]: r for r in audit(seeds_dir).reports}
-
-
-def _by_rule(report, code):
-    return [f for f in report.findings if f.rule == code]
+    return audit_seeds(seeds_dir)
 
 
 def test_five_reports_with_metadata(batch) -> None:
@@ -47,7 +42,7 @@ def test_every_evidence_span_is_exact(batch) -> None:
 
 
 def test_budget_sum_in_002(batch) -> None:
-    [f] = _by_rule(batch["002"], "AR101")
+    [f] = by_rule(batch["002"], "AR101")
     assert f.values["stated_total"] == Decimal("1061.69")
     assert f.values["parts_sum"] == Decimal("1071.69")
     assert [e.text for e in f.evidence] == ["1061.69万元", "889.68万元", "182.01万元"]
@@ -55,7 +50,7 @@ def test_budget_sum_in_002(batch) -> None:
 
 
 def test_execution_rate_on_initial_budget_in_004(batch) -> None:
-    [f] = _by_rule(batch["004"], "AR102")
+    [f] = by_rule(batch["004"], "AR102")
     assert f.severity == "high"
     assert f.values["stated_rate"] == 78 and f.values["computed_rate"] == 100
     assert f.values["rate_on_initial_budget"] == Decimal("78.12")
@@ -63,7 +58,7 @@ def test_execution_rate_on_initial_budget_in_004(batch) -> None:
 
 
 def test_truncated_execution_rates_in_000(batch) -> None:
-    found = _by_rule(batch["000"], "AR102")
+    found = by_rule(batch["000"], "AR102")
     assert sorted(f.evidence[0].text for f in found) == ["86.00%", "91.00%", "92.00%", "92.00%", "93.00%", "97.00%"]
     assert all(f.severity == "low" and f.values.get("truncated") for f in found)
     # the department form's 95.45% is 4152.71 / 4350.54 rounded: not a finding
@@ -72,18 +67,18 @@ def test_truncated_execution_rates_in_000(batch) -> None:
 
 def test_traps_stay_quiet(batch) -> None:
     # 003: 15.99+19.96+53.08+0.19+156.03 = 245.25 against a stated 245.26 is rounding
-    assert _by_rule(batch["003"], "AR101") == []
+    assert by_rule(batch["003"], "AR101") == []
     # 003: "366篇，其中，国家级17篇，省级152篇" names only some of the items
     # 002: 27名 = 20+4+3; 001: 69人 = 38+3+28 and 1389.01 = 1031.02+357.99
-    assert _by_rule(batch["001"], "AR101") == []
-    assert len(_by_rule(batch["002"], "AR101")) == 1
+    assert by_rule(batch["001"], "AR101") == []
+    assert len(by_rule(batch["002"], "AR101")) == 1
     # 004 project table: 155.41/165 = 94.19% stated as "94" is rounding
-    assert len(_by_rule(batch["004"], "AR102")) == 1
+    assert len(by_rule(batch["004"], "AR102")) == 1
     # every score total in the seeds adds up, with or without the execution-rate score
     for r in batch.values():
-        assert _by_rule(r, "AR103") == []
+        assert by_rule(r, "AR103") == []
     for r in batch.values():
-        assert _by_rule(r, "IN001") == []
+        assert by_rule(r, "IN001") == []
 
 
 def test_ranking_puts_the_worst_first(batch) -> None:

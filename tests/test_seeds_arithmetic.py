@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from auditor.engine import audit
+from conftest import audit_seeds, by_rule
 from auditor.rules import ar105_narrative_rate, select_rules
 
 CODES = ["AR104", "AR105", "AR106", "AR107", "AR108", "AR109"]
@@ -15,16 +15,11 @@ CODES = ["AR104", "AR105", "AR106", "AR107", "AR108", "AR109"]
 
 @pytest.fixture(scope="module")
 def batch(seeds_dir):
-    reports = audit(seeds_dir, rules=CODES).reports
-    return {r.path.rsplit("/", 1)[-1][:3]: r for r in reports}
-
-
-def _by_rule(report, code):
-    return [f for f in report.findings if f.rule == code]
+    return audit_seeds(seeds_dir, CODES)
 
 
 def test_level_points_disagree_with_weights_in_001_project_form(batch) -> None:
-    found = _by_rule(batch["001"], "AR109")
+    found = by_rule(batch["001"], "AR109")
     assert sorted((f.values["level"], f.values["announced_points"], f.values["weight_sum"]) for f in found) == [
         ("产出指标", Decimal(50), Decimal(40)), ("效益指标", Decimal(30), Decimal(40))]
     assert all(f.evidence[0].where == "table" and "项目支出" in (f.evidence[0].section or "") for f in found)
@@ -41,7 +36,7 @@ def test_traps_are_evaluated_not_skipped(seeds_dir) -> None:
     """The rounding trap in 000 and the narrative rates of 003 are actually read and judged."""
     from auditor.analysis import Analysis
     from auditor.engine import read_document
-    from tests.conftest import seed_path
+    from conftest import seed_path
 
     doc = read_document(seed_path("000"))
     dept = [b for f in Analysis(doc).forms for b in f.budgets if b.breakdowns]

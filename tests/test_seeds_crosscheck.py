@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from auditor.analysis import Analysis
-from auditor.engine import audit
+from conftest import audit_seeds, by_rule
 from auditor.extract.indicators import statements, sum_explanation
 
 CODES = ["XC201", "XC202", "TG301", "TG302", "TG303", "TG304", "CP401"]
@@ -16,12 +16,7 @@ CODES = ["XC201", "XC202", "TG301", "TG302", "TG303", "TG304", "CP401"]
 
 @pytest.fixture(scope="module")
 def batch(seeds_dir):
-    reports = audit(seeds_dir, rules=CODES).reports
-    return {r.path.rsplit("/", 1)[-1][:3]: r for r in reports}
-
-
-def _by_rule(report, code):
-    return [f for f in report.findings if f.rule == code]
+    return audit_seeds(seeds_dir, CODES)
 
 
 def test_every_evidence_span_is_exact(batch) -> None:
@@ -34,7 +29,7 @@ def test_every_evidence_span_is_exact(batch) -> None:
 
 
 def test_001_special_investigations_narrative_vs_project_table(batch) -> None:
-    found = _by_rule(batch["001"], "XC201")
+    found = by_rule(batch["001"], "XC201")
     [f] = [f for f in found if f.values["subject"] == "专题调研"]
     assert f.message.startswith("正文称专题调研18次，自评表实际完成值为20次")
     assert f.values["stated"] == 18 and f.values["table"] == 20
@@ -42,7 +37,7 @@ def test_001_special_investigations_narrative_vs_project_table(batch) -> None:
 
 
 def test_001_public_funds_narrative_vs_basic_data_table(batch) -> None:
-    [f] = [f for f in _by_rule(batch["001"], "XC201") if f.values["subject"] == "公用经费"]
+    [f] = [f for f in by_rule(batch["001"], "XC201") if f.values["subject"] == "公用经费"]
     assert f.values["stated"] == Decimal("113.22") and f.values["table"] == Decimal("113.21")
     assert f.severity == "low"
     assert [e.text for e in f.evidence] == ["113.22万元", "113.21"]
@@ -50,8 +45,8 @@ def test_001_public_funds_narrative_vs_basic_data_table(batch) -> None:
 
 def test_001_only_the_two_real_mismatches(batch) -> None:
     # traps: 主任会、常委会 18次 = 9 + 9; 集中学习.专题调研 16次 = 12 + 4; 480余人次 vs 480人次
-    assert len(_by_rule(batch["001"], "XC201")) == 2
-    assert _by_rule(batch["001"], "XC202") == []
+    assert len(by_rule(batch["001"], "XC201")) == 2
+    assert by_rule(batch["001"], "XC202") == []
 
 
 def test_001_compound_rows_are_sums_of_the_narrative(batch) -> None:
@@ -67,12 +62,12 @@ def test_001_compound_rows_are_sums_of_the_narrative(batch) -> None:
 
 def test_000_pasted_section_left_to_the_reuse_rules(batch) -> None:
     # its figures are last year's: RU504 reports them (tests/test_seeds_reuse.py), not the cross-checks
-    assert _by_rule(batch["000"], "XC202") == []
-    assert _by_rule(batch["000"], "XC201") == []
+    assert by_rule(batch["000"], "XC202") == []
+    assert by_rule(batch["000"], "XC201") == []
 
 
 def test_000_cost_targets_above_project_budgets(batch) -> None:
-    found = _by_rule(batch["000"], "TG304")
+    found = by_rule(batch["000"], "TG304")
     pairs = sorted((f.values["target_wan"], f.values["budget_full"]) for f in found)
     assert pairs == [(70, 46), (74, Decimal("66.91")), (142, 134), (262, 252), (Decimal("290.8"), 268),
                      (340, 166), (398, 288)]
@@ -81,21 +76,21 @@ def test_000_cost_targets_above_project_budgets(batch) -> None:
 
 
 def test_actuals_written_as_bounds(batch) -> None:
-    assert sorted(f.evidence[0].text for f in _by_rule(batch["001"], "TG303")) == ["≥90%", "≦100%", "≧98%"]
-    assert sorted(f.evidence[0].text for f in _by_rule(batch["000"], "TG303")) == ["300+人次", "不少于10次"]
+    assert sorted(f.evidence[0].text for f in by_rule(batch["001"], "TG303")) == ["≥90%", "≦100%", "≧98%"]
+    assert sorted(f.evidence[0].text for f in by_rule(batch["000"], "TG303")) == ["300+人次", "不少于10次"]
 
 
 def test_001_deductions_without_reason(batch) -> None:
-    found = _by_rule(batch["001"], "TG302")
+    found = by_rule(batch["001"], "TG302")
     assert len(found) == 2 and all(f.values["deducted"] == 1 for f in found)
     # the project form's 8/10 row gives a reason ("进一步提高经济效益"): not reported
 
 
 def test_003_attachments_listed_but_absent(batch) -> None:
-    found = _by_rule(batch["003"], "CP401")
+    found = by_rule(batch["003"], "CP401")
     assert sorted(f.values["attachment"] for f in found) == ["附件1", "附件2"]
     # 001 and 004 carry their attachments as tables
-    assert _by_rule(batch["001"], "CP401") == [] and _by_rule(batch["004"], "CP401") == []
+    assert by_rule(batch["001"], "CP401") == [] and by_rule(batch["004"], "CP401") == []
 
 
 def test_traps_stay_quiet(batch) -> None:
@@ -105,4 +100,4 @@ def test_traps_stay_quiet(batch) -> None:
     assert [f.rule for f in batch["003"].findings] == ["CP401", "CP401"]
     # 004: the department and project forms agree (常委会 13次 in both); no range actuals
     assert batch["004"].findings == []
-    assert _by_rule(batch["001"], "TG301") == [] and _by_rule(batch["000"], "TG301") == []
+    assert by_rule(batch["001"], "TG301") == [] and by_rule(batch["000"], "TG301") == []

@@ -4,33 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.engine import audit
+from conftest import audit_seeds, by_rule
 
 
 @pytest.fixture(scope="module")
 def batch(seeds_dir):
-    return {r.path.rsplit("/", 1)[-1][:3]: r for r in audit(seeds_dir, rules=["RU502", "RU503", "RU504"]).reports}
-
-
-def _by_rule(report, code):
-    return [f for f in report.findings if f.rule == code]
+    return audit_seeds(seeds_dir, ["RU502", "RU503", "RU504"])
 
 
 def test_000_repeated_problems_section_with_2023_framing(batch) -> None:
     r = batch["000"]
-    [framing] = _by_rule(r, "RU502")
+    [framing] = by_rule(r, "RU502")
     assert framing.evidence[0].text.startswith("2023年，是")
     assert framing.values["framed_year"] == 2023 and framing.values["report_year"] == 2024
     assert framing.evidence[0].section == "七、存在的问题及原因分析"
-    [dup] = _by_rule(r, "RU503")
+    [dup] = by_rule(r, "RU503")
     assert [e.text for e in dup.evidence] == ["七、存在的问题及原因分析", "七、存在的问题及原因分析"]
     assert "2023年" in dup.message
 
 
 def test_000_stale_figures_contradict_current_year(batch) -> None:
-    conflicts = {(f.values["subject"], f.values["stale"], f.values["current"]) for f in _by_rule(batch["000"], "RU504")}
+    conflicts = {(f.values["subject"], f.values["stale"], f.values["current"]) for f in by_rule(batch["000"], "RU504")}
     assert ("主任会议", 23, 17) in conflicts
-    for f in _by_rule(batch["000"], "RU504"):
+    for f in by_rule(batch["000"], "RU504"):
         assert f.evidence[0].start > f.evidence[1].start  # the stale figure sits in the pasted section
 
 
