@@ -843,6 +843,19 @@ class Writer:
         doc.line(f"{self.year + 1}年{self.rng.randint(1, 6)}月{self.rng.randint(1, 28)}日")
         doc.line()
 
+    def paste(self, copy: "CopyPlan", name: str) -> bool:
+        """Paste the section ``name`` of the copy's source report here, recorded as copied
+        year-specific text; False when the source has no such section."""
+        assert copy.source is not None
+        span = copy.source.doc.sections.get(name)
+        if span is None:
+            return False
+        offset, length = self.doc.paste(copy.source.doc, span)
+        copy.record(offset, length, span, "year_specific")
+        self.doc.sections[name] = (offset, offset + length)
+        self.doc.add("\n")
+        return True
+
     def performance_paragraphs(self, counts: list[tuple[Activity, int]], key_prefix: str,
                                copy: "CopyPlan | None") -> None:
         """The year-specific narrative: one paragraph per pair of activities (the grouping is
@@ -854,16 +867,8 @@ class Writer:
         doc.begin("perf")
         for number, group in enumerate(groups):
             name = f"perf.p{number}"
-            if copy and copy.mode == "paragraphs" and number in copy.paragraphs:
-                source = copy.source
-                assert source is not None
-                span = source.doc.sections.get(name)
-                if span is not None:
-                    offset, length = doc.paste(source.doc, span)
-                    copy.record(offset, length, span, "year_specific")
-                    doc.sections[name] = (offset, offset + length)
-                    doc.add("\n")
-                    continue
+            if copy and copy.mode == "paragraphs" and number in copy.paragraphs and self.paste(copy, name):
+                continue
             doc.begin(name)
             if number == 0:
                 opener = f"{self.year}年，"
@@ -1100,14 +1105,7 @@ def _department_report(writer: Writer, numbers: DeptNumbers, copy: CopyPlan | No
     doc.line("（一）预算财务管理方面")
     writer.budget_management(copy)
     doc.line("（二）履职产出效益方面")
-    if copy and copy.mode == "section":
-        assert copy.source is not None
-        span = copy.source.doc.sections["perf"]
-        offset, length = doc.paste(copy.source.doc, span)
-        copy.record(offset, length, span, "year_specific")
-        doc.sections["perf"] = (offset, offset + length)
-        doc.add("\n")
-    else:
+    if not (copy and copy.mode == "section" and writer.paste(copy, "perf")):
         writer.performance_paragraphs(numbers.activity_counts, "activity.", copy)
     writer.closing("七、存在的问题及原因分析", "八、下一步改进措施",
                    "九、部门整体支出绩效自评结果应用及公开情况", "十、其他需要说明的情况")
@@ -1186,14 +1184,7 @@ def _project_report(writer: Writer, numbers: ProjectNumbers, copy: CopyPlan | No
     writer.budget_management(copy)
     doc.line("三、项目绩效目标完成情况")
     doc.line("（一）产出完成情况")
-    if copy and copy.mode == "section":
-        assert copy.source is not None
-        span = copy.source.doc.sections["perf"]
-        offset, length = doc.paste(copy.source.doc, span)
-        copy.record(offset, length, span, "year_specific")
-        doc.sections["perf"] = (offset, offset + length)
-        doc.add("\n")
-    else:
+    if not (copy and copy.mode == "section" and writer.paste(copy, "perf")):
         writer.performance_paragraphs(numbers.activities, "activity.", copy)
     doc.line("（二）效益实现情况")
     satisfaction = next(i for i in numbers.indicators if i.key == "satisfaction")
