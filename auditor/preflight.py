@@ -150,6 +150,29 @@ _UNSUPPORTED_ADVICE: dict[str, str] = {
     ".ods": "这是 OpenDocument 表格（.ods），请另存为 .xlsx 后重新提交",
 }
 
+# What a file really is (as _describe_head / _describe_zip_names name it) → what the submitter should do.
+_MISMATCH_ADVICE: dict[str, str] = {
+    "docx": "请把扩展名改为 .docx",
+    "xlsx": "请把扩展名改为 .xlsx",
+    "pdf": "请把扩展名改为 .pdf",
+    "pptx": "请提交 Word 或 Excel 文件",
+    "doc": "请在 Word 中打开并“另存为” .docx 格式后重新提交",
+    "xls": "请在 Excel 中打开并“另存为” .xlsx 格式后重新提交",
+    "ole2": "请用 Office 或 WPS 打开并另存为 .docx/.xlsx 后重新提交",
+    "rtf": "请在 Word 中另存为 .docx",
+    "html": "这是导出为网页的文件，请在 Word/Excel 中另存为 .docx/.xlsx，或把扩展名改为 .html",
+    "mhtml": "请在 Word 或 Excel 中另存为 .docx/.xlsx",
+    "wordml": "请在 Word 中另存为 .docx",
+    "spreadsheetml": "请在 Excel 中另存为 .xlsx",
+    "encrypted": "请去除密码并另存为 .docx",
+}
+
+
+def _format_mismatch(fmt: str, kind: str, description: str, note: str = "") -> ReadError:
+    """The error for a file whose extension says ``fmt`` but whose content is ``kind``."""
+    advice = _MISMATCH_ADVICE.get(kind, "请确认提交了正确的文件")
+    return ReadError(f"文件扩展名为 .{fmt}，但实际是{description}{note}：{advice}", code="format-mismatch")
+
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _PDF_MAGIC = b"%PDF-"
@@ -370,14 +393,7 @@ def _check_xls(handle: BinaryIO, head: bytes, size: int) -> None:
             code="format-mismatch",
         )
     kind, description = actual
-    advice = {
-        "xlsx": "请把扩展名改为 .xlsx",
-        "docx": "请把扩展名改为 .docx",
-        "html": "这是导出为网页的表格，请在 Excel 中另存为 .xlsx，或把扩展名改为 .html",
-        "spreadsheetml": "请在 Excel 中另存为 .xlsx",
-        "mhtml": "请在 Excel 中另存为 .xlsx",
-    }.get(kind, "请确认提交了正确的文件")
-    raise ReadError(f"文件扩展名为 .xls，但实际是{description}：{advice}", code="format-mismatch")
+    raise _format_mismatch("xls", kind, description)
 
 
 def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
@@ -388,15 +404,7 @@ def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limi
     actual = _describe_head(handle, probe, size)
     if actual is not None and actual[0] not in ("html", "xml", "mhtml"):
         kind, description = actual
-        advice = {
-            "docx": "请把扩展名改为 .docx",
-            "xlsx": "请把扩展名改为 .xlsx",
-            "pdf": "请把扩展名改为 .pdf",
-            "doc": "请在 Word 中另存为 .docx",
-            "xls": "请在 Excel 中另存为 .xlsx",
-            "encrypted": "请去除密码并另存为 .docx",
-        }.get(kind, "请确认提交了正确的文件")
-        raise ReadError(f"文件扩展名为 .{fmt}，但实际是{description}：{advice}", code="format-mismatch")
+        raise _format_mismatch(fmt, kind, description)
     whole = len(probe) >= size
     if _decodes_as_text(probe, whole=whole) is None:
         raise ReadError(
@@ -478,21 +486,7 @@ def _raise_not_a_zip(handle: BinaryIO, head: bytes, size: int, fmt: str) -> None
     kind, description = actual
     if kind == "encrypted":
         raise ReadError(f"{expected}设置了打开密码（已加密），请去除密码后重新提交", code="encrypted-file")
-    advice = {
-        "doc": "请在 Word 中打开并“另存为” .docx 格式后重新提交",
-        "xls": "请在 Excel 中打开并“另存为” .xlsx 格式后重新提交",
-        "ole2": "请用 Office 或 WPS 打开并另存为 .docx/.xlsx 后重新提交",
-        "pdf": "请把扩展名改为 .pdf",
-        "rtf": "请在 Word 中另存为 .docx",
-        "html": "请在 Word/Excel 中另存为 .docx/.xlsx，或把扩展名改为 .html",
-        "mhtml": "请在 Word 中另存为 .docx",
-        "wordml": "请在 Word 中另存为 .docx",
-        "spreadsheetml": "请在 Excel 中另存为 .xlsx",
-    }.get(kind, "请确认提交了正确的文件")
-    raise ReadError(
-        f"文件扩展名为 .{fmt}，但实际是{description}，并非真正的 .{fmt}：{advice}",
-        code="format-mismatch",
-    )
+    raise _format_mismatch(fmt, kind, description, note=f"，并非真正的 .{fmt}")
 
 
 def _precheck_member_count(handle: BinaryIO, size: int, limits: Limits) -> None:
@@ -563,8 +557,7 @@ def _check_structure(
     if not any(n.startswith(own_prefix) for n in names):
         kind, description = _describe_zip_names(names)
         if kind in ("docx", "xlsx", "pptx"):
-            advice = f"请把扩展名改为 .{kind}" if kind != "pptx" else "请提交 Word 或 Excel 文件"
-            raise ReadError(f"文件扩展名为 .{fmt}，但实际是{description}：{advice}", code="format-mismatch")
+            raise _format_mismatch(fmt, kind, description)
         raise ReadError(f"{label}已损坏：缺少 {own_prefix} 下的正文部件", code=corrupt)
     return ranges
 
