@@ -7,8 +7,11 @@ against a computed 91.74% is not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
+from functools import lru_cache
+from pathlib import Path
 
 getcontext().prec = 28
 
@@ -87,3 +90,33 @@ def written(mention, unit: str = "") -> str:
     ``unit`` is appended when the mention itself carries none (a table cell under a "(万元)" header)."""
     text = "".join(mention.text.split())
     return text if mention.unit else text + unit
+
+
+@lru_cache(maxsize=1)
+def count_units() -> frozenset[str]:
+    """Units of things counted one by one (人, 个, 件 …): a plain integer of them is exact."""
+    path = Path(__file__).resolve().parent / "data" / "count_units.txt"
+    return frozenset(w for line in path.read_text(encoding="utf-8").splitlines()
+                     if (w := line.strip()) and not w.startswith("#"))
+
+
+def is_exact_count(mention) -> bool:
+    """"11人", "3个": a count written as a plain integer, not scaled (1.2万人) nor hedged (约, 余)."""
+    return (mention.unit in count_units() and mention.decimals <= 0 and mention.scale == 1
+            and mention.qualifier == "none")
+
+
+def stated(mention, finest_decimals: int | None = None) -> Interval:
+    """The values a stated figure may stand for. A plain count is exact. ``finest_decimals``: the
+    most decimals written by any figure of the same relation; a figure written with fewer (43 beside
+    43.8) is read at that precision, since the writer showed decimals where there were any."""
+    if is_exact_count(mention):
+        return Interval.exact(mention.value)
+    tolerance = mention.tolerance
+    if finest_decimals is not None and mention.decimals >= 0 and finest_decimals > mention.decimals:
+        tolerance = tolerance_for(finest_decimals)
+    return Interval.around(mention.value, tolerance)
+
+
+def finest_decimals(mentions: Sequence) -> int:
+    return max((m.decimals for m in mentions), default=0)

@@ -27,7 +27,18 @@ _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _NEW_TOTAL = re.compile(r"决算数|预算数|总额|总计|共计|累计|全年|执行率|完成率")
 _LIST_ITEM = re.compile(r"^[\s\u3000]*([（(]?\d{1,2}[）)、.．]|[（(][一二三四五六七八九十]+[）)]|[①-⑳])")
 _MAX_LABEL = 24
-_MAX_TOTAL_GAP = 4
+_MAX_LIST_CHARS = 600
+_CLAUSE_BREAK = "，,、；;"
+# a clause that compares or comments on the figure before it, never a part of a breakdown
+_COMPARISON = re.compile(r"(比|较|与|同比|环比|相比|增加|减少|增长|下降|降低|上升|提高|持平|占|主要|原因|调减|调增|核减|核增|追加)")
+# figures per head, per month, per mu, or a standard: rates, which do not add up
+_INTENSIVE = re.compile(r"人均|户均|平均|每人|每户|每月|每年|每亩|每天|每次|每平方|单价|/人|/月|/户|/亩|标准为|标准是|标准：|标准:")
+_SUBTOTAL = re.compile(r"小计|合计|共计|总计")
+# a clause that reports an activity on the total ("完成投资X", "支付劳务报酬X"), not a component of it
+_ACTIVITY = re.compile(r"(完成|支付|发放|拨付|执行|实现|到位|下达|累计|新增|带动|吸纳|惠及|覆盖)")
+_ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}|\d{1,2}")
+_ACTUAL = re.compile(r"现有|实有|在职|在岗|实际")
+_AUTHORISED = re.compile(r"编制|核定|批复")
 
 
 @dataclass(slots=True)
@@ -38,6 +49,9 @@ class SumGroup:
     labels: list[str]
     shape: str  # qizhong | bracket | list
     exhaustive: bool
+    # a breakdown nearby along the same categories ("核定编制32名，其中行政编制25名，事业编制7名；
+    # 实有32名，其中行政编制27名，事业编制4名"): if it adds up, this one is meant to be complete too
+    sibling: SumGroup | None = None
 
 
 def compatible_units(a: NumberMention, b: NumberMention) -> bool:
@@ -60,6 +74,27 @@ def _partitions() -> tuple[tuple[str, ...], ...]:
     path = Path(__file__).resolve().parent.parent / "data" / "partitions.tsv"
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(tuple(line.split("|")) for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _category_dimensions() -> dict[str, str]:
+    """Descriptive categories of people (女性, 残疾人, 老年人 …) → the dimension each belongs to."""
+    path = Path(__file__).resolve().parent.parent / "data" / "overlapping_categories.tsv"
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            dimension, *words = line.split("|")
+            out.update((w, dimension) for w in words)
+    return out
+
+
+def overlapping_categories(labels: list[str]) -> bool:
+    """Parts that describe people along different dimensions (女性, 残疾人, 老年人) overlap: a person
+    may be counted in several, so they do not add up to the total."""
+    dims = _category_dimensions()
+    found = [next((d for w, d in dims.items() if w in label), None) for label in labels]
+    named = {d for d in found if d}
+    return bool(named) and (len(named) > 1 or None in found)
 
 
 def is_exhaustive(labels: list[str]) -> bool:
@@ -87,14 +122,42 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
     text = doc.text
     for k, para in enumerate(paragraphs):
         mentions = mentions_in(para.start, para.end)
+        reach = mentions_in(para.start, min(len(text), para.end + _MAX_LIST_CHARS))
         for q in _find_all(text, "其中", para.start, para.end):
-            group = _qizhong_group(text, mentions, q)
-            if group is None and not [m for m in mentions if m.start > q]:
+            group = None
+            if not [m for m in mentions if m.start > q]:
                 group = _list_group(doc, text, mentions, q, paragraphs[k + 1:], mentions_in)
+            if group is None:
+                group = _qizhong_group(text, reach, q, para.start)
             if group is not None:
                 groups.append(group)
         groups.extend(_bracket_groups(text, mentions))
+    groups = [g for g in groups if _additive(g)]
+    _link_siblings(groups)
     return groups
+
+
+_SIBLING_REACH = 300
+
+
+def _category_key(label: str) -> str:
+    return re.sub(r"(人员|人数|的|数|额|资金|经费|支出)+$", "", label)
+
+
+def _link_siblings(groups: list[SumGroup]) -> None:
+    for group in groups:
+        keys = {_category_key(x) for x in group.labels}
+        near = [g for g in groups if g is not group and abs(g.total.start - group.total.start) <= _SIBLING_REACH
+                and len(keys & {_category_key(x) for x in g.labels}) >= 2]
+        if near:
+            group.sibling = min(near, key=lambda g: abs(g.total.start - group.total.start))
+
+
+def _additive(group: SumGroup) -> bool:
+    """Parts that can add up to their total: not overlapping categories of people (女性, 残疾人),
+    not rates per head or per month (人均, 每人每月, 补助标准)."""
+    labels = [group.total_label, *group.labels]
+    return not overlapping_categories(group.labels) and not any(_INTENSIVE.search(x) for x in labels)
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> list[int]:
@@ -105,15 +168,71 @@ def _find_all(text: str, needle: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _total_before(text: str, mentions: list[NumberMention], q: int) -> NumberMention | None:
-    before = [m for m in mentions if m.end <= q]
-    if not before:
-        return None
-    total = before[-1]
-    gap = text[total.end : q]
-    if len(gap.strip()) > _MAX_TOTAL_GAP or _SENTENCE_END.search(gap) or re.search(r"[\u4e00-\u9fff]", gap):
-        return None
-    return total
+def _clauses_before(text: str, start: int, q: int) -> list[tuple[int, int]]:
+    """The top-level clauses of text[start:q], nearest first: split at ，,；; outside brackets."""
+    out, depth, end = [], 0, q
+    for i in range(q - 1, start - 1, -1):
+        ch = text[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _CLAUSE_BREAK:
+            out.append((i + 1, end))
+            end = i
+    out.append((start, end))
+    return out
+
+
+def _sentence_start(text: str, q: int, floor: int) -> int:
+    """Where the sentence holding offset q begins (after the last 。！？ or line break before it)."""
+    i = q - 1
+    while i >= floor and text[i] not in "。！？!?\n":
+        i -= 1
+    return i + 1
+
+
+def _outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """text[start:end] without its bracketed runs, as spans."""
+    spans, depth, run = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "（(":
+            if depth == 0 and i > run:
+                spans.append((run, i))
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            if depth == 0:
+                run = i + 1
+    if depth == 0 and run < end:
+        spans.append((run, end))
+    return spans
+
+
+def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) -> NumberMention | None:
+    """The total a "其中" breaks down: the figure of the nearest clause before it that states a
+    quantity (not a comparison such as "较上年增加X", not a bracket's aside such as "（含临聘1名）").
+    When 其中 opens a sentence ("…X万元。其中：A；B"), the previous sentence is searched."""
+    if text[floor:q].rstrip(" \u3000").endswith(("；", ";")):
+        return None  # "…；其中…" after a run of figures: which one it breaks down is unclear
+    sentence = _sentence_start(text, q, floor)
+    if not text[sentence:q].strip(" \u3000：:，,"):
+        prev_end = sentence - 1
+        if prev_end < floor or text[prev_end] not in "。":
+            return None
+        sentence, q = _sentence_start(text, prev_end, floor), prev_end
+    for c_start, c_end in _clauses_before(text, sentence, q):
+        clause = clean_text(text[c_start:c_end])
+        if not clause or _COMPARISON.match(clause.lstrip("，,、：: ")):
+            continue
+        visible = _outside_brackets(text, c_start, c_end)
+        figures = [m for m in mentions if any(a <= m.start and m.end <= b for a, b in visible)]
+        if figures:
+            return figures[-1]
+        if re.search(r"[\u4e00-\u9fff]{2}", clause):
+            return None  # a clause without a figure stands between: the 其中 is not about a figure
+    return None
 
 
 def _depth(text: str, start: int, end: int) -> int:
@@ -126,34 +245,94 @@ def _depth(text: str, start: int, end: int) -> int:
     return d
 
 
-def _qizhong_group(text: str, mentions: list[NumberMention], q: int) -> SumGroup | None:
-    total = _total_before(text, mentions, q)
-    if total is None:
+def _clauses_after(text: str, start: int) -> list[tuple[int, int]]:
+    """The top-level clauses after a 其中, up to the end of its sentence: split at ，,、；;：: outside
+    brackets; a line break ends the list unless the line ended with a list separator (；:，)."""
+    out, depth, run = [], 0, start
+    end = min(len(text), start + _MAX_LIST_CHARS)
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                break  # the bracket that held the list closed
+            depth -= 1
+        elif depth == 0 and ch in "。！？!?":
+            break
+        elif depth == 0 and ch == "\n":
+            so_far = clean_text(text[start:i]).strip()
+            if so_far and not so_far.endswith(tuple(_CLAUSE_BREAK + "：:")):
+                break
+        if depth == 0 and ch in _CLAUSE_BREAK + "：:\n":
+            if i > run:
+                out.append((run, i))
+            run = i + 1
+        i += 1
+    if i > run:
+        out.append((run, i))
+    return out
+
+
+def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int) -> SumGroup | None:
+    total = _total_before(text, mentions, q, floor)
+    if total is None or not total.unit or total.unit == "%":
         return None
+    total_label = _label_before(text, total)
     parts: list[NumberMention] = []
     labels: list[str] = []
-    prev_end = q
-    depth = 0
-    for m in (m for m in mentions if m.start >= q + 2):
-        between = text[prev_end : m.start]
-        if _SENTENCE_END.search(between) or ("其中" in between and prev_end != q):
-            break
-        depth += _depth(text, prev_end, m.start)
-        if depth < 0:
-            break  # the bracket that held the list closed
-        if depth > 0:
-            prev_end = m.end  # a breakdown of the previous part, in brackets: not a part itself
+    for c_start, c_end in _clauses_after(text, q + 2):
+        raw = clean_text(text[c_start:c_end]).strip()
+        if not raw:
             continue
-        label = _label(between)
-        if not compatible_units(total, m) or len(label) > _MAX_LABEL or (parts and _NEW_TOTAL.search(label)):
+        if _ORDINAL.fullmatch(raw) and parts:
+            break  # "…；三、…": the next item of an enclosing list
+        visible = _outside_brackets(text, c_start, c_end)
+        figures = [m for m in mentions if any(a <= m.start and m.end <= b for a, b in visible)]
+        if "其中" in raw and parts:
+            break  # a nested breakdown begins: the list of this total has ended
+        if _COMPARISON.match(raw.lstrip("其中：:，, ")) or not figures:
+            continue  # "较上年增加X", "占X%", a reason: said of the part before, not a part
+        part = figures[0]
+        if not compatible_units(total, part):
+            continue
+        label = _label(text[c_start:part.start])
+        if len(label) > _MAX_LABEL or (parts and _NEW_TOTAL.search(label)):
             break
-        parts.append(m)
+        if _followed_by_breakdown(text, part, c_end):
+            break  # "在职实有31人，其中…": a new total with its own breakdown
+        if _SUBTOTAL.search(label) and part.value * in_unit_of(part, total) == total.value:
+            continue  # "在职人数小计17人" restates the total; its own breakdown follows
+        if _changes_status(total_label, label) or _sibling(total_label, label) or _ACTIVITY.match(label):
+            break  # "批复编制52人，其中…，现有政法编制人员45人", "在职7人，其中…；退休3人": another quantity
+        parts.append(part)
         labels.append(label)
-        prev_end = m.end
     if not parts:
         return None
-    return SumGroup(total=total, parts=parts, total_label=_label_before(text, total), labels=labels,
+    return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels,
                     shape="qizhong", exhaustive=is_exhaustive(labels))
+
+
+def _followed_by_breakdown(text: str, part: NumberMention, clause_end: int) -> bool:
+    after = text[part.end : part.end + 6]
+    return bool(re.match(r"[\s，,：:]*(其中|包括)", after))
+
+
+def _sibling(total_label: str, label: str) -> bool:
+    """The part names another member of a partition the total belongs to ("在职…" then "退休…")."""
+    total_label = total_label.replace("离退休", "离休退休")
+    for partition in _partitions():
+        mine = next((m for m in partition if m in total_label), None)
+        other = next((m for m in partition if m in label), None)
+        if mine and other and other != mine and other not in total_label:
+            return True
+    return False
+
+
+def _changes_status(total_label: str, label: str) -> bool:
+    """The part counts the staff actually in post while the total counts authorised posts."""
+    return bool(_ACTUAL.search(label)) and not _ACTUAL.search(total_label) and bool(_AUTHORISED.search(total_label))
 
 
 def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,

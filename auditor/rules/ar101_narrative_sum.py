@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditor.arith import Interval, fmt, interval_sum, written
+from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
 from auditor.extract.sums import MONEY_SCALE, SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
@@ -20,8 +20,9 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
     tell which without going back to the accounts.
     Example: 全年预算数520.40万元，其中本年收入410.25万元，年初结转结余120.15万元 (410.25+120.15=530.40).
     Tolerance: rounding-aware. Each figure stands for the interval its stated decimals allow
-    (182.01 → [182.005, 182.015]); a finding is raised only when no rounding of the parts reaches the
-    total. Parts that exceed the total are always a contradiction. Parts that fall short are one only
+    (182.01 → [182.005, 182.015]); a figure written with fewer decimals than others of the same unit
+    in the group (43 beside 43.8) is read at the finest precision shown; a plain count of people or
+    things (11人) is exact. A finding is raised only when no rounding of the parts reaches the total. Parts that exceed the total are always a contradiction. Parts that fall short are one only
     when they form a known exhaustive breakdown (基本支出+项目支出, 人员经费+公用经费, the economic
     classes, 本年收入+结转结余 …), because a "其中" list may name only some of the items.
     Severity: high when the gap is 5% of the total or more, medium from 0.5%, low below.
@@ -34,15 +35,40 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
             yield finding
 
 
+_COMPLETENESS_NOTE = {
+    "partition": "（这些分项构成完整的分类，应与总数相等）",
+    "parallel": "（相邻的同类分项合计与其总数相符，此处分项应同样完整）",
+    "near-miss": "（分项合计接近总数，疑有遗漏或数字有误）",
+}
+NEAR_MISS_SHARE = Decimal("0.97")  # parts reaching this share of the total, yet short of it
+
+
+def _completeness(group: SumGroup, parts_sum, stated_total) -> str:
+    """Why parts that fall short should still equal the total, or "" when they may be partial."""
+    if group.exhaustive:
+        return "partition"
+    sibling = group.sibling
+    if sibling is not None and len(group.parts) >= 2:
+        s_parts = interval_sum([stated(p).scale(in_unit_of(p, sibling.total)) for p in sibling.parts])
+        if s_parts.overlaps(stated(sibling.total)):
+            return "parallel"
+    if len(group.parts) >= 2 and parts_sum.hi >= stated_total.lo * NEAR_MISS_SHARE:
+        return "near-miss"
+    return ""
+
+
 def _judge(doc, this, group: SumGroup) -> Finding | None:
     total = group.total
-    parts = [Interval.around(p.value, p.tolerance).scale(in_unit_of(p, total)) for p in group.parts]
+    figures = [total, *group.parts]
+    finest = {unit: finest_decimals([m for m in figures if m.unit == unit]) for unit in {m.unit for m in figures}}
+    parts = [stated(p, finest[p.unit]).scale(in_unit_of(p, total)) for p in group.parts]
     parts_sum = interval_sum(parts)
-    stated = Interval.around(total.value, total.tolerance)
-    if parts_sum.overlaps(stated):
+    stated_total = stated(total, finest[total.unit])
+    if parts_sum.overlaps(stated_total):
         return None
-    over = parts_sum.lo > stated.hi
-    if not over and not group.exhaustive:
+    over = parts_sum.lo > stated_total.hi
+    completeness = "" if over else _completeness(group, parts_sum, stated_total)
+    if not over and not completeness:
         return None
     point_sum = sum((p.value * in_unit_of(p, total) for p in group.parts), Decimal(0))
     diff = point_sum - total.value
@@ -52,13 +78,16 @@ def _judge(doc, this, group: SumGroup) -> Finding | None:
     confidence = 0.9 if (money or group.exhaustive) else 0.6
     if not money and not group.exhaustive and severity == "high":
         severity = "medium"  # head counts may overlap (党员/女性): never certain enough for high
+    if completeness == "parallel":
+        confidence, severity = 0.7, "medium" if severity == "high" else severity
+    elif completeness == "near-miss":
+        confidence, severity = 0.4, "low"
     unit = total.unit
     terms = "＋".join(f"{label}{written(p)}" for label, p in zip(group.labels, group.parts))
     relation = "超过" if over else "少于"
     message = (f"正文称{group.total_label}{written(total)}，但所列分项{terms}＝{fmt(point_sum)}{unit}，"
                f"{relation}总数{fmt(abs(diff))}{unit}")
-    if not over:
-        message += "（这些分项构成完整的分类，应与总数相等）"
+    message += _COMPLETENESS_NOTE.get(completeness, "")
     message_en = (f"the narrative states a total of {fmt(total.value)}{unit}, but its parts add up to "
                   f"{fmt(point_sum)}{unit}, a difference of {fmt(abs(diff))}{unit}")
     evidence = [Evidence.of(doc, total.start, total.end)] + [Evidence.of(doc, p.start, p.end) for p in group.parts]
