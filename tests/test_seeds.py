@@ -66,8 +66,12 @@ def test_truncated_execution_rates_in_000(batch) -> None:
 
 
 def test_traps_stay_quiet(batch) -> None:
-    # 003: 15.99+19.96+53.08+0.19+156.03 = 245.25 against a stated 245.26 is rounding
-    assert by_rule(batch["003"], "AR101") == []
+    # 003: 15.99+19.96+53.08+0.19+156.03 = 245.25 against a stated 245.26 is rounding; its only
+    # AR101 finding is the staff count whose parts fall short while the 核定编制 breakdown beside it
+    # adds up (see test_seeds_arithmetic)
+    found = by_rule(batch["003"], "AR101")
+    assert [f.values["stated_total"] for f in found] == [32]
+    assert not any("245.26" in e.text for f in found for e in f.evidence)
     # 003: "366篇，其中，国家级17篇，省级152篇" names only some of the items
     # 002: 27名 = 20+4+3; 001: 69人 = 38+3+28 and 1389.01 = 1031.02+357.99
     assert by_rule(batch["001"], "AR101") == []
@@ -92,3 +96,12 @@ def test_ranking_puts_the_worst_first(batch) -> None:
     for r in ranked:
         if any(f.severity == "high" for f in r.findings):
             assert r.rank < batch["002"].rank
+
+
+def test_staff_breakdown_short_of_its_total_in_003(batch) -> None:
+    """003 states 实有人数 and its 其中 parts one short (27+4 = 31 of 32), right after a 核定编制
+    breakdown along the same categories that adds up: a parallel breakdown, so the short one is found."""
+    (found,) = by_rule(batch["003"], "AR101")
+    assert found.values["parts_sum"] == 31 and found.values["stated_total"] == 32
+    assert [e.text for e in found.evidence] == ["32名", "27名", "4名"]
+    assert found.severity == "medium" and found.confidence < 0.9
