@@ -6,6 +6,7 @@ import bisect
 from functools import cached_property
 
 from auditor.document import Document, Paragraph
+from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.sums import SumGroup, find_sum_groups
 from auditor.extract.tables import TableForm, read_forms
@@ -42,6 +43,11 @@ class Analysis:
     @cached_property
     def sum_groups(self) -> list[SumGroup]:
         return find_sum_groups(self.doc, self.narrative, self.numbers_in)
+
+    @cached_property
+    def changes(self) -> list[ChangeStatement]:
+        return find_changes(self.doc, [p for p in self.narrative if self.doc.table_at(p.start) is None],
+                            self.numbers_in)
 
     @cached_property
     def forms(self) -> list[TableForm]:

@@ -10,6 +10,7 @@ from auditor.rules import (  # noqa: F401
     ar107_score_coefficient,
     ar108_rate_score,
     ar109_weight_total,
+    ar110_change_rate,
     cp401_missing_attachment,
     in001_rule_crashed,
     ru501_copied_from_earlier,

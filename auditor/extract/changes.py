@@ -1,0 +1,154 @@
+"""Stated changes: "比上年增加X万元，增长Y%", with the figures they compare.
+
+A change statement is a figure introduced by a change verb (增加, 减少, 下降 …), optionally followed by
+its rate ("增长13.36%"), and the figures it relates:
+
+- ``previous``: the earlier figure when the text names it ("比2010年实际支出330.08万元，减少27.08万元");
+- ``current``: the figure that changed — the nearest one before the comparison in the same sentence
+  ("公务接待费支出1.52万元，与预算相比，减少0.28万元"), or, when the sentence opens with the change
+  ("支出增加841.13万元，增长13.36%"), the nearest earlier figure of the paragraph (or the one before)
+  whose label names the same subject ("支出总计6,954.57万元").
+
+The extractor only finds the structure; AR110 recomputes the change and the rate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.document import Document, Paragraph, clean_text
+from auditor.extract.numbers import NumberMention
+from auditor.extract.sums import compatible_units
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_UP = ("增加", "增长", "上升", "提高", "多", "增")
+_DOWN = ("减少", "下降", "降低", "节约", "节省", "少", "减")
+_VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
+# the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
+_CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
+# the rate right after the change figure: "，增长13.36%", "、下降15%", "，降幅为8.2%"
+_RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
+# a comparison before the change: "比上年", "较2021年度", "与预算相比"
+_COMPARED = re.compile(r"比|较|与.{0,16}相比|同比|环比")
+_SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共计)?$")
+_REACH = 2  # paragraphs searched back for the subject's figure
+
+
+@dataclass(slots=True)
+class ChangeStatement:
+    change: NumberMention
+    direction: int  # +1 increase, -1 decrease
+    rate: NumberMention | None
+    current: NumberMention | None
+    previous: NumberMention | None
+    subject: str
+    current_found_in: str  # sentence | paragraph | "" (no current figure)
+    # "比上年增加378.19万元，增加45.49万元": the same change stated just before with another figure
+    restated: NumberMention | None = None
+
+
+MentionsIn = Callable[[int, int], list[NumberMention]]
+
+
+def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ChangeStatement]:
+    text = doc.text
+    out: list[ChangeStatement] = []
+    for k, para in enumerate(paragraphs):
+        mentions = mentions_in(para.start, para.end)
+        for i, m in enumerate(mentions):
+            if m.unit in ("", "%") or "百分点" in m.unit:
+                continue
+            sentence_start = _sentence_start(text, m.start, para.start)
+            before = mentions[i - 1] if i and mentions[i - 1].end > sentence_start else None
+            lead = text[before.end if before else sentence_start:m.start]
+            cue = _CHANGE_CUE.search(lead)
+            if cue is None:
+                continue
+            direction = 1 if cue.group(1) in _UP else -1
+            rate = _rate_after(text, mentions, i)
+            previous = current = restated = None
+            found_in = ""
+            if before is not None and _is_change(text, mentions, i - 1, sentence_start):
+                if compatible_units(before, m) and re.fullmatch(r"[\s,，、;；]*" + cue.group(0), lead) and \
+                        _CHANGE_CUE.search(_lead(text, mentions, i - 1, sentence_start))[1] == cue.group(1):
+                    restated = before  # nothing but the verb between the two figures
+                before = None  # a change is neither of the figures compared
+            if before is not None and compatible_units(before, m):
+                if _COMPARED.search(text[_clause_start(text, before.start, sentence_start):before.start]):
+                    previous = before  # "比上年实际支出330.08万元，减少27.08万元"
+                    earlier = mentions[i - 2] if i >= 2 and mentions[i - 2].end > sentence_start else None
+                    if earlier is not None and compatible_units(earlier, m) and \
+                            _COMPARED.search(text[earlier.end:before.start]):
+                        current, found_in = earlier, "sentence"
+                elif _COMPARED.search(lead[: cue.start()]) or _COMPARED.search(text[before.end:m.start]):
+                    current, found_in = before, "sentence"  # "支出1.52万元，与预算相比，减少0.28万元"
+            subject = _subject(lead[: cue.start()])
+            if current is None and previous is None and subject and (before is None or restated is not None
+                                                                     or not compatible_units(before, m)):
+                current = _figure_named(text, paragraphs, k, m, subject, mentions_in)
+                found_in = "paragraph" if current is not None else ""
+            if rate is None and (current is None or previous is None) and restated is None:
+                continue  # nothing to recompute
+            out.append(ChangeStatement(change=m, direction=direction, rate=rate, current=current,
+                                       previous=previous, subject=subject, current_found_in=found_in,
+                                       restated=restated))
+    return out
+
+
+def _lead(text: str, mentions: list[NumberMention], i: int, sentence_start: int) -> str:
+    """The text between mention i and the mention (or sentence start) before it."""
+    prev_end = mentions[i - 1].end if i and mentions[i - 1].end > sentence_start else sentence_start
+    return text[prev_end:mentions[i].start]
+
+
+def _is_change(text: str, mentions: list[NumberMention], i: int, sentence_start: int) -> bool:
+    return mentions[i].unit not in ("", "%") and bool(_CHANGE_CUE.search(_lead(text, mentions, i, sentence_start)))
+
+
+def _sentence_start(text: str, offset: int, floor: int) -> int:
+    i = offset - 1
+    while i >= floor and not _SENTENCE_END.match(text[i]):
+        i -= 1
+    return i + 1
+
+
+def _clause_start(text: str, offset: int, floor: int) -> int:
+    i = offset - 1
+    while i >= floor and text[i] not in "，,；;。":
+        i -= 1
+    return i + 1
+
+
+def _rate_after(text: str, mentions: list[NumberMention], i: int) -> NumberMention | None:
+    if i + 1 >= len(mentions):
+        return None
+    nxt = mentions[i + 1]
+    if nxt.unit != "%" or nxt.qualifier != "none":
+        return None
+    return nxt if _RATE_CUE.match(text[mentions[i].end:nxt.start]) else None
+
+
+def _subject(lead: str) -> str:
+    """"收入" of "…，收入增加": the words before the verb, without the comparison."""
+    clause = re.split(r"[，,；;：:、]", lead)[-1]
+    clause = _COMPARED.split(clause)[0]
+    clause = re.sub(r"^(其中|同时|另外|全年|本年|当年|\d{4}年度?)", "", clean_text(clause))
+    found = _SUBJECT.search(clause)
+    return found.group(1) if found else ""
+
+
+def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: NumberMention, subject: str,
+                  mentions_in: MentionsIn) -> NumberMention | None:
+    """The nearest figure before the change, in this paragraph or the ones just before, whose label
+    names the subject ("支出总计6,954.57万元" for "支出增加…")."""
+    for para in reversed(paragraphs[max(0, k - _REACH): k + 1]):
+        for m in reversed(mentions_in(para.start, min(para.end, change.start))):
+            if not compatible_units(m, change) or m.end > change.start:
+                continue
+            label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
+            label = re.sub(r"(为|是|达|达到)$", "", clean_text(label))
+            if re.search(re.escape(subject) + r"(总计|合计|总额|总数|共计)?$", label):
+                return m
+    return None

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.arith import HUNDRED, Interval, finest_decimals, fmt, ratio_percent, stated, written
+from auditor.extract.changes import ChangeStatement
+from auditor.extract.sums import in_unit_of
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+
+@rule("AR110", "change-rate-mismatch", "medium")
+def change_rate_mismatch(analysis) -> Iterator[Finding]:
+    """正文所称的增减额、增减幅度与所比较的两个数不符（“比上年增加X万元，增长Y%”）。
+
+    What: a change stated in the narrative — "比上年增加841.13万元，增长13.36%", "与预算相比，减少0.28万元，
+    下降15%", "比2010年实际支出330.08万元，减少27.08万元，降低8.20%" — is recomputed from the figures it
+    compares. The rate is the change divided by the earlier figure (growth is measured on the base, not on
+    this year's figure); the earlier figure is the one the text names, or this year's figure less the
+    change. When both figures are named, their difference must be the stated change.
+    Why: a growth rate computed on the wrong base, or a change that its own figures do not give, means
+    one of the figures is wrong, and the reviewer cannot tell which.
+    Example: 支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%; ÷ 700 would be 14.29%).
+    Tolerance: rounding-aware: every figure stands for the interval its stated decimals allow, and a
+    figure written with fewer decimals than the others is read at the finest precision shown.
+    Severity: high for a rate 5 percentage points or more off (or a change 5% or more off), medium from
+    0.3 points, low below; a change stated twice is medium. When this year's figure is found only by its
+    label elsewhere in the paragraph ("支出总计…。…支出增加X，增长Y%"), it may be either year's figure:
+    the rate is reported only when neither reading gives it, with a lower confidence.
+    """
+    doc = analysis.doc
+    this = change_rate_mismatch.rule
+    for statement in analysis.changes:
+        finding = (_check_restated(doc, this, statement) or _check_change(doc, this, statement)
+                   or _check_rate(doc, this, statement))
+        if finding is not None:
+            yield finding
+
+
+def _intervals(statement: ChangeStatement):
+    figures = [m for m in (statement.change, statement.current, statement.previous) if m is not None]
+    finest = finest_decimals([m for m in figures if m.unit == statement.change.unit])
+
+    def iv(m) -> Interval:
+        return stated(m, finest if m.unit == statement.change.unit else None).scale(in_unit_of(m, statement.change))
+
+    return iv
+
+
+def _check_restated(doc, this, s: ChangeStatement) -> Finding | None:
+    """"比上年增加378.19万元，增加45.49万元": one change, two different figures."""
+    first = s.restated
+    if first is None:
+        return None
+    iv = _intervals(s)
+    if iv(first).overlaps(iv(s.change)):
+        return None
+    verb = "增加" if s.direction > 0 else "减少"
+    message = (f"同一句中对同一变动先称{verb}{written(first)}，又称{verb}{written(s.change)}，两数不一致"
+               f"{'；后者可能是误写了单位的增幅' if s.rate is None else ''}")
+    message_en = f"the same change is stated twice with different values: {fmt(first.value)} and {fmt(s.change.value)}"
+    evidence = [Evidence.of(doc, first.start, first.end), Evidence.of(doc, s.change.start, s.change.end)]
+    return this.finding(severity="medium", confidence=0.75, message=message, message_en=message_en,
+                        evidence=evidence, values={"first": first.value, "second": s.change.value})
+
+
+def _check_change(doc, this, s: ChangeStatement) -> Finding | None:
+    if s.current is None or s.previous is None:
+        return None
+    iv = _intervals(s)
+    difference = iv(s.current) - iv(s.previous)
+    change = iv(s.change).scale(Decimal(s.direction))
+    if difference.overlaps(change):
+        return None
+    scale_c = in_unit_of(s.current, s.change)
+    scale_p = in_unit_of(s.previous, s.change)
+    point = s.current.value * scale_c - s.previous.value * scale_p
+    stated_change = s.change.value * s.direction
+    gap = abs(point - stated_change)
+    relative = gap / abs(s.change.value) if s.change.value else Decimal(1)
+    severity = "high" if relative >= Decimal("0.05") else "medium" if relative >= Decimal("0.005") else "low"
+    verb = "增加" if s.direction > 0 else "减少"
+    message = (f"正文称{written(s.current)}比{written(s.previous)}{verb}{written(s.change)}，"
+               f"但两数之差为{fmt(point)}{s.change.unit}，相差{fmt(gap)}{s.change.unit}")
+    message_en = (f"the stated change {fmt(stated_change)} does not match {fmt(s.current.value)} - "
+                  f"{fmt(s.previous.value)} = {fmt(point)}")
+    evidence = [Evidence.of(doc, m.start, m.end) for m in (s.change, s.current, s.previous)]
+    return this.finding(severity=severity, confidence=0.85, message=message, message_en=message_en,
+                        evidence=evidence, values={"stated_change": stated_change, "computed_change": point,
+                                                   "current": s.current.value, "previous": s.previous.value})
+
+
+def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
+    if s.rate is None or (s.current is None and s.previous is None):
+        return None
+    iv = _intervals(s)
+    if s.previous is not None:
+        base = iv(s.previous)
+        base_point = s.previous.value * in_unit_of(s.previous, s.change)
+        base_words = f"比较的基数{written(s.previous)}"
+    else:
+        base = iv(s.current) - iv(s.change).scale(Decimal(s.direction))
+        base_point = s.current.value * in_unit_of(s.current, s.change) - s.direction * s.change.value
+        verb = "减去" if s.direction > 0 else "加上"
+        base_words = f"基数（{written(s.current)}{verb}{written(s.change)}＝{fmt(base_point)}{s.change.unit}）"
+    computed = ratio_percent(iv(s.change), base)
+    stated_rate = stated(s.rate)
+    if computed is None or base_point <= 0 or stated_rate.overlaps(computed):
+        return None
+    if s.current_found_in == "paragraph":
+        # found by its label only: it may be the earlier year's figure; quiet if that reading fits
+        as_previous = ratio_percent(iv(s.change), iv(s.current))
+        if as_previous is None or stated_rate.overlaps(as_previous):
+            return None
+    point = s.change.value / base_point * HUNDRED
+    gap = abs(point - s.rate.value)
+    severity = "high" if gap >= 5 else "medium" if gap >= Decimal("0.3") else "low"
+    confidence = 0.85 if s.previous is not None or s.current_found_in == "sentence" else 0.7
+    message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}，但{written(s.change)}÷{base_words}"
+               f"＝{fmt(point)}%，相差{fmt(gap)}个百分点")
+    if s.previous is None and s.current is not None:
+        on_current = s.change.value / (s.current.value * in_unit_of(s.current, s.change)) * HUNDRED
+        if abs(on_current - s.rate.value) < Decimal("0.06"):
+            message += f"（所称幅度是以本期数为基数算得的{fmt(on_current)}%）"
+    message_en = f"stated rate {fmt(s.rate.value)}%, but {fmt(s.change.value)} / {fmt(base_point)} = {fmt(point)}%"
+    evidence = [Evidence.of(doc, s.rate.start, s.rate.end), Evidence.of(doc, s.change.start, s.change.end)]
+    evidence += [Evidence.of(doc, m.start, m.end) for m in (s.current, s.previous) if m is not None]
+    return this.finding(severity=severity, confidence=confidence, message=message, message_en=message_en,
+                        evidence=evidence, values={"stated_rate": s.rate.value,
+                                                   "computed_rate": point.quantize(Decimal("0.01")),
+                                                   "change": s.change.value, "base": base_point})
