@@ -52,6 +52,8 @@ _NOT_INDICATORS = {"分", "", "个百分点", "‰"}  # scores belong to the sco
 _TARGET_WORDS = ("计划", "预计", "力争", "争取", "拟", "将", "目标", "确保", "预期", "要求", "指标值", "任务数")
 _DONE_WORDS = ("圆满完成", "全面完成", "已完成", "完成了", "实际完成", "顺利完成")
 _PLAN_LEAD_IN = re.compile(r"(计划|目标|预期|任务|打算)[:：]")
+# an aim that opens a sentence and governs the figures after it (not "按计划完成", "计划内")
+_SENTENCE_AIM = re.compile(r"(?<!按)(?<!按照)(力争|争取|计划(?![内的])|预计|目标(?!值)|预期)")
 _PLAN_HEADINGS = ("下一步", "计划", "打算", "思路", "改进措施", "工作安排")
 _SCOPE_WORDS = ("市本级", "县本级", "区本级", "本级", "全市", "市级", "全县", "县级", "全区", "区级", "全镇", "镇级",
                 "乡镇", "乡级", "村级", "全省", "省级", "全国", "国家级", "全州", "州级", "街道")
@@ -91,6 +93,9 @@ class Statement:
     sentence: tuple[int, int] = (0, 0)  # the sentence (or cell) holding it
     block: tuple[int, int] = (0, 0)  # the paragraph or cell holding it
     closed: bool = True  # False when a noun follows the figure ("8个专门委员会"): the subject is on its right
+    # narrative only: the section's topic ("农村低保"), places and periods named in the sentence
+    # ("舒城县", "一季度"): two figures of different contexts count different things
+    context: tuple = ()
 
     @property
     def start(self) -> int:
@@ -292,6 +297,11 @@ def _year(clause: str, sentence_before: str, report_year: int | None) -> int | N
 def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_before: str, sentence: str) -> str:
     if any(w in clause for w in _TARGET_WORDS):
         return "target"
+    aim = None
+    for aim in _SENTENCE_AIM.finditer(sentence_before):
+        pass
+    if aim is not None and not any(w in sentence for w in _DONE_WORDS):
+        return "target"  # "力争全年完成造林1亿亩，森林抚育1.2亿亩": the aim governs the whole list
     if _PLAN_LEAD_IN.search(sentence_before) and not any(w in sentence for w in _DONE_WORDS):
         return "target"
     for section in doc.heading_path(m.start):
@@ -471,11 +481,50 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
     clause = text[clause_start:m.start]
     sentence_before = text[sentence_start:m.start]
     kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
+    whole_sentence = text[_span_back(text, m.start, "。！？!?\n"):m.start]
+    context = (_section_topic(doc, m.start), _places(whole_sentence), _periods(whole_sentence))
     return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(claim.subject),
                      label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
                      markers=_markers(clause), year=_year(clause, sentence_before, report_year),
                      sentence=(sentence_start, sentence_end), block=_paragraph_span(doc, paragraph_starts, m.start),
-                     closed=_closed(text, m))
+                     closed=_closed(text, m), context=context)
+
+
+_PLACE_RE = re.compile(r"(?<![全本该各我此])[\u4e00-\u9fff]{2,6}?(?:省|市|县|区|旗|镇|乡|街道)(?![级长委政府人财])")
+_PERIOD_RE = re.compile(r"第?[一二三四1-4]季度|前三季度|上半年|下半年|[春夏秋冬]季|\d{1,2}\s*(?:[-—~至]\s*\d{1,2}\s*)?月份?"
+                        r"|[一二三四五六七八九十]{1,3}(?:[-—~至][一二三四五六七八九十]{1,3})?月份?|寒假|暑假|春节|汛期|节假日")
+
+
+def _places(text: str) -> frozenset[str]:
+    return frozenset(_PLACE_RE.findall(text))
+
+
+def _periods(text: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\s", "", p) for p in _PERIOD_RE.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _generic_heading_words() -> tuple[str, ...]:
+    words = (_DATA / "generic_heading_words.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
+
+
+def section_topic(heading: str) -> str:
+    """What a heading is about once numbering and generic report words are removed ("二、农村低保" →
+    "农村低保"; "六、部门整体支出绩效情况" → "")."""
+    text = re.sub(r"^[\s（(]*[0-9一二三四五六七八九十]+[）)、.．\s]*", "", clean_text(heading))
+    text = re.sub(r"[\d\s，,、：:；;（）()“”\"'《》.．-]", "", text)
+    for word in _generic_heading_words():
+        text = text.replace(word, "")
+    return text
+
+
+def _section_topic(doc: Document, offset: int) -> str:
+    path = doc.heading_path(offset)
+    if not path:
+        return ""
+    section = path[-1]
+    return section_topic(doc.text[section.heading.start:section.heading.end])
 
 
 def _table_statement(doc: Document, claim: Claim, table: Table, cell: Cell, unit: str,

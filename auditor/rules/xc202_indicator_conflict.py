@@ -29,7 +29,9 @@ def indicator_value_conflict(analysis) -> Iterator[Finding]:
     two department-level tables). Narrative against table is XC201's business. Matching and "like with
     like" are those of XC201: actual with actual, same unit family, same year, same scope words
     (全市/本级/县级/镇级), same form; figures in one sentence are an enumeration of different things
-    and are never paired. Between narrative passages only counts are compared (amounts and rates
+    and are never paired. Two narrative figures must also share their context: the topic of their
+    sections ("一、城市低保" and "二、农村低保" count different people), and the places (舒城县 against a
+    city total) and periods (一季度, 夏季 against the year) their sentences name. Between narrative passages only counts are compared (amounts and rates
     there belong to many scopes: 基本支出 and 项目支出 决算数, one project after another).
     A block of text whose heading appears again later (a section pasted from an earlier report) is
     left out: its figures are last year's, and RU504 (stale-figure-conflict) reports them as such.
@@ -65,7 +67,7 @@ def _pair_key(st: Statement) -> tuple:
     """What two statements must share to pair at all: narrative or table side, scope, comparable()'s
     family, year and scope words, and the core subject (only the very same subject, strength 1.0,
     is compared outside pasted blocks, and pasted blocks are left out)."""
-    return (_narrative_like(st), st.scope, st.family, st.year, st.markers, st.subject)
+    return (_narrative_like(st), st.scope, st.family, st.year, st.markers, st.subject, st.context)
 
 
 def _narrative_like(st: Statement) -> bool:
