@@ -192,3 +192,32 @@ def test_split_run_refuses_ambiguous_cuts() -> None:
     assert split_run("120.00120.00108.00", ["amount"] * 3) == [(0, 6), (6, 12), (12, 18)]
     assert split_run("288288248.05", ["amount"] * 3) is None  # 288|288|248.05 or 2882|88|248.05 …
     assert split_run("10100%10", ["weight", "rate", "score"]) == [(0, 2), (2, 6), (6, 8)]
+
+
+def test_web_row_under_a_header_without_label_column_is_shifted_by_cell_shapes() -> None:
+    """A web table whose header row lacks the label column: the amounts of "资金总额" land one column
+    to the left of their headers; only the shift that puts the label under no figure header, amounts
+    under amount headers and the rate under the rate header is taken."""
+    text = ("资金情况\n"
+            "| 年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 | | |\n"
+            "| 资金总额 | 1,200,000.00 | 1,350,000.00 | 1,296,000.00 | | | | |\n"
+            "| 其中：财政拨款 | 1,200,000.00 | 1,350,000.00 | 1,296,000.00 | 96.00 | 10.00 | 9.60 | |\n")
+    doc = doc_of(text)
+    [block] = [b for f in read_forms(doc) for b in f.budgets]
+    first = _values(doc, block.lines[0].cells)
+    assert first["budget_initial"] == "1,200,000.00" and first["executed"] == "1,296,000.00"
+    assert "rate" not in first  # the executed amount is never read as a rate
+    assert _values(doc, block.lines[1].cells)["rate"] == "96.00"
+
+
+def test_short_row_aligned_only_when_one_shift_fits() -> None:
+    """A row that lost a cell ("| 40.5 | 39.2 | 10 | 96.79% | 9 |" under six headers) is aligned on
+    the only shift where the "%" falls in the rate column and the points stay under 100; a row of
+    figures that fits several shifts is left alone."""
+    header = "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+    doc = doc_of("资金\n" + header + "| 资金总额 |\n| 40.5 | 39.2 | 10 | 96.79% | 9 |\n")
+    [block] = [b for f in read_forms(doc) for b in f.budgets]
+    line = _values(doc, block.lines[0].cells)
+    assert line["executed"] == "39.2" and line["rate"] == "96.79%" and line["rate_score"] == "9"
+    ambiguous = doc_of("资金\n" + header + "| 资金总额 |\n| 40.5 | 39.2 |\n")
+    assert [b.lines for f in read_forms(ambiguous) for b in f.budgets] in ([], [[]])

@@ -356,6 +356,8 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
             i += 1
             continue
         columns = _align(labels, sub_labels, len(row.cells))
+        if sub_labels is None and numeric and (columns is None or not _fits(doc, columns, row)):
+            columns = _typed_shift(doc, labels, row)
         if columns is None and _read_breakdown_row(doc, block, row):
             i += 1
             continue
@@ -495,6 +497,57 @@ def _align(labels: list[str], sub_labels: list[str] | None, width: int) -> list[
             h += 1
             k += span
     return out if len(out) == width else None
+
+
+_SHIFTS = range(-3, 4)
+_MONEY_ROLE_SET = frozenset(_MONEY_ROLES)
+_POINT_ROLES = frozenset({"rate_weight", "rate_score"})
+
+
+def _role_of(label: str) -> str | None:
+    key = header_key(label)
+    return next((role for role, pattern in BUDGET_ROLES if pattern.search(key)), None) if key else None
+
+
+def _fits(doc: Document, columns: list[str], row: Row, at_least: int = 1) -> bool:
+    """Whether each cell of the row has the shape its column allows: a label in no figure column,
+    figures only under figure headers, no "%" in an amount column, a rate with "%" or under 300,
+    points of at most 100."""
+    placed = 0
+    for cell, label in zip(row.cells, columns):
+        text = doc.cell_text(cell)
+        if not text:
+            continue
+        role = _role_of(label)
+        m = cell_number(doc, cell)
+        if m is None:
+            if role is not None:
+                return False  # words under a figure header
+            continue
+        if role is None:
+            return False  # a figure under no figure header
+        percent = m.unit == "%"
+        if role in _MONEY_ROLE_SET and percent:
+            return False
+        if role == "rate" and not percent and abs(m.value) > 300:
+            return False
+        if role in _POINT_ROLES and (percent or abs(m.value) > 100):
+            return False
+        placed += 1
+    return placed >= at_least
+
+
+def _typed_shift(doc: Document, labels: list[str], row: Row) -> list[str] | None:
+    """The header moved left or right so that every cell fits its column (a web table whose header
+    lacks the label column, a row that lost a leading empty cell); None unless exactly one shift fits
+    two figures or more (a key-value row "政府性基金拨款： | 0.0" is a breakdown, not a budget line)."""
+    width = len(row.cells)
+    fits = []
+    for shift in _SHIFTS:
+        columns = [labels[i - shift] if 0 <= i - shift < len(labels) else "" for i in range(width)]
+        if _fits(doc, columns, row, at_least=2):
+            fits.append(columns)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _column_roles(doc: Document, columns: list[str]) -> dict[str, int]:

@@ -84,6 +84,8 @@ def _pair_strength(a: Statement, b: Statement) -> float | None:
             return None
     if a.scope != b.scope or a.block == b.block or not comparable(a, b):
         return None  # one paragraph or cell contrasts its figures on purpose (核定25名 … 实有27名)
+    if _narrative_like(a) and a.context != b.context:
+        return None  # different section topics, places or periods: different things counted
     if _narrative_like(a) and not (a.closed and b.closed):
         return None  # "8个专门委员会": what is counted follows the figure
     if a.cell is not None and b.cell is not None and a.cell is b.cell:
