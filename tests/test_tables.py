@@ -221,3 +221,18 @@ def test_short_row_aligned_only_when_one_shift_fits() -> None:
     assert line["executed"] == "39.2" and line["rate"] == "96.79%" and line["rate_score"] == "9"
     ambiguous = doc_of("资金\n" + header + "| 资金总额 |\n| 40.5 | 39.2 |\n")
     assert [b.lines for f in read_forms(ambiguous) for b in f.budgets] in ([], [[]])
+
+
+def test_column_totals_skipped_when_a_row_lost_an_empty_cell() -> None:
+    """A web table whose empty cells collapsed: in one row a note mark ("注2") sits where other rows
+    hold an amount, so the columns cannot be trusted and no column total is read; the same table with
+    its cells in place gives its totals."""
+    header = "| 序号 | 项目 | 预算额度 | 调整额度 | 实际额度 | 备注 |\n"
+    shifted = ("| 1 | 甲 | 80.00 | 80.00 | | |\n| 2 | 乙 | 300.00 | 20.00 | 320.00 | 注1 |\n"
+               "| 3 | 丙 | 150.00 | 150.00 | 注2 | |\n| 合计 | 530.00 | 20.00 | 550.00 | |\n")
+    doc = doc_of("表1 安排情况\n" + header + shifted)
+    assert [t for f in read_forms(doc) for t in f.column_totals] == []
+    aligned = ("| 1 | 甲 | 80.00 | | 80.00 | |\n| 2 | 乙 | 300.00 | 20.00 | 320.00 | 注1 |\n"
+               "| 3 | 丙 | 150.00 | | 150.00 | 注2 |\n| 合计 | | 530.00 | 20.00 | 550.00 | |\n")
+    doc = doc_of("表1 安排情况\n" + header + aligned)
+    assert [doc.cell_text(t.total) for f in read_forms(doc) for t in f.column_totals] == ["530.00", "550.00"]

@@ -446,6 +446,8 @@ def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
                                     if doc.cell_text(c) and cell_number(doc, c) is None), "")) for b in body]
         if any(re.match(r"^(其中|小计)", doc.cell_text(c)) for b in body for c in b.cells):
             continue  # sub-totals inside: parts are not a flat list
+        if _mixed_columns(doc, body):
+            continue  # words and figures in one column: cells have shifted (empty cells collapsed)
         for k, cell in enumerate(row.cells[1:], start=1):
             if cell_number(doc, cell) is None:
                 continue
@@ -464,6 +466,23 @@ def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
                 out.append(ColumnTotal(table=table, label=row.cells[0], total=cell, column=col, header=head,
                                        parts=parts))
     return out
+
+
+_FIGURE_START = re.compile(r"^[-−+＋≥≤<>约近]?[0-9０-９.]")  # "注1" is a note mark, not a figure
+
+
+def _mixed_columns(doc: Document, body: list[Row]) -> bool:
+    """Whether a column holds figures in some rows and words in others ("654.67" above "注1"): the
+    sign of a row whose empty cell was dropped, so that its later cells moved one column left."""
+    width = max(len(b.cells) for b in body)
+    for col in range(1, width):
+        kinds = set()
+        for b in body:
+            if col < len(b.cells) and (text := doc.cell_text(b.cells[col])):
+                kinds.add(cell_number(doc, b.cells[col]) is not None and bool(_FIGURE_START.match(text)))
+        if len(kinds) == 2:
+            return True
+    return False
 
 
 def _decimals(m: NumberMention | None) -> int:
