@@ -10,7 +10,9 @@ Formula (also printed, in Chinese, by ``auditor explain risk``; see :data:`RISK_
     contribution(f) = weight[severity(f)] * confidence(f) * decay ** (k - 1)
         where k is f's position among the findings of the same rule in the same report,
         ordered by weight * confidence, largest first
-    raw   = sum of contributions
+    raw   = sum of contributions, where the completeness family (CP: attachments referred to but
+            absent) adds at most ``completeness_cap`` in all, so that it never outranks an
+            arithmetic contradiction
     risk  = 100 * (1 - exp(-raw / scale))            rounded to one decimal
     tier  = 高 if risk >= tier_high, 中 if risk >= tier_medium, else 低
 """
@@ -43,6 +45,9 @@ _DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 
 
+COMPLETENESS_FAMILY = "CP"
+
+
 class ConfigError(AuditorError):
     """A risk configuration file that cannot be used."""
 
@@ -65,6 +70,9 @@ class RiskConfig:
     tier_high: float = 60.0
     tier_medium: float = 25.0
     unknown_severity_weight: float = 12.0
+    # what all completeness findings (CP…) of one report add at most: below one low contradiction
+    # (4 × confidence ≥ 0.5), so a missing attachment never outranks a figure that does not add up
+    completeness_cap: float = 1.5
 
     def __post_init__(self) -> None:
         merged = dict(_DEFAULT_WEIGHTS)
@@ -85,12 +93,14 @@ class RiskConfig:
             )
         if self.unknown_severity_weight < 0:
             problems.append("unknown_severity_weight 必须是非负数")
+        if not (self.completeness_cap >= 0 and math.isfinite(self.completeness_cap)):
+            problems.append(f"completeness_cap（完整性类发现的封顶分）必须是非负数，实为 {self.completeness_cap}")
         if problems:
             raise ConfigError("风险评分配置无效：" + "；".join(problems))
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.weights.items())), self.decay, self.scale,
-                     self.tier_high, self.tier_medium, self.unknown_severity_weight))
+                     self.tier_high, self.tier_medium, self.unknown_severity_weight, self.completeness_cap))
 
     def weight_of(self, severity: str) -> float:
         """The weight of a severity; an unknown severity gets ``unknown_severity_weight``."""
@@ -117,11 +127,14 @@ def raw_risk(findings: list[Mapping[str, Any]], config: RiskConfig = RiskConfig(
     for finding in findings:
         base = config.weight_of(str(finding.get("severity", ""))) * _confidence(finding)
         by_rule[str(finding.get("rule", ""))].append(base)
-    total = 0.0
-    for bases in by_rule.values():
-        for k, base in enumerate(sorted(bases, reverse=True)):
-            total += base * config.decay**k
-    return total
+    total = completeness = 0.0
+    for code, bases in by_rule.items():
+        part = sum(base * config.decay**k for k, base in enumerate(sorted(bases, reverse=True)))
+        if code.startswith(COMPLETENESS_FAMILY):
+            completeness += part
+        else:
+            total += part
+    return total + min(completeness, config.completeness_cap)
 
 
 def saturate(raw: float, config: RiskConfig = RiskConfig()) -> float:
@@ -248,7 +261,8 @@ def explain_risk(config: RiskConfig = RiskConfig()) -> str:
    - 置信度取 0 到 1（缺失时按 1 计）。
    - 同一份报告中同一条规则的多条发现按分量从大到小排列，第 k 条乘以
      {config.decay:g}^(k-1)，即递减计分：同类问题重复出现会加分，但不会无限累加。
-2. 原始分 = 全部发现分量之和。
+2. 原始分 = 全部发现分量之和；其中完整性类发现（CP，如正文提到而未附的附件）合计最多计
+   {config.completeness_cap:g} 分，低于一条“低”级计算矛盾，因此缺附件不会排在数字对不上的报告之前。
 3. 风险分 = 100 × (1 − e^(−原始分 / {config.scale:g}))，保留一位小数。
    这是饱和映射：原始分越大，风险分越接近 100，但不会超过 100。
 
@@ -262,7 +276,8 @@ def explain_risk(config: RiskConfig = RiskConfig()) -> str:
 - 同一规则的三条“高”发现：{example(w['high'], w['high'] * config.decay, w['high'] * config.decay ** 2)}
 - 一条“中”发现：{example(w['medium'])}；一条“低”发现：{example(w['low'])}
 
-以上参数可在 TOML 配置文件的 [risk] 表中修改（weights、decay、scale、tier_high、tier_medium）。
+以上参数可在 TOML 配置文件的 [risk] 表中修改（weights、decay、scale、tier_high、tier_medium、
+completeness_cap）。
 """
 
 

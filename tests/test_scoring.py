@@ -200,3 +200,13 @@ def test_formula_doc_is_chinese_and_names_the_parameters():
         assert needle in RISK_FORMULA_DOC
     custom = explain_risk(RiskConfig(scale=80, decay=0.25))
     assert "原始分 / 80" in custom and "0.25^(k-1)" in custom
+
+
+def test_missing_attachments_never_outrank_an_arithmetic_contradiction():
+    """However many attachments a report lacks (even graded high), it ranks below a report with one
+    low-severity contradiction of confidence 0.5; without the cap it would rank above."""
+    missing = [f("CP401", "high", 1.0), f("CP402", "medium", 1.0), f("CP401", "high", 1.0)]
+    ranked = rank_batch({"reports": [rep("a_missing.txt", missing), rep("b_sum.txt", [f("AR101", "low", 0.5)])]})
+    assert [r["path"] for r in ranked["reports"]] == ["b_sum.txt", "a_missing.txt"]
+    assert raw_risk(missing) == RiskConfig().completeness_cap
+    assert raw_risk(missing, RiskConfig(completeness_cap=1000)) > raw_risk([f("AR101", "low", 0.5)])

@@ -15,7 +15,7 @@ _REF_RE = re.compile(rf"(?:详见|参见|见)\s*(?P<kind>附件|附表)\s*(?P<nu
 _MIN_TITLE_CONTENT = 2  # rows a table needs to be the attachment (not a one-line caption table)
 
 
-@rule("CP401", "missing-attachment", "medium")
+@rule("CP401", "missing-attachment", "low")
 def missing_attachment(analysis) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 
@@ -28,9 +28,11 @@ def missing_attachment(analysis) -> Iterator[Finding]:
     Why: the 基础数据表 and 自评表 carry the figures the narrative summarises; without them the report
     cannot be checked, and a reviewer may score a form that was never submitted.
     Example: the report ends with "附件1.…基础数据表 / 附件2.…自评表" but contains no table.
-    Tolerance: the attachment may have been filed as a separate document in the batch; the message says
-    so, and the confidence is below that of arithmetic findings.
-    Severity: medium; low for a bare reference to "附表" with no number.
+    Tolerance: the attachment may have been filed as a separate document in the batch (a .pdf or
+    .xlsx beside the report); the message says so, and the confidence is below that of arithmetic
+    findings.
+    Severity: low; info for a bare reference to "附表" with no number. A completeness finding never
+    outranks an arithmetic contradiction: the risk score caps the CP family (``auditor explain risk``).
     """
     doc = analysis.doc
     this = missing_attachment.rule
@@ -57,7 +59,7 @@ def missing_attachment(analysis) -> Iterator[Finding]:
         message = (f"{where}“{name}”，但文档中没有对应的附件内容（表格）"
                    f"{'；文档中没有任何表格' if not doc.tables else ''}。如附件另行报送，请核对是否齐全")
         yield this.finding(
-            severity="low" if key in ("附表", "附件") else "medium", confidence=0.75 if not doc.tables else 0.6,
+            severity="info" if key in ("附表", "附件") else "low", confidence=0.6 if not doc.tables else 0.5,
             message=message, message_en=f"the report refers to {key} but does not contain it",
             evidence=[Evidence.of(doc, s, e) for s, e in spans],
             values={"attachment": key, "mentions": len(spans), "tables_in_document": len(doc.tables)})
