@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from auditor.arith import HUNDRED, fmt, written
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
+_CUE_REACH = 10  # characters before the figure searched for the rate's name
+_LINK = r"(为|是|达|达到|到达|超过|约|仅)?[：:]?\s*"
+
+
+@lru_cache(maxsize=1)
+def _cue() -> re.Pattern[str]:
+    words = [w.strip() for w in _DATA.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
+    return re.compile("(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + _LINK + "$")
+
+
+@rule("AR111", "impossible-share", "medium")
+def impossible_share(analysis) -> Iterator[Finding]:
+    """占比、覆盖率、发放比例等“部分占整体”的比率超过100%，数值不可能成立。
+
+    What: a percentage named as a share of a whole — 发放比例, 覆盖率, 参保率, 合格率, 满意率, 占比,
+    比重, 到位率, "占总数的" … (auditor/data/bounded_rates.txt) — is checked against the ceiling of 100%.
+    Rates that may exceed 100% (执行率, 完成率, 增长, "为年度计划任务的105%") are not named there.
+    Why: a share above 100% cannot be true; the figure is mistyped (a lost decimal point, a ≥ read
+    as 2), and whatever was computed from it is wrong too.
+    Example: 全年困难群众救助资金发放比例达到10150%.
+    Tolerance: none beyond the figure's own rounding (100.4% written as 100% is accepted).
+    Severity: medium; high when the share is over 200% (no rounding or definition explains it).
+    """
+    doc = analysis.doc
+    this = impossible_share.rule
+    cue = _cue()
+    for m in analysis.numbers:
+        if m.unit != "%" or m.qualifier not in ("none", "at_least") or m.value - m.tolerance <= HUNDRED:
+            continue
+        before = doc.text[max(0, m.start - _CUE_REACH):m.start]
+        found = cue.search(before)
+        if found is None:
+            continue
+        name = found.group(1)
+        severity = "high" if m.value > 2 * HUNDRED else "medium"
+        message = f"{name}{written(m)}超过100%：部分占整体的比率不可能大于100%，数字疑有录入错误"
+        message_en = f"{name} is stated as {fmt(m.value)}%, but a share of a whole cannot exceed 100%"
+        yield this.finding(severity=severity, confidence=0.9, message=message, message_en=message_en,
+                           evidence=[Evidence.of(doc, m.start - len(before) + found.start(), m.end)],
+                           values={"rate": m.value, "name": name})
