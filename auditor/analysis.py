@@ -7,6 +7,7 @@ from functools import cached_property
 
 from auditor.document import Document, Paragraph
 from auditor.extract.changes import ChangeStatement, find_changes
+from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.sums import SumGroup, find_sum_groups
 from auditor.extract.tables import TableForm, read_forms
@@ -45,9 +46,21 @@ class Analysis:
         return find_sum_groups(self.doc, self.narrative, self.numbers_in)
 
     @cached_property
+    def prose(self) -> list[Paragraph]:
+        """Paragraphs outside tables."""
+        return [p for p in self.narrative if self.doc.table_at(p.start) is None]
+
+    @cached_property
     def changes(self) -> list[ChangeStatement]:
-        return find_changes(self.doc, [p for p in self.narrative if self.doc.table_at(p.start) is None],
-                            self.numbers_in)
+        return find_changes(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def narrative_targets(self) -> list[NarrativeTarget]:
+        return find_narrative_targets(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def completion_claims(self) -> list[tuple[int, int]]:
+        return completion_claims(self.doc, self.prose)
 
     @cached_property
     def forms(self) -> list[TableForm]:

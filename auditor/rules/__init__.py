@@ -23,6 +23,7 @@ from auditor.rules import (  # noqa: F401
     tg302_deduction_reason,
     tg303_actual_range,
     tg304_cost_over_budget,
+    tg305_narrative_target_missed,
     xc201_narrative_table,
     xc202_indicator_conflict,
 )

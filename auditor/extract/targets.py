@@ -1,0 +1,85 @@
+"""Targets and actuals written in the narrative, and claims that every target was met.
+
+- :class:`NarrativeTarget`: "…人次数年初指标值为不低于180人，全年实际完成值164人" — an indicator's
+  target and its actual in one sentence, with the indicator's name from the words before the target.
+- :func:`completion_claims`: sentences that say the targets were all met ("已按照计划完成目标",
+  "全面完成年度绩效目标", "各项指标均已完成"), not negated or hedged ("基本完成", "未完成").
+
+The extractor only finds the structure; TG305 judges whether an actual misses its target.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.document import Document, Paragraph, clean_text
+from auditor.extract.numbers import NumberMention
+
+_TARGET_CUE = re.compile(r"(年初指标值|年度指标值|年度目标值|指标值|目标值|预期目标值?|计划数|计划值)"
+                         r"(为|是|：|:)?\s*$")
+_ACTUAL_CUE = re.compile(r"(实际完成值|实际完成|完成值|实际值|实际达到|实际为)(为|是|：|:|达到)?\s*$")
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_LABEL_CUT = re.compile(r"[，,。；;：:！？!?\n]|第[一二三四五六七八九十]+")
+_CUE_REACH = 14
+# "已按照计划完成目标", "全面完成年度绩效目标", "各项指标均已完成", "圆满完成全年各项任务"
+_CLAIM = re.compile(r"(已按照?计划完成(了)?(绩效)?目标|(全面|圆满|全部|均已|已全部|顺利)完成(了)?(年度|全年|各项|预期|既定)?"
+                    r"(绩效)?(目标|任务|指标)|各项(绩效)?(目标|指标)(均已|全部|均)(完成|实现|达到)|"
+                    r"(绩效)?目标(均已|全部|均)(完成|实现|达成))")
+_HEDGE = re.compile(r"(基本|大部分|部分|未|没有|尚未|未能|未全部)")
+
+
+@dataclass(slots=True)
+class NarrativeTarget:
+    label: str
+    target: NumberMention
+    actual: NumberMention
+
+
+MentionsIn = Callable[[int, int], list[NumberMention]]
+
+
+def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[NarrativeTarget]:
+    text = doc.text
+    out: list[NarrativeTarget] = []
+    for para in paragraphs:
+        mentions = mentions_in(para.start, para.end)
+        for i, target in enumerate(mentions):
+            lead = text[max(para.start, target.start - _CUE_REACH):target.number_start]
+            cue = _TARGET_CUE.search(_strip_qualifier(lead))
+            if cue is None:
+                continue
+            actual = _actual_after(text, mentions, i)
+            if actual is None:
+                continue
+            before = text[para.start:target.number_start - len(lead) + cue.start()]
+            label = clean_text(_LABEL_CUT.split(before)[-1]).strip("、 ")
+            out.append(NarrativeTarget(label=label, target=target, actual=actual))
+    return out
+
+
+def _strip_qualifier(lead: str) -> str:
+    return re.sub(r"(不低于|不少于|不高于|不超过|大于等于|小于等于|达到|≥|≤|>=|<=|＞|＜|>|<)\s*$", "", lead)
+
+
+def _actual_after(text: str, mentions: list[NumberMention], i: int) -> NumberMention | None:
+    target = mentions[i]
+    for nxt in mentions[i + 1:i + 3]:
+        between = text[target.end:nxt.start]
+        if _SENTENCE_END.search(between):
+            return None
+        if _ACTUAL_CUE.search(text[max(target.end, nxt.start - _CUE_REACH):nxt.number_start]):
+            return nxt
+    return None
+
+
+def completion_claims(doc: Document, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
+    """Spans of "all targets met" claims in the given paragraphs."""
+    text = doc.text
+    out = []
+    for para in paragraphs:
+        for m in _CLAIM.finditer(text, para.start, para.end):
+            if not _HEDGE.search(text[max(para.start, m.start() - 4):m.start()]):
+                out.append((m.start(), m.end()))
+    return out

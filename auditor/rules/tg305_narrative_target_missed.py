@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.arith import fmt, stated, written
+from auditor.extract.indicators import family_of
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+# as in TG301: a plain target is a floor, except for a cost or a "lower is better" indicator
+_CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
+
+
+@rule("TG305", "narrative-target-missed-claimed-met", "medium")
+def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
+    """正文写明某项指标实际完成值未达到年度指标值，却又称已完成全部目标。
+
+    What: targets and actuals written in the narrative ("…人次数年初指标值为不低于180人，全年实际完成值
+    164人") are compared: a floor (不低于, ≥, or a plain figure) is missed when the actual is below it; a
+    cap (不超过, ≤, or a plain figure of a cost or "lower is better" indicator) when the actual is above
+    it. A missed target is reported when the report also says that the targets were met ("已按照计划完成
+    目标", "全面完成年度绩效目标", "各项指标均已完成"; not "基本完成").
+    Why: a report cannot have met every target while its own figures show one missed; the completion
+    statement, and the scores built on it, overstate the result.
+    Example: 年初指标值为不低于200人，全年实际完成值176人 … 该项目已全面完成年度绩效目标.
+    Tolerance: the actual stands for its rounding interval; units must agree (万元 and 元 converted).
+    Severity: high when the shortfall is 10% of the target or more, medium otherwise.
+    """
+    doc = analysis.doc
+    this = narrative_target_missed_claimed_met.rule
+    claims = analysis.completion_claims
+    if not claims:
+        return
+    claim_start, claim_end = claims[0]
+    for pair in analysis.narrative_targets:
+        target, actual = pair.target, pair.actual
+        t_fam, a_fam = family_of(target.unit), family_of(actual.unit)
+        if t_fam is None or a_fam is None or t_fam[0] != a_fam[0] or actual.qualifier != "none":
+            continue
+        t_value = target.value * t_fam[1]
+        a_iv = stated(actual).scale(a_fam[1])
+        if target.qualifier == "at_most" or (target.qualifier == "none" and _CAP_WORDS.search(pair.label)):
+            missed, relation = a_iv.lo > t_value, "超出上限"
+        elif target.qualifier in ("at_least", "none"):
+            missed, relation = a_iv.hi < t_value, "未达到"
+        else:
+            continue
+        if not missed:
+            continue
+        a_value = actual.value * a_fam[1]
+        gap = abs(actual.value - t_value / a_fam[1])  # in the actual's own unit
+        severity = "high" if t_value and abs(a_value - t_value) / t_value >= Decimal("0.1") else "medium"
+        claim = doc.text[claim_start:claim_end]
+        label = pair.label or "该指标"
+        message = (f"正文称“{label}”实际完成值{written(actual)}{relation}年度指标值{written(target)}"
+                   f"（相差{fmt(gap)}{'个百分点' if actual.unit == '%' else actual.unit}），却又称“{claim}”")
+        message_en = (f"'{label}': actual {fmt(a_value)} misses the target {fmt(t_value)}, yet the report says "
+                      f"the targets were met")
+        evidence = [Evidence.of(doc, target.start, target.end), Evidence.of(doc, actual.start, actual.end),
+                    Evidence.of(doc, claim_start, claim_end)]
+        yield this.finding(severity=severity, confidence=0.8 if target.qualifier != "none" else 0.65,
+                           message=message, message_en=message_en, evidence=evidence,
+                           values={"indicator": label, "target": target.value, "actual": actual.value,
+                                   "target_qualifier": target.qualifier, "gap": gap})
