@@ -490,13 +490,16 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
                      closed=_closed(text, m), context=context)
 
 
-_PLACE_RE = re.compile(r"(?<![全本该各我此])[\u4e00-\u9fff]{2,6}?(?:省|市|县|区|旗|镇|乡|街道)(?![级长委政府人财])")
+_PLACE_RE = re.compile(r"(?<![全本该各我此])[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|旗|镇|乡|街道)(?![级长委政府人财])")
+# words that run into a place name from the left ("记者从海东市", "共下达海东市")
+_PLACE_LEAD = re.compile(r"^.*(?:从|在|向|对|于|为|由|到|给|下达|共|和|与|及|据|经)")
 _PERIOD_RE = re.compile(r"第?[一二三四1-4]季度|前三季度|上半年|下半年|[春夏秋冬]季|\d{1,2}\s*(?:[-—~至]\s*\d{1,2}\s*)?月份?"
                         r"|[一二三四五六七八九十]{1,3}(?:[-—~至][一二三四五六七八九十]{1,3})?月份?|寒假|暑假|春节|汛期|节假日")
 
 
 def _places(text: str) -> frozenset[str]:
-    return frozenset(_PLACE_RE.findall(text))
+    found = (_PLACE_LEAD.sub("", p) for p in _PLACE_RE.findall(text))
+    return frozenset(p for p in found if len(p) >= 3 and p[-2] not in "全本各该我此")  # not "本年度全市"
 
 
 def _periods(text: str) -> frozenset[str]:

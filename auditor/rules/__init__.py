@@ -12,6 +12,7 @@ from auditor.rules import (  # noqa: F401
     ar109_weight_total,
     ar110_change_rate,
     ar111_impossible_share,
+    ar112_place_breakdown,
     cp401_missing_attachment,
     in001_rule_crashed,
     ru501_copied_from_earlier,

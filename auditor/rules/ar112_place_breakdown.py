@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.arith import fmt, interval_sum, stated, written
+from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
+from auditor.extract.sums import in_unit_of
+from auditor.findings import Evidence, Finding
+from auditor.rules.registry import rule
+
+MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: the places are complete
+
+
+@rule("AR112", "place-breakdown-mismatch", "medium")
+def place_breakdown_mismatch(analysis) -> Iterator[Finding]:
+    """分地区（县、区、乡镇）所列数字之和与正文所称的总数不符，而其他指标按同样的地区相加都相符。
+
+    What: when the narrative gives figures for the whole (全市实施项目32个，总投资12704万元，吸纳务工2533人)
+    and then the same measures place by place (甲县…乙县…丙县…), each measure's places are added up and
+    compared with its total. A sum that falls short is reported only when at least two other measures
+    over the same places add up exactly (so the places are all the parts); a sum that exceeds the total
+    needs one such measure.
+    Why: when the counties' investment, jobs and projects add up to the city's figures but one measure
+    does not, that one figure is wrong, in the total or in a county.
+    Example: 全市完成投资8679万元; 甲县1294万元，乙县2555万元，丙县1830万元 (= 5679), while the counties'
+    总投资 and 吸纳务工人数 add up to the city's.
+    Tolerance: rounding-aware (each figure stands for its rounding interval; plain counts are exact).
+    Severity: high when the gap is 5% of the total or more, medium otherwise; confidence 0.75.
+    """
+    doc = analysis.doc
+    this = place_breakdown_mismatch.rule
+    groups: dict[frozenset[str], list[tuple[PlaceBreakdown, bool, bool]]] = defaultdict(list)
+    for b in place_breakdowns(analysis):
+        parts = interval_sum([stated(p.mention).scale(in_unit_of(p.mention, b.total.mention)) for p in b.parts])
+        total = stated(b.total.mention)
+        groups[b.places].append((b, parts.overlaps(total), parts.lo > total.hi))
+    for places, judged in groups.items():
+        matching = sum(1 for _, ok, _ in judged if ok)
+        for b, ok, over in judged:
+            if ok or matching < (1 if over else MIN_MATCHING_MEASURES):
+                continue
+            yield _finding(doc, this, b, over, matching)
+
+
+def _finding(doc, this, b: PlaceBreakdown, over: bool, matching: int) -> Finding:
+    total = b.total.mention
+    point = sum((p.mention.value * in_unit_of(p.mention, total) for p in b.parts), Decimal(0))
+    diff = point - total.value
+    relative = abs(diff) / total.value if total.value else Decimal(1)
+    terms = "＋".join(f"{next(iter(p.context[1]))}{written(p.mention)}" for p in b.parts)
+    relation = "超过" if over else "少于"
+    message = (f"正文称{b.total.label or b.measure}共{written(total)}，但分地区所列{terms}＝{fmt(point)}{total.unit}，"
+               f"{relation}总数{fmt(abs(diff))}{total.unit}（另有{matching}项指标按同样的地区相加与总数相符）")
+    message_en = (f"the places' figures for '{b.measure}' add up to {fmt(point)}, not the stated total "
+                  f"{fmt(total.value)}, while {matching} other measures over the same places add up")
+    evidence = [Evidence.of(doc, total.start, total.end)] + [Evidence.of(doc, p.start, p.end) for p in b.parts]
+    return this.finding(severity="high" if relative >= Decimal("0.05") else "medium", confidence=0.75,
+                        message=message, message_en=message_en, evidence=evidence,
+                        values={"measure": b.measure, "stated_total": total.value,
+                                "parts": [p.mention.value for p in b.parts], "parts_sum": point,
+                                "matching_measures": matching})
