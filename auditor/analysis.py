@@ -9,7 +9,7 @@ from auditor.document import Document, Paragraph
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
-from auditor.extract.sums import SumGroup, find_sum_groups
+from auditor.extract.sums import ShareList, SumGroup, find_share_lists, find_sum_groups
 from auditor.extract.tables import TableForm, read_forms
 
 
@@ -53,6 +53,10 @@ class Analysis:
     @cached_property
     def changes(self) -> list[ChangeStatement]:
         return find_changes(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def share_lists(self) -> list[ShareList]:
+        return find_share_lists(self.doc, self.prose, self.numbers_in)
 
     @cached_property
     def narrative_targets(self) -> list[NarrativeTarget]:

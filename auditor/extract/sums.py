@@ -397,3 +397,55 @@ def _label_before(text: str, m: NumberMention, width: int = 12) -> str:
     chunk = text[start : m.start]
     chunk = re.split(r"[，,。；;：:、（(）)\n]", chunk)[-1]
     return clean_text(chunk)
+
+
+# --- cost shares between levels of government ----------------------------------------------------
+
+_LEVELS = ("中央", "省", "市", "县", "区", "乡", "镇", "地方")
+_SHARE_CLAUSE = re.compile(r"(负担|承担|分担|配套|出资|补助|补贴)(比例)?(为|是|占)?\s*$")
+
+
+@dataclass(slots=True)
+class ShareList:
+    """"中央财政负担50%，省级财政负担20%，市、县财政承担30%": one cost split between levels."""
+
+    parts: list[NumberMention]
+    labels: list[str]
+    levels: frozenset[str]
+
+
+def find_share_lists(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ShareList]:
+    text = doc.text
+    out: list[ShareList] = []
+    for para in paragraphs:
+        for s_start, s_end in _sentences(text, para.start, para.end):
+            visible = _outside_brackets(text, s_start, s_end)
+            parts, labels, levels = [], [], set()
+            prev = s_start
+            for m in mentions_in(s_start, s_end):
+                if m.unit != "%" or not any(a <= m.start and m.end <= b for a, b in visible):
+                    continue
+                lead = "".join(text[max(a, prev):min(b, m.start)] for a, b in visible if a < m.start and b > prev)
+                clause = re.split(r"[，,；;]", lead)[-1]
+                prev = m.end
+                if m.qualifier != "none" or not _SHARE_CLAUSE.search(clause):
+                    continue
+                named = {level for level in _LEVELS if level in clause}
+                if not named:
+                    continue
+                parts.append(m)
+                labels.append(clean_text(clause))
+                levels |= named
+            if len(parts) >= 2:
+                out.append(ShareList(parts=parts, labels=labels, levels=frozenset(levels)))
+    return out
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in re.finditer(r"[。！？!?]", text[start:end]):
+        out.append((pos, start + m.end()))
+        pos = start + m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out

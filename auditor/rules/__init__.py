@@ -13,6 +13,7 @@ from auditor.rules import (  # noqa: F401
     ar110_change_rate,
     ar111_impossible_share,
     ar112_place_breakdown,
+    ar113_cost_shares,
     cp401_missing_attachment,
     in001_rule_crashed,
     ru501_copied_from_earlier,
