@@ -102,7 +102,8 @@ def is_exhaustive(labels: list[str]) -> bool:
     if len(labels) < 2:
         return False
     for partition in _partitions():
-        members = [next((m for m in partition if m in label), None) for label in labels]
+        # the longest member a label contains ("其他事业单位" before "事业单位")
+        members = [max((m for m in partition if m in label), key=len, default=None) for label in labels]
         if all(members) and len(set(members)) == len(members):
             return True
     return False
@@ -392,7 +393,7 @@ def _bracket_groups(text: str, mentions: list[NumberMention]) -> list[SumGroup]:
     return groups
 
 
-def _label_before(text: str, m: NumberMention, width: int = 12) -> str:
+def _label_before(text: str, m: NumberMention, width: int = 20) -> str:
     start = max(0, m.start - width)
     chunk = text[start : m.start]
     chunk = re.split(r"[，,。；;：:、（(）)\n]", chunk)[-1]

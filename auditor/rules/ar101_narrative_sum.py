@@ -40,7 +40,8 @@ _COMPLETENESS_NOTE = {
     "parallel": "（相邻的同类分项合计与其总数相符，此处分项应同样完整）",
     "near-miss": "（分项合计接近总数，疑有遗漏或数字有误）",
 }
-NEAR_MISS_SHARE = Decimal("0.97")  # parts reaching this share of the total, yet short of it
+NEAR_MISS_SHARE = Decimal("0.97")
+_SCALE_SLIPS = {Decimal(10_000), Decimal("0.0001")}  # 2089元 stated for 2089万元  # parts reaching this share of the total, yet short of it
 
 
 def _completeness(group: SumGroup, parts_sum, stated_total) -> str:
@@ -88,6 +89,8 @@ def _judge(doc, this, group: SumGroup) -> Finding | None:
     message = (f"正文称{group.total_label}{written(total)}，但所列分项{terms}＝{fmt(point_sum)}{unit}，"
                f"{relation}总数{fmt(abs(diff))}{unit}")
     message += _COMPLETENESS_NOTE.get(completeness, "")
+    if total.value and point_sum / total.value in _SCALE_SLIPS:
+        message += "（分项之和与总数数字相同而单位相差一万倍，疑为“元”“万元”误写）"
     message_en = (f"the narrative states a total of {fmt(total.value)}{unit}, but its parts add up to "
                   f"{fmt(point_sum)}{unit}, a difference of {fmt(abs(diff))}{unit}")
     evidence = [Evidence.of(doc, total.start, total.end)] + [Evidence.of(doc, p.start, p.end) for p in group.parts]
