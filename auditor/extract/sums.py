@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +52,8 @@ class SumGroup:
     # a breakdown nearby along the same categories ("核定编制32名，其中行政编制25名，事业编制7名；
     # 实有32名，其中行政编制27名，事业编制4名"): if it adds up, this one is meant to be complete too
     sibling: SumGroup | None = None
+    # each part's stated share of the total ("基本支出2657.28万元，占38.2%"), None where none is stated
+    shares: list[NumberMention | None] = field(default_factory=list)
 
 
 def compatible_units(a: NumberMention, b: NumberMention) -> bool:
@@ -283,6 +285,7 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
     total_label = _label_before(text, total)
     parts: list[NumberMention] = []
     labels: list[str] = []
+    shares: list[NumberMention | None] = []
     for c_start, c_end in _clauses_after(text, q + 2):
         raw = clean_text(text[c_start:c_end]).strip()
         if not raw:
@@ -294,10 +297,14 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         if "其中" in raw and parts:
             break  # a nested breakdown begins: the list of this total has ended
         if _COMPARISON.match(raw.lstrip("其中：:，, ")) or not figures:
+            if parts and raw.startswith("占") and figures and figures[0].unit == "%" and shares[-1] is None:
+                shares[-1] = figures[0]  # "，占38.2%": the share of the part before
             continue  # "较上年增加X", "占X%", a reason: said of the part before, not a part
         part = figures[0]
         if not compatible_units(total, part):
             continue
+        share = next((m for m in figures[1:] if m.unit == "%" and text[part.end:m.start].strip(" ，,") in ("占", "占比")),
+                     None)  # "…收入0万元占0%"
         label = _label(text[c_start:part.start])
         if len(label) > _MAX_LABEL or (parts and _NEW_TOTAL.search(label)):
             break
@@ -309,10 +316,11 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
             break  # "批复编制52人，其中…，现有政法编制人员45人", "在职7人，其中…；退休3人": another quantity
         parts.append(part)
         labels.append(label)
+        shares.append(share)
     if not parts:
         return None
     return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels,
-                    shape="qizhong", exhaustive=is_exhaustive(labels))
+                    shape="qizhong", exhaustive=is_exhaustive(labels), shares=shares)
 
 
 def _followed_by_breakdown(text: str, part: NumberMention, clause_end: int) -> bool:

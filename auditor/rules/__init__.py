@@ -14,6 +14,7 @@ from auditor.rules import (  # noqa: F401
     ar111_impossible_share,
     ar112_place_breakdown,
     ar113_cost_shares,
+    ar114_share_of_total,
     cp401_missing_attachment,
     in001_rule_crashed,
     ru501_copied_from_earlier,
