@@ -34,6 +34,8 @@ _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|
 _COMPARED = re.compile(r"比|较|与.{0,16}相比|同比|环比")
 _SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共计)?$")
 _REACH = 2  # paragraphs searched back for the subject's figure
+# "收支较上年减少X" speaks of 收入总计 and 支出总计 at once (they are equal in a 决算)
+_SUBJECT_EXPANSIONS = {"收支": ("收入", "支出")}
 
 
 @dataclass(slots=True)
@@ -149,6 +151,7 @@ def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: Number
                 continue
             label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
             label = re.sub(r"(为|是|达|达到)$", "", clean_text(label))
-            if re.search(re.escape(subject) + r"(总计|合计|总额|总数|共计)?$", label):
-                return m
+            for name in _SUBJECT_EXPANSIONS.get(subject, (subject,)):
+                if re.search(re.escape(name) + r"(总计|合计|总额|总数|共计)?$", label):
+                    return m
     return None

@@ -27,7 +27,8 @@ def change_rate_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a rate 5 percentage points or more off (or a change 5% or more off), medium from
     0.3 points, low below; a change stated twice is medium. When this year's figure is found only by its
     label elsewhere in the paragraph ("支出总计…。…支出增加X，增长Y%"), it may be either year's figure:
-    the rate is reported only when neither reading gives it, with a lower confidence.
+    the rate is reported only when neither reading gives it, with a lower confidence. A rate stated on a
+    base of nil (the increase equals this year's figure) is low: no growth rate exists.
     """
     doc = analysis.doc
     this = change_rate_mismatch.rule
@@ -46,6 +47,17 @@ def _intervals(statement: ChangeStatement):
         return stated(m, finest if m.unit == statement.change.unit else None).scale(in_unit_of(m, statement.change))
 
     return iv
+
+
+def _zero_base(doc, this, s: ChangeStatement) -> Finding:
+    """"收支总计133.6万元，较上年增加133.6万元，增长100.0%": the earlier figure was nil, no rate exists."""
+    message = (f"正文称增加{written(s.change)}、增长{written(s.rate)}，但增加额与本期数{written(s.current)}相同，"
+               f"上年基数为零，增长率无从计算")
+    message_en = f"the change equals this year's figure, so the base is zero and no growth rate exists"
+    evidence = [Evidence.of(doc, m.start, m.end) for m in (s.rate, s.change, s.current)]
+    return this.finding(severity="low", confidence=0.6, message=message, message_en=message_en,
+                        evidence=evidence, values={"stated_rate": s.rate.value, "change": s.change.value,
+                                                   "current": s.current.value})
 
 
 def _check_restated(doc, this, s: ChangeStatement) -> Finding | None:
@@ -104,8 +116,10 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
         base_point = s.current.value * in_unit_of(s.current, s.change) - s.direction * s.change.value
         verb = "减去" if s.direction > 0 else "加上"
         base_words = f"基数（{written(s.current)}{verb}{written(s.change)}＝{fmt(base_point)}{s.change.unit}）"
-    computed = ratio_percent(iv(s.change), base)
     stated_rate = stated(s.rate)
+    if s.previous is None and base.lo <= 0 <= base.hi and s.rate.value != 0:
+        return _zero_base(doc, this, s)
+    computed = ratio_percent(iv(s.change), base)
     if computed is None or base_point <= 0 or stated_rate.overlaps(computed):
         return None
     if s.current_found_in == "paragraph":
