@@ -33,7 +33,7 @@ from auditor.extract.tables import cell_number
 
 __all__ = ["Statement", "statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
-           "STRONG_MATCH", "family_of", "MONEY_TO_WAN"]
+           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -96,6 +96,9 @@ class Statement:
     # narrative only: the section's topic ("农村低保"), places and periods named in the sentence
     # ("舒城县", "一季度"): two figures of different contexts count different things
     context: tuple = ()
+    # narrative only, when the noun follows the figure ("5件议案", "42件建议、批评和意见"): the words
+    # it counts, as written up to the end of the clause
+    counted: str = ""
 
     @property
     def start(self) -> int:
@@ -487,7 +490,26 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
                      label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
                      markers=_markers(clause), year=_year(clause, sentence_before, report_year),
                      sentence=(sentence_start, sentence_end), block=_paragraph_span(doc, paragraph_starts, m.start),
-                     closed=_closed(text, m), context=context)
+                     closed=_closed(text, m), context=context, counted=_counted(text, m))
+
+
+def _counted(text: str, m: NumberMention) -> str:
+    """The noun phrase right after a figure that does not end its phrase ("5件议案，" → "议案")."""
+    if _closed(text, m):
+        return ""
+    end = _span_forward(text, m.end, "，,。；;！？!?\n\t：:（(")
+    return clean_text(text[m.end:min(end, m.end + 16)])
+
+
+def compound_words(label: str) -> tuple[str, ...]:
+    """The activities a table row names, as written ("及时办理代表议案、建议、意见等" → 代表议案, 建议,
+    意见), with a leading verb phrase and a trailing 等 removed; () when the row names one activity."""
+    pieces = [clean_text(p) for p in _COMPOUND_SPLIT.split(clean_text(label)) if p.strip()]
+    if len(pieces) < 2 or any("，" in p or "," in p for p in pieces):
+        return ()
+    pieces[-1] = re.sub(r"(等|等等)$", "", pieces[-1])
+    pieces[0] = re.sub(r"^.*(办理|召开|开展|组织|完成|举办|审议|听取|提出|答复)", "", pieces[0]) or pieces[0]
+    return tuple(pieces)
 
 
 _PLACE_RE = re.compile(r"(?<![全本该各我此])[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|旗|镇|乡|街道)(?![级长委政府人财])")

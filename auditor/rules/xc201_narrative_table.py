@@ -8,6 +8,7 @@ from auditor.extract.indicators import (
     MATCH_THRESHOLD,
     Statement,
     comparable,
+    compound_words,
     consistent,
     statements,
     subject_match,
@@ -30,8 +31,10 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
     auditor/data/indicator_synonyms.tsv; rapidfuzz for near spellings, with lower confidence).
     Only like is compared with like: actual with actual (never a target, a plan or a 计划/预计 clause),
     the same unit family (万元 and 元 converted), the same year and the same scope words (全市/本级/县/镇).
-    A table row naming several activities ("主任会、常委会 18次") is compared with the sum of the
-    narrative's figures and never reported alone. A project's own table may count a part of the
+    A table row naming several activities ("主任会、常委会 18次"; "办理代表议案、建议、意见等 40件") is never
+    compared with one of them alone: it is compared with the sum of one narrative sentence's figures
+    when those name every activity of the row ("代表所提5件议案，42件建议、批评和意见" gives 47), at
+    confidence 0.7. A project's own table may count a part of the
     department's total, so a project figure below the narrative's is not a conflict; above it, it is.
     Why: the table is what the finance bureau scores; the narrative is what readers believe. When they
     differ, one of them is wrong.
@@ -49,8 +52,13 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
              and s.closed]
     paragraphs = [s for s in texts if s.origin == "paragraph"]
     for table_st in found:
-        if table_st.where != "table" or table_st.kind != "actual" or table_st.parts:
-            continue  # several activities in one row: only a sum can be checked (sum_explanation)
+        if table_st.where == "table" and table_st.kind == "actual" and table_st.parts:
+            finding = _judge_compound(doc, this, table_st, found)
+            if finding is not None:
+                yield finding
+            continue
+        if table_st.where != "table" or table_st.kind != "actual":
+            continue
         if table_st.origin in ("indicator", "data"):
             finding = _judge(doc, this, table_st, texts)
         elif table_st.origin == "cell_text" and table_st.stale is None and table_st.closed and not table_st.approximate:
@@ -118,6 +126,53 @@ def _judge(doc, this, table_st: Statement, texts: list[Statement], exact: bool =
               "subject": first.subject, "match": strength}
     return this.finding(severity=severity, confidence=round(confidence, 2), message=message, message_en=message_en,
                         evidence=evidence, values=values)
+
+
+def _judge_compound(doc, this, row: Statement, found: list[Statement]) -> Finding | None:
+    """A row naming several activities ("办理代表议案、建议、意见等 40件") against one narrative sentence
+    that counts each of them ("代表所提5件议案，42件建议、批评和意见"): reported only when the sentence's
+    figures cover every activity the row names and add up to something else."""
+    words = compound_words(row.label)
+    if len(words) < 2 or row.approximate:
+        return None
+    sentences: dict[tuple[int, int], list[Statement]] = {}
+    for st in found:
+        if st.origin == "paragraph" and st.kind == "actual" and st.stale is None and comparable(row, st) \
+                and not st.approximate:
+            sentences.setdefault(st.sentence, []).append(st)
+    conflicting: list[tuple[list[Statement], Decimal]] = []
+    for members in sentences.values():
+        named = [(st, [w for w in words if _names(st, w)]) for st in members]
+        named = [(st, ws) for st, ws in named if ws]
+        covered = {w for _, ws in named for w in ws}
+        if len(named) < 2 or covered != set(words):
+            continue
+        parts = [st for st, _ in named]
+        total = sum((st.value for st in parts), Decimal(0))
+        if total == row.value:
+            return None  # some sentence gives the row's figure
+        conflicting.append((parts, total))
+    for parts, total in conflicting[:1]:
+        diff = total - row.value
+        relative = abs(diff) / abs(row.value) if row.value else Decimal(1)
+        severity = "high" if relative >= Decimal("0.1") else "medium" if relative >= Decimal("0.01") else "low"
+        terms = "＋".join(f"{written(st.mention)}{st.counted or st.label}" for st in parts)
+        message = (f"正文称{terms}＝{fmt(total)}{row.unit}，自评表实际完成值为{written(row.mention, row.unit)}"
+                   f"（表中指标“{row.label}”），相差{fmt(abs(diff))}{row.unit}")
+        message_en = (f"the narrative's figures for the activities of '{row.label}' add up to {fmt(total)}, the table "
+                      f"says {fmt(row.value)}")
+        evidence = [Evidence.of(doc, st.start, st.end) for st in parts] + [Evidence.of(doc, row.start, row.end)]
+        return this.finding(severity=severity, confidence=0.7, message=message, message_en=message_en,
+                            evidence=evidence, values={"stated": [st.value for st in parts], "stated_sum": total,
+                                                       "table": row.value, "difference": diff, "subject": row.label})
+    return None
+
+
+def _names(st: Statement, word: str) -> bool:
+    """Whether a narrative figure counts this activity: the activity's name in the words the figure
+    counts ("42件建议、批评和意见" names 建议 and 意见), or the figure's own subject contains it."""
+    said = st.counted or st.label
+    return bool(said) and (word in said or (len(said) >= 2 and said in word))
 
 
 def _where_said(st: Statement) -> str:
