@@ -519,9 +519,16 @@ _PERIOD_RE = re.compile(r"第?[一二三四1-4]季度|前三季度|上半年|下
                         r"|[一二三四五六七八九十]{1,3}(?:[-—~至][一二三四五六七八九十]{1,3})?月份?|寒假|暑假|春节|汛期|节假日")
 
 
+@lru_cache(maxsize=1)
+def _generic_places() -> tuple[str, ...]:
+    lines = (_DATA / "generic_place_words.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(w for w in lines if w and not w.startswith("#"))
+
+
 def _places(text: str) -> frozenset[str]:
     found = (_PLACE_LEAD.sub("", p) for p in _PLACE_RE.findall(text))
-    return frozenset(p for p in found if len(p) >= 3 and p[-2] not in "全本各该我此")  # not "本年度全市"
+    return frozenset(p for p in found if len(p) >= 3 and p[-2] not in "全本各该我此"  # not "本年度全市"
+                     and not p.endswith(_generic_places()))
 
 
 def _periods(text: str) -> frozenset[str]:
@@ -544,12 +551,19 @@ def section_topic(heading: str) -> str:
     return text
 
 
+_LEAD_LABEL = re.compile(r"[\s\u3000]*([^\s，,。；;：:]{2,10})[：:]")  # matched at the line start
+
+
 def _section_topic(doc: Document, offset: int) -> str:
+    """The topic of the heading above the offset, and of a label that opens its paragraph
+    ("城市低保：…", "农村低保：…")."""
     path = doc.heading_path(offset)
-    if not path:
-        return ""
-    section = path[-1]
-    return section_topic(doc.text[section.heading.start:section.heading.end])
+    topic = section_topic(doc.text[path[-1].heading.start:path[-1].heading.end]) if path else ""
+    line_start = doc.text.rfind("\n", 0, offset) + 1
+    lead = _LEAD_LABEL.match(doc.text, line_start, offset)
+    if lead:
+        topic += "|" + section_topic(lead.group(1))
+    return topic
 
 
 def _table_statement(doc: Document, claim: Claim, table: Table, cell: Cell, unit: str,

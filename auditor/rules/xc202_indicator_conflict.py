@@ -30,9 +30,11 @@ def indicator_value_conflict(analysis) -> Iterator[Finding]:
     like" are those of XC201: actual with actual, same unit family, same year, same scope words
     (全市/本级/县级/镇级), same form; figures in one sentence are an enumeration of different things
     and are never paired. Two narrative figures must also share their context: the topic of their
-    sections ("一、城市低保" and "二、农村低保" count different people), and the places (舒城县 against a
+    sections and of a label opening their paragraph ("一、城市低保" and "二、农村低保", or "城市低保：…"
+    and "农村低保：…", count different people), and the places (舒城县 against a
     city total) and periods (一季度, 夏季 against the year) their sentences name. Between narrative passages only counts are compared (amounts and rates
-    there belong to many scopes: 基本支出 and 项目支出 决算数, one project after another).
+    there belong to many scopes: 基本支出 and 项目支出 决算数, one project after another), and never
+    standards per head or per month (元/人·月), which differ by category.
     A block of text whose heading appears again later (a section pasted from an earlier report) is
     left out: its figures are last year's, and RU504 (stale-figure-conflict) reports them as such.
     Why: a report that says 主任会议17次 in one place and 23次 in another cannot be right twice.
@@ -77,8 +79,8 @@ def _narrative_like(st: Statement) -> bool:
 def _pair_strength(a: Statement, b: Statement) -> float | None:
     if _narrative_like(a) != _narrative_like(b):
         return None  # narrative against table: XC201
-    if _narrative_like(a) and a.family in _NARRATIVE_FAMILIES_SKIPPED:
-        return None
+    if _narrative_like(a) and (a.family in _NARRATIVE_FAMILIES_SKIPPED or "/" in a.unit):
+        return None  # amounts, rates and standards per head or month (元/人·月) differ by category
     if not _narrative_like(a):
         if a.table == b.table or a.parts or b.parts or a.family == "%":
             return None
