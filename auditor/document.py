@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Export residue that Word/WPS text exports leave in the text: kept in the text (offsets must index
 # the file), ignored when a cell or paragraph is read for its meaning.
@@ -179,3 +180,39 @@ class Document:
     def finish(self) -> None:
         """Index the sections once the reader has filled them in."""
         self._section_starts = [s.start for s in self.sections]
+
+
+# --- sentence and clause bounds: one implementation for every extractor --------------------------
+
+SENTENCE_ENDS = "。！？!?\n"
+CLAUSE_BREAKS = "，,；;。！？!?\n"
+
+
+def span_back(text: str, end: int, breaks: str, floor: int = 0) -> int:
+    """Just after the last break character before ``end`` (``floor`` when there is none): the newline
+    is looked up first, so the other characters are searched for within one line only."""
+    i = floor
+    if end <= i:
+        return end
+    for c in _newline_first(breaks):
+        k = text.rfind(c, i, end)
+        if k >= 0:
+            i = k + 1
+    return i
+
+
+def span_forward(text: str, start: int, breaks: str) -> int:
+    """The first break character at or after ``start`` (the text's end when there is none)."""
+    j = len(text)
+    if start >= j:
+        return start
+    for c in _newline_first(breaks):
+        k = text.find(c, start, j)
+        if k >= 0:
+            j = k
+    return j
+
+
+@lru_cache(maxsize=16)
+def _newline_first(breaks: str) -> str:
+    return "".join(sorted(breaks, key=lambda c: c != "\n"))

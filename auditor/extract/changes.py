@@ -18,15 +18,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.document import Document, Paragraph, clean_text
+from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
 from auditor.extract.numbers import NumberMention
 from auditor.extract.sums import compatible_units
 
-_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_ENDS = "，,；;。"
 _UP = ("增加", "增长", "上升", "提高", "多", "增")
 _DOWN = ("减少", "下降", "降低", "节约", "节省", "少", "减")
 _VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
 # the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
+_ANY_VERB = re.compile(_VERB)
 _CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
 # the rate right after the change figure: "，增长13.36%", "、下降15%", "，降幅为8.2%"
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
@@ -58,11 +59,13 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
     text = doc.text
     out: list[ChangeStatement] = []
     for k, para in enumerate(paragraphs):
+        if not _ANY_VERB.search(text, para.start, para.end):
+            continue
         mentions = mentions_in(para.start, para.end)
         for i, m in enumerate(mentions):
             if m.unit in ("", "%") or "百分点" in m.unit:
                 continue
-            sentence_start = _sentence_start(text, m.start, para.start)
+            sentence_start = span_back(text, m.start, SENTENCE_ENDS, para.start)
             before = mentions[i - 1] if i and mentions[i - 1].end > sentence_start else None
             lead = text[before.end if before else sentence_start:m.start]
             cue = _CHANGE_CUE.search(lead)
@@ -78,7 +81,7 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
                     restated = before  # nothing but the verb between the two figures
                 before = None  # a change is neither of the figures compared
             if before is not None and compatible_units(before, m):
-                if _COMPARED.search(text[_clause_start(text, before.start, sentence_start):before.start]):
+                if _COMPARED.search(text[span_back(text, before.start, _CLAUSE_ENDS, sentence_start):before.start]):
                     previous = before  # "比上年实际支出330.08万元，减少27.08万元"
                     earlier = mentions[i - 2] if i >= 2 and mentions[i - 2].end > sentence_start else None
                     if earlier is not None and compatible_units(earlier, m) and \
@@ -107,20 +110,6 @@ def _lead(text: str, mentions: list[NumberMention], i: int, sentence_start: int)
 
 def _is_change(text: str, mentions: list[NumberMention], i: int, sentence_start: int) -> bool:
     return mentions[i].unit not in ("", "%") and bool(_CHANGE_CUE.search(_lead(text, mentions, i, sentence_start)))
-
-
-def _sentence_start(text: str, offset: int, floor: int) -> int:
-    i = offset - 1
-    while i >= floor and not _SENTENCE_END.match(text[i]):
-        i -= 1
-    return i + 1
-
-
-def _clause_start(text: str, offset: int, floor: int) -> int:
-    i = offset - 1
-    while i >= floor and text[i] not in "，,；;。":
-        i -= 1
-    return i + 1
 
 
 def _rate_after(text: str, mentions: list[NumberMention], i: int) -> NumberMention | None:

@@ -26,6 +26,8 @@ from rapidfuzz import fuzz
 from auditor.analysis import Analysis
 from auditor.arith import Interval
 from auditor.document import Cell, Document, Table, clean_text
+from auditor.document import span_back as _span_back
+from auditor.document import span_forward as _span_forward
 from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.numbers import NumberMention
 from auditor.extract.subjects import _get_tokenizer, _strip, normalise_subject, subject_for
@@ -244,36 +246,6 @@ def _decimals_in_family(st: Statement) -> int:
 
 # --- scope, year, kind ----------------------------------------------------------------------------
 
-def _span_back(text: str, end: int, breaks: str, floor: int = 0) -> int:
-    """Just after the last break character before ``end`` (``floor`` when there is none): the newline
-    is looked up first, so the other characters are searched for within one line only."""
-    i = floor
-    if end <= i:
-        return end
-    for c in _newline_first(breaks):
-        k = text.rfind(c, i, end)
-        if k >= 0:
-            i = k + 1
-    return i
-
-
-def _span_forward(text: str, start: int, breaks: str) -> int:
-    """The first break character at or after ``start`` (the text's end when there is none)."""
-    j = len(text)
-    if start >= j:
-        return start
-    for c in _newline_first(breaks):
-        k = text.find(c, start, j)
-        if k >= 0:
-            j = k
-    return j
-
-
-@lru_cache(maxsize=16)
-def _newline_first(breaks: str) -> str:
-    return "".join(sorted(breaks, key=lambda c: c != "\n"))
-
-
 def _markers(text: str) -> frozenset[str]:
     found = set()
     rest = text
@@ -484,8 +456,7 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
     clause = text[clause_start:m.start]
     sentence_before = text[sentence_start:m.start]
     kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
-    whole_sentence = text[_span_back(text, m.start, "。！？!?\n"):m.start]
-    context = (_section_topic(doc, m.start), _places(whole_sentence), _periods(whole_sentence))
+    context = _context(doc, m.start)
     return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(claim.subject),
                      label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
                      markers=_markers(clause), year=_year(clause, sentence_before, report_year),
@@ -541,6 +512,7 @@ def _generic_heading_words() -> tuple[str, ...]:
     return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
 
 
+@lru_cache(maxsize=4096)
 def section_topic(heading: str) -> str:
     """What a heading is about once numbering and generic report words are removed ("二、农村低保" →
     "农村低保"; "六、部门整体支出绩效情况" → "")."""
@@ -549,6 +521,17 @@ def section_topic(heading: str) -> str:
     for word in _generic_heading_words():
         text = text.replace(word, "")
     return text
+
+
+def _context(doc: Document, offset: int) -> tuple:
+    """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence."""
+    text = doc.text
+    start = _span_back(text, offset, "。！？!?\n")
+    cache = doc.memo.setdefault("statement_context", {})
+    if start not in cache:
+        sentence = text[start:_span_forward(text, offset, "。！？!?\n")]
+        cache[start] = (_section_topic(doc, offset), _places(sentence), _periods(sentence))
+    return cache[start]
 
 
 _LEAD_LABEL = re.compile(r"[\s\u3000]*([^\s，,。；;：:]{2,10})[：:]")  # matched at the line start

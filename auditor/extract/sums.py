@@ -11,6 +11,7 @@ The extractor only finds the structure; the arithmetic rule judges it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.document import Document, Paragraph, clean_text
+from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
 from auditor.extract.numbers import NumberMention
 
 MONEY_SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -125,8 +126,10 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
     text = doc.text
     for k, para in enumerate(paragraphs):
         mentions = mentions_in(para.start, para.end)
-        reach = mentions_in(para.start, min(len(text), para.end + _MAX_LIST_CHARS))
+        reach = None
         for q in _find_all(text, "其中", para.start, para.end):
+            if reach is None:
+                reach = mentions_in(para.start, min(len(text), para.end + _MAX_LIST_CHARS))
             group = None
             if not [m for m in mentions if m.start > q]:
                 group = _list_group(doc, text, mentions, q, paragraphs[k + 1:], mentions_in)
@@ -187,14 +190,6 @@ def _clauses_before(text: str, start: int, q: int) -> list[tuple[int, int]]:
     return out
 
 
-def _sentence_start(text: str, q: int, floor: int) -> int:
-    """Where the sentence holding offset q begins (after the last 。！？ or line break before it)."""
-    i = q - 1
-    while i >= floor and text[i] not in "。！？!?\n":
-        i -= 1
-    return i + 1
-
-
 def _outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """text[start:end] without its bracketed runs, as spans."""
     spans, depth, run = [], 0, start
@@ -213,24 +208,38 @@ def _outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _figures_in(mentions: list[NumberMention], spans: list[tuple[int, int]]) -> list[NumberMention]:
+    """The mentions (sorted by start) lying wholly inside one of the spans (sorted, disjoint)."""
+    if not spans:
+        return []
+    lo = bisect.bisect_left([m.start for m in mentions], spans[0][0]) if len(mentions) > 16 else 0
+    out = []
+    for m in mentions[lo:]:
+        if m.start >= spans[-1][1]:
+            break
+        if any(a <= m.start and m.end <= b for a, b in spans):
+            out.append(m)
+    return out
+
+
 def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) -> NumberMention | None:
     """The total a "其中" breaks down: the figure of the nearest clause before it that states a
     quantity (not a comparison such as "较上年增加X", not a bracket's aside such as "（含临聘1名）").
     When 其中 opens a sentence ("…X万元。其中：A；B"), the previous sentence is searched."""
     if text[floor:q].rstrip(" \u3000").endswith(("；", ";")):
         return None  # "…；其中…" after a run of figures: which one it breaks down is unclear
-    sentence = _sentence_start(text, q, floor)
+    sentence = span_back(text, q, SENTENCE_ENDS, floor)
     if not text[sentence:q].strip(" \u3000：:，,"):
         prev_end = sentence - 1
         if prev_end < floor or text[prev_end] not in "。":
             return None
-        sentence, q = _sentence_start(text, prev_end, floor), prev_end
+        sentence, q = span_back(text, prev_end, SENTENCE_ENDS, floor), prev_end
     for c_start, c_end in _clauses_before(text, sentence, q):
         clause = clean_text(text[c_start:c_end])
         if not clause or _COMPARISON.match(clause.lstrip("，,、：: ")):
             continue
         visible = _outside_brackets(text, c_start, c_end)
-        figures = [m for m in mentions if any(a <= m.start and m.end <= b for a, b in visible)]
+        figures = _figures_in(mentions, visible)
         if figures:
             return figures[-1]
         if re.search(r"[\u4e00-\u9fff]{2}", clause):
@@ -293,7 +302,7 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         if _ORDINAL.fullmatch(raw) and parts:
             break  # "…；三、…": the next item of an enclosing list
         visible = _outside_brackets(text, c_start, c_end)
-        figures = [m for m in mentions if any(a <= m.start and m.end <= b for a, b in visible)]
+        figures = _figures_in(mentions, visible)
         if "其中" in raw and parts:
             break  # a nested breakdown begins: the list of this total has ended
         if _COMPARISON.match(raw.lstrip("其中：:，, ")) or not figures:
@@ -411,6 +420,7 @@ def _label_before(text: str, m: NumberMention, width: int = 20) -> str:
 # --- cost shares between levels of government ----------------------------------------------------
 
 _LEVELS = ("中央", "省", "市", "县", "区", "乡", "镇", "地方")
+_SHARE_VERB = re.compile(r"负担|承担|分担|配套|出资|补助|补贴")
 _SHARE_CLAUSE = re.compile(r"(负担|承担|分担|配套|出资|补助|补贴)(比例)?(为|是|占)?\s*$")
 
 
@@ -427,6 +437,8 @@ def find_share_lists(doc: Document, paragraphs: list[Paragraph], mentions_in: Me
     text = doc.text
     out: list[ShareList] = []
     for para in paragraphs:
+        if not _SHARE_VERB.search(text, para.start, para.end) or "%" not in text[para.start:para.end]:
+            continue
         for s_start, s_end in _sentences(text, para.start, para.end):
             visible = _outside_brackets(text, s_start, s_end)
             parts, labels, levels = [], [], set()

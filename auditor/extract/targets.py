@@ -19,6 +19,7 @@ from auditor.extract.numbers import NumberMention
 
 _TARGET_CUE = re.compile(r"(年初指标值|年度指标值|年度目标值|指标值|目标值|预期目标值?|计划数|计划值)"
                          r"(为|是|：|:)?\s*$")
+_ANY_TARGET = re.compile(r"指标值|目标值|计划数|计划值|预期目标")
 _ACTUAL_CUE = re.compile(r"(实际完成值|实际完成|完成值|实际值|实际达到|实际为)(为|是|：|:|达到)?\s*$")
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _LABEL_CUT = re.compile(r"[，,。；;：:！？!?\n]|第[一二三四五六七八九十]+")
@@ -44,6 +45,8 @@ def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_
     text = doc.text
     out: list[NarrativeTarget] = []
     for para in paragraphs:
+        if not _ANY_TARGET.search(text, para.start, para.end):
+            continue
         mentions = mentions_in(para.start, para.end)
         for i, target in enumerate(mentions):
             lead = text[max(para.start, target.start - _CUE_REACH):target.number_start]

@@ -30,10 +30,6 @@ def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
     """
     doc = analysis.doc
     this = narrative_target_missed_claimed_met.rule
-    claims = analysis.completion_claims
-    if not claims:
-        return
-    claim_start, claim_end = claims[0]
     for pair in analysis.narrative_targets:
         target, actual = pair.target, pair.actual
         t_fam, a_fam = family_of(target.unit), family_of(actual.unit)
@@ -47,8 +43,9 @@ def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
             missed, relation = a_iv.hi < t_value, "未达到"
         else:
             continue
-        if not missed:
+        if not missed or not analysis.completion_claims:
             continue
+        claim_start, claim_end = analysis.completion_claims[0]
         a_value = actual.value * a_fam[1]
         gap = abs(actual.value - t_value / a_fam[1])  # in the actual's own unit
         severity = "high" if t_value and abs(a_value - t_value) / t_value >= Decimal("0.1") else "medium"
