@@ -213,7 +213,9 @@ def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101�
     found = get_rule(code)
     if found is None:
         _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则")
-    sys.stdout.write(f"{found.code} {found.name}（默认级别：{found.severity}）\n\n{found.doc}\n")
+    from auditor.policy import describe
+
+    sys.stdout.write(f"{found.code} {found.name}（默认级别：{found.severity}）\n\n{found.doc}\n{describe(found.code)}")
 
 
 def _mount_index() -> None:

@@ -7,6 +7,7 @@ from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
 from auditor.extract.sums import MONEY_SCALE, SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR101", "narrative-sum-mismatch", "medium")
@@ -74,7 +75,7 @@ def _judge(doc, this, group: SumGroup) -> Finding | None:
     point_sum = sum((p.value * in_unit_of(p, total) for p in group.parts), Decimal(0))
     diff = point_sum - total.value
     relative = abs(diff) / total.value if total.value else Decimal(1)
-    severity = "high" if relative >= Decimal("0.05") else "medium" if relative >= Decimal("0.005") else "low"
+    severity = band("AR101", relative)
     money = total.unit in MONEY_SCALE
     confidence = 0.9 if (money or group.exhaustive) else 0.6
     if not money and not group.exhaustive and severity == "high":

@@ -7,6 +7,7 @@ from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, tolerance_for, 
 from auditor.extract.tables import BudgetLine, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 # Budget tables keep amounts to 0.01万元 and drop trailing zeros: "288" beside "248.05" is 288.00.
 _MIN_AMOUNT_DECIMALS = 2
@@ -63,7 +64,7 @@ def _check_line(doc, this, line: BudgetLine) -> Finding | None:
         return None
     point = executed[1] / full[1] * HUNDRED
     gap = abs(point - rate_value)
-    severity = "high" if gap >= 10 else "medium" if gap >= 1 else "low"
+    severity = band("AR102", gap)
     evidence = [Evidence.of(doc, rate_m.start, rate_m.end), Evidence.of(doc, executed[2].start, executed[2].end),
                 Evidence.of(doc, full[2].start, full[2].end)]
     values = {"stated_rate": rate_value, "computed_rate": point.quantize(Decimal("0.01")),

@@ -7,6 +7,7 @@ from auditor.arith import Interval, fmt, interval_sum, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR103", "score-total-mismatch", "medium")
@@ -93,7 +94,7 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
         with_exec = exec_iv is not None and best is not readings[0]
         point = score_pt + (exec_m.value if with_exec else 0)
         gap = abs(point - m.value)
-        severity = "high" if gap >= 5 else "medium" if gap >= 1 else "low"
+        severity = band("AR103", gap)
         label = doc.cell_text(label_cell)
         computation = f"{count}项指标得分合计{fmt(score_pt)}分"
         if with_exec:

@@ -9,6 +9,7 @@ from auditor.extract.numbers import NumberMention
 from auditor.extract.tables import BudgetBlock, ColumnTotal, cell_number, header_unit
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 _COLUMN_NAMES = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "executed": "全年执行数"}
 _MONEY_UNITS = {"万元", "元", "亿元"}
@@ -77,7 +78,7 @@ def _judge(doc, this, *, what: str, total: NumberMention, parts: list[tuple[str,
     point = sum((m.value for _, m in stated), Decimal(0))
     diff = point - total.value
     relative = abs(diff) / abs(total.value) if total.value else Decimal(1)
-    severity = "high" if relative >= Decimal("0.05") else "medium" if relative >= Decimal("0.005") else "low"
+    severity = band("AR104", relative)
     terms = "＋".join(f"{label}{written(m)}" for label, m in stated)
     relation = "超过" if over else "少于"
     blanks = [label for label, m in parts if m is None]

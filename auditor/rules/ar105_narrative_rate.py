@@ -10,6 +10,7 @@ from auditor.document import Paragraph, clean_text
 from auditor.extract.numbers import NumberMention
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 # A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
 _RATE_CUE = re.compile(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"
@@ -184,7 +185,7 @@ def _check(doc, this, para: Paragraph, rate_and_cue, amounts_by_para) -> Finding
     if best is None:
         return None
     gap, point, e, b = best
-    severity = "high" if gap >= 10 else "medium" if gap >= 1 else "low"
+    severity = band("AR105", gap)
     confidence = {"sentence": 0.85, "paragraph": 0.75, "document": 0.65}[where]
     e_label = e.label or "执行金额"
     b_label = b.label or "预算金额"

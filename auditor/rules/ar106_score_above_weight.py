@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from auditor.arith import fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR106", "score-above-weight", "high")
@@ -52,7 +52,7 @@ def _check(doc, this, weight, score, what: str) -> Finding | None:
     excess = score.value - weight.value
     if score.value - score.tolerance <= weight.value:
         return None
-    severity = "high" if excess >= 2 else "medium" if excess >= Decimal("0.5") else "low"
+    severity = band("AR106", excess)
     reading = "（分值栏以“%”填写，按分值点数读取）" if weight.unit == "%" else ""
     message = (f"自评表{what}得分{written(score, '分')}，高于其分值{fmt(weight.value)}分{reading}，"
                f"超出{fmt(excess)}分")

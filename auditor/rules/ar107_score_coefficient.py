@@ -7,6 +7,7 @@ from auditor.arith import HUNDRED, Interval, fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR107", "score-coefficient-mismatch", "medium")
@@ -46,7 +47,7 @@ def score_coefficient_mismatch(analysis) -> Iterator[Finding]:
                     continue
                 point = weight.value * coefficient.value * factor
                 gap = abs(score.value - point)
-                severity = "high" if gap >= 2 else "medium" if gap >= Decimal("0.5") else "low"
+                severity = band("AR107", gap)
                 indicator = row.cells.get("indicator")
                 name = doc.cell_text(indicator) if indicator is not None else row.level2
                 message = (f"自评表指标“{name}”得分{written(score, '分')}，但分值{fmt(weight.value)}分×得分系数"

@@ -7,6 +7,7 @@ from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, tolerance_for, 
 from auditor.extract.tables import BudgetLine, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 _MIN_AMOUNT_DECIMALS = 2
 
@@ -77,7 +78,7 @@ def _check(doc, this, line: BudgetLine) -> Finding | None:
         return None  # the score follows the amounts: the stated rate is the wrong figure (AR102)
     point = weight.value * min(rate_value, HUNDRED) / HUNDRED
     gap = abs(score.value - point)
-    severity = "high" if gap >= 2 else "medium" if gap >= Decimal("0.5") else "low"
+    severity = band("AR108", gap)
     capped = "（执行率超过100%按100%计）" if rate_value > HUNDRED else ""
     message = (f"自评表执行率得分{written(score, '分')}，但分值{fmt(weight.value)}分×执行率{written(rate, '%')}"
                f"＝{fmt(point)}分{capped}，相差{fmt(gap)}分")

@@ -8,6 +8,7 @@ from auditor.arith import Interval, fmt, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 _LEVEL_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")
 _CONVENTION = Decimal(100)
@@ -44,7 +45,7 @@ def weight_total_mismatch(analysis) -> Iterator[Finding]:
 
 
 def _severity(gap: Decimal) -> str:
-    return "high" if gap >= 5 else "medium" if gap >= 1 else "low"
+    return band("AR109", gap)
 
 
 def _percent_note(weights) -> str:

@@ -8,6 +8,7 @@ from auditor.extract.changes import ChangeStatement
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR110", "change-rate-mismatch", "medium")
@@ -24,8 +25,8 @@ def change_rate_mismatch(analysis) -> Iterator[Finding]:
     Example: 支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%; ÷ 700 would be 14.29%).
     Tolerance: rounding-aware: every figure stands for the interval its stated decimals allow, and a
     figure written with fewer decimals than the others is read at the finest precision shown.
-    Severity: high for a rate 5 percentage points or more off (or a change 5% or more off), medium from
-    0.3 points, low below; a change stated twice is medium. When this year's figure is found only by its
+    Severity: a rate is high 5 percentage points or more off, medium from 0.3 points; a change is high
+    5% or more off, medium from 0.5%; low below; a change stated twice is medium. When this year's figure is found only by its
     label elsewhere in the paragraph ("支出总计…。…支出增加X，增长Y%"), it may be either year's figure:
     the rate is reported only when neither reading gives it, with a lower confidence. A rate stated on a
     base of nil (the increase equals this year's figure) is low: no growth rate exists.
@@ -53,7 +54,7 @@ def _zero_base(doc, this, s: ChangeStatement) -> Finding:
     """"收支总计133.6万元，较上年增加133.6万元，增长100.0%": the earlier figure was nil, no rate exists."""
     message = (f"正文称增加{written(s.change)}、增长{written(s.rate)}，但增加额与本期数{written(s.current)}相同，"
                f"上年基数为零，增长率无从计算")
-    message_en = f"the change equals this year's figure, so the base is zero and no growth rate exists"
+    message_en = "the change equals this year's figure, so the base is zero and no growth rate exists"
     evidence = [Evidence.of(doc, m.start, m.end) for m in (s.rate, s.change, s.current)]
     return this.finding(severity="low", confidence=0.6, message=message, message_en=message_en,
                         evidence=evidence, values={"stated_rate": s.rate.value, "change": s.change.value,
@@ -91,7 +92,7 @@ def _check_change(doc, this, s: ChangeStatement) -> Finding | None:
     stated_change = s.change.value * s.direction
     gap = abs(point - stated_change)
     relative = gap / abs(s.change.value) if s.change.value else Decimal(1)
-    severity = "high" if relative >= Decimal("0.05") else "medium" if relative >= Decimal("0.005") else "low"
+    severity = band("AR110-change", relative)
     verb = "增加" if s.direction > 0 else "减少"
     message = (f"正文称{written(s.current)}比{written(s.previous)}{verb}{written(s.change)}，"
                f"但两数之差为{fmt(point)}{s.change.unit}，相差{fmt(gap)}{s.change.unit}")
@@ -129,7 +130,7 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
             return None
     point = s.change.value / base_point * HUNDRED
     gap = abs(point - s.rate.value)
-    severity = "high" if gap >= 5 else "medium" if gap >= Decimal("0.3") else "low"
+    severity = band("AR110-rate", gap)
     confidence = 0.85 if s.previous is not None or s.current_found_in == "sentence" else 0.7
     message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}，但{written(s.change)}÷{base_words}"
                f"＝{fmt(point)}%，相差{fmt(gap)}个百分点")

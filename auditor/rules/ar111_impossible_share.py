@@ -8,6 +8,7 @@ from pathlib import Path
 from auditor.arith import HUNDRED, fmt, written
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
 _CUE_REACH = 10  # characters before the figure searched for the rate's name
@@ -31,7 +32,7 @@ def impossible_share(analysis) -> Iterator[Finding]:
     as 2), and whatever was computed from it is wrong too.
     Example: 全年困难群众救助资金发放比例达到10150%.
     Tolerance: none beyond the figure's own rounding (100.4% written as 100% is accepted).
-    Severity: medium; high when the share is over 200% (no rounding or definition explains it).
+    Severity: medium; high from 200% (no rounding or definition explains it).
     """
     doc = analysis.doc
     this = impossible_share.rule
@@ -44,7 +45,7 @@ def impossible_share(analysis) -> Iterator[Finding]:
         if found is None:
             continue
         name = found.group(1)
-        severity = "high" if m.value > 2 * HUNDRED else "medium"
+        severity = band("AR111", m.value)
         message = f"{name}{written(m)}超过100%：部分占整体的比率不可能大于100%，数字疑有录入错误"
         message_en = f"{name} is stated as {fmt(m.value)}%, but a share of a whole cannot exceed 100%"
         yield this.finding(severity=severity, confidence=0.9, message=message, message_en=message_en,

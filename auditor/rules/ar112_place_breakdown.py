@@ -9,6 +9,7 @@ from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: the places are complete
 
@@ -56,7 +57,7 @@ def _finding(doc, this, b: PlaceBreakdown, over: bool, matching: int) -> Finding
     message_en = (f"the places' figures for '{b.measure}' add up to {fmt(point)}, not the stated total "
                   f"{fmt(total.value)}, while {matching} other measures over the same places add up")
     evidence = [Evidence.of(doc, total.start, total.end)] + [Evidence.of(doc, p.start, p.end) for p in b.parts]
-    return this.finding(severity="high" if relative >= Decimal("0.05") else "medium", confidence=0.75,
+    return this.finding(severity=band("AR112", relative), confidence=0.75,
                         message=message, message_en=message_en, evidence=evidence,
                         values={"measure": b.measure, "stated_total": total.value,
                                 "parts": [p.mention.value for p in b.parts], "parts_sum": point,

@@ -6,6 +6,7 @@ from decimal import Decimal
 from auditor.arith import HUNDRED, fmt, interval_sum, stated, written
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 _LOCAL = frozenset({"省", "市", "县", "区", "乡", "镇", "地方"})
 
@@ -39,7 +40,7 @@ def cost_shares_not_whole(analysis) -> Iterator[Finding]:
         terms = "＋".join(f"{label}{written(p)}" for label, p in zip(shares.labels, shares.parts))
         message = f"各级分担比例{terms}＝{fmt(point)}%，{'超过' if over else '不足'}100%（相差{fmt(gap)}个百分点）"
         message_en = f"the shares of the levels of government add up to {fmt(point)}%, not 100%"
-        yield this.finding(severity="high" if gap >= 10 else "medium", confidence=0.8, message=message,
+        yield this.finding(severity=band("AR113", gap), confidence=0.8, message=message,
                            message_en=message_en,
                            evidence=[Evidence.of(doc, p.start, p.end) for p in shares.parts],
                            values={"shares": [p.value for p in shares.parts], "sum": point})

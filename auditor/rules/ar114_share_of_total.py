@@ -7,6 +7,7 @@ from auditor.arith import finest_decimals, fmt, ratio_percent, stated, written
 from auditor.extract.sums import SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("AR114", "share-of-total-mismatch", "medium")
@@ -43,7 +44,7 @@ def _check(doc, this, group: SumGroup, part, share) -> Finding | None:
         return None
     point = part.value * in_unit_of(part, total) / total.value * 100
     gap = abs(point - share.value)
-    severity = "high" if gap >= 5 else "medium" if gap >= Decimal("0.5") else "low"
+    severity = band("AR114", gap)
     message = (f"正文称{written(part)}占{written(share)}，但{written(part)}÷总数{written(total)}＝{fmt(point)}%，"
                f"相差{fmt(gap)}个百分点")
     message_en = f"a share stated as {fmt(share.value)}%, but {fmt(part.value)} / {fmt(total.value)} = {fmt(point)}%"

@@ -9,6 +9,7 @@ from auditor.extract.indicators import family_of
 from auditor.extract.tables import IndicatorRow, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 # A plain target is a floor, except for a cost or a "lower is better" indicator, where it is a cap.
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
@@ -72,7 +73,7 @@ def _check(doc, this, row: IndicatorRow) -> Finding | None:
     a_value = actual.value * a_fam[1]
     gap = abs(a_value - t_value)
     relative = gap / t_value if t_value else Decimal(1)
-    severity = "high" if relative >= Decimal("0.1") else "medium"
+    severity = band("TG301", relative)
     unit = "万元" if t_fam[0] == "money" else (actual.unit or target.unit or fallback)
     gap_unit = "个百分点" if unit == "%" else unit
     message = (f"指标“{label}”实际完成值{written(actual, fallback)}{relation}年度指标值{written(target, fallback)}"

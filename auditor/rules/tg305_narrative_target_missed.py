@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from auditor.arith import fmt, stated, written
 from auditor.extract.indicators import family_of
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 # as in TG301: a plain target is a floor, except for a cost or a "lower is better" indicator
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
@@ -48,7 +48,7 @@ def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
         claim_start, claim_end = analysis.completion_claims[0]
         a_value = actual.value * a_fam[1]
         gap = abs(actual.value - t_value / a_fam[1])  # in the actual's own unit
-        severity = "high" if t_value and abs(a_value - t_value) / t_value >= Decimal("0.1") else "medium"
+        severity = band("TG305", abs(a_value - t_value) / t_value) if t_value else "high"
         claim = doc.text[claim_start:claim_end]
         label = pair.label or "该指标"
         message = (f"正文称“{label}”实际完成值{written(actual)}{relation}年度指标值{written(target)}"

@@ -15,6 +15,7 @@ from auditor.extract.indicators import (
 )
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import rule
+from auditor.policy import band
 
 
 @rule("XC201", "narrative-table-mismatch", "medium")
@@ -98,7 +99,7 @@ def _judge(doc, this, table_st: Statement, texts: list[Statement], exact: bool =
     unit = table_st.unit or first.unit
     diff = first.value - table_st.value
     relative = abs(diff) / abs(table_st.value) if table_st.value else Decimal(1)
-    severity = "high" if relative >= Decimal("0.1") else "medium" if relative >= Decimal("0.01") else "low"
+    severity = band("XC201", relative)
     confidence = 0.85 if strength >= 1.0 else 0.6
     if table_st.scope != first.scope:
         confidence -= 0.1
@@ -155,7 +156,7 @@ def _judge_compound(doc, this, row: Statement, found: list[Statement]) -> Findin
     for parts, total in conflicting[:1]:
         diff = total - row.value
         relative = abs(diff) / abs(row.value) if row.value else Decimal(1)
-        severity = "high" if relative >= Decimal("0.1") else "medium" if relative >= Decimal("0.01") else "low"
+        severity = band("XC201", relative)
         terms = "＋".join(f"{written(st.mention)}{st.counted or st.label}" for st in parts)
         message = (f"正文称{terms}＝{fmt(total)}{row.unit}，自评表实际完成值为{written(row.mention, row.unit)}"
                    f"（表中指标“{row.label}”），相差{fmt(abs(diff))}{row.unit}")
