@@ -138,6 +138,8 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
             if group is not None:
                 groups.append(group)
         groups.extend(_bracket_groups(text, mentions))
+        if _TRAILING_CUE.search(text, para.start, para.end):
+            groups.extend(_trailing_groups(text, mentions, para.start))
     groups = [g for g in groups if _additive(g)]
     _link_siblings(groups)
     return groups
@@ -183,11 +185,17 @@ def _clauses_before(text: str, start: int, q: int) -> list[tuple[int, int]]:
             depth += 1
         elif ch in "（(":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in _CLAUSE_BREAK:
+        elif depth == 0 and (ch in _CLAUSE_BREAK or _is_stop(text, i)):
             out.append((i + 1, end))
             end = i
     out.append((start, end))
     return out
+
+
+def _is_stop(text: str, i: int) -> bool:
+    """A half-width full stop between two words ("…16万元.上年结余…"), not a decimal point."""
+    return (text[i] == "." and 0 < i < len(text) - 1 and not text[i - 1].isdigit()
+            and not text[i + 1].isdigit() and "\u4e00" <= text[i + 1] <= "\u9fff")
 
 
 def _outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -378,6 +386,42 @@ def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,
         return None
     return SumGroup(total=total, parts=parts, total_label=_label_before(text, total), labels=labels,
                     shape="list", exhaustive=is_exhaustive(labels))
+
+
+_TRAILING_CUE = re.compile(r"(共计|合计|总计|总共)")
+_TRAILING_TOTAL = re.compile(r"[，,、；;]\s*(共计|合计|总计|总共)(为|是|达|达到)?[：:]?\s*$")
+
+
+def _trailing_groups(text: str, mentions: list[NumberMention], floor: int) -> list[SumGroup]:
+    """"省级拨付62万元，中央拨付16万元，上年结余6.47万元，共计84.47万元": the parts come first and the
+    total closes the list; the parts are then the whole of it."""
+    groups = []
+    for i, total in enumerate(mentions):
+        lead = text[max(floor, total.start - 8):total.start]
+        if not total.unit or total.unit == "%" or not _TRAILING_TOTAL.search(lead):
+            continue
+        start = span_back(text, total.start, "。！？!?\n", floor)
+        parts: list[NumberMention] = []
+        labels: list[str] = []
+        cue_start = total.start - len(lead) + _TRAILING_TOTAL.search(lead).start()
+        for c_start, c_end in _clauses_before(text, start, cue_start):
+            clause = clean_text(text[c_start:c_end])
+            figures = _figures_in(mentions[:i], _outside_brackets(text, c_start, c_end))
+            if not clause:
+                continue
+            if _COMPARISON.match(clause) or not figures:
+                if figures or re.search(r"[\u4e00-\u9fff]{6}", clause):
+                    break  # prose between: the list has ended
+                continue
+            part = figures[0]
+            if not compatible_units(total, part):
+                break
+            parts.insert(0, part)
+            labels.insert(0, _label(text[c_start:part.start]))
+        if len(parts) >= 2:
+            groups.append(SumGroup(total=total, parts=parts, total_label=_TRAILING_TOTAL.search(lead).group(1),
+                                   labels=labels, shape="trailing", exhaustive=True))
+    return groups
 
 
 def _bracket_groups(text: str, mentions: list[NumberMention]) -> list[SumGroup]:

@@ -38,6 +38,7 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
 
 _COMPLETENESS_NOTE = {
     "partition": "（这些分项构成完整的分类，应与总数相等）",
+    "listed": "（“共计”“合计”总括前列各项，应与各项之和相等）",
     "parallel": "（相邻的同类分项合计与其总数相符，此处分项应同样完整）",
     "near-miss": "（分项合计接近总数，疑有遗漏或数字有误）",
 }
@@ -47,6 +48,8 @@ _SCALE_SLIPS = {Decimal(10_000), Decimal("0.0001")}  # 2089元 stated for 2089�
 
 def _completeness(group: SumGroup, parts_sum, stated_total) -> str:
     """Why parts that fall short should still equal the total, or "" when they may be partial."""
+    if group.shape == "trailing":
+        return "listed"
     if group.exhaustive:
         return "partition"
     sibling = group.sibling
