@@ -6,6 +6,7 @@ import bisect
 from functools import cached_property
 
 from auditor.document import Document, Paragraph
+from auditor.extract.attachments import attachment_references, attachment_titles
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
@@ -65,6 +66,16 @@ class Analysis:
     @cached_property
     def completion_claims(self) -> list[tuple[int, int]]:
         return completion_claims(self.doc, self.prose)
+
+    @cached_property
+    def attachment_titles(self) -> list[tuple[str, int, int, bool]]:
+        """(key, start, end, followed by content) of each attachment title line."""
+        return attachment_titles(self.doc)
+
+    @cached_property
+    def attachment_references(self) -> list[tuple[str, int, int]]:
+        """(key, start, end) of each reference to an attachment in running text."""
+        return attachment_references(self.doc, {t[0] for t in self.attachment_titles})
 
     @cached_property
     def forms(self) -> list[TableForm]:

@@ -1,0 +1,58 @@
+"""Attachments a report names: title lines ("附件1.…基础数据表") and references ("详见附件2", "（附表）").
+
+A titled attachment is present when a table (of two rows or more) or three lines of text follow its
+title before the next title. CP401 judges what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.document import Document, clean_text
+
+_NUM = r"[0-9０-９一二三四五六七八九十]{1,3}"
+# "附件1.某县…自评表", "附件2 2023年度…", "附件：" at the start of a line: an attachment's title.
+_TITLE_RE = re.compile(rf"^\s*(附件|附表)\s*(?P<num>{_NUM})?\s*[.．、:：\s]?\s*(?P<title>.*)$")
+# "见附件1", "详见附表", "（附件2）": a reference in running text.
+_REF_RE = re.compile(rf"(?:详见|参见|见)\s*(?P<kind>附件|附表)\s*(?P<num>{_NUM})?|[（(](?P<kind2>附件|附表)\s*(?P<num2>{_NUM})?[）)]")
+_MIN_TITLE_CONTENT = 2  # rows a table needs to be the attachment (not a one-line caption table)
+
+
+def _key(kind: str, num: str | None) -> str:
+    return f"{kind}{num}" if num else kind
+
+
+def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
+    """(key, start, end, followed by content) for each attachment-title line in the narrative."""
+    lines = []
+    for para in doc.paragraphs:
+        raw = doc.text[para.start:para.end]
+        m = _TITLE_RE.match(raw)
+        if m is None or len(raw.strip()) > 80:
+            continue
+        title = m.group("title") or ""
+        if "见" in title[:3]:
+            continue
+        start = para.start + len(raw) - len(raw.lstrip())
+        end = para.start + len(raw.rstrip())
+        lines.append((_key(m.group(1), m.group("num")), start, end))
+    out = []
+    for k, (key, start, end) in enumerate(lines):
+        limit = lines[k + 1][1] if k + 1 < len(lines) else len(doc.text)
+        has_table = any(start < t.start < limit and len(t.rows) >= _MIN_TITLE_CONTENT for t in doc.tables)
+        has_text = sum(1 for p in doc.paragraphs if end < p.start < limit and clean_text(doc.text[p.start:p.end])) >= 3
+        out.append((key, start, end, has_table or has_text))
+    return out
+
+
+def attachment_references(doc: Document, titled: set[str]) -> list[tuple[str, int, int]]:
+    out = []
+    for para in doc.paragraphs:
+        raw = doc.text[para.start:para.end]
+        if _TITLE_RE.match(raw):
+            continue
+        for m in _REF_RE.finditer(raw):
+            kind = m.group("kind") or m.group("kind2")
+            num = m.group("num") or m.group("num2")
+            out.append((_key(kind, num), para.start + m.start(), para.start + m.end()))
+    return out
