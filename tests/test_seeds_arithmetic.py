@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import audit_seeds, by_rule
-from auditor.rules import ar105_narrative_rate, select_rules
+from auditor.extract.rates import narrative_rates
 
 CODES = ["AR104", "AR105", "AR106", "AR107", "AR108", "AR109"]
 
@@ -45,5 +45,5 @@ def test_traps_are_evaluated_not_skipped(seeds_dir) -> None:
     assert sum(i.value.value for i in income.items if i.value) == Decimal("4350.53")
     doc3 = read_document(seed_path("003"))
     a3 = Analysis(doc3)
-    rates = [r.text for p in doc3.paragraphs for r, _ in ar105_narrative_rate._rates(doc3, a3, p)]
+    rates = [r.text for p in doc3.paragraphs for r, _ in narrative_rates(doc3, a3.numbers_in, p)]
     assert "97.68℅" in rates and "67.76℅" in rates and "91.67%" in rates

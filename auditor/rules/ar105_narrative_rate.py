@@ -1,37 +1,16 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, written
-from auditor.document import Paragraph, clean_text
+from auditor.document import Paragraph
 from auditor.extract.numbers import NumberMention
+from auditor.extract.rates import amount_subject, money_amounts, narrative_rates
+from auditor.extract.sums import MONEY_SCALE
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
-
-# A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
-_RATE_CUE = re.compile(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"
-                       r"执行进度|支出进度|占预算的?比例)(为|是|达到|达|约为?)?[：:]?\s*$")
-_EXECUTED = re.compile(r"决算|执行数|实际支出|支出数|实际使用|已支付|支付|拨付|实际完成|使用资金|已使用|实际到位")
-_BUDGET = re.compile(r"预算|批复|下达|安排|计划投资|总投资|合同金额")
-_NEITHER = re.compile(r"结转|结余|追加|调增|调减|收入|节约|差额|余额")
-_RATE_WORDS = re.compile(r"执行率|支付率|完成率|执行进度|支出进度")
-_SENTENCE = re.compile(r"[。；;！？!?]")
-_LABEL_CUT = re.compile(r"[，,、；;：:（(）)。\s]")
-_MONEY = {"万元", "元", "亿元"}
-_SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
-_MAX_CUE_GAP = 12
-
-
-@dataclass(slots=True)
-class _Amount:
-    mention: NumberMention
-    label: str  # the words just before the figure ("支出决算数", "其中：基本支出")
-    kind: str | None  # "E" executed, "B" budget, None
-    where: str  # sentence | paragraph | document
+from auditor.rules.registry import rule
 
 
 @rule("AR105", "narrative-rate-mismatch", "medium")
@@ -59,88 +38,16 @@ def narrative_rate_mismatch(analysis) -> Iterator[Finding]:
     doc = analysis.doc
     this = narrative_rate_mismatch.rule
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
-    amounts_by_para = {p.index: _amounts(doc, analysis, p) for p in paragraphs}
+    amounts_by_para = {p.index: money_amounts(doc, analysis.numbers_in, p) for p in paragraphs}
     for para in paragraphs:
-        for rate in _rates(doc, analysis, para):
+        for rate in narrative_rates(doc, analysis.numbers_in, para):
             finding = _check(doc, this, para, rate, amounts_by_para)
             if finding is not None:
                 yield finding
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    for m in _SENTENCE.finditer(text, start, end):
-        out.append((pos, m.end()))
-        pos = m.end()
-    if pos < end:
-        out.append((pos, end))
-    return out
-
-
-def _rates(doc, analysis, para: Paragraph) -> list[tuple[NumberMention, str]]:
-    out = []
-    for m in analysis.numbers_in(para.start, para.end):
-        if m.unit != "%" or m.qualifier not in ("none",):
-            continue
-        before = doc.text[max(para.start, m.start - _MAX_CUE_GAP - 8):m.start]
-        cue = _RATE_CUE.search(before)
-        if cue and not re.search(r"\d", before[cue.start():]):
-            out.append((m, clean_text(cue.group(0)).rstrip("：:")))
-    return out
-
-
-def _label(text: str, lo: int, m: NumberMention) -> str:
-    chunk = text[lo:m.start]
-    parts = _LABEL_CUT.split(chunk)
-    return clean_text(next((p for p in reversed(parts) if p.strip()), ""))
-
-
-def _own_kind(label: str) -> str | None:
-    if _NEITHER.search(label):
-        return "X"
-    if _EXECUTED.search(label):
-        return "E"
-    if _BUDGET.search(label):
-        return "B"
-    return None
-
-
-def _amounts(doc, analysis, para: Paragraph) -> list[tuple[tuple[int, int], list[_Amount]]]:
-    """Per sentence of the paragraph: its money amounts with their kinds."""
-    text = doc.text
-    out = []
-    for s, e in _sentences(text, para.start, para.end):
-        mentions = [m for m in analysis.numbers_in(s, e) if m.unit in _MONEY]
-        sentence_text = _RATE_WORDS.sub("", text[s:e])
-        has_e = bool(_EXECUTED.search(sentence_text))
-        has_b = bool(_BUDGET.search(sentence_text))
-        amounts: list[_Amount] = []
-        prev_end = s
-        for m in mentions:
-            label = _label(text, prev_end, m)
-            kind = _own_kind(label)
-            if kind is None:
-                anchor = next((a for a in reversed(amounts) if a.kind in ("E", "B")), None)
-                between = text[anchor.mention.end:m.start] if anchor is not None else ""
-                if anchor is not None and ("其中" in between or "（" in between or "(" in between):
-                    kind = anchor.kind
-                elif has_e != has_b:
-                    kind = "E" if has_e else "B"
-            amounts.append(_Amount(mention=m, label=label, kind=kind if kind != "X" else None, where="sentence"))
-            prev_end = m.end
-        out.append(((s, e), amounts))
-    return out
-
-
-def _subject(label: str) -> str:
-    subject = re.sub(r"^其中", "", label)
-    if len(subject) < 2 or re.search(r"\d", subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):
-        return ""
-    return subject
-
-
 def _in_unit(m: NumberMention, reference: NumberMention) -> Decimal:
-    return _SCALE[m.unit] / _SCALE[reference.unit]
+    return MONEY_SCALE[m.unit] / MONEY_SCALE[reference.unit]
 
 
 def _check(doc, this, para: Paragraph, rate_and_cue, amounts_by_para) -> Finding | None:
@@ -158,10 +65,10 @@ def _check(doc, this, para: Paragraph, rate_and_cue, amounts_by_para) -> Finding
         budgets = [a for a in in_para if a.kind == "B"]
         where = "paragraph"
     if not budgets:
-        subjects = {_subject(a.label) for a in executed} - {""}
+        subjects = {amount_subject(a.label) for a in executed} - {""}
         budgets = [a for index, sents in amounts_by_para.items() if index != para.index
                    for _, amounts in sents for a in amounts
-                   if a.kind == "B" and _subject(a.label) in subjects]
+                   if a.kind == "B" and amount_subject(a.label) in subjects]
         where = "document"
     if not budgets:
         return None

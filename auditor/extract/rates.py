@@ -1,0 +1,107 @@
+"""Rates of money in the narrative ("预算执行率为95%", "完成预算数97.68%") and the money amounts of each
+sentence with their kinds: executed (决算数, 执行数, 已支付 …), budget (预算数, 批复, 下达 …) or neither
+(结转, 结余, 收入 …). AR105 recomputes each rate from the amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from auditor.document import Document, Paragraph, clean_text
+from auditor.extract.numbers import NumberMention
+from auditor.extract.sums import MONEY_SCALE
+
+MentionsIn = Callable[[int, int], list[NumberMention]]
+
+# A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
+_RATE_CUE = re.compile(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"
+                       r"执行进度|支出进度|占预算的?比例)(为|是|达到|达|约为?)?[：:]?\s*$")
+_EXECUTED = re.compile(r"决算|执行数|实际支出|支出数|实际使用|已支付|支付|拨付|实际完成|使用资金|已使用|实际到位")
+_BUDGET = re.compile(r"预算|批复|下达|安排|计划投资|总投资|合同金额")
+_NEITHER = re.compile(r"结转|结余|追加|调增|调减|收入|节约|差额|余额")
+_RATE_WORDS = re.compile(r"执行率|支付率|完成率|执行进度|支出进度")
+_SENTENCE = re.compile(r"[。；;！？!?]")
+_LABEL_CUT = re.compile(r"[，,、；;：:（(）)。\s]")
+_MAX_CUE_GAP = 12
+
+
+@dataclass(slots=True)
+class Amount:
+    mention: NumberMention
+    label: str  # the words just before the figure ("支出决算数", "其中：基本支出")
+    kind: str | None  # "E" executed, "B" budget, None
+    where: str  # sentence | paragraph | document
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _SENTENCE.finditer(text, start, end):
+        out.append((pos, m.end()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def narrative_rates(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[tuple[NumberMention, str]]:
+    out = []
+    for m in numbers_in(para.start, para.end):
+        if m.unit != "%" or m.qualifier not in ("none",):
+            continue
+        before = doc.text[max(para.start, m.start - _MAX_CUE_GAP - 8):m.start]
+        cue = _RATE_CUE.search(before)
+        if cue and not re.search(r"\d", before[cue.start():]):
+            out.append((m, clean_text(cue.group(0)).rstrip("：:")))
+    return out
+
+
+def _label(text: str, lo: int, m: NumberMention) -> str:
+    chunk = text[lo:m.start]
+    parts = _LABEL_CUT.split(chunk)
+    return clean_text(next((p for p in reversed(parts) if p.strip()), ""))
+
+
+def _own_kind(label: str) -> str | None:
+    if _NEITHER.search(label):
+        return "X"
+    if _EXECUTED.search(label):
+        return "E"
+    if _BUDGET.search(label):
+        return "B"
+    return None
+
+
+def money_amounts(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[tuple[tuple[int, int], list[Amount]]]:
+    """Per sentence of the paragraph: its money amounts with their kinds."""
+    text = doc.text
+    out = []
+    for s, e in _sentences(text, para.start, para.end):
+        mentions = [m for m in numbers_in(s, e) if m.unit in MONEY_SCALE]
+        sentence_text = _RATE_WORDS.sub("", text[s:e])
+        has_e = bool(_EXECUTED.search(sentence_text))
+        has_b = bool(_BUDGET.search(sentence_text))
+        amounts: list[Amount] = []
+        prev_end = s
+        for m in mentions:
+            label = _label(text, prev_end, m)
+            kind = _own_kind(label)
+            if kind is None:
+                anchor = next((a for a in reversed(amounts) if a.kind in ("E", "B")), None)
+                between = text[anchor.mention.end:m.start] if anchor is not None else ""
+                if anchor is not None and ("其中" in between or "（" in between or "(" in between):
+                    kind = anchor.kind
+                elif has_e != has_b:
+                    kind = "E" if has_e else "B"
+            amounts.append(Amount(mention=m, label=label, kind=kind if kind != "X" else None, where="sentence"))
+            prev_end = m.end
+        out.append(((s, e), amounts))
+    return out
+
+
+def amount_subject(label: str) -> str:
+    subject = re.sub(r"^其中", "", label)
+    if len(subject) < 2 or re.search(r"\d", subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):
+        return ""
+    return subject
