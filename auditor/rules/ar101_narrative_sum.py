@@ -6,8 +6,8 @@ from decimal import Decimal
 from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
 from auditor.extract.sums import MONEY_SCALE, SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR101", "narrative-sum-mismatch", "medium")

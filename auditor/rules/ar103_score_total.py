@@ -6,8 +6,8 @@ from decimal import Decimal
 from auditor.arith import Interval, fmt, interval_sum, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR103", "score-total-mismatch", "medium")

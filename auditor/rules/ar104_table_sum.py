@@ -8,8 +8,8 @@ from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.numbers import NumberMention
 from auditor.extract.tables import BudgetBlock, ColumnTotal, cell_number, header_unit
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 _COLUMN_NAMES = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "executed": "全年执行数"}
 _MONEY_UNITS = {"万元", "元", "亿元"}

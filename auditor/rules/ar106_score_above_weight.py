@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from auditor.arith import fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR106", "score-above-weight", "high")

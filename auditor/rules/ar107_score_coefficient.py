@@ -6,8 +6,8 @@ from decimal import Decimal
 from auditor.arith import HUNDRED, Interval, fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR107", "score-coefficient-mismatch", "medium")

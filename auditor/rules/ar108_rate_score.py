@@ -6,8 +6,8 @@ from decimal import Decimal
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, tolerance_for, written
 from auditor.extract.tables import BudgetLine, cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 _MIN_AMOUNT_DECIMALS = 2
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from auditor.arith import Interval, fmt, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 _LEVEL_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")
 _CONVENTION = Decimal(100)

@@ -7,8 +7,8 @@ from auditor.arith import HUNDRED, Interval, finest_decimals, fmt, ratio_percent
 from auditor.extract.changes import ChangeStatement
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR110", "change-rate-mismatch", "medium")

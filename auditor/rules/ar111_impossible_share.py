@@ -7,8 +7,8 @@ from pathlib import Path
 
 from auditor.arith import HUNDRED, fmt, written
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
 _CUE_REACH = 10  # characters before the figure searched for the rate's name

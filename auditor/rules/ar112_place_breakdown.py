@@ -8,8 +8,8 @@ from auditor.arith import fmt, interval_sum, stated, written
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: the places are complete
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from auditor.arith import HUNDRED, fmt, interval_sum, stated, written
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 _LOCAL = frozenset({"省", "市", "县", "区", "乡", "镇", "地方"})
 

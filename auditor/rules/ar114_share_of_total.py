@@ -6,8 +6,8 @@ from decimal import Decimal
 from auditor.arith import finest_decimals, fmt, ratio_percent, stated, written
 from auditor.extract.sums import SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("AR114", "share-of-total-mismatch", "medium")

@@ -8,8 +8,8 @@ from auditor.arith import Interval, fmt, written
 from auditor.extract.indicators import family_of
 from auditor.extract.tables import IndicatorRow, cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 # A plain target is a floor, except for a cost or a "lower is better" indicator, where it is a cap.
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")

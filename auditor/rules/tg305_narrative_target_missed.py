@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from auditor.arith import fmt, stated, written
 from auditor.extract.indicators import family_of
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 # as in TG301: a plain target is a floor, except for a cost or a "lower is better" indicator
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")

@@ -14,8 +14,8 @@ from auditor.extract.indicators import (
     subject_match,
 )
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
 from auditor.policy import band
+from auditor.rules.registry import rule
 
 
 @rule("XC201", "narrative-table-mismatch", "medium")
