@@ -7,6 +7,7 @@ A file that cannot be read becomes a Report with ``error`` set; the batch always
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,27 +196,94 @@ def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
     return report
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+@dataclass(slots=True)
+class InputFile:
+    """A file of the batch, and why it must not be opened (``refusal``), if so: a special file
+    (FIFO, device, socket), a symlink that leaves the folder it was found in, or a symlink loop."""
+
+    path: Path
+    refusal: ReadError | None = None
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[InputFile]:
     """Files as given, and folders searched recursively for supported files, in a stable order.
 
-    A path that does not exist is kept, so that it is reported as an error rather than skipped."""
-    out: list[Path] = []
+    Nothing is opened: only ``stat`` is used, so a FIFO or a device can never block. A path that
+    does not exist is kept (it is reported as an error rather than skipped). Inside a folder,
+    symlinks to directories are not followed; a symlink to a file is read only when its target is
+    inside the folder; symlinks that leave the folder, symlink loops and special files get a
+    refusal (their own error row) and are never read."""
+    from auditor.preflight import refuse_folder_entry, refuse_special
+
+    out: list[InputFile] = []
     seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        found = (sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith(".") for part in q.relative_to(p).parts))
-                 if p.is_dir() else [p])
-        for q in found:
-            if q not in seen:
-                seen.add(q)
-                out.append(q)
+        if p.is_dir():
+            found = _walk_folder(p, refuse_folder_entry)
+        else:
+            found = [InputFile(p, refuse_special(p))]
+        for item in found:
+            if item.path not in seen:
+                seen.add(item.path)
+                out.append(item)
     return out
 
 
+def _walk_folder(root: Path, refuse) -> list[InputFile]:  # noqa: ANN001 - preflight.refuse_folder_entry
+    real_root = os.path.realpath(root)
+    found: list[InputFile] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            found.append(InputFile(folder, ReadError(
+                f"无法读取文件夹 {display_name(folder)}：{exc.strerror or exc}，其中的文件未审核",
+                code="unreadable-file")))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.append(InputFile(path))
+                    continue
+            except OSError:
+                pass
+            # a symlink or a special file: read it (True), skip it (False) or give it an error row
+            verdict = refuse(path, real_root, path.suffix.lower() in SUPPORTED_SUFFIXES)
+            if verdict is True:
+                found.append(InputFile(path))
+            elif verdict is not False:
+                found.append(InputFile(path, verdict))
+    found.sort(key=lambda item: item.path)
+    return found
+
+
+def display_name(path: str | Path) -> str:
+    from auditor.display import display_path
+
+    return display_path(path)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`expand_inputs` finds that may be opened (refused ones left out)."""
+    return [item.path for item in expand_inputs(paths) if item.refusal is None]
+
+
 def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> Iterator[Report]:
-    for path in expand_paths(paths):
-        yield audit_file(path, rules)
+    for item in expand_inputs(paths):
+        if item.refusal is not None:
+            yield Report(path=display_name(item.path), error=item.refusal)
+        else:
+            yield audit_file(item.path, rules)
 
 
 def score_batch(reports: list[Report], risk_config=None) -> Batch:

@@ -35,6 +35,15 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 ``binary-text``           a .txt/.html whose first 64 KiB are not text in UTF-8, UTF-16/32
                           (BOM or not), or GB18030 (NUL characters, many control characters,
                           or undecodable)
+``mixed-encoding``        a .txt/.html whose lines are each UTF-8 or GB18030, but not all the
+                          same one (pieces pasted together from two sources)
+``unreadable-text``       the decoded text is not readable Chinese (raised by the readers'
+                          common check :func:`auditor.readers.decode.check_readable`)
+``text-too-large``        a .txt/.html above ``Limits.max_text_file_bytes``, or a Document text
+                          above ``Limits.max_document_chars``
+``sheet-too-large``       a sheet whose used range holds more than ``Limits.max_sheet_cells``
+``symlink-outside``       (folder search) a symlink whose target is outside the folder
+``symlink-loop``          a symlink that points to itself, directly or through others
 ========================  ==============================================================
 
 Why the zip members are inflated here by hand instead of through ``zipfile.open``: the
@@ -51,6 +60,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import errno
+import os
 import re
 import stat
 import struct
@@ -90,6 +101,11 @@ class Limits:
       ``ratio_grace_bytes`` have been inflated, so that tiny, very regular parts pass.
     - ``ratio_grace_bytes`` (10 MiB): see ``max_ratio``.
     - ``text_probe_bytes`` (64 KiB): how much of a .txt/.html is examined for binary content.
+    - ``max_text_file_bytes`` (32 MiB): a .txt/.html file. A long report is well under 1 MB of
+      text; tens of MB of text is not a report, and would only run into the per-file timeout.
+    - ``max_document_chars`` (3 million): the text a reader renders, any format.
+    - ``max_sheet_cells`` (2 million): rows × columns of a sheet's used range, counted before the
+      sheet is laid out (a stray cell in row 1,048,576 makes a huge range of empty cells).
     """
 
     max_file_bytes: int = 200 * _MiB
@@ -99,6 +115,9 @@ class Limits:
     max_ratio: float = 200.0
     ratio_grace_bytes: int = 10 * _MiB
     text_probe_bytes: int = 64 * 1024
+    max_text_file_bytes: int = 32 * _MiB
+    max_document_chars: int = 3_000_000
+    max_sheet_cells: int = 2_000_000
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -134,6 +153,12 @@ PREFLIGHT_CODES: dict[str, str] = {
     "xml-entity": "文档内部 XML 含有实体/DOCTYPE 声明（疑似恶意构造）",
     "xml-encoding": "文档内部 XML 使用了无法检查的字符编码",
     "binary-text": "文本文件内容是二进制数据",
+    "mixed-encoding": "文本文件混用了 UTF-8 与 GBK 两种编码",
+    "unreadable-text": "文档文字无法辨认（编码错误或乱码），需人工查看",
+    "text-too-large": "文本过长，超出单份报告的处理上限",
+    "sheet-too-large": "表格范围过大，超出处理上限",
+    "symlink-outside": "符号链接指向输入文件夹之外",
+    "symlink-loop": "符号链接循环",
 }
 
 # Extensions people commonly submit that we do not read, with the advice to give.
@@ -264,6 +289,72 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
     except OSError as exc:
         raise ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file") from None
     return fmt
+
+
+def _kind_of_special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字（socket）"
+    return "特殊文件"
+
+
+def _special_error(name: str, mode: int) -> ReadError:
+    return ReadError(f"{name} 是{_kind_of_special(mode)}，不是普通文件；为免读取时卡住，未打开、未审核",
+                     code="not-a-file")
+
+
+def refuse_special(path: Path) -> ReadError | None:
+    """The error for a path given explicitly that must not be opened (a FIFO, a device, a socket,
+    or a symlink to one), else None. Uses ``stat`` only: never blocks."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # missing or unreadable: preflight reports it in the worker
+    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+        return None
+    return _special_error(_shown(path), st.st_mode)
+
+
+def refuse_folder_entry(path: Path, real_root: str, supported: bool) -> ReadError | bool:
+    """For an entry of a searched folder that is a symlink or a special file: True to read it
+    (a symlink to a file inside the folder), False to skip it (not a report: an unsupported
+    suffix, or a symlink to a folder inside, which the search covers), or the error of its row."""
+    name = _shown(path)
+    try:
+        link = os.lstat(path)
+    except OSError as exc:
+        return ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file")
+    if not stat.S_ISLNK(link.st_mode):
+        return _special_error(name, link.st_mode)  # a FIFO, device or socket in the folder
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return ReadError(f"{name} 是循环的符号链接（指向自身或相互指向），无法读取", code="symlink-loop")
+        if not supported:
+            return False
+        return ReadError(f"{name} 是符号链接，但它指向的文件不存在", code="file-not-found")
+    target = os.path.realpath(path)
+    inside = os.path.commonpath([real_root, target]) == real_root
+    if not inside:
+        if supported or not stat.S_ISREG(st.st_mode):
+            return ReadError(f"{name} 是指向输入文件夹之外（{_shown(target)}）的符号链接；"
+                             "为免读入本批之外的文件，未打开、未审核", code="symlink-outside")
+        return False
+    if stat.S_ISDIR(st.st_mode):
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return _special_error(name, st.st_mode)
+    return supported
+
+
+def _shown(path: str | Path) -> str:
+    from auditor.display import display_path
+
+    return display_path(path)
 
 
 # --------------------------------------------------------------------------- sniffing
