@@ -63,22 +63,39 @@ class Batch:
         return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
 
 
-def read_document(path: Path) -> Document:
-    """Pre-flight the file, render it with its format's reader, and build the Document."""
-    from auditor.preflight import preflight
+def read_document(path: Path, limits=None) -> Document:  # noqa: ANN001 - preflight.Limits
+    """Pre-flight the file, render it with its format's reader, check that the text is readable
+    Chinese of a plausible length, and build the Document (whose ``path`` is the name as every
+    output can write it, :func:`auditor.display.display_path`).
+
+    Raises ReadError: the pre-flight codes; ``memory-limit`` when a reader runs out of memory
+    (not "damaged": the file may be fine, only too big for the limit); ``text-too-large`` above
+    ``limits.max_document_chars``; ``unreadable-text`` for a mis-decoded or non-Chinese text."""
+    from auditor.display import display_path
+    from auditor.preflight import DEFAULT_LIMITS, preflight
+    from auditor.readers.decode import check_readable
 
     path = Path(path)
-    fmt = preflight(path)
-    if fmt == "txt":
-        text, _encoding = decode_text(path.read_bytes())
-    else:
-        module, function = _RENDERERS[fmt]
-        try:
-            render = getattr(importlib.import_module(module), function)
-        except (ImportError, AttributeError) as exc:
-            raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
-        text = render(path)
-    return build_document(text, str(path), fmt)
+    limits = limits or DEFAULT_LIMITS
+    fmt = preflight(path, limits=limits)
+    try:
+        if fmt == "txt":
+            text, _encoding = decode_text(path.read_bytes())
+        else:
+            module, function = _RENDERERS[fmt]
+            try:
+                render = getattr(importlib.import_module(module), function)
+            except (ImportError, AttributeError) as exc:
+                raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
+            text = render(path, max_sheet_cells=limits.max_sheet_cells) if fmt in ("xlsx", "xls") else render(path)
+    except MemoryError:
+        raise ReadError("读取时内存不足（超过单个文件的内存上限），已停止读取该文件；这并不表示文件损坏，"
+                        "可能是文件过大或结构过于复杂，可拆分后重新提交或提高 --memory-limit", code="memory-limit") from None
+    if len(text) > limits.max_document_chars:
+        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
+                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
+    check_readable(text)
+    return build_document(text, display_path(path), fmt)
 
 
 def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
