@@ -52,7 +52,7 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
     reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告（文件或文件夹），仅作比对参考，不参与排名")] = None,
     index: Annotated[Optional[Path], typer.Option("--index", help="用 `auditor index build` 建立的参考索引")] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式")] = CheckFormat.text,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式（csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = CheckFormat.text,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
@@ -137,6 +137,11 @@ def output_problem(output: Path) -> str | None:
     return None
 
 
+def ranking_csv_path(output: Path) -> Path:
+    """Where ``--format csv -o OUT.csv`` writes its ranking: ``OUT.ranking.csv``."""
+    return output.with_name(f"{output.stem}.ranking{output.suffix or '.csv'}")
+
+
 def _atomic_output(output: Path, write) -> None:  # noqa: ANN001 - write(temporary path)
     """Write through a temporary file in the same folder, then rename it over ``output``: a
     failed write leaves the previous report untouched, never a truncated one."""
@@ -178,7 +183,7 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
 
         _atomic_output(output, lambda target: write_xlsx(result, target))
     elif fmt is CheckFormat.csv:
-        from auditor.reporters.sheets import write_csv
+        from auditor.reporters.sheets import write_csv, write_ranking_csv
 
         if output is None:
             import tempfile
@@ -187,8 +192,9 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
                 target = Path(tmp) / "findings.csv"
                 write_csv(result, target)
                 sys.stdout.write(target.read_text(encoding="utf-8-sig"))
-        else:
+        else:  # the findings, and beside them the ranking: one row per file, errors included
             _atomic_output(output, lambda target: write_csv(result, target))
+            _atomic_output(ranking_csv_path(output), lambda target: write_ranking_csv(result, target))
     else:
         from auditor.reporters.text import render_text
 

@@ -570,10 +570,10 @@ def symlink(folder: Path, name: str, target: str | Path) -> Path:
 
 
 def control_char_report(folder: Path, name: str = "title-bel.txt") -> Path:
-    """A report whose title (which becomes the unit) holds a BEL and an ESC sequence."""
+    """A report whose title (which becomes the unit) holds a BEL, and whose body an ESC sequence."""
     path = folder / name
-    path.write_text("2024年度示例\x07单位\x1b[31m部门整体支出绩效自评报告\n" + REPORT_TEXT.split("\n", 1)[1],
-                    encoding="utf-8")
+    body = REPORT_TEXT.split("\n", 1)[1].replace("走访群众", "走访\x1b[31m群众")
+    path.write_text("2024年度示例县文化\x07馆部门整体支出绩效自评报告\n" + body, encoding="utf-8")
     return path
 
 
@@ -677,3 +677,25 @@ def read_sheet_out_of_memory(path: str) -> None:
 
     with mock.patch("python_calamine.CalamineWorkbook.from_path", side_effect=MemoryError):
         read_document(Path(path))
+
+
+def kill_self() -> None:
+    """The worker is killed with SIGKILL, as an operator's ``kill -9`` would."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def always_die_task(path: str, *args: Any) -> Any:
+    """A batch task whose worker is killed every time it reads a file named ``always-die*``;
+    each attempt is counted in a ``.attempts`` file next to it."""
+    import signal
+
+    from auditor.batch import audit_task
+
+    if Path(path).name.startswith("always-die"):
+        counter = Path(path).with_suffix(".attempts")
+        with open(counter, "a", encoding="utf-8") as handle:
+            handle.write("x")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return audit_task(path, *args)
