@@ -8,14 +8,22 @@ call it). What it does:
   worker processes (default: all cores), each an :class:`auditor.isolation.IsolatedPool` with a
   per-file wall-clock timeout and an address-space limit. A file whose parser hangs, exhausts
   memory or crashes the worker becomes a report with ``error`` set (codes ``timeout``,
-  ``memory-limit``, ``worker-crashed``); the worker is replaced and the batch goes on. The fork
+  ``memory-limit``, ``worker-crashed``, and ``worker-killed`` when something outside killed the
+  worker); the worker is replaced and the batch goes on. The fork
   server that starts the workers imports the pipeline and warms its caches (jieba dictionary, rule
   registry) once (:mod:`auditor.worker_warm`), so every worker forks ready and serves many files. ``engine="dask"`` runs the same work on a Dask cluster
   (:mod:`auditor.dask_engine`); ``engine="inline"`` runs it in this process, unisolated.
 - **Incremental store, resume.** With ``store=FILE`` every finished file is committed to the
   SQLite store at once (:mod:`auditor.store`). With ``resume=True`` a file whose key (absolute
   path, SHA-256 of its bytes, auditor version, selected rule codes) is already in the store is
-  not audited again; its stored report is used.
+  not audited again; its stored report is used — unless its worker timed out, ran out of memory
+  or died (:data:`RETRYABLE_ERRORS`): such a file is audited again once (always with
+  ``retry_errors``). A store write that fails mid-run is reported and the run goes on in memory.
+- **Inputs that must not be opened.** Folders are searched without opening anything
+  (:func:`auditor.engine.expand_inputs`); FIFOs, devices, sockets, symlinks that leave their
+  folder and symlink loops get their own error row at once and never reach a worker, and the
+  parent hashes a file only after ``fstat`` says it is a regular file (opened non-blocking).
+  File names that are not UTF-8 are shown as :func:`auditor.display.display_path` writes them.
 - **Identical submissions.** Files with the same bytes, or with the same text in two formats (a
   .docx and its .txt export: the same Document text once Unicode-normalised, with whitespace and
   export residue such as ``[bookmark: _GoBack]`` dropped), form a group. Every report is kept;
