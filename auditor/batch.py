@@ -620,9 +620,10 @@ def run_batch(
 def _abandon_store(result_store: ResultStore, error: StoreError, console) -> None:  # noqa: ANN001
     """A store write failed (disk full, file removed, locked …): say so and go on in memory."""
     from rich.console import Console
+    from rich.markup import escape
 
     (console or Console(stderr=True)).print(
-        f"[bold yellow]警告：[/]结果库 {display_path(result_store.path)} 写入失败（{error.message}）；"
+        f"[bold yellow]警告：[/]结果库 {escape(display_path(result_store.path))} 写入失败（{escape(error.message)}）；"
         "本次运行继续，结果只保留在内存中并照常输出，之后的文件不再写入结果库，--resume 无法从此处续跑")
     try:
         result_store.close()

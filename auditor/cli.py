@@ -43,7 +43,11 @@ class Lang(str, Enum):
 
 
 def _usage_error(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]错误：[/]{message}")
+    from rich.markup import escape
+
+    from auditor.display import terminal_safe
+
+    Console(stderr=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
     raise typer.Exit(2)
 
 
@@ -105,8 +109,10 @@ def check(
     except OSError as exc:
         from auditor.display import display_path
 
-        Console(stderr=True).print(f"[bold red]错误：[/]无法写入输出文件 {display_path(output or '-')}："
-                                   f"{exc.strerror or exc}；原有文件（如有）保持不变")
+        from rich.markup import escape
+
+        Console(stderr=True).print(f"[bold red]错误：[/]无法写入输出文件 {escape(display_path(output or '-'))}："
+                                   f"{escape(str(exc.strerror or exc))}；原有文件（如有）保持不变")
         raise typer.Exit(2) from None
     if fail_on is not None:
         threshold = severity_rank(fail_on)
@@ -224,7 +230,12 @@ def _read_or_exit(path: Path):
     try:
         return read_document(path)
     except AuditorError as exc:
-        Console(stderr=True).print(f"[bold red]无法读取 {path}：[/][{exc.code}] {exc.message}")
+        from rich.markup import escape
+
+        from auditor.display import display_path, terminal_safe
+
+        Console(stderr=True).print(f"[bold red]无法读取 {escape(terminal_safe(display_path(path)))}：[/]"
+                                   f"{escape(terminal_safe(f'[{exc.code}] {exc.message}'))}")
         raise typer.Exit(1) from None
 
 

@@ -11,8 +11,8 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 ``not-a-file``            the path is a folder, a device, a socket …
 ``unreadable-file``       the operating system refused to read it (permissions, I/O)
 ``empty-file``            0 bytes
-``file-too-large``        larger than ``Limits.max_file_bytes``; a .txt/.html larger than
-                          ``Limits.max_text_file_bytes``
+``file-too-large``        larger than ``Limits.max_file_bytes``; a .txt (.html) larger than
+                          ``Limits.max_text_file_bytes`` (``max_html_file_bytes``)
 ``unsupported-format``    an extension the auditor does not read (.doc, .wps, .jpg …)
 ``format-mismatch``       the bytes are not what the extension says. The message names what
                           the file really is when it can tell (Word 97-2003 .doc, .xlsx, PDF,
@@ -105,6 +105,8 @@ class Limits:
     - ``text_probe_bytes`` (64 KiB): how much of a .txt/.html is examined for binary content.
     - ``max_text_file_bytes`` (8 MiB): a .txt/.html file. The longest real report seen is ~80 KB
       of text; megabytes of text are not a report, and would only run into the per-file timeout.
+    - ``max_html_file_bytes`` (32 MiB): an .html/.htm file (markup, inline styles and images
+      weigh more than the text; the rendered text is bounded by ``max_document_chars``).
     - ``max_document_chars`` (1 million, ~30 times the longest real report): the text a reader
       renders, any format; checked before any rule runs.
     - ``max_sheet_cells`` (10 million): rows × columns of an .xlsx sheet's used range, counted
@@ -120,6 +122,7 @@ class Limits:
     ratio_grace_bytes: int = 10 * _MiB
     text_probe_bytes: int = 64 * 1024
     max_text_file_bytes: int = 8 * _MiB
+    max_html_file_bytes: int = 32 * _MiB
     max_document_chars: int = 1_000_000
     max_sheet_cells: int = 10_000_000
 
@@ -492,9 +495,11 @@ def _check_xls(handle: BinaryIO, head: bytes, size: int) -> None:
 def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
     from auditor.readers.decode import declared_charset, detect_encoding, looks_mixed
 
-    if size > limits.max_text_file_bytes:
+    cap = limits.max_html_file_bytes if fmt == "html" else limits.max_text_file_bytes
+    if size > cap:
+        kind = "网页文件" if fmt == "html" else "文本文件"
         raise ReadError(
-            f"文本文件过大：{_human_bytes(size)}，超过文本类报告的上限 {_human_bytes(limits.max_text_file_bytes)}"
+            f"{kind}过大：{_human_bytes(size)}，超过{kind}的处理上限 {_human_bytes(cap)}"
             "（一份报告的文字通常不足 1 MiB）；未审核，请确认提交的是报告本身", code="file-too-large")
     probe = head[: limits.text_probe_bytes]
     if len(probe) < limits.text_probe_bytes and len(head) < size:

@@ -116,6 +116,12 @@ def test_hashing_a_fifo_does_not_block(tmp_path: Path) -> None:
     assert result == [None]
 
 
+def test_unusual_names_in_usage_errors_are_shown_as_text(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "[draft]\x1b[2J.txt")])
+    assert result.exit_code == 2
+    assert "[draft]␛[2J.txt" in result.output and "\x1b" not in result.output
+
+
 def test_special_files_given_on_the_command_line_get_an_error_row(tmp_path: Path) -> None:
     pipe = hostile.fifo(tmp_path, "explicit-pipe.txt")
     device = hostile.symlink(tmp_path, "device-link.txt", "/dev/zero")
@@ -151,11 +157,12 @@ def test_symlinks_in_a_folder_never_lead_outside_it(tmp_path: Path) -> None:
     hostile.symlink(folder, "outside-dir", tmp_path)
     hostile.symlink(folder, "zero.txt", "/dev/zero")
     hostile.fifo(folder, "pipe.txt")
+    hostile.symlink(folder, "pipe-link.txt", "pipe.txt")  # inside, but to a special file
     found = {item.path.name: item.refusal.code if item.refusal else None for item in expand_inputs([folder])}
     assert found == {"good.txt": None, "inside-link.txt": None, "passwd.txt": "symlink-outside",
                      "loop.txt": "symlink-loop", "ping.txt": "symlink-loop", "pong.txt": "symlink-loop",
                      "dangling.txt": "file-not-found", "outside-dir": "symlink-outside",
-                     "zero.txt": "symlink-outside", "pipe.txt": "not-a-file"}
+                     "zero.txt": "symlink-outside", "pipe.txt": "not-a-file", "pipe-link.txt": "not-a-file"}
     out = tmp_path / "out.html"
     done = _cli("check", str(folder), "--format", "html", "-o", str(out), "--timeout", "30")
     assert done.returncode == 0, done.stderr.decode()
@@ -385,6 +392,10 @@ def test_entity_declaration_in_a_main_part_named_dat_is_refused(tmp_path: Path) 
 
 
 def test_a_text_file_over_the_text_cap_is_refused_up_front(tmp_path: Path) -> None:
+    page = hostile.deep_div_html(tmp_path, depth=40_000)  # ~440 KB of markup
+    with pytest.raises(ReadError) as info:
+        read_document(page, limits=Limits(max_html_file_bytes=128 * 1024))
+    assert info.value.code == "file-too-large" and "网页" in info.value.message
     path = hostile.big_text(tmp_path, size=256 * 1024)
     with pytest.raises(ReadError) as info:
         read_document(path, limits=Limits(max_text_file_bytes=128 * 1024))

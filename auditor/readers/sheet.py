@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditor.errors import ReadError
+from auditor.preflight import DEFAULT_LIMITS
 from auditor.readers.render import SpanCell, Table, grid_from_spans, render_blocks
 
 __all__ = ["read_sheet", "read_xlsx", "read_xls", "format_cell_value", "format_number"]
@@ -240,7 +241,7 @@ def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None
     return grid_from_spans(spans, len(kept), n_cols)
 
 
-DEFAULT_MAX_SHEET_CELLS = 10_000_000
+DEFAULT_MAX_SHEET_CELLS = DEFAULT_LIMITS.max_sheet_cells
 
 
 def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS) -> None:
