@@ -699,3 +699,16 @@ def always_die_task(path: str, *args: Any) -> Any:
             handle.write("x")
         os.kill(os.getpid(), signal.SIGKILL)
     return audit_task(path, *args)
+
+
+def wait_to_be_killed_task(path: str, *args: Any) -> Any:
+    """A batch task that, for a file named ``victim*``, writes its worker's pid to ``<file>.pid``
+    and waits (up to 60 s) for someone outside to kill it; other files are audited normally."""
+    from auditor.batch import audit_task
+
+    if Path(path).name.startswith("victim"):
+        Path(path).with_suffix(".pid").write_text(str(os.getpid()), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+    return audit_task(path, *args)

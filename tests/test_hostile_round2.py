@@ -238,6 +238,36 @@ def test_resume_after_an_external_kill_re_audits_and_matches_an_uninterrupted_ru
     assert again == []
 
 
+def test_a_worker_killed_from_outside_is_re_audited_on_resume(tmp_path: Path) -> None:
+    """kill -9 of a live worker by another process, as an operator would do it."""
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    _kill_corpus(folder)
+    (folder / "kill-me.txt").rename(folder / "victim.txt")
+    store = tmp_path / "run.sqlite"
+    outcome: list = []
+    runner = threading.Thread(target=lambda: outcome.append(run_batch(
+        [folder], jobs=1, store=store, task=hostile.wait_to_be_killed_task, timeout_s=120)), daemon=True)
+    runner.start()
+    pid_file = folder / "victim.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # the pid is written; let the worker settle in its wait
+    os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
+    runner.join(120)
+    assert not runner.is_alive() and outcome
+    errors = {Path(r.path).name: r.error.code for r in outcome[0].reports if r.error}
+    assert errors == {"victim.txt": "worker-killed"}
+    audited: list[str] = []
+    resumed = run_batch([folder], jobs=1, store=store, resume=True, timeout_s=60,
+                        on_result=lambda report: audited.append(Path(report.path).name))
+    assert audited == ["victim.txt"]
+    assert comparable(resumed.to_dict()) == comparable(run_batch([folder], jobs=1, timeout_s=60).to_dict())
+
+
 def test_resume_retries_a_dead_worker_once_unless_asked_for_more(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
