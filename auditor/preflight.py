@@ -256,8 +256,10 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
         raise ReadError(f"文件不存在：{name}", code="file-not-found") from None
     except OSError as exc:
         raise ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError(f"{name} 是文件夹，不是文件", code="not-a-file")
     if not stat.S_ISREG(st.st_mode):
-        raise ReadError(f"{name} 不是普通文件（可能是文件夹或设备）", code="not-a-file")
+        raise _special_error(name, st.st_mode)
     size = st.st_size
     if size == 0:
         raise ReadError("文件为空（0 字节）", code="empty-file")

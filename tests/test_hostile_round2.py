@@ -196,6 +196,22 @@ def test_control_characters_in_names_and_titles_are_written_by_every_writer(tmp_
             assert "bell␇name.txt" in written
 
 
+def test_html_report_keeps_the_text_of_a_file_whose_name_has_controls() -> None:
+    from auditor.reporters.html import render_html
+
+    text = "一、情况\n正文含响铃\x07字符与独有句子甲乙丙。\n"
+    start = text.index("独有句子")
+    batch = {"reports": [{"path": "bell\x07.txt", "unit": None, "year": None, "kind": "unknown", "risk_score": 10.0,
+                          "rank": 1, "tier": "低", "error": None, "findings": [{
+                              "rule": "AR101", "name": "narrative-sum-mismatch", "severity": "low", "confidence": 0.9,
+                              "message": "示例", "values": {}, "evidence": [{
+                                  "text": text[start:start + 4], "start": start, "end": start + 4,
+                                  "where": "narrative", "section": None, "source": None}]}]}]}
+    page = render_html(batch, {"bell\x07.txt": text})
+    assert "\x07" not in page and "bell␇.txt" in page
+    assert "响铃␇字符" in page and "独有句子" in page
+
+
 def test_visible_controls_keep_offsets() -> None:
     text = "a\x07b\x1bc\td\r\n\x7f"
     assert visible_controls(text) == "a␇b␛c\td\r\n␡"

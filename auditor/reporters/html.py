@@ -681,7 +681,7 @@ def render_html(
     as ``\\xNN`` (:mod:`auditor.display`); the page is always valid UTF-8.
     """
     batch = scrub(batch, visible_controls)
-    documents = {scrub(path): same_length_text(text) for path, text in documents.items()}
+    documents = {scrub(path, visible_controls): same_length_text(text) for path, text in documents.items()}
     reports = _ordered(list(batch.get("reports") or []))
     views = [_report_view(r, i, documents, context_chars) for i, r in enumerate(reports, start=1)]
     for prev, nxt in zip(views, views[1:]):
