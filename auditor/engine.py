@@ -87,7 +87,11 @@ def read_document(path: Path, limits=None) -> Document:  # noqa: ANN001 - prefli
                 render = getattr(importlib.import_module(module), function)
             except (ImportError, AttributeError) as exc:
                 raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
-            text = render(path, max_sheet_cells=limits.max_sheet_cells) if fmt in ("xlsx", "xls") else render(path)
+            if fmt in ("xlsx", "xls"):
+                text = render(path, max_sheet_cells=limits.max_sheet_cells,
+                              max_sheet_values=limits.max_document_chars // 3)
+            else:
+                text = render(path)
     except MemoryError:
         raise ReadError("读取时内存不足（超过单个文件的内存上限），已停止读取该文件；这并不表示文件损坏，"
                         "可能是文件过大或结构过于复杂，可拆分后重新提交或提高 --memory-limit", code="memory-limit") from None

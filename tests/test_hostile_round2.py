@@ -474,6 +474,9 @@ def test_a_stray_cell_in_the_last_column_and_row_is_refused_by_size(tmp_path: Pa
     with pytest.raises(ReadError) as info:
         read_document(small, limits=Limits(max_sheet_cells=1000))
     assert info.value.code == "sheet-too-large"
+    with pytest.raises(ReadError) as info:  # 5 values, each at least 3 characters: over a 12-character cap
+        read_document(small, limits=Limits(max_document_chars=12))
+    assert info.value.code == "sheet-too-large"
 
 
 def test_deeply_nested_divs_are_read_in_time(tmp_path: Path) -> None:
@@ -609,3 +612,19 @@ def test_every_case_in_one_folder_in_every_format(tmp_path: Path) -> None:
         assert "SECRET-LINE-0d1f9c" not in written, fmt  # nothing from outside the folder leaks
         if fmt != "json":
             assert "\x1b" not in written and "\x07" not in written
+
+
+def test_out_of_memory_while_parsing_word_xml_is_not_file_damage(tmp_path: Path, monkeypatch) -> None:
+    from lxml import etree
+
+    import auditor.readers.docx as docx_reader
+
+    path = hostile.valid_docx(tmp_path)
+
+    def out_of_memory(*args, **kwargs):
+        raise etree.XMLSyntaxError("Memory allocation failed : building node", 2, 1, 1)
+
+    monkeypatch.setattr(docx_reader.etree, "fromstring", out_of_memory)
+    with pytest.raises(ReadError) as info:
+        read_document(path)
+    assert info.value.code == "memory-limit"

@@ -244,10 +244,15 @@ def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None
 DEFAULT_MAX_SHEET_CELLS = DEFAULT_LIMITS.max_sheet_cells
 
 
-def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS) -> None:
+DEFAULT_MAX_VALUES = DEFAULT_LIMITS.max_document_chars // 3  # each value renders as ≥ 3 characters
+
+
+def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS,
+                      max_values: int = DEFAULT_MAX_VALUES) -> None:
     """Refuse (``sheet-too-large``) an .xlsx whose sheet's used range (rows × columns up to its
     farthest cell with a value) exceeds ``max_cells``, BEFORE calamine lays the range out in
-    memory (a stray value in XFD1048576 makes 17 billion cells). Streams each sheet's XML."""
+    memory (a stray value in XFD1048576 makes 17 billion cells), or whose cells with a value
+    exceed ``max_values`` (their text could only pass the document cap). Streams the XML."""
     from lxml import etree
 
     try:
@@ -258,18 +263,24 @@ def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS) -> N
         for part in archive.namelist():
             if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
                 continue
-            max_row = max_col = 0
+            max_row = max_col = values = 0
             farthest = ""
             with archive.open(part) as stream:
                 for _event, cell in etree.iterparse(stream, tag=f"{{{_MAIN_NS}}}c", resolve_entities=False,
                                                     no_network=True, huge_tree=False):
                     ref = _CELL_REF.fullmatch(cell.get("r", ""))
+                    if len(cell):
+                        values += 1
                     if ref is not None and len(cell):
                         row, col = int(ref.group(2)), _col_index(ref.group(1)) + 1
                         if row > max_row or col > max_col:
                             farthest = ref.group(0)
                         max_row, max_col = max(max_row, row), max(max_col, col)
                     cell.clear()
+                    if values > max_values:
+                        raise ReadError(
+                            f"工作表部件 {part} 含超过 {max_values} 个有内容的单元格，排版后的文字远超单份报告的处理上限；"
+                            "未审核，请确认提交的是报告附表本身，或拆分后重新提交", code="sheet-too-large")
             if max_row * max_col > max_cells:
                 raise ReadError(
                     f"工作表部件 {part} 的使用范围达 {max_row} 行 × {max_col} 列（{max_row * max_col} 个单元格），"
@@ -277,7 +288,8 @@ def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS) -> N
                     "请在 Excel 中删除多余的行和列后重新提交", code="sheet-too-large")
 
 
-def read_sheet(path: Path, max_sheet_cells: int = DEFAULT_MAX_SHEET_CELLS) -> str:
+def read_sheet(path: Path, max_sheet_cells: int = DEFAULT_MAX_SHEET_CELLS,
+               max_sheet_values: int = DEFAULT_MAX_VALUES) -> str:
     """Read every sheet of a workbook into Document text (sheet name line + table).
 
     An .xlsx whose used range exceeds ``max_sheet_cells`` is refused first (:func:`check_xlsx_extent`)."""
@@ -290,7 +302,7 @@ def read_sheet(path: Path, max_sheet_cells: int = DEFAULT_MAX_SHEET_CELLS) -> st
         raise ReadError(f"文件不存在：{path}", code="file-not-found")
     if zipfile.is_zipfile(path):
         try:
-            check_xlsx_extent(Path(path), max_sheet_cells)
+            check_xlsx_extent(Path(path), max_sheet_cells, max_sheet_values)
         except ReadError:
             raise
         except MemoryError:
