@@ -624,7 +624,7 @@ def _abandon_store(result_store: ResultStore, error: StoreError, console) -> Non
 
     (console or Console(stderr=True)).print(
         f"[bold yellow]警告：[/]结果库 {escape(display_path(result_store.path))} 写入失败（{escape(error.message)}）；"
-        "本次运行继续，结果只保留在内存中并照常输出，之后的文件不再写入结果库，--resume 无法从此处续跑")
+        "本次运行继续，结果保留在内存中并照常输出；之后的文件不再写入结果库，用 --resume 续跑时它们会重新审核")
     try:
         result_store.close()
     except Exception:  # noqa: BLE001 - already broken
