@@ -345,6 +345,9 @@ def test_check_readable_accepts_real_report_text_and_refuses_garbage() -> None:
     assert info.value.code == "unreadable-text"
     with pytest.raises(ReadError):
         check_readable("This is an English page with no Chinese characters at all. " * 10)
+    with pytest.raises(ReadError):
+        check_readable("...")  # the issue's three-byte file: not a report, never "clean"
+    check_readable("")  # empty is the readers' own error (empty-file, empty-pdf)
 
 
 def test_the_three_decoders_share_one_policy(tmp_path: Path) -> None:

@@ -186,15 +186,19 @@ _READABLE = re.compile(
 _HAN = re.compile("[\u4e00-\u9fff]")
 _MIN_CHARS = 40  # shorter texts are too small to judge
 _MAX_UNREADABLE_RATIO = 0.10
-_MIN_CHARS_WITHOUT_HAN = 200
+_MIN_CHARS_WITHOUT_HAN = 1  # a report without a single Chinese character is not one
 
 
 def check_readable(text: str, kind: str = "文档") -> None:
     """Raise ReadError ``unreadable-text`` when ``text`` cannot be Chinese a person wrote: more
     than 10 % of its characters outside the scripts and symbols reports use (Hangul, kana,
-    private-use, rare ideograph extensions, controls — the signature of a wrong decoding), or no
-    Chinese character at all in 200 or more characters."""
+    private-use, rare ideograph extensions, controls — the signature of a wrong decoding; judged
+    from 40 visible characters on), or no Chinese character at all."""
     visible = len(text) - sum(text.count(ch) for ch in " \t\n\r\u3000")
+    if visible >= _MIN_CHARS_WITHOUT_HAN and not _HAN.search(text):
+        raise ReadError(
+            f"{kind}中没有任何汉字（共 {visible} 个字符），不像中文绩效报告，也可能是编码错误；"
+            "未审核，请人工查看", code="unreadable-text")
     if visible < _MIN_CHARS:
         return
     odd = len(_READABLE.sub("", text))
@@ -204,10 +208,6 @@ def check_readable(text: str, kind: str = "文档") -> None:
             f"{kind}文字大量无法辨认：{visible} 个字符中有 {odd} 个不是中文报告会用的字符（如「{_printable(sample)}」），"
             "很可能是文件编码被判断错误（例如网页声明的编码与实际不符、UTF-16 文本缺少字节序标记）或文件已损坏；"
             "未审核，请人工查看原文件，或另存为 UTF-8 后重新提交", code="unreadable-text")
-    if visible >= _MIN_CHARS_WITHOUT_HAN and not _HAN.search(text):
-        raise ReadError(
-            f"{kind}中没有任何汉字（共 {visible} 个字符），不像中文绩效报告，也可能是编码错误；"
-            "未审核，请人工查看", code="unreadable-text")
 
 
 def _printable(sample: str) -> str:
