@@ -617,7 +617,7 @@ def run_batch(
     return score_batch(finished, risk_config)
 
 
-def _abandon_store(result_store: ResultStore, error: StoreError, console) -> None:  # noqa: ANN001
+def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = None) -> None:
     """A store write failed (disk full, file removed, locked …): say so and go on in memory."""
     from rich.console import Console
     from rich.markup import escape

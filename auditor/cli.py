@@ -12,7 +12,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -148,7 +148,7 @@ def ranking_csv_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}.ranking{output.suffix or '.csv'}")
 
 
-def _atomic_output(output: Path, write) -> None:  # noqa: ANN001 - write(temporary path)
+def _atomic_output(output: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename it over ``output``: a
     failed write leaves the previous report untouched, never a truncated one."""
     import os

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from auditor import __version__
 from auditor.analysis import Analysis
@@ -21,6 +21,9 @@ from auditor.findings import Finding, severity_rank
 from auditor.readers.decode import decode_text
 from auditor.readers.text import build_document
 from auditor.rules.registry import Rule, run_rules, select_rules
+
+if TYPE_CHECKING:
+    from auditor.preflight import Limits
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm")
 
@@ -63,7 +66,7 @@ class Batch:
         return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
 
 
-def read_document(path: Path, limits=None) -> Document:  # noqa: ANN001 - preflight.Limits
+def read_document(path: Path, limits: Limits | None = None) -> Document:
     """Pre-flight the file, render it with its format's reader, check that the text is readable
     Chinese of a plausible length, and build the Document (whose ``path`` is the name as every
     output can write it, :func:`auditor.display.display_path`).
@@ -251,7 +254,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[InputFile]:
     return out
 
 
-def _walk_folder(root: Path, refuse) -> list[InputFile]:  # noqa: ANN001 - preflight.refuse_folder_entry
+def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | bool]) -> list[InputFile]:
     real_root = os.path.realpath(root)
     found: list[InputFile] = []
     pending = [root]
