@@ -258,7 +258,9 @@ def claims(
     doc = _read_or_exit(path)
     found = extract_claims(Analysis(doc))
     if fmt is ClaimsFormat.json:
-        payload = {"path": str(path), "claims": [c.to_dict() for c in found]}
+        from auditor.display import display_path
+
+        payload = {"path": display_path(path), "claims": [c.to_dict() for c in found]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()

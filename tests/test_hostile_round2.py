@@ -87,6 +87,14 @@ def test_gbk_file_name_is_written_by_every_writer(tmp_path: Path, fmt: str) -> N
         assert path_bytes(report["path"]).endswith(GBK_NAME + b".txt")
 
 
+def test_gbk_file_name_with_text_and_claims(tmp_path: Path) -> None:
+    path = hostile.gbk_named_report(tmp_path)
+    for args in (["text", str(path)], ["claims", str(path), "--format", "json"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+    assert json.loads(result.stdout)["path"].endswith("\\xb1\\xa8\\xb8\\xe6.txt")
+
+
 def test_gbk_file_name_in_the_store_and_resume(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
