@@ -318,11 +318,17 @@ def refuse_special(path: Path) -> ReadError | None:
     or a symlink to one), else None. Uses ``stat`` only: never blocks."""
     try:
         st = os.stat(path)
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_error(_shown(path))
         return None  # missing or unreadable: preflight reports it in the worker
     if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
         return None
     return _special_error(_shown(path), st.st_mode)
+
+
+def _loop_error(name: str) -> ReadError:
+    return ReadError(f"{name} 是循环的符号链接（指向自身或相互指向），无法读取", code="symlink-loop")
 
 
 def refuse_folder_entry(path: Path, real_root: str, supported: bool) -> ReadError | bool:
@@ -340,7 +346,7 @@ def refuse_folder_entry(path: Path, real_root: str, supported: bool) -> ReadErro
         st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return ReadError(f"{name} 是循环的符号链接（指向自身或相互指向），无法读取", code="symlink-loop")
+            return _loop_error(name)
         if not supported:
             return False
         return ReadError(f"{name} 是符号链接，但它指向的文件不存在", code="file-not-found")

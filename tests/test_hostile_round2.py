@@ -133,15 +133,18 @@ def test_unusual_names_in_usage_errors_are_shown_as_text(tmp_path: Path) -> None
 def test_special_files_given_on_the_command_line_get_an_error_row(tmp_path: Path) -> None:
     pipe = hostile.fifo(tmp_path, "explicit-pipe.txt")
     device = hostile.symlink(tmp_path, "device-link.txt", "/dev/zero")
+    loop = hostile.symlink(tmp_path, "explicit-loop.txt", "explicit-loop.txt")
     good = tmp_path / "good.txt"
     good.write_text(hostile.REPORT_TEXT, encoding="utf-8")
     out = tmp_path / "out.json"
-    done = _cli("check", str(pipe), str(device), str(good), "--format", "json", "-o", str(out), "--timeout", "30")
+    done = _cli("check", str(pipe), str(device), str(loop), str(good), "--format", "json", "-o", str(out),
+                "--timeout", "30")
     assert done.returncode == 0, done.stderr.decode()
     reports = _reports(out)
     for name, what in (("explicit-pipe.txt", "命名管道"), ("device-link.txt", "设备文件")):
         assert reports[name]["error"]["code"] == "not-a-file"
         assert what in reports[name]["error"]["message"]
+    assert reports["explicit-loop.txt"]["error"]["code"] == "symlink-loop"
     assert reports["good.txt"]["error"] is None
 
 
