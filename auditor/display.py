@@ -4,7 +4,8 @@
   archive made on Chinese Windows) reaches Python as a ``str`` holding lone surrogates
   (``surrogateescape``); no UTF-8 writer, SQLite included, accepts those. :func:`display_path`
   shows each such byte as ``\\xNN`` (``报告`` in GBK → ``\\xb1\\xa8\\xb8\\xe6``), so the name is
-  written everywhere, is unique, and gives back the original bytes (:func:`path_bytes`).
+  written everywhere and gives back the original bytes (:func:`path_bytes`). A UTF-8 name is
+  returned unchanged.
 - C0 control characters (BEL, ESC …) are illegal in XLSX cells and dangerous on a terminal
   (``ESC [`` sequences). :func:`visible_controls` replaces each by its Control Pictures symbol
   (U+2400 + code: BEL → ␇, ESC → ␛, DEL → ␡), one character for one, so text offsets stay valid.
@@ -21,7 +22,6 @@ from typing import Any, Callable
 
 __all__ = ["display_path", "path_bytes", "same_length_text", "scrub", "terminal_safe", "visible_controls"]
 
-_SURROGATES = re.compile("[\udc80-\udcff]")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _C0 = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
 _C1 = re.compile("[\x80-\x9f]")
@@ -40,7 +40,8 @@ def display_path(path: str | Path) -> str:
 
 
 def path_bytes(shown: str) -> bytes:
-    """The file name's bytes again from a :func:`display_path` text (``\\xNN`` → the byte)."""
+    """The file name's bytes again from a :func:`display_path` text (``\\xNN`` → the byte).
+    (A name that itself contains a backslash, ``x`` and two hex digits is ambiguous here.)"""
     out = bytearray()
     for piece in re.split(r"(\\x[0-9a-f]{2})", shown):
         if re.fullmatch(r"\\x[0-9a-f]{2}", piece):
