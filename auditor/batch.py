@@ -8,14 +8,22 @@ call it). What it does:
   worker processes (default: all cores), each an :class:`auditor.isolation.IsolatedPool` with a
   per-file wall-clock timeout and an address-space limit. A file whose parser hangs, exhausts
   memory or crashes the worker becomes a report with ``error`` set (codes ``timeout``,
-  ``memory-limit``, ``worker-crashed``); the worker is replaced and the batch goes on. The fork
+  ``memory-limit``, ``worker-crashed``, and ``worker-killed`` when something outside killed the
+  worker); the worker is replaced and the batch goes on. The fork
   server that starts the workers imports the pipeline and warms its caches (jieba dictionary, rule
   registry) once (:mod:`auditor.worker_warm`), so every worker forks ready and serves many files. ``engine="dask"`` runs the same work on a Dask cluster
   (:mod:`auditor.dask_engine`); ``engine="inline"`` runs it in this process, unisolated.
 - **Incremental store, resume.** With ``store=FILE`` every finished file is committed to the
   SQLite store at once (:mod:`auditor.store`). With ``resume=True`` a file whose key (absolute
   path, SHA-256 of its bytes, auditor version, selected rule codes) is already in the store is
-  not audited again; its stored report is used.
+  not audited again; its stored report is used — unless its worker timed out, ran out of memory
+  or died (:data:`RETRYABLE_ERRORS`): such a file is audited again once (always with
+  ``retry_errors``). A store write that fails mid-run is reported and the run goes on in memory.
+- **Inputs that must not be opened.** Folders are searched without opening anything
+  (:func:`auditor.engine.expand_inputs`); FIFOs, devices, sockets, symlinks that leave their
+  folder and symlink loops get their own error row at once and never reach a worker, and the
+  parent hashes a file only after ``fstat`` says it is a regular file (opened non-blocking).
+  File names that are not UTF-8 are shown as :func:`auditor.display.display_path` writes them.
 - **Identical submissions.** Files with the same bytes, or with the same text in two formats (a
   .docx and its .txt export: the same Document text once Unicode-normalised, with whitespace and
   export residue such as ``[bookmark: _GoBack]`` dropped), form a group. Every report is kept;
@@ -39,6 +47,7 @@ import hashlib
 import os
 import re
 import signal
+import stat
 import threading
 import time
 import unicodedata
@@ -49,10 +58,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.engine import Batch, Report, audit_file, expand_paths, score_batch
+from auditor.display import display_path
+from auditor.engine import Batch, Report, audit_file, expand_inputs, score_batch
 from auditor.errors import AuditorError, ReadError
 from auditor.isolation import DEFAULT_MEMORY_BYTES, IsolatedPool
-from auditor.store import (ResultKey, ResultStore, error_from_record, error_record,
+from auditor.store import (ResultKey, ResultStore, StoreError, error_from_record, error_record,
                            finding_from_record, finding_record)
 
 __all__ = [
@@ -71,6 +81,9 @@ ENGINES = ("process", "dask", "inline")
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_CALLS = 1000  # files per worker before it is recycled (heap growth counts against RLIMIT_AS)
 _HASH_CHUNK = 1 << 20
+# Failures that say nothing about the file itself (its worker died, ran out of time or memory):
+# ``--resume`` audits such a file again, once (always with ``retry_errors``).
+RETRYABLE_ERRORS = frozenset({"timeout", "memory-limit", "worker-crashed", "worker-killed"})
 
 
 class BatchUsageError(AuditorError):
@@ -120,11 +133,22 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
-    """SHA-256 of the file's bytes, or None when it cannot be read (it is reported later)."""
+def file_sha256(path: Path, max_bytes: int | None = None) -> str | None:
+    """SHA-256 of a regular file's bytes, or None when it cannot be read (it is reported later),
+    is not a regular file, or is larger than ``max_bytes``. Never blocks: the file is opened
+    non-blocking and checked with ``fstat`` before anything is read (a FIFO swapped in after
+    the folder search, or a device, is never read)."""
     digest = hashlib.sha256()
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not stat.S_ISREG(st.st_mode) or (max_bytes is not None and st.st_size > max_bytes):
+                return None
             while chunk := handle.read(_HASH_CHUNK):
                 digest.update(chunk)
     except OSError:
@@ -306,11 +330,21 @@ def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResu
 # --------------------------------------------------------------------------- reports <-> store
 
 
-def report_record(report: Report) -> dict[str, Any]:
-    """The unscored report as stored (everything except the Document, rank and risk)."""
+def report_record(report: Report, attempts: int = 1) -> dict[str, Any]:
+    """The unscored report as stored (everything except the Document, rank and risk).
+    ``attempts``: how many runs have tried this file (a retried failure counts them)."""
     return {"path": report.path, "unit": report.unit, "year": report.year, "kind": report.kind,
             "format": report.format, "error": error_record(report.error),
-            "findings": [finding_record(f) for f in report.findings]}
+            "findings": [finding_record(f) for f in report.findings], "attempts": attempts}
+
+
+def should_retry(record: dict[str, Any], retry_errors: bool) -> bool:
+    """Whether ``--resume`` audits a stored file again: its worker died, timed out or ran out
+    of memory, and it was tried only once (or ``retry_errors``)."""
+    error = record.get("error") or {}
+    if error.get("code") not in RETRYABLE_ERRORS:
+        return False
+    return retry_errors or int(record.get("attempts") or 1) < 2
 
 
 def report_from_record(record: dict[str, Any], path: str) -> BatchReport:
@@ -426,6 +460,7 @@ def run_batch(
     index: str | Path | None = None,
     on_result: Callable[[BatchReport], None] | None = None,
     task: Callable[..., WorkResult] = audit_task,
+    retry_errors: bool = False,
 ) -> Batch:
     """Audit files and folders as one batch; return the ranked :class:`~auditor.engine.Batch`
     whose reports are :class:`BatchReport` objects (see the module docstring).
@@ -443,6 +478,10 @@ def run_batch(
     workers (a picklable top-level function with :func:`audit_task`'s signature; tests use it
     to simulate files that hang or crash).
 
+    ``retry_errors``: with ``resume``, audit again every stored file whose worker timed out, ran
+    out of memory or died (without it, such a file is retried once). A store that cannot be
+    written mid-run is abandoned with a warning on ``console``; the run goes on in memory.
+
     Raises :class:`BatchUsageError` for options that do not fit together."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -454,7 +493,10 @@ def run_batch(
         raise BatchUsageError("--engine dask 需要用 --scheduler 指定 Dask 调度器地址")
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
-    files = expand_paths(paths)
+    from auditor.preflight import DEFAULT_LIMITS
+
+    inputs = expand_inputs(paths)
+    files = [item.path for item in inputs]
     codes = selected_rule_codes(rules)
     cross_rules = [r for r in _rules_for(None if rules is None else codes) if r.uses_references]
     references = list(references)
@@ -464,13 +506,17 @@ def run_batch(
     rule_codes = None if rules is None else codes
     key_rules = rules_key(codes)
     n = len(files)
-    shown = [str(p) for p in files]
+    shown = [display_path(p) for p in files]  # names that every output and the store can write
     suffixes = [p.suffix.lower() for p in files]
-    content_hashes = [file_sha256(p) for p in files]
-    keys = [ResultKey(str(p.resolve()), h, __version__, key_rules) if h is not None else None
+    content_hashes = [None if item.refusal is not None else file_sha256(item.path, DEFAULT_LIMITS.max_file_bytes)
+                      for item in inputs]
+    keys = [ResultKey(display_path(p.resolve()), h, __version__, key_rules) if h is not None else None
             for p, h in zip(files, content_hashes)]
-    reports: list[BatchReport | None] = [None] * n
+    # special files, symlinks leaving a folder, symlink loops: their error row, never opened
+    reports: list[BatchReport | None] = [None if item.refusal is None else BatchReport(path=shown[i], error=item.refusal)
+                                         for i, item in enumerate(inputs)]
     text_hashes: list[str | None] = [None] * n
+    attempts = [1] * n
 
     result_store = ResultStore(store) if store is not None else None
     warming: threading.Thread | None = None
@@ -479,6 +525,9 @@ def run_batch(
             for i, key in enumerate(keys):
                 stored = result_store.get(key) if key is not None else None
                 if stored is None:
+                    continue
+                if should_retry(stored.report, retry_errors):
+                    attempts[i] = int(stored.report.get("attempts") or 1) + 1
                     continue
                 reports[i] = report_from_record(stored.report, shown[i])
                 text_hashes[i] = stored.text_hash
@@ -494,7 +543,7 @@ def run_batch(
                 group = (content_hashes[i], suffixes[i]) if content_hashes[i] else ("unhashed", i)
                 waiting.setdefault(group, []).append(i)
         group_of = {members[0]: members for members in waiting.values()}
-        todo = [_Task(i, shown[i], _size(files[i])) for i in group_of]
+        todo = [_Task(i, str(files[i]), _size(files[i])) for i in group_of]
         todo.sort(key=lambda t: -t.size)  # longest first: fewer stragglers at the end
         args = (rule_codes, result_store is not None, want_documents)
 
@@ -524,8 +573,11 @@ def run_batch(
                     reports[i] = report
                     text_hashes[i] = result.text_hash
                     if result_store is not None and keys[i] is not None:
-                        result_store.put(keys[i], report_record(report), text=result.text,
-                                         text_hash=result.text_hash, seconds=result.seconds)
+                        try:
+                            result_store.put(keys[i], report_record(report, attempts[i]), text=result.text,
+                                             text_hash=result.text_hash, seconds=result.seconds)
+                        except StoreError as exc:
+                            result_store = _abandon_store(result_store, exc, console)
                     if on_result is not None:
                         on_result(report)
                 if want_documents:
@@ -563,6 +615,21 @@ def run_batch(
         gc.unfreeze()
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
+
+
+def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = None) -> None:
+    """A store write failed (disk full, file removed, locked …): say so and go on in memory."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    (console or Console(stderr=True)).print(
+        f"[bold yellow]警告：[/]结果库 {escape(display_path(result_store.path))} 写入失败（{escape(error.message)}）；"
+        "本次运行继续，结果保留在内存中并照常输出；之后的文件不再写入结果库，用 --resume 续跑时它们会重新审核")
+    try:
+        result_store.close()
+    except Exception:  # noqa: BLE001 - already broken
+        pass
+    return None
 
 
 def _warm_cross_phase() -> None:

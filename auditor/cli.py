@@ -1,7 +1,9 @@
 """Command line: ``auditor check | text | claims | rules | explain`` (the contract in DESIGN.md).
 
 Exit codes: 0 when the run completed (whatever was found); 1 with ``--fail-on SEVERITY`` when a
-finding at or above it exists; 2 for usage errors (unknown option, missing path, bad format).
+finding at or above it exists; 2 for usage errors (unknown option, missing path, bad format, an
+output path that cannot be written, checked before the batch starts) and when the output could not
+be written (the previous file at that path is then left as it was).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -41,7 +43,11 @@ class Lang(str, Enum):
 
 
 def _usage_error(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]错误：[/]{message}")
+    from rich.markup import escape
+
+    from auditor.display import terminal_safe
+
+    Console(stderr=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
     raise typer.Exit(2)
 
 
@@ -50,7 +56,7 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
     reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告（文件或文件夹），仅作比对参考，不参与排名")] = None,
     index: Annotated[Optional[Path], typer.Option("--index", help="用 `auditor index build` 建立的参考索引")] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式")] = CheckFormat.text,
+    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式（csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = CheckFormat.text,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
@@ -64,6 +70,7 @@ def check(
     timeout: Annotated[float, typer.Option("--timeout", help="单个文件的时间上限（秒）", min=1)] = 120.0,
     memory_limit: Annotated[int, typer.Option("--memory-limit", help="单个文件的内存上限（MB）", min=64)] = 2048,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="显示进度条（默认：终端上显示）")] = None,
+    retry_errors: Annotated[bool, typer.Option("--retry-errors", help="续跑时重审所有超时、超内存或进程中断的文件（默认只重试一次）")] = False,
 ) -> None:
     """审核报告，输出发现的问题和风险排序。"""
     from auditor.batch import BatchUsageError
@@ -81,23 +88,90 @@ def check(
     missing_refs = [str(p) for p in (reference or []) + ([index] if index else []) if not p.exists()]
     if missing_refs:
         _usage_error("找不到参考报告或索引：" + "、".join(missing_refs))
+    if output is not None:
+        problem = output_problem(output)
+        if problem:
+            _usage_error(problem)
     codes = [c.strip() for c in rules.split(",") if c.strip()] if rules else None
     try:
         config = load_config(risk_config) if risk_config else None
         batch = audit(paths, references=reference or [], index=index, rules=codes, risk_config=config, jobs=jobs,
                       engine=engine, scheduler=scheduler, store=store, resume=resume, timeout_s=timeout,
-                      memory_bytes=memory_limit * 1024 * 1024, progress=progress,
+                      memory_bytes=memory_limit * 1024 * 1024, progress=progress, retry_errors=retry_errors,
                       keep_documents=fmt is CheckFormat.html, console=Console(stderr=True))
     except BatchUsageError as exc:
         _usage_error(exc.message)
     except AuditorError as exc:  # an unusable store or risk configuration: the run cannot start
         _usage_error(f"[{exc.code}] {exc.message}")
     result = batch.to_dict(lang.value)
-    _write_check(result, batch, fmt, output)
+    try:
+        _write_check(result, batch, fmt, output)
+    except OSError as exc:
+        from auditor.display import display_path
+
+        from rich.markup import escape
+
+        Console(stderr=True).print(f"[bold red]错误：[/]无法写入输出文件 {escape(display_path(output or '-'))}："
+                                   f"{escape(str(exc.strerror or exc))}；原有文件（如有）保持不变")
+        raise typer.Exit(2) from None
     if fail_on is not None:
         threshold = severity_rank(fail_on)
         if any(severity_rank(f["severity"]) >= threshold for r in result["reports"] for f in r["findings"]):
             raise typer.Exit(1)
+
+
+def output_problem(output: Path) -> str | None:
+    """Why ``-o OUTPUT`` cannot be written (checked before the batch starts), or None.
+
+    A probe file is created and removed in the target folder, which catches a missing folder,
+    missing permissions and a read-only file system alike."""
+    import tempfile
+
+    from auditor.display import display_path
+
+    shown = display_path(output)
+    if output.is_dir():
+        return f"输出路径 {shown} 是一个文件夹，请用 -o 指定文件名"
+    folder = output.parent
+    if not folder.is_dir():
+        return f"输出文件所在的文件夹不存在：{display_path(folder)}"
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".auditor-probe-", delete=True):
+            pass
+    except OSError as exc:
+        return f"无法在 {display_path(folder)} 中写入输出文件 {shown}：{exc.strerror or exc}"
+    return None
+
+
+def ranking_csv_path(output: Path) -> Path:
+    """Where ``--format csv -o OUT.csv`` writes its ranking: ``OUT.ranking.csv``."""
+    return output.with_name(f"{output.stem}.ranking{output.suffix or '.csv'}")
+
+
+def _atomic_output(output: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder, then rename it over ``output``: a
+    failed write leaves the previous report untouched, never a truncated one."""
+    import os
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(temporary))
+        try:
+            mode = output.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        os.replace(temporary, output)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
 
 
 def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> None:
@@ -113,9 +187,9 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
     elif fmt is CheckFormat.xlsx:
         from auditor.reporters.sheets import write_xlsx
 
-        write_xlsx(result, output)
+        _atomic_output(output, lambda target: write_xlsx(result, target))
     elif fmt is CheckFormat.csv:
-        from auditor.reporters.sheets import write_csv
+        from auditor.reporters.sheets import write_csv, write_ranking_csv
 
         if output is None:
             import tempfile
@@ -124,23 +198,27 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
                 target = Path(tmp) / "findings.csv"
                 write_csv(result, target)
                 sys.stdout.write(target.read_text(encoding="utf-8-sig"))
-        else:
-            write_csv(result, output)
+        else:  # the findings, and beside them the ranking: one row per file, errors included
+            _atomic_output(output, lambda target: write_csv(result, target))
+            _atomic_output(ranking_csv_path(output), lambda target: write_ranking_csv(result, target))
     else:
         from auditor.reporters.text import render_text
 
         if output is None:
             render_text(result, Console())
         else:
-            with output.open("w", encoding="utf-8") as handle:
-                render_text(result, Console(file=handle, width=120, no_color=True))
+            def write_text(target: Path) -> None:
+                with target.open("w", encoding="utf-8") as handle:
+                    render_text(result, Console(file=handle, width=120, no_color=True))
+
+            _atomic_output(output, write_text)
 
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        _atomic_output(output, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 def _read_or_exit(path: Path):
@@ -152,7 +230,12 @@ def _read_or_exit(path: Path):
     try:
         return read_document(path)
     except AuditorError as exc:
-        Console(stderr=True).print(f"[bold red]无法读取 {path}：[/][{exc.code}] {exc.message}")
+        from rich.markup import escape
+
+        from auditor.display import display_path, terminal_safe
+
+        Console(stderr=True).print(f"[bold red]无法读取 {escape(terminal_safe(display_path(path)))}：[/]"
+                                   f"{escape(terminal_safe(f'[{exc.code}] {exc.message}'))}")
         raise typer.Exit(1) from None
 
 
@@ -175,7 +258,9 @@ def claims(
     doc = _read_or_exit(path)
     found = extract_claims(Analysis(doc))
     if fmt is ClaimsFormat.json:
-        payload = {"path": str(path), "claims": [c.to_dict() for c in found]}
+        from auditor.display import display_path
+
+        payload = {"path": display_path(path), "claims": [c.to_dict() for c in found]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     console = Console()

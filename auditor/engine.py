@@ -7,10 +7,11 @@ A file that cannot be read becomes a Report with ``error`` set; the batch always
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from auditor import __version__
 from auditor.analysis import Analysis
@@ -20,6 +21,9 @@ from auditor.findings import Finding, severity_rank
 from auditor.readers.decode import decode_text
 from auditor.readers.text import build_document
 from auditor.rules.registry import Rule, run_rules, select_rules
+
+if TYPE_CHECKING:
+    from auditor.preflight import Limits
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm")
 
@@ -62,22 +66,43 @@ class Batch:
         return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
 
 
-def read_document(path: Path) -> Document:
-    """Pre-flight the file, render it with its format's reader, and build the Document."""
-    from auditor.preflight import preflight
+def read_document(path: Path, limits: Limits | None = None) -> Document:
+    """Pre-flight the file, render it with its format's reader, check that the text is readable
+    Chinese of a plausible length, and build the Document (whose ``path`` is the name as every
+    output can write it, :func:`auditor.display.display_path`).
+
+    Raises ReadError: the pre-flight codes; ``memory-limit`` when a reader runs out of memory
+    (not "damaged": the file may be fine, only too big for the limit); ``text-too-large`` above
+    ``limits.max_document_chars``; ``unreadable-text`` for a mis-decoded or non-Chinese text."""
+    from auditor.display import display_path
+    from auditor.preflight import DEFAULT_LIMITS, preflight
+    from auditor.readers.decode import check_readable
 
     path = Path(path)
-    fmt = preflight(path)
-    if fmt == "txt":
-        text, _encoding = decode_text(path.read_bytes())
-    else:
-        module, function = _RENDERERS[fmt]
-        try:
-            render = getattr(importlib.import_module(module), function)
-        except (ImportError, AttributeError) as exc:
-            raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
-        text = render(path)
-    return build_document(text, str(path), fmt)
+    limits = limits or DEFAULT_LIMITS
+    fmt = preflight(path, limits=limits)
+    try:
+        if fmt == "txt":
+            text, _encoding = decode_text(path.read_bytes())
+        else:
+            module, function = _RENDERERS[fmt]
+            try:
+                render = getattr(importlib.import_module(module), function)
+            except (ImportError, AttributeError) as exc:
+                raise ReadError(f"本机未安装 {fmt} 格式的读取组件：{exc}", code="reader-unavailable") from exc
+            if fmt in ("xlsx", "xls"):
+                text = render(path, max_sheet_cells=limits.max_sheet_cells,
+                              max_sheet_values=limits.max_document_chars // 3)
+            else:
+                text = render(path)
+    except MemoryError:
+        raise ReadError("读取时内存不足（超过单个文件的内存上限），已停止读取该文件；这并不表示文件损坏，"
+                        "可能是文件过大或结构过于复杂，可拆分后重新提交或提高 --memory-limit", code="memory-limit") from None
+    if len(text) > limits.max_document_chars:
+        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
+                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
+    check_readable(text)
+    return build_document(text, display_path(path), fmt)
 
 
 def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
@@ -195,27 +220,94 @@ def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
     return report
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+@dataclass(slots=True)
+class InputFile:
+    """A file of the batch, and why it must not be opened (``refusal``), if so: a special file
+    (FIFO, device, socket), a symlink that leaves the folder it was found in, or a symlink loop."""
+
+    path: Path
+    refusal: ReadError | None = None
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[InputFile]:
     """Files as given, and folders searched recursively for supported files, in a stable order.
 
-    A path that does not exist is kept, so that it is reported as an error rather than skipped."""
-    out: list[Path] = []
+    Nothing is opened: only ``stat`` is used, so a FIFO or a device can never block. A path that
+    does not exist is kept (it is reported as an error rather than skipped). Inside a folder,
+    symlinks to directories are not followed; a symlink to a file is read only when its target is
+    inside the folder; symlinks that leave the folder, symlink loops and special files get a
+    refusal (their own error row) and are never read."""
+    from auditor.preflight import refuse_folder_entry, refuse_special
+
+    out: list[InputFile] = []
     seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        found = (sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith(".") for part in q.relative_to(p).parts))
-                 if p.is_dir() else [p])
-        for q in found:
-            if q not in seen:
-                seen.add(q)
-                out.append(q)
+        if p.is_dir():
+            found = _walk_folder(p, refuse_folder_entry)
+        else:
+            found = [InputFile(p, refuse_special(p))]
+        for item in found:
+            if item.path not in seen:
+                seen.add(item.path)
+                out.append(item)
     return out
 
 
+def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | bool]) -> list[InputFile]:
+    real_root = os.path.realpath(root)
+    found: list[InputFile] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            found.append(InputFile(folder, ReadError(
+                f"无法读取文件夹 {display_name(folder)}：{exc.strerror or exc}，其中的文件未审核",
+                code="unreadable-file")))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.append(InputFile(path))
+                    continue
+            except OSError:
+                pass
+            # a symlink or a special file: read it (True), skip it (False) or give it an error row
+            verdict = refuse(path, real_root, path.suffix.lower() in SUPPORTED_SUFFIXES)
+            if verdict is True:
+                found.append(InputFile(path))
+            elif verdict is not False:
+                found.append(InputFile(path, verdict))
+    found.sort(key=lambda item: item.path)
+    return found
+
+
+def display_name(path: str | Path) -> str:
+    from auditor.display import display_path
+
+    return display_path(path)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`expand_inputs` finds that may be opened (refused ones left out)."""
+    return [item.path for item in expand_inputs(paths) if item.refusal is None]
+
+
 def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> Iterator[Report]:
-    for path in expand_paths(paths):
-        yield audit_file(path, rules)
+    for item in expand_inputs(paths):
+        if item.refusal is not None:
+            yield Report(path=display_name(item.path), error=item.refusal)
+        else:
+            yield audit_file(item.path, rules)
 
 
 def score_batch(reports: list[Report], risk_config=None) -> Batch:

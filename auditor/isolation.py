@@ -21,8 +21,10 @@ Two entry points:
 Failures become :class:`auditor.errors.ReadError` with these codes:
 
 - ``timeout``: no answer within ``timeout_s`` seconds of wall-clock time; the worker is killed.
-- ``memory-limit``: ``MemoryError`` in the worker (the address-space limit was hit), or the
-  worker was killed by SIGKILL that we did not send (the kernel's OOM killer).
+- ``memory-limit``: ``MemoryError`` in the worker (the address-space limit was hit).
+- ``worker-killed``: the worker was killed by a SIGKILL or SIGTERM that we did not send (an
+  operator, a supervisor, or the kernel's OOM killer when the whole machine ran short). It
+  says nothing about the file, so ``--resume`` audits such a file again.
 - ``worker-crashed``: the worker died any other way (segfault, abort, ``os._exit``).
 - ``read-failed``: ``func`` raised an exception that is not an ``AuditorError`` (a bug in a
   reader); the child's traceback is kept in ``error.child_traceback``.
@@ -181,8 +183,14 @@ def _describe_exit(exitcode: int | None) -> str:
 
 
 def _error_for_dead_worker(exitcode: int | None, memory_bytes: int) -> ReadError:
-    if exitcode == _EXIT_OUT_OF_MEMORY or exitcode == -signal.SIGKILL:
+    if exitcode == _EXIT_OUT_OF_MEMORY:
         return _memory_error(memory_bytes)
+    if exitcode in (-signal.SIGKILL, -signal.SIGTERM):
+        return ReadError(
+            f"读取进程被外部终止（{_describe_exit(exitcode)}：操作人员、进程管理程序，或整机内存不足时"
+            "系统的 OOM 机制），与文件本身无关；该文件未审核，用 --resume 续跑时会重新审核",
+            code="worker-killed",
+        )
     return ReadError(
         f"读取进程意外崩溃（{_describe_exit(exitcode)}），该文件已跳过，其余文件不受影响",
         code="worker-crashed",

@@ -11,7 +11,8 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 ``not-a-file``            the path is a folder, a device, a socket …
 ``unreadable-file``       the operating system refused to read it (permissions, I/O)
 ``empty-file``            0 bytes
-``file-too-large``        larger than ``Limits.max_file_bytes``
+``file-too-large``        larger than ``Limits.max_file_bytes``; a .txt (.html) larger than
+                          ``Limits.max_text_file_bytes`` (``max_html_file_bytes``)
 ``unsupported-format``    an extension the auditor does not read (.doc, .wps, .jpg …)
 ``format-mismatch``       the bytes are not what the extension says. The message names what
                           the file really is when it can tell (Word 97-2003 .doc, .xlsx, PDF,
@@ -35,6 +36,16 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 ``binary-text``           a .txt/.html whose first 64 KiB are not text in UTF-8, UTF-16/32
                           (BOM or not), or GB18030 (NUL characters, many control characters,
                           or undecodable)
+``mixed-encoding``        a .txt/.html whose lines are each UTF-8 or GB18030, but not all the
+                          same one (pieces pasted together from two sources)
+``unreadable-text``       the decoded text is not readable Chinese (raised by the readers'
+                          common check :func:`auditor.readers.decode.check_readable`)
+``text-too-large``        (raised by ``engine.read_document``) a rendered Document text above
+                          ``Limits.max_document_chars``
+``sheet-too-large``       (raised by the sheet reader) a sheet whose used range holds more than
+                          ``Limits.max_sheet_cells``
+``symlink-outside``       (folder search) a symlink whose target is outside the folder
+``symlink-loop``          a symlink that points to itself, directly or through others
 ========================  ==============================================================
 
 Why the zip members are inflated here by hand instead of through ``zipfile.open``: the
@@ -51,6 +62,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import errno
+import os
 import re
 import stat
 import struct
@@ -90,6 +103,15 @@ class Limits:
       ``ratio_grace_bytes`` have been inflated, so that tiny, very regular parts pass.
     - ``ratio_grace_bytes`` (10 MiB): see ``max_ratio``.
     - ``text_probe_bytes`` (64 KiB): how much of a .txt/.html is examined for binary content.
+    - ``max_text_file_bytes`` (8 MiB): a .txt/.html file. The longest real report seen is ~80 KB
+      of text; megabytes of text are not a report, and would only run into the per-file timeout.
+    - ``max_html_file_bytes`` (32 MiB): an .html/.htm file (markup, inline styles and images
+      weigh more than the text; the rendered text is bounded by ``max_document_chars``).
+    - ``max_document_chars`` (1 million, ~30 times the longest real report): the text a reader
+      renders, any format; checked before any rule runs.
+    - ``max_sheet_cells`` (10 million): rows × columns of an .xlsx sheet's used range, counted
+      from its XML before the sheet is laid out in memory (a stray value in XFD1048576 makes 17
+      billion cells; one in A1048576 makes 2 million, which is read: empty rows are skipped).
     """
 
     max_file_bytes: int = 200 * _MiB
@@ -99,6 +121,10 @@ class Limits:
     max_ratio: float = 200.0
     ratio_grace_bytes: int = 10 * _MiB
     text_probe_bytes: int = 64 * 1024
+    max_text_file_bytes: int = 8 * _MiB
+    max_html_file_bytes: int = 32 * _MiB
+    max_document_chars: int = 1_000_000
+    max_sheet_cells: int = 10_000_000
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -134,6 +160,12 @@ PREFLIGHT_CODES: dict[str, str] = {
     "xml-entity": "文档内部 XML 含有实体/DOCTYPE 声明（疑似恶意构造）",
     "xml-encoding": "文档内部 XML 使用了无法检查的字符编码",
     "binary-text": "文本文件内容是二进制数据",
+    "mixed-encoding": "文本文件混用了 UTF-8 与 GBK 两种编码",
+    "unreadable-text": "文档文字无法辨认（编码错误或乱码），需人工查看",
+    "text-too-large": "文本过长，超出单份报告的处理上限",
+    "sheet-too-large": "表格范围过大，超出处理上限",
+    "symlink-outside": "符号链接指向输入文件夹之外",
+    "symlink-loop": "符号链接循环",
 }
 
 # Extensions people commonly submit that we do not read, with the advice to give.
@@ -182,7 +214,6 @@ _HEAD_BYTES = 64 * 1024
 _OLE2_NAME_SCAN_BYTES = 8 * _MiB
 
 _READ_CHUNK = 64 * 1024  # compressed bytes read from disk per step
-_SNIFF_BYTES = 64  # inflated bytes looked at to decide whether a member is an XML part
 _INFLATE_CHUNK = 256 * 1024  # maximum inflated bytes produced per step
 
 _ZIP_STORED = 0
@@ -192,6 +223,9 @@ _LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
 
 _ENTITY_PATTERN_BYTES = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _ENTITY_PATTERN_TEXT = re.compile(r"<!\s*(?:doctype|entity)", re.IGNORECASE)
+_ENTITY_ONLY_BYTES = re.compile(rb"<!\s*entity", re.IGNORECASE)
+_ENTITY_ONLY_TEXT = re.compile(r"<!\s*entity", re.IGNORECASE)
+_XML_SPACE_BYTES = (b" ", b"\t", b"\r", b"\n")
 _ENTITY_CARRY = 32  # bytes/characters kept between chunks so a split declaration is seen
 _XML_DECL_ENCODING = re.compile(
     rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']"""
@@ -202,10 +236,6 @@ _ASCII_SAFE_CODECS = frozenset(
     {"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252", "gbk", "gb2312", "gb18030", "big5"}
 )
 
-# Control characters (Unicode category Cc) that plain text does not contain; TAB, LF, VT, FF,
-# CR, SUB (DOS end-of-file) and ESC are tolerated.
-_BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1c-\x1f\x7f-\x9f]")
-_MAX_CONTROL_RATIO = 0.05
 
 
 # --------------------------------------------------------------------------- public API
@@ -226,8 +256,10 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
         raise ReadError(f"文件不存在：{name}", code="file-not-found") from None
     except OSError as exc:
         raise ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError(f"{name} 是文件夹，不是文件", code="not-a-file")
     if not stat.S_ISREG(st.st_mode):
-        raise ReadError(f"{name} 不是普通文件（可能是文件夹或设备）", code="not-a-file")
+        raise _special_error(name, st.st_mode)
     size = st.st_size
     if size == 0:
         raise ReadError("文件为空（0 字节）", code="empty-file")
@@ -264,6 +296,78 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
     except OSError as exc:
         raise ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file") from None
     return fmt
+
+
+def _kind_of_special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字（socket）"
+    return "特殊文件"
+
+
+def _special_error(name: str, mode: int) -> ReadError:
+    return ReadError(f"{name} 是{_kind_of_special(mode)}，不是普通文件；为免读取时卡住，未打开、未审核",
+                     code="not-a-file")
+
+
+def refuse_special(path: Path) -> ReadError | None:
+    """The error for a path given explicitly that must not be opened (a FIFO, a device, a socket,
+    or a symlink to one), else None. Uses ``stat`` only: never blocks."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_error(_shown(path))
+        return None  # missing or unreadable: preflight reports it in the worker
+    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+        return None
+    return _special_error(_shown(path), st.st_mode)
+
+
+def _loop_error(name: str) -> ReadError:
+    return ReadError(f"{name} 是循环的符号链接（指向自身或相互指向），无法读取", code="symlink-loop")
+
+
+def refuse_folder_entry(path: Path, real_root: str, supported: bool) -> ReadError | bool:
+    """For an entry of a searched folder that is a symlink or a special file: True to read it
+    (a symlink to a file inside the folder), False to skip it (not a report: an unsupported
+    suffix, or a symlink to a folder inside, which the search covers), or the error of its row."""
+    name = _shown(path)
+    try:
+        link = os.lstat(path)
+    except OSError as exc:
+        return ReadError(f"无法读取文件 {name}：{exc.strerror or exc}", code="unreadable-file")
+    if not stat.S_ISLNK(link.st_mode):
+        return _special_error(name, link.st_mode)  # a FIFO, device or socket in the folder
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_error(name)
+        if not supported:
+            return False
+        return ReadError(f"{name} 是符号链接，但它指向的文件不存在", code="file-not-found")
+    target = os.path.realpath(path)
+    inside = os.path.commonpath([real_root, target]) == real_root
+    if not inside:
+        if supported or not stat.S_ISREG(st.st_mode):
+            return ReadError(f"{name} 是指向输入文件夹之外（{_shown(target)}）的符号链接；"
+                             "为免读入本批之外的文件，未打开、未审核", code="symlink-outside")
+        return False
+    if stat.S_ISDIR(st.st_mode):
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return _special_error(name, st.st_mode)
+    return supported
+
+
+def _shown(path: str | Path) -> str:
+    from auditor.display import display_path
+
+    return display_path(path)
 
 
 # --------------------------------------------------------------------------- sniffing
@@ -397,6 +501,14 @@ def _check_xls(handle: BinaryIO, head: bytes, size: int) -> None:
 
 
 def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
+    from auditor.readers.decode import declared_charset, detect_encoding, looks_mixed
+
+    cap = limits.max_html_file_bytes if fmt == "html" else limits.max_text_file_bytes
+    if size > cap:
+        kind = "网页文件" if fmt == "html" else "文本文件"
+        raise ReadError(
+            f"{kind}过大：{_human_bytes(size)}，超过{kind}的处理上限 {_human_bytes(cap)}"
+            "（一份报告的文字通常不足 1 MiB）；未审核，请确认提交的是报告本身", code="file-too-large")
     probe = head[: limits.text_probe_bytes]
     if len(probe) < limits.text_probe_bytes and len(head) < size:
         handle.seek(0)
@@ -406,49 +518,17 @@ def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limi
         kind, description = actual
         raise _format_mismatch(fmt, kind, description)
     whole = len(probe) >= size
-    if _decodes_as_text(probe, whole=whole) is None:
+    declared = declared_charset(probe) if fmt == "html" else None
+    if detect_encoding(probe, declared, final=whole) is None:
+        if looks_mixed(probe):
+            raise ReadError(
+                f"文件扩展名为 .{fmt}，内容是文本，但混用了 UTF-8 与 GBK 两种编码（部分段落来自不同来源的复制粘贴），"
+                "无法按同一种编码读取；请在文本编辑器中统一另存为 UTF-8 后重新提交", code="mixed-encoding")
         raise ReadError(
             f"文件扩展名为 .{fmt}，但内容是二进制数据而非文本（含空字符或大量控制字符，"
             "且无法按 UTF-8、UTF-16 或 GB18030 解码）",
             code="binary-text",
         )
-
-
-def _decodes_as_text(data: bytes, *, whole: bool) -> str | None:
-    """The first encoding under which ``data`` reads as plain text, or None."""
-    candidates: list[str]
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        candidates = ["utf-32", "utf-16"]  # FF FE 00 00 may also be UTF-16LE BOM + NUL
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-        nul_even = data[0::2].count(0)
-        nul_odd = data[1::2].count(0)
-        if nul_odd > 4 * nul_even:
-            candidates.append("utf-16-le")
-        elif nul_even > 4 * nul_odd:
-            candidates.append("utf-16-be")
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            text = decoder.decode(data, final=whole)
-        except (UnicodeDecodeError, UnicodeError):
-            continue
-        if _is_plain_text(text):
-            return encoding
-    return None
-
-
-def _is_plain_text(text: str) -> bool:
-    if not text:
-        return True
-    if "\x00" in text:
-        return False
-    controls = len(_BAD_CONTROLS.findall(text))
-    return controls <= _MAX_CONTROL_RATIO * len(text)
 
 
 # --------------------------------------------------------------------------- OOXML
@@ -562,28 +642,22 @@ def _check_structure(
     return ranges
 
 
-def _looks_like_xml_part(name: str, first_bytes: bytes) -> bool:
-    lower = name.lower()
-    if lower.endswith((".xml", ".rels")):
-        return True
-    if lower.endswith(".svg"):  # images may legitimately carry an SVG DOCTYPE; never parsed as parts
-        return False
-    probe = first_bytes[:64]
-    for prefix in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if probe.startswith(prefix):
-            probe = probe[len(prefix):]
-            break
-    probe = probe.lstrip(b" \t\r\n")
-    return probe.startswith((b"<?xml", b"<\x00", b"\x00<")) or bool(re.match(rb"<[A-Za-z!]", probe))
-
-
 class _EntityScanner:
-    """Finds ``<!DOCTYPE``/``<!ENTITY`` in a streamed XML part, across chunk boundaries and
-    in whatever encoding the part uses (raw bytes are always scanned too)."""
+    """Finds ``<!DOCTYPE``/``<!ENTITY`` in a streamed zip member, across chunk boundaries and
+    in whatever encoding the member uses.
+
+    Every member is scanned, whatever its name (a main part named ``word/document.dat`` that
+    starts with spaces is XML all the same): its raw bytes, the bytes with NULs removed (UTF-16
+    and UTF-32 in either byte order), and, when its head declares another encoding, the decoded
+    text. An ``.svg`` image may carry a harmless ``<!DOCTYPE svg …>``; there only ``<!ENTITY``
+    is refused."""
 
     def __init__(self, part_name: str, fmt: str) -> None:
         self.part_name = part_name
         self.fmt = fmt
+        svg = part_name.lower().endswith(".svg")
+        self.bytes_pattern = _ENTITY_ONLY_BYTES if svg else _ENTITY_PATTERN_BYTES
+        self.text_pattern = _ENTITY_ONLY_TEXT if svg else _ENTITY_PATTERN_TEXT
         self.head = bytearray()
         self.decoder: codecs.IncrementalDecoder | None = None
         self.decided = False
@@ -603,7 +677,7 @@ class _EntityScanner:
         if self.decoder is not None:
             text = self.decoder.decode(data, final=final)
             window = self.text_carry + text
-            if _ENTITY_PATTERN_TEXT.search(window):
+            if self.text_pattern.search(window):
                 self._raise()
             self.text_carry = window[-_ENTITY_CARRY:]
 
@@ -611,21 +685,23 @@ class _EntityScanner:
         # The window is also searched with NUL bytes removed, which turns UTF-16 and UTF-32
         # (with or without BOM, either byte order) into ASCII for the characters we look for.
         window = self.byte_carry + data
-        if _ENTITY_PATTERN_BYTES.search(window) or _ENTITY_PATTERN_BYTES.search(window.replace(b"\x00", b"")):
+        if self.bytes_pattern.search(window) or self.bytes_pattern.search(window.replace(b"\x00", b"")):
             self._raise()
         self.byte_carry = window[-4 * _ENTITY_CARRY:]
 
     def _choose_decoder(self, head: bytes) -> None:
         encoding: str | None
+        if head[:1] in _XML_SPACE_BYTES and head[1:2] != b"\x00" and head[:2] != b"\x00\x00":
+            head = head.lstrip(b" \t\r\n")  # leading blanks of an 8-bit part
         if head.startswith(codecs.BOM_UTF8):
             encoding = None  # ASCII-safe: the byte scan covers it
         elif head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or head[:4] in (
             b"\x00\x00\x00<", b"<\x00\x00\x00"
         ):
             encoding = "utf-32-be" if head.startswith((codecs.BOM_UTF32_BE, b"\x00\x00\x00<")) else "utf-32-le"
-        elif head.startswith(codecs.BOM_UTF16_LE) or head[:2] == b"<\x00":
+        elif head.startswith(codecs.BOM_UTF16_LE) or head[:2] in (b"<\x00", b" \x00", b"\t\x00", b"\r\x00", b"\n\x00"):
             encoding = "utf-16-le"
-        elif head.startswith(codecs.BOM_UTF16_BE) or head[:2] == b"\x00<":
+        elif head.startswith(codecs.BOM_UTF16_BE) or head[:2] in (b"\x00<", b"\x00 ", b"\x00\t", b"\x00\r", b"\x00\n"):
             encoding = "utf-16-be"
         elif head[:4] == b"\x4c\x6f\xa7\x94":
             raise ReadError(
@@ -673,23 +749,10 @@ class _MemberInflation:
         self.budget = budget
         self.count = 0
         self.crc = 0
-        self.scanner: _EntityScanner | None = None
-        # Whether the member is an XML part is decided on its first _SNIFF_BYTES inflated
-        # bytes (a stream may start with empty deflate blocks that produce nothing); until
-        # then the bytes are held in ``pending``.
-        self.pending: bytearray | None = bytearray()
+        self.scanner = _EntityScanner(info.filename, budget.fmt)  # every member, by content
 
     def emit(self, piece: bytes, *, final: bool) -> None:
         limits, info = self.budget.limits, self.info
-        to_scan: bytes | None = piece
-        if self.pending is not None:
-            self.pending += piece
-            to_scan = None
-            if len(self.pending) >= _SNIFF_BYTES or final:
-                if _looks_like_xml_part(info.filename, bytes(self.pending[:_SNIFF_BYTES])):
-                    self.scanner = _EntityScanner(info.filename, self.budget.fmt)
-                to_scan = bytes(self.pending)
-                self.pending = None
         self.count += len(piece)
         self.budget.total += len(piece)
         if self.count > limits.max_member_bytes:
@@ -713,8 +776,7 @@ class _MemberInflation:
         if self.budget.total > limits.ratio_grace_bytes and self.budget.total > limits.max_ratio * self.budget.file_size:
             raise ReadError(f"压缩包整体解压比超过 {limits.max_ratio:.0f} 倍，疑似压缩炸弹", code="zip-bomb")
         self.crc = zlib.crc32(piece, self.crc)
-        if self.scanner is not None and to_scan is not None:
-            self.scanner.feed(to_scan, final=final)
+        self.scanner.feed(piece, final=final)
 
 
 @dataclasses.dataclass

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from auditor.display import display_path, scrub
 from auditor.errors import AuditorError, ReadError
 from auditor.findings import Evidence, Finding
 
@@ -46,7 +47,8 @@ CREATE TABLE IF NOT EXISTS results (
 
 
 class StoreError(AuditorError):
-    """A store file that cannot be used (not SQLite, or written by an incompatible version)."""
+    """A store file that cannot be used (not SQLite, or written by an incompatible version), or
+    a write that failed mid-run (code ``store-write-failed``; the batch goes on in memory)."""
 
     code = "store-invalid"
 
@@ -162,22 +164,29 @@ class ResultStore:
         row = self._db.execute(
             "SELECT report_json, text_z, text_hash, seconds FROM results "
             "WHERE path=? AND content_hash=? AND auditor_version=? AND rules_key=?",
-            (key.path, key.content_hash, key.auditor_version, key.rules_key)).fetchone()
+            (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key)).fetchone()
         if row is None:
             return None
         report_json, text_z, text_hash, seconds = row
-        text = zlib.decompress(text_z).decode("utf-8") if text_z is not None else None
+        text = zlib.decompress(text_z).decode("utf-8", "surrogatepass") if text_z is not None else None
         return StoredResult(json.loads(report_json), text, text_hash, seconds)
 
     def put(self, key: ResultKey, report: dict[str, Any], *, text: str | None = None,
             text_hash: str | None = None, seconds: float | None = None) -> None:
-        """Store (or replace) one finished file and commit at once."""
-        text_z = zlib.compress(text.encode("utf-8"), 6) if text is not None else None
-        self._db.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key.path, key.content_hash, key.auditor_version, key.rules_key,
-             json.dumps(report, ensure_ascii=False), text_z, text_hash, seconds, time.time()))
-        self._db.commit()
+        """Store (or replace) one finished file and commit at once. Raises :class:`StoreError`
+        (``store-write-failed``) when the database cannot be written.
+
+        Names that are not UTF-8 are stored as :func:`auditor.display.display_path` shows them;
+        the text keeps any lone surrogate exactly (``surrogatepass``)."""
+        text_z = zlib.compress(text.encode("utf-8", "surrogatepass"), 6) if text is not None else None
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key,
+                 json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, seconds, time.time()))
+            self._db.commit()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]

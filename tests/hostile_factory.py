@@ -70,8 +70,9 @@ def valid_docx(folder: Path, name: str = "valid.docx") -> Path:
     return path
 
 
-def valid_xlsx(folder: Path, name: str = "valid.xlsx") -> Path:
-    """A minimal but well-formed .xlsx (one sheet, inline strings), written with zipfile."""
+def valid_xlsx(folder: Path, name: str = "valid.xlsx", sheet_xml: str | None = None) -> Path:
+    """A minimal but well-formed .xlsx (one sheet, inline strings), written with zipfile;
+    ``sheet_xml`` replaces the sheet."""
     path = folder / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -107,16 +108,24 @@ def valid_xlsx(folder: Path, name: str = "valid.xlsx") -> Path:
             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         )
-        archive.writestr(
-            "xl/worksheets/sheet1.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-            '<row r="1"><c r="A1" t="inlineStr"><is><t>年初预算数</t></is></c>'
-            '<c r="B1" t="inlineStr"><is><t>全年执行数</t></is></c></row>'
-            '<row r="2"><c r="A2"><v>120</v></c><c r="B2"><v>117.6</v></c></row>'
-            "</sheetData></worksheet>",
-        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml or _VALID_SHEET_XML)
     return path
+
+
+_SHEET_ROWS = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>年初预算数</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>全年执行数</t></is></c></row>'
+    '<row r="2"><c r="A2"><v>120</v></c><c r="B2"><v>117.6</v></c></row>'
+)
+
+
+def _sheet_xml(rows: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            f"{rows}</sheetData></worksheet>")
+
+
+_VALID_SHEET_XML = _sheet_xml(_SHEET_ROWS)
 
 
 def valid_text(folder: Path, name: str = "valid.txt", encoding: str = "utf-8") -> Path:
@@ -526,3 +535,180 @@ def raise_value_error(text: str) -> None:
 def pid() -> int:
     """The worker's process id (to see whether a pool reuses its worker)."""
     return os.getpid()
+
+
+# --------------------------------------------------------------------------- round two (issue 13)
+
+REPORT_TEXT = (
+    "2024年度示例单位部门整体支出绩效自评报告\n"
+    "一、部门基本情况\n"
+    "本单位全年组织培训12期，走访群众350余人次，开展专题调研8次。\n"
+    "二、预算执行情况\n"
+    "全年预算数100.00万元，其中：基本支出60.00万元，项目支出50.00万元。\n"
+)
+
+
+def gbk_named_report(folder: Path, stem: str = "报告") -> Path:
+    """A good report whose file NAME is GBK bytes (as unzip leaves names from Chinese Windows)."""
+    raw = os.fsencode(folder) + b"/" + stem.encode("gbk") + b".txt"
+    with open(raw, "wb") as handle:
+        handle.write(REPORT_TEXT.encode("utf-8"))
+    return Path(os.fsdecode(raw))
+
+
+def fifo(folder: Path, name: str = "pipe.txt") -> Path:
+    """A named pipe with a report's name: opening it for reading blocks until a writer comes."""
+    path = folder / name
+    os.mkfifo(path)
+    return path
+
+
+def symlink(folder: Path, name: str, target: str | Path) -> Path:
+    path = folder / name
+    os.symlink(target, path)
+    return path
+
+
+def control_char_report(folder: Path, name: str = "title-bel.txt") -> Path:
+    """A report whose title (which becomes the unit) holds a BEL, and whose body an ESC sequence."""
+    path = folder / name
+    body = REPORT_TEXT.split("\n", 1)[1].replace("走访群众", "走访\x1b[31m群众")
+    path.write_text("2024年度示例县文化\x07馆部门整体支出绩效自评报告\n" + body, encoding="utf-8")
+    return path
+
+
+def html_declaring_utf16(folder: Path, name: str = "claims-utf16.html") -> Path:
+    """A page that declares charset=utf-16 but whose bytes are UTF-8 (a common template bug)."""
+    body = "".join(f"<p>{line}</p>" for line in REPORT_TEXT.splitlines())
+    page = f'<html><head><meta charset="utf-16"></head><body>{body}</body></html>'
+    path = folder / name
+    data = page.encode("utf-8")
+    path.write_bytes(data + (b" " if len(data) % 2 else b""))  # even length: UTF-16 "decodes"
+    return path
+
+
+def utf16le_without_bom(folder: Path, name: str = "utf16-nobom.txt") -> Path:
+    path = folder / name
+    path.write_bytes(REPORT_TEXT.encode("utf-16-le"))
+    return path
+
+
+def utf16le_without_bom_or_ascii(folder: Path, name: str = "utf16-nobom-han.txt") -> Path:
+    """UTF-16LE without BOM and without any ASCII character (so no NUL byte): valid GB18030
+    bytes, which decode to kana and rare ideographs."""
+    text = "".join(ch for ch in REPORT_TEXT if ord(ch) > 0x2000) * 3
+    path = folder / name
+    path.write_bytes(text.encode("utf-16-le"))
+    return path
+
+
+def mixed_gbk_utf8(folder: Path, name: str = "mixed.txt") -> Path:
+    """Lines pasted from two sources: some GBK, some UTF-8."""
+    lines = REPORT_TEXT.splitlines()
+    data = b"\n".join(line.encode("gbk" if n % 2 else "utf-8") for n, line in enumerate(lines)) + b"\n"
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def docx_main_part_named_dat(folder: Path, name: str = "dat-entity.docx", padding: int = 100) -> Path:
+    """A .docx whose main part is ``word/document.dat`` (the content types say so) and starts
+    with spaces before an entity declaration: only a scan by content sees it."""
+    body = (b" " * padding + b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<!DOCTYPE w:document [<!ENTITY e "x">]>'
+            b'<w:document xmlns:w="' + _W_NS + b'"><w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p></w:body></w:document>')
+    types = _CONTENT_TYPES_DOCX.replace(b"/word/document.xml", b"/word/document.dat")
+    rels = _RELS_DOCX.replace(b"word/document.xml", b"word/document.dat")
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("word/document.dat", body)
+    return path
+
+
+def stray_cell_xlsx(folder: Path, name: str = "stray-cell.xlsx", row: int = 1_048_576,
+                    column: str = "A") -> Path:
+    """A real little sheet plus one stray cell far below it (row 1,048,576 is Excel's last)."""
+    stray = f'<row r="{row}"><c r="{column}{row}"><v>1</v></c></row>'
+    return valid_xlsx(folder, name, sheet_xml=_sheet_xml(_SHEET_ROWS + stray))
+
+
+def deep_div_html(folder: Path, name: str = "deep-divs.html", depth: int = 200_000) -> Path:
+    path = folder / name
+    path.write_text("<html><body>" + "<div>" * depth + "<p>" + REPORT_TEXT.replace("\n", "<br>") + "</p>"
+                    + "</div>" * depth + "</body></html>", encoding="utf-8")
+    return path
+
+
+def big_text(folder: Path, name: str = "big.txt", size: int = 1024 * 1024) -> Path:
+    """A plausible but heavy report text of about ``size`` bytes (the report repeated)."""
+    unit = REPORT_TEXT.encode("utf-8")
+    path = folder / name
+    path.write_bytes(unit * max(1, size // len(unit)))
+    return path
+
+
+def terminal_escape_named_report(folder: Path) -> Path:
+    path = folder / "esc\x1b[2J\x1b[31mred.txt"
+    path.write_text(REPORT_TEXT, encoding="utf-8")
+    return path
+
+
+def audit_then_die_once(path: str, *args: Any) -> Any:
+    """A batch task that kills its own worker with SIGKILL (as an operator or the OOM killer
+    would) the first time it sees a file named ``kill-me*``; a marker file next to it remembers."""
+    import signal
+
+    from auditor.batch import audit_task
+
+    marker = Path(path).with_suffix(".killed")
+    if Path(path).name.startswith("kill-me") and not marker.exists():
+        marker.write_text("killed once", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return audit_task(path, *args)
+
+
+def read_sheet_out_of_memory(path: str) -> None:
+    """Run the sheet reader with calamine's reader raising MemoryError (as under the limit)."""
+    from unittest import mock
+
+    from auditor.engine import read_document
+
+    with mock.patch("python_calamine.CalamineWorkbook.from_path", side_effect=MemoryError):
+        read_document(Path(path))
+
+
+def kill_self() -> None:
+    """The worker is killed with SIGKILL, as an operator's ``kill -9`` would."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def always_die_task(path: str, *args: Any) -> Any:
+    """A batch task whose worker is killed every time it reads a file named ``always-die*``;
+    each attempt is counted in a ``.attempts`` file next to it."""
+    import signal
+
+    from auditor.batch import audit_task
+
+    if Path(path).name.startswith("always-die"):
+        counter = Path(path).with_suffix(".attempts")
+        with open(counter, "a", encoding="utf-8") as handle:
+            handle.write("x")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return audit_task(path, *args)
+
+
+def wait_to_be_killed_task(path: str, *args: Any) -> Any:
+    """A batch task that, for a file named ``victim*``, writes its worker's pid to ``<file>.pid``
+    and waits (up to 60 s) for someone outside to kill it; other files are audited normally."""
+    from auditor.batch import audit_task
+
+    if Path(path).name.startswith("victim"):
+        Path(path).with_suffix(".pid").write_text(str(os.getpid()), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+    return audit_task(path, *args)

@@ -197,6 +197,8 @@ def _load_body(path: Path) -> tuple[etree._Element, _Tags]:
     try:
         root = etree.fromstring(xml_bytes, _parser())
     except etree.XMLSyntaxError as error:
+        if "memory" in str(error).lower():  # libxml2 ran out of memory: not a damaged file
+            raise MemoryError(str(error)) from error
         line = getattr(error, "lineno", None)
         where = f"第 {line} 行" if line else "位置不明"
         raise _corrupt(f"{part_name} 的 XML 语法错误，{where}") from error

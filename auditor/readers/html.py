@@ -3,15 +3,11 @@
 Text only: nothing in the page is ever executed; ``<script>``, ``<style>``, ``<noscript>``,
 ``<template>``, ``<head>`` and comments are dropped.
 
-Decoding (we decode the bytes ourselves, the parser only sees ``str``):
-1. a byte-order mark (UTF-8, UTF-16 LE/BE);
-2. a ``<meta charset=…>`` or ``<meta http-equiv="Content-Type" content="…; charset=…">``
-   declaration in the first 4 KiB (GB2312/GBK labels are decoded as GB18030, their
-   superset). A declared single-byte Western charset (ISO-8859-1, windows-1252, ASCII) on a
-   page with non-ASCII bytes is a common mislabel of Chinese pages and is not trusted;
-3. strict UTF-8;
-4. strict GB18030;
-otherwise ``ReadError(code="decode-failed")``.
+Decoding (we decode the bytes ourselves, the parser only sees ``str``) follows the one policy of
+:mod:`auditor.readers.decode`, with the charset a ``<meta charset=…>`` or ``<meta http-equiv=
+"Content-Type" content="…; charset=…">`` declares in the first 4 KiB as a candidate (GB2312/GBK
+labels mean GB18030; a UTF-16 label on a page whose declaration reads as ASCII, and a Western
+single-byte label on a page with non-ASCII bytes, are not trusted); the BOM is dropped.
 
 Layout: block elements (p, div, h1–h6, li, tr, br, …) end a line; inline text is joined
 with HTML whitespace collapsing, except that a source line break between two CJK
@@ -27,13 +23,13 @@ are left as paragraphs (the table layer parses them).
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import ReadError
+from auditor.readers.decode import decode_bytes, declared_charset
 from auditor.readers.render import (
     Block,
     SpanCell,
@@ -45,11 +41,6 @@ from auditor.readers.render import (
 
 __all__ = ["read_html", "decode_html_bytes", "html_to_text"]
 
-_SNIFF_BYTES = 4096
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
-)
-_UNTRUSTED_WESTERN = {"latin_1", "iso8859-1", "cp1252", "ascii"}
 _MAX_SPAN = 1000
 _MAX_DEPTH = 300
 
@@ -77,46 +68,10 @@ def _is_cjk(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
-def _python_codec(label: str) -> str | None:
-    """Map an HTML charset label to a Python codec name (GBK family → gb18030)."""
-    label = label.strip().lower()
-    if label in {"gb2312", "gbk", "x-gbk", "gb_2312-80", "chinese", "csgb2312", "gb18030",
-                 "iso-ir-58", "euc-cn"}:
-        return "gb18030"
-    if label in {"unicode", "utf-16"}:
-        return "utf-16"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
 def decode_html_bytes(data: bytes) -> tuple[str, str]:
-    """Decode page bytes; return ``(text, codec used)``. Raises ``ReadError`` (decode-failed)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(codec), codec
-            except UnicodeDecodeError as exc:
-                raise ReadError(f"网页文件带有 {codec} 字节序标记，但内容无法按该编码解码",
-                                code="decode-failed") from exc
-    candidates: list[str] = []
-    match = _META_CHARSET.search(data[:_SNIFF_BYTES])
-    if match:
-        declared = _python_codec(match.group(1).decode("ascii", "replace"))
-        if declared and not (declared in _UNTRUSTED_WESTERN and not data.isascii()):
-            candidates.append(declared)
-    for codec in ("utf-8", "gb18030"):
-        if codec not in candidates:
-            candidates.append(codec)
-    for codec in candidates:
-        try:
-            return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise ReadError("网页文件的编码无法识别（既不是声明的编码，也不是 UTF-8 或 GB18030），无法读取",
-                    code="decode-failed")
+    """Decode page bytes; return ``(text, codec used)``. Raises ``ReadError`` (decode-failed,
+    mixed-encoding); see :mod:`auditor.readers.decode`."""
+    return decode_bytes(data, declared_charset(data), keep_bom=False, kind="网页文件")
 
 
 def _collapse(text: str) -> str:
@@ -273,11 +228,50 @@ def _table(table: Any, flow: _Flow, depth: int) -> None:
         flow.table(grid_from_spans(spans, n_rows, n_cols))
 
 
+# Deeper element nesting than this is flattened before parsing: the parser's time grows with the
+# square of the nesting depth (200,000 nested <div> take minutes); real pages stay under 100.
+MAX_NESTING = 1000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]{0,4000}?(/?)>")  # bounded: linear in the page
+# Elements that never hold others (void) or close themselves (optional end tags): no depth.
+_NO_DEPTH = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
+    "optgroup", "rb", "rt", "rp", "colgroup", "caption", "html", "head", "body",
+})
+
+
+def flatten_deep_nesting(html: str, max_depth: int = MAX_NESTING) -> str:
+    """``html`` with the tags nested deeper than ``max_depth`` removed (their text kept), so that
+    parsing stays linear. A page within the limit is returned unchanged."""
+    depth = 0
+    cuts: list[tuple[int, int]] = []
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _NO_DEPTH or self_closing:
+            continue
+        if closing:
+            if depth > max_depth:
+                cuts.append(match.span())
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > max_depth:
+                cuts.append(match.span())
+    if not cuts:
+        return html
+    pieces, at = [], 0
+    for start, end in cuts:
+        pieces.append(html[at:start])
+        at = end
+    pieces.append(html[at:])
+    return "".join(pieces)
+
+
 def html_to_text(html: str) -> str:
     """Turn decoded HTML into Document text (paragraph lines and TAB-led tables)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(flatten_deep_nesting(html))
     root = tree.root
     flow = _Flow()
     if root is not None:
@@ -301,7 +295,7 @@ def read_html(path: Path) -> str:
     text, _codec = decode_html_bytes(data)
     try:
         return html_to_text(text)
-    except ReadError:
+    except (ReadError, MemoryError):  # out of memory is not damage: the caller reports it
         raise
     except Exception as exc:  # the parser itself should not fail, but never leak a traceback
         raise ReadError(f"网页解析失败（{type(exc).__name__}）", code="html-parse-failed") from exc

@@ -405,7 +405,7 @@ def extract_pdf(path: Path) -> PdfExtraction:
                 warnings.append("以下页面没有文字层（可能是扫描页），其内容未被读取：第"
                                 + "、".join(map(str, image_pages)) + "页")
             pages = [_page_items(page.filter(_not_garbage)) for page in pages_raw]
-    except ReadError:
+    except (ReadError, MemoryError):  # out of memory is not damage: the caller reports it
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise ReadError("PDF 已加密，无法读取，请提供未加密的文件", code="encrypted-pdf") from exc

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from auditor.errors import ReadError
+from auditor.preflight import DEFAULT_LIMITS
 from auditor.readers.render import SpanCell, Table, grid_from_spans, render_blocks
 
 __all__ = ["read_sheet", "read_xlsx", "read_xls", "format_cell_value", "format_number"]
@@ -160,51 +161,138 @@ def _xlsx_number_formats(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                         cell.clear()
                 result[sheet.get("name", "")] = cells
             return result
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001 - formats are a refinement; the values are still read
         return {}
 
 
+# A run of more empty rows than this inside a sheet is left out of its table (a stray cell in
+# row 1,048,576 would otherwise lay out a million empty rows); shorter runs are kept as they are.
+MAX_EMPTY_ROW_RUN = 50
+
+
 def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None
                  ) -> list[list[Any]] | None:
-    """The sheet's table grid (``Cell | None`` rows), or None when the sheet holds nothing."""
-    values = sheet.to_python(skip_empty_area=False)
+    """The sheet's table grid (``Cell | None`` rows), or None when the sheet holds nothing.
+
+    Rows are streamed (``iter_rows``) and only rows with content are kept, so the cost follows
+    the content, not the used range; runs of more than :data:`MAX_EMPTY_ROW_RUN` empty rows are
+    dropped from the layout."""
     formats = formats or {}
-    texts = [[format_number(v, formats[(r, c)])
-              if (r, c) in formats and isinstance(v, (int, float)) and not isinstance(v, bool)
-              else format_cell_value(v) for c, v in enumerate(row)]
-             for r, row in enumerate(values)]
+    start_col = (sheet.start or (0, 0))[1]
+    width = sheet.width
+    texts: dict[int, list[str]] = {}  # absolute row → texts by absolute column
+    for r, row in enumerate(sheet.iter_rows()):
+        if all(v is None or v == "" for v in row):
+            continue
+        offset = start_col if len(row) == width else 0  # iter_rows starts at the range's first column
+        cells = [""] * offset
+        for c, v in enumerate(row, start=offset):
+            if (r, c) in formats and isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(format_number(v, formats[(r, c)]))
+            else:
+                cells.append(format_cell_value(v))
+        texts[r] = cells
     merges = sheet.merged_cell_ranges or []
+
+    def text_at(r: int, c: int) -> str:
+        row = texts.get(r)
+        return row[c] if row is not None and c < len(row) else ""
+
     # Extent: last row/col with text, or covered by a merged range whose anchor has text.
-    n_rows = 0
-    n_cols = 0
-    for r, row in enumerate(texts):
+    n_rows = n_cols = 0
+    busy: set[int] = set()  # rows that hold text or belong to a merged range with text
+    for r, row in texts.items():
         for c, text in enumerate(row):
             if text.strip():
-                n_rows = max(n_rows, r + 1)
-                n_cols = max(n_cols, c + 1)
+                n_rows, n_cols = max(n_rows, r + 1), max(n_cols, c + 1)
+                busy.add(r)
+    for (r0, c0), (r1, c1) in merges:
+        if text_at(r0, c0).strip():
+            n_rows, n_cols = max(n_rows, r1 + 1), max(n_cols, c1 + 1)
+            busy.update(range(r0, r1 + 1))
+    if n_rows == 0 or n_cols == 0:
+        return None
+    # Keep every row except those in long empty runs; renumber the kept ones.
+    kept: list[int] = []
+    previous = -1
+    for r in sorted(busy):
+        if r - previous - 1 <= MAX_EMPTY_ROW_RUN:
+            kept.extend(range(previous + 1, r))
+        kept.append(r)
+        previous = r
+    new_index = {r: i for i, r in enumerate(kept)}
     spans: list[SpanCell] = []
     merged_slots: set[tuple[int, int]] = set()
     for (r0, c0), (r1, c1) in merges:
-        anchor = texts[r0][c0] if r0 < len(texts) and c0 < len(texts[r0]) else ""
-        if anchor.strip():
-            n_rows = max(n_rows, r1 + 1)
-            n_cols = max(n_cols, c1 + 1)
-        spans.append(SpanCell(r0, c0, anchor, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1))
-        for r in range(r0, r1 + 1):
+        rows = [r for r in range(r0, r1 + 1) if r in new_index]
+        if not rows:
+            continue
+        spans.append(SpanCell(new_index[rows[0]], c0, text_at(r0, c0), rowspan=len(rows), colspan=c1 - c0 + 1))
+        for r in rows:
             for c in range(c0, c1 + 1):
                 merged_slots.add((r, c))
-    if n_rows == 0 or n_cols == 0:
-        return None
-    for r in range(min(n_rows, len(texts))):
-        for c in range(min(n_cols, len(texts[r]))):
+    for r in kept:
+        for c in range(n_cols):
             if (r, c) not in merged_slots:
-                spans.append(SpanCell(r, c, texts[r][c]))
+                spans.append(SpanCell(new_index[r], c, text_at(r, c)))
     # Merged ranges first so their anchors win over the (empty) values they cover.
-    return grid_from_spans(spans, n_rows, n_cols)
+    return grid_from_spans(spans, len(kept), n_cols)
 
 
-def read_sheet(path: Path) -> str:
-    """Read every sheet of a workbook into Document text (sheet name line + table)."""
+DEFAULT_MAX_SHEET_CELLS = DEFAULT_LIMITS.max_sheet_cells
+
+
+DEFAULT_MAX_VALUES = DEFAULT_LIMITS.max_document_chars // 3  # each value renders as ≥ 3 characters
+
+
+def check_xlsx_extent(path: Path, max_cells: int = DEFAULT_MAX_SHEET_CELLS,
+                      max_values: int = DEFAULT_MAX_VALUES) -> None:
+    """Refuse (``sheet-too-large``) an .xlsx whose sheet's used range (rows × columns up to its
+    farthest cell with a value) exceeds ``max_cells``, BEFORE calamine lays the range out in
+    memory (a stray value in XFD1048576 makes 17 billion cells), or whose cells with a value
+    exceed ``max_values`` (their text could only pass the document cap). Streams the XML."""
+    from lxml import etree
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # the reader reports it
+    with archive:
+        for part in archive.namelist():
+            if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                continue
+            max_row = max_col = values = 0
+            farthest = ""
+            with archive.open(part) as stream:
+                for _event, cell in etree.iterparse(stream, tag=f"{{{_MAIN_NS}}}c", resolve_entities=False,
+                                                    no_network=True, huge_tree=False):
+                    ref = _CELL_REF.fullmatch(cell.get("r", ""))
+                    if len(cell):
+                        values += 1
+                    if ref is not None and len(cell):
+                        row, col = int(ref.group(2)), _col_index(ref.group(1)) + 1
+                        if row > max_row or col > max_col:
+                            farthest = ref.group(0)
+                        max_row, max_col = max(max_row, row), max(max_col, col)
+                    cell.clear()
+                    if values > max_values:
+                        raise ReadError(
+                            f"工作表部件 {part} 含超过 {max_values} 个有内容的单元格，排版后的文字远超单份报告的处理上限；"
+                            "未审核，请确认提交的是报告附表本身，或拆分后重新提交", code="sheet-too-large")
+            if max_row * max_col > max_cells:
+                raise ReadError(
+                    f"工作表部件 {part} 的使用范围达 {max_row} 行 × {max_col} 列（{max_row * max_col} 个单元格），"
+                    f"超过处理上限 {max_cells} 个；多半是远处的零星单元格（最远的在 {farthest}），"
+                    "请在 Excel 中删除多余的行和列后重新提交", code="sheet-too-large")
+
+
+def read_sheet(path: Path, max_sheet_cells: int = DEFAULT_MAX_SHEET_CELLS,
+               max_sheet_values: int = DEFAULT_MAX_VALUES) -> str:
+    """Read every sheet of a workbook into Document text (sheet name line + table).
+
+    An .xlsx whose used range exceeds ``max_sheet_cells`` is refused first (:func:`check_xlsx_extent`)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:  # pragma: no cover - dependency is pinned
@@ -212,10 +300,21 @@ def read_sheet(path: Path) -> str:
     code = "corrupt-xlsx"
     if not Path(path).is_file():
         raise ReadError(f"文件不存在：{path}", code="file-not-found")
+    if zipfile.is_zipfile(path):
+        try:
+            check_xlsx_extent(Path(path), max_sheet_cells, max_sheet_values)
+        except ReadError:
+            raise
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - damaged XML: calamine below reports it
+            pass
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except FileNotFoundError as exc:
         raise ReadError(f"文件不存在：{path}", code="file-not-found") from exc
+    except MemoryError:
+        raise
     except Exception as exc:  # calamine raises several error types for damaged files
         if type(exc).__name__ == "PasswordError":
             raise ReadError("表格文件已加密，无法读取，请提供未加密的文件", code="encrypted-sheet") from exc
@@ -231,7 +330,7 @@ def read_sheet(path: Path) -> str:
                     continue
                 blocks.append(name)
                 blocks.append(Table(grid))
-    except ReadError:
+    except (ReadError, MemoryError):  # out of memory is not damage: the caller reports it
         raise
     except Exception as exc:
         raise ReadError(f"表格文件已损坏，读取工作表时出错（{type(exc).__name__}）", code=code) from exc

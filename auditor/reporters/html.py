@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
+from auditor.display import same_length_text, scrub, visible_controls
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
 SEVERITY_ORDER: Mapping[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
@@ -676,7 +677,11 @@ def render_html(
     ``documents`` maps a path to the Document text its evidence offsets index. With
     ``context_chars`` set, each report shows only the text within that many characters of its
     highlighted evidence (a smaller file for very large batches); by default the whole text.
+    Control characters are shown as Control Pictures (␇, ␛) and file names that are not UTF-8
+    as ``\\xNN`` (:mod:`auditor.display`); the page is always valid UTF-8.
     """
+    batch = scrub(batch, visible_controls)
+    documents = {scrub(path, visible_controls): same_length_text(text) for path, text in documents.items()}
     reports = _ordered(list(batch.get("reports") or []))
     views = [_report_view(r, i, documents, context_chars) for i, r in enumerate(reports, start=1)]
     for prev, nxt in zip(views, views[1:]):

@@ -6,7 +6,8 @@ is derived from ``risk_score``. Nothing is dropped: reports with an ``error`` ap
 ranking with the error text, and every finding is one row.
 
 Headers and severity labels are Chinese (高/中/低/提示). CSV files are UTF-8 with a BOM so that
-Excel opens Chinese text correctly. Text that a spreadsheet would read as a formula (starting
+Excel opens Chinese text correctly. Control characters (illegal in XLSX, a hazard in CSV) are
+shown as Control Pictures (BEL → ␇) and file names that are not UTF-8 as ``\\xNN``. Text that a spreadsheet would read as a formula (starting
 with ``=``, ``+``, ``-`` or ``@`` after any leading blanks, and not a plain number) is stored
 as text in XLSX and prefixed with an apostrophe in CSV (the usual guard against formula injection).
 """
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from auditor.display import scrub, visible_controls
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
 RANKING_HEADERS: tuple[str, ...] = (
@@ -157,7 +159,8 @@ def _write_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]],
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for row in rows:
-        ws.append([None if v is None else v for v in row])
+        row = [_cell_value(v) for v in row]
+        ws.append(row)
         excel_row = ws.max_row
         for col, value in enumerate(row, start=1):
             cell = ws.cell(row=excel_row, column=col)
@@ -194,9 +197,18 @@ def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
 # --------------------------------------------------------------------------- csv
 
 
+def _cell_value(value: Any) -> Any:
+    """A value a workbook cell accepts: text with C0 controls shown as Control Pictures (XLSX
+    forbids them) and file names that are not UTF-8 as ``\\xNN``."""
+    if isinstance(value, str):
+        return visible_controls(scrub(value))
+    return value
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
+    value = _cell_value(value)
     if _needs_guard(value):
         return "'" + value
     return value

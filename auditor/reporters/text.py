@@ -8,11 +8,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from auditor.display import scrub, terminal_safe
+
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
 
 
 def render_text(batch: dict[str, Any], console: Console) -> None:
+    """Print the ranking and the findings. Every string is made terminal-safe first: a file name
+    or a title carrying ``ESC [`` sequences is shown as ␛[…, never sent to the terminal raw."""
+    batch = scrub(batch, terminal_safe)
     reports = batch["reports"]
     ranking = Table(title=f"风险排序（{len(reports)} 份报告）", show_lines=False)
     for column in ("排名", "风险", "等级", "单位", "年度", "高", "中", "低", "文件"):
@@ -20,8 +25,9 @@ def render_text(batch: dict[str, Any], console: Console) -> None:
     for r in reports:
         counts = {s: sum(1 for f in r["findings"] if f["severity"] == s) for s in ("high", "medium", "low")}
         risk = "—" if r["risk_score"] is None else f"{r['risk_score']:.1f}"
-        ranking.add_row(str(r["rank"]), risk, r.get("tier") or "", r["unit"] or "（未识别）", str(r["year"] or "—"),
-                        str(counts["high"]), str(counts["medium"]), str(counts["low"]), r["path"])
+        cells = (str(r["rank"]), risk, r.get("tier") or "", r["unit"] or "（未识别）", str(r["year"] or "—"),
+                 str(counts["high"]), str(counts["medium"]), str(counts["low"]), r["path"])
+        ranking.add_row(*(Text(cell) for cell in cells))  # Text: a "[red]" in a name is not markup
     console.print(ranking)
     for r in reports:
         console.print()
