@@ -140,8 +140,50 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
         groups.extend(_bracket_groups(text, mentions))
         if _TRAILING_CUE.search(text, para.start, para.end):
             groups.extend(_trailing_groups(text, mentions, para.start))
+    groups.extend(_line_groups(doc, paragraphs, mentions_in))
     groups = [g for g in groups if _additive(g)]
     _link_siblings(groups)
+    return groups
+
+
+_FIGURE_LINE = re.compile(r"^[\s\u3000]*(?P<qz>其中[：:]?)?[\s\u3000]*(?P<label>[^\d\s：:][^：:]{0,30}?)[：:]?[\s\u3000]*$")
+
+
+def _line_figure(text: str, para: Paragraph, mentions_in: MentionsIn) -> tuple[NumberMention, str, bool] | None:
+    """(figure, label, opens with 其中) of a line that is a label followed by one figure ("市级资金 343.00"),
+    or None."""
+    ms = mentions_in(para.start, para.end)
+    if len(ms) != 1 or text[ms[0].end:para.end].strip():
+        return None
+    m = _FIGURE_LINE.match(text[para.start:ms[0].start])
+    if m is None:
+        return None
+    return ms[0], clean_text(m.group("label")), bool(m.group("qz"))
+
+
+def _line_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:
+    """A form flattened one field per line: "年度预算资金总额: 321.25" then "其中:中央补助 166.00",
+    "市级资金 136.00", "本级资金 20.25" — the figures of the lines after the 其中 line are the parts."""
+    text = doc.text
+    lines = [_line_figure(text, p, mentions_in) for p in paragraphs]
+    groups = []
+    for k, line in enumerate(lines[:-1]):
+        nxt = lines[k + 1]
+        if line is None or line[2] or nxt is None or not nxt[2]:
+            continue
+        total, total_label, _ = line
+        parts, labels = [], []
+        for item in lines[k + 1:]:
+            if item is None or (item[2] and parts):
+                break
+            figure, label, _ = item
+            if not (compatible_units(total, figure) or (not total.unit and not figure.unit)):
+                break
+            parts.append(figure)
+            labels.append(label)
+        if len(parts) >= 2:
+            groups.append(SumGroup(total=total, parts=parts, total_label=total_label, labels=labels,
+                                   shape="lines", exhaustive=is_exhaustive(labels)))
     return groups
 
 
@@ -513,4 +555,28 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = start + m.end()
     if pos < end:
         out.append((pos, end))
+    return out
+
+
+# --- a whole and its sub-blocks, field by field ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class BlockBreakdown:
+    """A breakdown ("合计 1084.25: 中央补助 668, 市级资金 343, 本级资金 73.25") followed by breakdowns
+    of the same fields for each sub-programme ("763: 502, 208, 53", "321.25: 166, 136, 20.25")."""
+
+    whole: SumGroup
+    blocks: list[SumGroup]
+
+
+def block_breakdowns(groups: list[SumGroup]) -> list[BlockBreakdown]:
+    """Each group followed by at least two later groups with the same field labels, up to the next
+    group that has them too and whose total could be another whole (the judging rule decides)."""
+    out = []
+    for i, whole in enumerate(groups):
+        keys = [_category_key(x) for x in whole.labels]
+        same = [g for g in groups[i + 1:] if [_category_key(x) for x in g.labels] == keys]
+        if len(same) >= 2 and len(set(keys)) == len(keys):
+            out.append(BlockBreakdown(whole=whole, blocks=same))
     return out

@@ -15,6 +15,7 @@ from auditor.rules import (  # noqa: F401
     ar112_place_breakdown,
     ar113_cost_shares,
     ar114_share_of_total,
+    ar115_block_breakdown,
     cp401_missing_attachment,
     in001_rule_crashed,
     ru501_copied_from_earlier,

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
+from auditor.extract.sums import BlockBreakdown, block_breakdowns, in_unit_of
+from auditor.findings import Evidence, Finding
+from auditor.policy import band
+from auditor.rules.registry import rule
+
+
+@rule("AR115", "block-breakdown-mismatch", "medium")
+def block_breakdown_mismatch(analysis) -> Iterator[Finding]:
+    """总表某一栏不等于各分项目同一栏之和，而总额等于各分项目总额之和。
+
+    What: a breakdown of a whole by fields ("资金总额1084.25：其中中央补助668.00，市级资金343.00，本级资金
+    73.25") followed by the same breakdown for each sub-programme ("763.00：502.00，208.00，53.00";
+    "321.25：166.00，136.00，20.25"). When the sub-programmes' totals add up to the whole's total (so they
+    are all of it), each field of the whole must be the sum of that field across the sub-programmes.
+    Why: when the totals tie but one field does not, the field is misstated in the whole or in a
+    sub-programme, and the money attributed to that source is wrong somewhere.
+    Example: 市级资金 343.00 in the whole against 208.00 + 136.00 = 344.00 in the two sub-programmes,
+    while 763.00 + 321.25 = 1084.25.
+    Tolerance: rounding-aware (each figure stands for its rounding interval, read at the finest
+    precision the figures show).
+    Severity: high when the gap is 5% of the field or more, medium from 0.5%, low below.
+    """
+    doc = analysis.doc
+    this = block_breakdown_mismatch.rule
+    reported: set[int] = set()
+    for b in block_breakdowns(analysis.sum_groups):
+        for finding in _judge(doc, this, b):
+            if finding.evidence[0].start not in reported:
+                reported.add(finding.evidence[0].start)
+                yield finding
+
+
+def _sum(figures, reference) -> tuple:
+    finest = finest_decimals(figures)
+    iv = interval_sum([stated(f, finest).scale(in_unit_of(f, reference)) for f in figures])
+    point = sum((f.value * in_unit_of(f, reference) for f in figures), Decimal(0))
+    return iv, point
+
+
+def _judge(doc, this, b: BlockBreakdown) -> Iterator[Finding]:
+    whole = b.whole
+    totals, _ = _sum([g.total for g in b.blocks], whole.total)
+    if not totals.overlaps(stated(whole.total, finest_decimals([whole.total, *[g.total for g in b.blocks]]))):
+        return  # the sub-blocks are not all of the whole
+    for k, (label, field) in enumerate(zip(whole.labels, whole.parts)):
+        parts = [g.parts[k] for g in b.blocks]
+        iv, point = _sum(parts, field)
+        if iv.overlaps(stated(field, finest_decimals([field, *parts]))):
+            continue
+        diff = point - field.value
+        relative = abs(diff) / field.value if field.value else Decimal(1)
+        terms = "＋".join(written(p) for p in parts)
+        message = (f"{label}在合计中为{written(field)}，但各分项目的{label}{terms}＝{fmt(point)}，"
+                   f"{'超过' if diff > 0 else '少于'}合计{fmt(abs(diff))}（各分项目总额之和与合计总额相符）")
+        message_en = f"the whole's {label} is {fmt(field.value)}, but the sub-programmes' add up to {fmt(point)}"
+        yield this.finding(severity=band("AR115", relative), confidence=0.75, message=message,
+                           message_en=message_en,
+                           evidence=[Evidence.of(doc, field.start, field.end)] +
+                                    [Evidence.of(doc, p.start, p.end) for p in parts],
+                           values={"field": label, "stated": field.value, "parts": [p.value for p in parts],
+                                   "parts_sum": point})
