@@ -160,10 +160,13 @@ _MASK_PATTERNS = [
     # book and document titles
     re.compile(r"《[^》\n]{1,120}》"),
     # slogan chains with plus signs: 1+3+X, 专题调研+代表视察
-    re.compile(r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
+    # (every pattern whose first element is an unbounded run starts only where that run starts, so a
+    # long run is tried once, not once per character: the scan stays linear in the input)
+    re.compile(r"(?<![0-9A-Za-z一二三四五六七八九十])"
+               r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
     # alphanumeric codes: PM2.5, P3.9, A12, 5G, ISO9001
-    re.compile(r"[A-Za-z]+[0-9][0-9.]*"),
-    re.compile(r"[0-9]+[A-Za-z][0-9A-Za-z]*"),
+    re.compile(r"(?<![A-Za-z])[A-Za-z]+[0-9][0-9.]*"),
+    re.compile(r"(?<![0-9])[0-9]+[A-Za-z][0-9A-Za-z]*"),
     # masked values
     re.compile(r"[*＊][*＊]+"),
 ]
@@ -200,7 +203,7 @@ def _cn_integer(s: str) -> int | None:
     if all(c in _CN_DIGIT for c in s):
         if len(s) == 1:
             return _CN_DIGIT[s]
-        if len(s) >= 3 and "两" not in s:  # 二〇二三 style, digit by digit
+        if 3 <= len(s) <= 20 and "两" not in s:  # 二〇二三 style, digit by digit (bounded: a run is no number)
             return int("".join(str(_CN_DIGIT[c]) for c in s))
         return None
     total = 0
@@ -327,11 +330,14 @@ class _Masks:
     """Sorted, merged spans inside which no numeral is a claim (computed on the first query: most
     table cells hold no numeral that needs the check)."""
 
-    __slots__ = ("starts", "ends", "_text", "_lo", "_hi")
+    __slots__ = ("starts", "ends", "_text", "_lo", "_hi", "enumeration")
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self.starts: list[int] | None = None
         self.ends: list[int] = []
+        # the last enumeration read ("12、15、20次"): (its first 、, its end, its unit), so that every
+        # item of a long enumeration does not read the rest of it again (linear, not quadratic)
+        self.enumeration: tuple[int, int, str | None] = (-1, -1, None)
         self._text = text
         self._lo = lo
         self._hi = hi
@@ -722,7 +728,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             resume = n.end
     if qualifier != "range":
         if not unit:
-            verdict = _bare_number_verdict(text, n, hi)
+            verdict = _bare_number_verdict(text, n, hi, masks)
             if verdict is False:
                 return None, n.end
             if isinstance(verdict, str):
@@ -772,7 +778,7 @@ def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
     return c in "\t\n \u3000（(：:，,为是=" or c == "\r"
 
 
-def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
+def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | str:
     """A number without a unit is a claim only when it stands alone (a table cell,
     "预算：812.30"). Returns False (not a claim), True, or the unit of an enumeration."""
     if n.chinese or n.percent_prefix:
@@ -793,7 +799,7 @@ def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
     if c in ".．":
         return False  # list numbers: 1. 2．
     if c == "、":
-        shared = _enumeration_unit(text, p, hi)
+        shared = _enumeration_unit(text, p, hi, masks)
         return shared if shared is not None else False  # 1、 is a list number
     if c in _TERMINATORS:
         return True
@@ -809,13 +815,15 @@ def _merge_qualifier(current: str, new: str) -> str:
 _ENUM_RE = re.compile(rf"(?:、\s?[{_DIG}]+(?:[.．][{_DIG}]+)?)+")
 
 
-def _enumeration_unit(text: str, pos: int, hi: int) -> str | None:
+def _enumeration_unit(text: str, pos: int, hi: int, masks: _Masks) -> str | None:
     """Unit shared by an enumeration "12、15、20次" whose items start at ``pos`` (on the 、)."""
+    first, end, unit = masks.enumeration
+    if first <= pos < end:
+        return unit
     m = _ENUM_RE.match(text, pos, hi)
     if m is None:
         return None
     um = _UNIT_RE.match(text, m.end(), hi)
-    if um is None:
-        return None
-    u = um.group()
-    return _PERCENT_UNITS.get(u, u)
+    unit = None if um is None else _PERCENT_UNITS.get(um.group(), um.group())
+    masks.enumeration = (pos, m.end(), unit)
+    return unit
