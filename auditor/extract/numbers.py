@@ -188,6 +188,46 @@ def _slogan_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _traditional() -> tuple[dict[int, str], re.Pattern[str]]:
+    """(str.translate table, a pattern finding any traditional character) from the data file."""
+    table: dict[int, str] = {}
+    for line in _load_lines("traditional_simplified.tsv"):
+        trad, simp = line.split("\t")
+        table[ord(trad)] = simp
+    chars = "".join(sorted(chr(c) for c in table))
+    return table, re.compile(f"[{re.escape(chars)}]")
+
+
+_last_view: tuple[str, str] = ("", "")
+
+
+def simplified_view(text: str) -> str:
+    """``text`` with traditional characters replaced one for one by simplified ones (so every offset
+    still indexes ``text``); ``text`` itself when it has none. The last answer is kept: a document's
+    cells are read one by one against the same text."""
+    global _last_view
+    last_text, last_view = _last_view
+    if last_text is text:
+        return last_view
+    table, finder = _traditional()
+    view = text.translate(table) if finder.search(text) else text
+    _last_view = (text, view)
+    return view
+
+
+# A pinyin gloss printed inside a word by some mirrors: 萬(wàn)元, 會(huì)
+_GLOSS_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+
+
+def _skip_gloss(text: str, pos: int, hi: int) -> int:
+    if pos < hi and text[pos] in "(（":
+        g = _GLOSS_RE.match(text, pos, hi)
+        if g is not None:
+            return g.end()
+    return pos
+
+
+@lru_cache(maxsize=1)
 def _unit_breakers() -> frozenset[str]:
     return frozenset(_load_lines("numbers_unit_breakers.txt"))
 
@@ -449,6 +489,13 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
         return None
     value, decimals = parsed
     pos = core_end
+    if scale != 1:
+        pos = _skip_gloss(text, pos, hi)  # 萬(wàn)元: a pinyin gloss after the scale word
+    elif not chinese:
+        p = _skip_spaces(text, pos, hi, limit=1)
+        if p < hi and text[p] in "万亿" and _skip_gloss(text, p + 1, hi) > p + 1:
+            scale = _CN_BIG[text[p]]  # "0 萬(wàn)元"
+            pos = _skip_gloss(text, p + 1, hi)
     approx_more = False
     if pos < hi and text[pos] in "多余":
         approx_more = True
@@ -495,6 +542,11 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                 u = "人次"
             elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
                 return None  # "3万万元": malformed
+            elif u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
+                # 一亿五千两百零七万元: money keeps its scale word in the unit (15207 万元)
+                big = _CN_BIG[m.group("cn")[-1]]
+                value = value / big
+                u = "万元" if big == 10_000 else "亿元"
             elif u == "元" and scale != 1:
                 u = {10_000: "万元", 100_000_000: "亿元", 10**12: "万亿元",
                      10**7: "千万元", 10**6: "百万元"}[scale]
@@ -549,11 +601,26 @@ def _is_year(n: _Num) -> bool:
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
-    """All number mentions in ``text[start:end]`` with absolute offsets, non-claims excluded."""
+    """All number mentions in ``text[start:end]`` with absolute offsets, non-claims excluded.
+
+    Traditional script is read through :func:`simplified_view` (units come out simplified: 萬元 → 万元);
+    every mention's ``text`` is the original ``text[start:end]``."""
     hi = len(text) if end is None else min(end, len(text))
     lo = max(0, start)
     if lo >= hi:
         return []
+    view = simplified_view(text)
+    if view is text:
+        return _scan(text, lo, hi)
+    return [_with_text(m, text[m.start:m.end]) for m in _scan(view, lo, hi)]
+
+
+def _with_text(m: NumberMention, surface: str) -> NumberMention:
+    return NumberMention(m.start, m.end, surface, m.value, m.unit, m.qualifier, m.scale, m.tolerance,
+                         m.decimals, m.upper, m.number_start, m.number_end)
+
+
+def _scan(text: str, lo: int, hi: int) -> list[NumberMention]:
     masks = _Masks(text, lo, hi)
     out: list[NumberMention] = []
     pos = lo
@@ -594,8 +661,8 @@ def _context_before(text: str, lo: int) -> str:
     return head + before[-1]
 
 
-def _shifted(m: NumberMention, delta: int) -> NumberMention:
-    return NumberMention(m.start + delta, m.end + delta, m.text, m.value, m.unit, m.qualifier, m.scale,
+def _shifted(m: NumberMention, delta: int, text: str) -> NumberMention:
+    return NumberMention(m.start + delta, m.end + delta, text[m.start + delta:m.end + delta], m.value, m.unit, m.qualifier, m.scale,
                          m.tolerance, m.decimals, m.upper, m.number_start + delta, m.number_end + delta)
 
 
@@ -606,15 +673,16 @@ def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[N
     lo = max(0, start)
     if lo >= hi:
         return []
-    key = (_context_before(text, lo), _at_line_start(text, lo), text[lo:hi + 2], hi - lo)
+    view = simplified_view(text)
+    key = (_context_before(view, lo), _at_line_start(view, lo), view[lo:hi + 2], hi - lo)
     cached = cache.get(key)
     if cached is not None:
         base, mentions = cached
         delta = lo - base
-        return [_shifted(m, delta) for m in mentions]
+        return [_shifted(m, delta, text) for m in mentions]
     found = find_numbers(text, lo, hi)
     cache[key] = (lo, found)
-    return [_shifted(m, 0) for m in found]
+    return [_shifted(m, 0, text) for m in found]
 
 
 def _line_start_list(text: str, n: _Num, hi: int) -> _Num | None:

@@ -1,0 +1,63 @@
+"""Text shapes of real published reports that the number grammar must read, and look-alikes it must
+leave alone (issue 11 §3). Every sentence here is written for this test, in the shapes seen in
+public reports: traditional script, pinyin glosses, spaces inside numbers, table cells …"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from auditor.extract.numbers import find_numbers
+
+# (sentence, surface, value, unit, qualifier)
+MUST_EXTRACT = [
+    # traditional script: units come out simplified, the surface stays as written
+    ("本年度撥付補助資金86.5萬元。", "86.5萬元", "86.5", "万元", "none"),
+    ("全縣共有參保人員3.2萬人。", "3.2萬人", "32000", "人", "none"),
+    ("新增造林面積0.8億畝。", "0.8億畝", "80000000", "亩", "none"),
+    ("下設科室兩個。", "兩個", "2", "个", "none"),
+    ("購置執法車輛12輛。", "12輛", "12", "辆", "none"),
+    ("項目結餘約80余萬元。", "約80余萬元", "80", "万元", "approx_more"),
+    # pinyin glosses printed inside a word by mirror sites
+    ("全年支出358.12萬(wàn)元，", "358.12萬(wàn)元", "358.12", "万元", "none"),
+    ("年末結轉0 萬(wàn)元。", "0 萬(wàn)元", "0", "万元", "none"),
+    ("服務群眾26.4萬(wàn)人次。", "26.4萬(wàn)人次", "264000", "人次", "none"),
+    # big Chinese numerals: money keeps 万元/亿元, counts fold
+    ("累計投入二億三千零五十萬元。", "二億三千零五十萬元", "23050", "万元", "none"),
+    ("培訓三萬八千名學員。", "三萬八千名", "38000", "名", "none"),
+    # spaces inside and around numbers
+    ("項目支出0.46 萬元，", "0.46 萬元", "0.46", "万元", "none"),
+]
+
+
+@pytest.mark.parametrize("sentence,surface,value,unit,qualifier", MUST_EXTRACT,
+                         ids=[row[1] for row in MUST_EXTRACT])
+def test_must_extract(sentence: str, surface: str, value: str, unit: str, qualifier: str) -> None:
+    found = find_numbers(sentence)
+    hits = [m for m in found if m.text == surface]
+    assert hits, f"{surface!r} not found in {sentence!r}: {[m.text for m in found]}"
+    m = hits[0]
+    assert m.text == sentence[m.start:m.end]
+    assert (m.value, m.unit, m.qualifier) == (Decimal(value), unit, qualifier)
+
+
+# (sentence, a numeral that must not become a claim)
+MUST_NOT_EXTRACT = [
+    ("會(huì)議於2023年3月召開。", "2023"),
+]
+
+
+@pytest.mark.parametrize("sentence,numeral", MUST_NOT_EXTRACT, ids=[row[1] for row in MUST_NOT_EXTRACT])
+def test_must_not_extract(sentence: str, numeral: str) -> None:
+    start = sentence.index(numeral)
+    end = start + len(numeral)
+    overlapping = [m.text for m in find_numbers(sentence) if m.start < end and start < m.end]
+    assert not overlapping, f"{numeral!r} in {sentence!r} read as {overlapping}"
+
+
+def test_offsets_index_the_original_traditional_text() -> None:
+    text = "一、基本情況\n本單位編制人數45人，實有人數43人，年度預算資金1,234.50萬元。"
+    for m in find_numbers(text):
+        assert m.text == text[m.start:m.end]
+    assert [m.unit for m in find_numbers(text)] == ["人", "人", "万元"]
