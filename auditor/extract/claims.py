@@ -8,13 +8,15 @@ actual, weight, score, budget_initial, budget_full, executed, rate, rate_weight,
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from auditor.analysis import Analysis
-from auditor.document import Cell, clean_text
-from auditor.extract.numbers import NumberMention
+from auditor.document import Cell, Table, clean_text
+from auditor.extract.numbers import NumberMention, simplified_view, unit_named
 from auditor.extract.tables import header_unit
 from auditor.findings import _plain
 
@@ -89,6 +91,84 @@ def _header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None
     return None
 
 
+def _declared_unit(header: str) -> str | None:
+    """The unit a header cell states: "（万元）", "单位：万元", "(人次)", or 分 for 分值/得分 columns."""
+    for m in _HEADER_UNIT_RE.finditer(simplified_view(header)):
+        unit = unit_named(m.group("unit") or m.group("unit2"))
+        if unit:
+            return unit
+    return "分" if _SCORE_HEADER_RE.search(simplified_view(header)) else None
+
+
+def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> str | None:
+    """A "|"-table cell's unit: from its column header (rows above, aligned on the right, as merged
+    cells sit on the left), else from the first cell of its row."""
+    width = len(_filled(table.rows[cell.row].cells))
+    position = _filled(table.rows[cell.row].cells).index(cell) if cell in table.rows[cell.row].cells else -1
+    if position >= 0:
+        for row in reversed(table.rows[:cell.row]):
+            above = _filled(row.cells)
+            k = position + len(above) - width
+            if 0 <= k < len(above):
+                unit = _declared_unit(doc_text[above[k].start:above[k].end])
+                if unit:
+                    return unit
+    first = table.rows[cell.row].cells[0] if table.rows[cell.row].cells else None
+    if first is not None and first is not cell:
+        return _declared_unit(doc_text[first.start:first.end])
+    return None
+
+
+def _filled(cells: list[Cell]) -> list[Cell]:
+    """Cells with text (a row's trailing "| | |" bars are no columns)."""
+    return [c for c in cells if c.end > c.start]
+
+
+class _Declarations:
+    """Units stated above a run of standalone figures ("单位：万元", a header "经费控制情况（万元）", a
+    "分值" column): a figure standing alone on its line or between spaces takes the nearest one above,
+    unless a sentence (a line with "。") lies between them."""
+
+    def __init__(self, text: str) -> None:
+        view = simplified_view(text)
+        self.text = text
+        self.starts: list[int] = []
+        self.units: list[str | None] = []
+        found: list[tuple[int, str | None]] = []
+        for m in _DECLARATION_RE.finditer(view):
+            unit = "分" if m.group("score") else unit_named(m.group("unit") or m.group("unit_b"))
+            if unit:
+                found.append((m.end(), unit))
+        for m in _SENTENCE_END_RE.finditer(view):
+            found.append((m.end(), None))  # a sentence ends the scope of the unit above it
+        found.sort(key=lambda x: x[0])
+        for pos, unit in found:
+            self.starts.append(pos)
+            self.units.append(unit)
+
+    def unit_before(self, pos: int) -> str | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.units[i] if i >= 0 else None
+
+
+def _standalone(text: str, m: NumberMention) -> bool:
+    """The figure stands alone: a line (or cell) of its own, or between spaces in a row of figures."""
+    before = text[m.start - 1] if m.start > 0 else "\n"
+    after = text[m.end] if m.end < len(text) else "\n"
+    return before in _CELL_EDGES and after in _CELL_EDGES
+
+
+_CELL_EDGES = frozenset(" \t\u3000\u00a0\n\r|｜")
+_UNIT_WORD = r"[^\s()（）:：|｜,，。;；]{1,5}"
+_HEADER_UNIT_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]"
+                             rf"|(?:金额)?单位\s*[:：]\s*(?P<unit2>{_UNIT_WORD})")
+_SCORE_HEADER_RE = re.compile(r"^\s*(?:权重)?(?:分值|得分|分数|标准分|满分|指标得分|评分)\s*$")
+_DECLARATION_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]"
+                             rf"|(?:金额)?单位\s*[:：]\s*(?P<unit_b>{_UNIT_WORD})"
+                             rf"|(?<![^\s|｜])(?P<score>(?:权重)?分值|得分|分数|标准分)(?=[\s|｜])")
+_SENTENCE_END_RE = re.compile(r"。")
+
+
 def extract_claims(analysis: Analysis) -> list[Claim]:
     from auditor.extract.subjects import subject_for
 
@@ -96,14 +176,29 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
     roles = _cell_roles(analysis)
     cells = sorted(((c.start, c.end, t.index, c) for t in doc.tables for r in t.rows for c in r.cells),
                    key=lambda x: x[0])
+    # tables given as "|"-separated paragraphs: their cells are narrative (Document.where), but their
+    # figures take the unit of their column header
+    pipe = sorted(((c.start, c.end, t, c) for form in analysis.forms if form.table.index >= len(doc.tables)
+                   for t in (form.table,) for r in t.rows for c in r.cells), key=lambda x: x[0])
+    declarations: _Declarations | None = None
     claims: list[Claim] = []
-    k = 0
+    k = j = 0
     for m in analysis.numbers:
         while k < len(cells) and cells[k][1] < m.start:
             k += 1
         cell = cells[k] if k < len(cells) and cells[k][0] <= m.start < cells[k][1] + 1 else None
         if cell is None:
-            claims.append(Claim(m, m.value, m.unit, subject_for(doc.text, m), "narrative"))
+            unit = m.unit
+            if not unit:
+                while j < len(pipe) and pipe[j][1] < m.start:
+                    j += 1
+                if j < len(pipe) and pipe[j][0] <= m.start < pipe[j][1] + 1:
+                    unit = _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3]) or ""
+                if not unit and _standalone(doc.text, m):
+                    if declarations is None:
+                        declarations = _Declarations(doc.text)
+                    unit = declarations.unit_before(m.start) or ""
+            claims.append(Claim(m, m.value, unit, subject_for(doc.text, m), "narrative"))
             continue
         start, end, table_index, c = cell
         role, subject, unit = roles.get(start, (None, "", None))

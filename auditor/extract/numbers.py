@@ -27,7 +27,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "QUALIFIERS"]
+__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
+           "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
 
@@ -98,6 +99,7 @@ _ALL_UNITS = sorted(
     reverse=True,
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
+_UNIT_SET = frozenset(_ALL_UNITS)
 _COUNT_SET = frozenset(_COUNT_UNITS)
 _MONEY_SET = frozenset(_MONEY_UNITS)
 # A decimal in front of these units is impossible ("3.15个" at a list start is "3." + "15个").
@@ -213,6 +215,16 @@ def simplified_view(text: str) -> str:
     view = text.translate(table) if finder.search(text) else text
     _last_view = (text, view)
     return view
+
+
+def unit_named(word: str) -> str | None:
+    """The unit a header names ("万元", "萬元", "％", "人次"), normalised; None if the grammar knows no
+    such unit. Units with a folded scale word ("万人") are not header units: their cells are counts
+    written in 万, which the claims contract would fold."""
+    word = word.strip().translate(_traditional()[0])
+    if word in _PERCENT_UNITS:
+        return _PERCENT_UNITS[word]
+    return word if word in _UNIT_SET else None
 
 
 # A pinyin gloss printed inside a word by some mirrors: 萬(wàn)元, 會(huì)
@@ -442,7 +454,7 @@ def _money_context(text: str, s: int, e: int, lo: int, hi: int) -> bool:
     return "万元" in window or "亿元" in window
 
 
-_TERMINATORS = frozenset("，。；：、）)]】」』”’！？!?,;…\n\t\r \u3000")
+_TERMINATORS = frozenset("，。；：、）)]】」』”’！？!?,;…\n\t\r \u3000|｜")
 
 
 @dataclass(slots=True)
