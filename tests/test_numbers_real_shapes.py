@@ -28,6 +28,22 @@ MUST_EXTRACT = [
     ("培訓三萬八千名學員。", "三萬八千名", "38000", "名", "none"),
     # spaces inside and around numbers
     ("項目支出0.46 萬元，", "0.46 萬元", "0.46", "万元", "none"),
+    ("全年一般公共预算收入318 406 万元，", "318 406 万元", "318406", "万元", "none"),
+    ("其中基本支出2 745万元。", "2 745万元", "2745", "万元", "none"),
+    ("专项资金412. 36万元已拨付。", "412. 36万元", "412.36", "万元", "none"),
+    ("结余资金2.07 万，", "2.07 万", "2.07", "万元", "none"),
+    ("惠及群众4.2 万人。", "4.2 万人", "42000", "人", "none"),
+    # units beyond the seeds
+    ("新建步道860m，", "860m", "860", "m", "none"),
+    ("新增装机容量245.5kw。", "245.5kw", "245.5", "kw", "none"),
+    ("开设专题讲座12堂。", "12堂", "12", "堂", "none"),
+    ("出动无人机4架，", "4架", "4", "架", "none"),
+    ("检查车辆23.5万辆次。", "23.5万辆次", "235000", "辆次", "none"),
+    ("购置农机具7台套。", "7台套", "7", "台套", "none"),
+    ("出口额达215亿美元。", "215亿美元", "215", "亿美元", "none"),
+    ("比上年下降0.125个千分点。", "0.125个千分点", "0.125", "个千分点", "none"),
+    # a row of figures separated by spaces (a flattened score table)
+    ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
 
 
@@ -45,6 +61,9 @@ def test_must_extract(sentence: str, surface: str, value: str, unit: str, qualif
 # (sentence, a numeral that must not become a claim)
 MUST_NOT_EXTRACT = [
     ("會(huì)議於2023年3月召開。", "2023"),
+    ("第 3. 4 节", "3."),                      # a list number, not the amount 3.4
+    ("栏次 1 2 3 4 5", "3"),                   # column index numbers of a table
+    ("运行时长12min，", "12"),                 # a Latin unit the grammar does not know
 ]
 
 

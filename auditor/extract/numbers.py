@@ -83,14 +83,16 @@ _CORE_RE = re.compile(
 _COUNT_UNITS = (
     "人次 件次 批次 户次 场次 架次 车次 项次 个工作日 工作日 个月 人 次 项 部 名 件 条 个 家 场 期 篇 户 所 册 "
     "盏 块 处 份 位 座 台 套 辆 间 张 本 株 棵 头 只 艘 支 队 组 宗 起 例 笔 栋 幢 门 把 根 箱 批 "
-    "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口"
+    "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口 "
+    "辆次 台套 家次 堂 架 种 大类 秒钟 秒"
 ).split()
 _MEASURE_UNITS = (
     "平方公里 平方千米 平方米 立方米 千瓦时 公里 千米 公顷 亩 吨 千克 公斤 克 米 千瓦 兆瓦 升 "
-    "㎡ ㎞ m² m2 m³ m3 km kg kW kWh MW mm cm"
+    "㎡ ㎞ m² m2 m³ m3 km kg kW kWh kw KW kVA KVA MW mm cm m"
 ).split()
-_MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 万美元 美元".split()
-_PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点"}
+_MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 亿美元 万美元 美元".split()
+_PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点",
+                  "个千分点": "个千分点", "千分点": "个千分点"}
 _SCORE_UNITS = ["分"]
 
 _ALL_UNITS = sorted(
@@ -168,9 +170,11 @@ _MASK_PATTERNS = [
                r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
     # alphanumeric codes: PM2.5, P3.9, A12, 5G, ISO9001
     re.compile(r"(?<![A-Za-z])[A-Za-z]+[0-9][0-9.]*"),
-    re.compile(r"(?<![0-9])[0-9]+[A-Za-z][0-9A-Za-z]*"),
+    re.compile(r"(?<![0-9])[0-9]+(?!(?:km|kg|kw|kW|KW|kWh|kVA|KVA|MW|mm|cm|m)(?![0-9A-Za-z]))[A-Za-z][0-9A-Za-z]*"),
     # masked values
     re.compile(r"[*＊][*＊]+"),
+    # row and column index numbers of a table: 行次 1 2 3, 栏次 | 1 | 2
+    re.compile(r"(?:行次|栏次|列次|序号)[ \t\u3000|｜]*(?:[0-9]{1,2}[ \t\u3000|｜]+)*[0-9]{1,2}"),
 ]
 
 
@@ -474,6 +478,36 @@ class _Num:
     after_list_number: bool = False
 
 
+# Spaces inside a number, read only when a unit follows it: "279 587 万元" (space thousands),
+# "575. 48万元" (a space after the decimal point).
+_SPACED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+\.[ \u00a0][0-9]+")
+_SCALE_AFTER_RE = re.compile(r"[ \u00a0]?(万亿|千万|百万|万|亿)?")
+
+
+def _spaced_number(text: str, start: int, end: int, hi: int) -> tuple[int, tuple[Decimal, int], int] | None:
+    """(core end, (value, decimals), scale) of a number written with spaces inside, or None."""
+    if end >= hi or text[end] not in " \u00a0.":
+        return None
+    sm = _SPACED_RE.match(text, start, hi)
+    if sm is None or sm.end() <= end:
+        return None
+    decimal_gap = "." in sm.group() and not _SPACED_RE.fullmatch(sm.group().split(".", 1)[0])
+    after = _SCALE_AFTER_RE.match(text, sm.end(), hi)
+    scale_word = after.group(1) if after else None
+    unit_at = after.end() if after else sm.end()
+    um = _UNIT_RE.match(text, unit_at + (1 if unit_at < hi and text[unit_at] == " " else 0), hi)
+    if um is None:
+        return None
+    if decimal_gap and not (um.group() in _MONEY_SET or um.group() in _PERCENT_UNITS or scale_word):
+        return None  # "1. 2章" is a list number and a figure; "575. 48万元" is one amount
+    parsed = _arabic(sm.group().replace(" ", "").replace("\u00a0", ""))
+    if parsed is None:
+        return None
+    if scale_word and not text.startswith("元", unit_at):
+        return unit_at, parsed, _SCALE_WORDS[scale_word]
+    return sm.end(), parsed, 1
+
+
 def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     """Parse the core match, then 多/余, a scale word and a unit after it."""
     chinese = m.group("ar") is None
@@ -492,6 +526,9 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             parsed = _arabic(ar)
             if m.group("arscale"):
                 scale = _SCALE_WORDS[m.group("arscale")]
+            spaced = _spaced_number(text, core_start, core_end, hi)
+            if spaced is not None:
+                core_end, parsed, scale = spaced
     elif m.group("cnr"):
         parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
     else:
@@ -508,6 +545,10 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
         if p < hi and text[p] in "万亿" and _skip_gloss(text, p + 1, hi) > p + 1:
             scale = _CN_BIG[text[p]]  # "0 萬(wàn)元"
             pos = _skip_gloss(text, p + 1, hi)
+        elif p > pos and p < hi and text[p] in "万亿" and not text.startswith("元", p + 1) and (
+                p + 1 >= hi or text[p + 1] in _TERMINATORS or _UNIT_RE.match(text, p + 1, hi)):
+            scale = _CN_BIG[text[p]]  # "1.05 万", "1.5 万人"
+            pos = p + 1
     approx_more = False
     if pos < hi and text[pos] in "多余":
         approx_more = True
@@ -542,6 +583,9 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             breakers = _unit_breakers()
             if text[um.start():um.start() + 2] in breakers and len(u) == 1:
                 um = None
+            elif u[-1].isascii() and u[-1].isalpha() and um.end() < hi and text[um.end()].isascii() \
+                    and text[um.end()].isalnum():
+                um = None  # "5min", "3mg": a Latin unit must end its word
             elif u in _COUNT_SET and um.end() < hi and text[um.start():um.end() + 1] in breakers:
                 um = None
         if um is not None:
@@ -559,6 +603,9 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                 big = _CN_BIG[m.group("cn")[-1]]
                 value = value / big
                 u = "万元" if big == 10_000 else "亿元"
+            elif u == "美元" and scale in (10_000, 100_000_000):
+                u = "万美元" if scale == 10_000 else "亿美元"  # money keeps its scale word
+                scale = 1
             elif u == "元" and scale != 1:
                 u = {10_000: "万元", 100_000_000: "亿元", 10**12: "万亿元",
                      10**7: "千万元", 10**6: "百万元"}[scale]
@@ -874,6 +921,8 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
     c = text[p] if p < hi else ""
     if not c:
         return True
+    if p > n.end and (c.isdigit() or c in "-－"):
+        return True  # a row of figures separated by spaces: "分值 4 3 5 2"
     if c in "：:":
         return False  # labels: 目标2：
     if c in ".．":
