@@ -478,6 +478,14 @@ class _Num:
     after_list_number: bool = False
 
 
+# "per" units after a unit: 元/人/月, 元/人·月, 元/户˙月, 元/人月, 平方米/人, 元每平方米, 株/栋
+_PER_WORDS = sorted(("人 户 年 月 日 天 周 季度 学期 小时 次 人次 辆 台 栋 株 头 只 亩 公顷 平方米 立方米 公里 "
+                     "千米 吨 间 套 件 个 家 所 床 批").split(), key=len, reverse=True)
+_PER_WORD = "(?:" + "|".join(_PER_WORDS) + ")"
+_PER_RE = re.compile(rf"(?:[ ]?(?:[/／]|每)[ ]?{_PER_WORD}(?:[·˙•・]?(?:月|年|日|天)(?![0-9]))?)+")
+_PER_SPACES = re.compile(r"[ ]")
+
+
 # Spaces inside a number, read only when a unit follows it: "279 587 万元" (space thousands),
 # "575. 48万元" (a space after the decimal point).
 _SPACED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+\.[ \u00a0][0-9]+")
@@ -615,6 +623,11 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             if not approx_more and pos < hi and text[pos] in "多余" and u in _COUNT_SET:
                 approx_more = True  # "20次多" (rare) — the 多 touches the unit
                 pos += 1
+        if unit not in _PERCENT_UNITS.values() and not chinese and pos < hi and text[pos] in " /／每":
+            per = _PER_RE.match(text, pos, hi)
+            if per is not None:  # a rate: 元/人·月, 平方米/人, 万元/年, 元每平方米, a bare "500/年"
+                unit += _PER_SPACES.sub("", per.group())
+                pos = per.end()
     return _Num(core_start, core_end, pos, value, decimals, scale, unit, approx_more, chinese,
                 pct)
 
