@@ -49,6 +49,10 @@ MUST_EXTRACT = [
     ("奖励标准不低于3.6万元/年。", "不低于3.6万元/年", "3.6", "万元/年", "at_least"),
     ("标准为720 元/人/ 月。", "720 元/人/ 月", "720", "元/人/月", "none"),
     ("检测费用不超过800/年，", "不超过800/年", "800", "/年", "at_most"),
+    # a label word that is not a contact label: the figure after it is a count
+    ("设信访接待中心和市长热线办公室2个二级机构。", "2个", "2", "个", "none"),
+    ("分类推进七大类部件的普查。", "七大类", "7", "类", "none"),
+    ("总额 88 87.6 99.5 19\n年度目标", "19", "19", "", "none"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
@@ -71,6 +75,31 @@ MUST_NOT_EXTRACT = [
     ("第 3. 4 节", "3."),                      # a list number, not the amount 3.4
     ("栏次 1 2 3 4 5", "3"),                   # column index numbers of a table
     ("运行时长12min，", "12"),                 # a Latin unit the grammar does not know
+    # programme names and fixed phrases (also with a mirror's pinyin gloss inside)
+    ("做好困难群众两项补贴发放。", "两项"),
+    ("落實殘疾人兩項(xiàng)補(bǔ)貼政策。", "兩項"),
+    ("严格落实中央八项规定精神。", "八项"),
+    ("发放一次性生活补助。", "一次"),
+    ("乡村治理是一项长期的任务。", "一项"),
+    ("启动新一轮营造林试点。", "一轮"),
+    ("防汛任务十分艰巨。", "十分"),
+    # rubric constants in scoring criteria
+    ("资金挪用扣3-6分，超标准开支扣2分。", "3-6分"),
+    ("资金挪用扣3-6分，超标准开支扣2分。", "2分"),
+    # site chrome, counters, contact numbers
+    ("自评报告范文(精选7篇)", "7篇"),
+    ("发布人：办公室  阅读：328次", "328"),
+    ("1234567次浏览", "1234567"),
+    ("上一页 [1] [2] [3] 下一页", "2"),
+    ("地址：东风路8号 邮编：410011", "410011"),
+    ("联系电话： | 84561234 |", "84561234"),
+    ("服务热线：400-800-1234", "400"),
+    # dates that lost their 年/月 or sit in a schedule
+    ("完成时间 2019.04 2019.09\n", "2019.04"),
+    ("某某单位\n2018\n年6\n月3\n日", "6"),
+    # labels and references
+    ("（详见附件1、2）", "2"),
+    ("项目安排如下表3-1所示。", "1"),
 ]
 
 

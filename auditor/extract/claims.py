@@ -113,10 +113,25 @@ def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> str | None:
                 unit = _declared_unit(doc_text[above[k].start:above[k].end])
                 if unit:
                     return unit
-    first = table.rows[cell.row].cells[0] if table.rows[cell.row].cells else None
-    if first is not None and first is not cell:
-        return _declared_unit(doc_text[first.start:first.end])
+    for row in reversed(table.rows[:cell.row + 1]):
+        first = row.cells[0] if row.cells else None
+        if first is not None and first is not cell:
+            unit = _declared_unit(doc_text[first.start:first.end])
+            if unit and unit != "分":
+                return unit
     return None
+
+
+def _row_number(doc_text: str, table: Table, cell: Cell, m: NumberMention) -> bool:
+    """A small whole number alone in the first cell of a row followed by a text cell is the row's
+    序号 ("3 | 培训费"), not a figure."""
+    row = _filled(table.rows[cell.row].cells)
+    if not row or row[0] is not cell or len(row) < 2 or m.unit or m.decimals or not 0 < m.value < 1000:
+        return False
+    if doc_text[cell.start:cell.end].strip() != m.text:
+        return False
+    nxt = doc_text[row[1].start:row[1].end]
+    return not any(ch.isdigit() for ch in nxt[:1]) and not nxt.strip().startswith(("-", "—"))
 
 
 def _filled(cells: list[Cell]) -> list[Cell]:
@@ -146,9 +161,21 @@ class _Declarations:
             self.starts.append(pos)
             self.units.append(unit)
 
-    def unit_before(self, pos: int) -> str | None:
+    def unit_before(self, pos: int, scores: bool = True) -> str | None:
+        """The unit declared nearest above ``pos`` (None after a sentence); a 分值/得分 column word
+        counts only when ``scores``."""
         i = bisect.bisect_right(self.starts, pos) - 1
+        while i >= 0 and not scores and self.units[i] == "分":
+            i -= 1
         return self.units[i] if i >= 0 else None
+
+
+def _scaled_header_unit(m: NumberMention, unit: str) -> str:
+    """A header unit for a figure written with 万/亿 and no unit ("150万" under "（万元）"): money keeps
+    the scale word in its unit; a count keeps the folded value; a score or a share takes no unit."""
+    if unit in ("万元", "亿元", "元"):
+        return {10_000: "万元", 100_000_000: "亿元"}.get(m.scale, "")
+    return unit if unit not in ("分", "%") else ""
 
 
 def _standalone(text: str, m: NumberMention) -> bool:
@@ -192,13 +219,22 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             if not unit:
                 while j < len(pipe) and pipe[j][1] < m.start:
                     j += 1
-                if j < len(pipe) and pipe[j][0] <= m.start < pipe[j][1] + 1:
-                    unit = _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3]) or ""
+                in_pipe = j < len(pipe) and pipe[j][0] <= m.start < pipe[j][1] + 1
+                if in_pipe and _row_number(doc.text, pipe[j][2], pipe[j][3], m):
+                    continue
+                if in_pipe:
+                    role_unit = roles.get(pipe[j][0], (None, "", None))[2]
+                    unit = role_unit or _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3]) or ""
                 if not unit and _standalone(doc.text, m):
                     if declarations is None:
                         declarations = _Declarations(doc.text)
-                    unit = declarations.unit_before(m.start) or ""
-            claims.append(Claim(m, m.value, unit, subject_for(doc.text, m), "narrative"))
+                    unit = declarations.unit_before(m.start, scores=not in_pipe) or ""
+                if unit and m.scale != 1:
+                    unit = _scaled_header_unit(m, unit)
+            value = m.value
+            if unit in ("万元", "亿元") and m.scale != 1 and not m.unit:
+                value = m.value / m.scale  # "150万" under "（万元）": 150 万元
+            claims.append(Claim(m, value, unit, subject_for(doc.text, m), "narrative"))
             continue
         start, end, table_index, c = cell
         role, subject, unit = roles.get(start, (None, "", None))

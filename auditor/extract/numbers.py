@@ -108,12 +108,12 @@ _MONEY_SET = frozenset(_MONEY_UNITS)
 _INTEGER_ONLY = frozenset(_COUNT_UNITS) - {"天", "小时", "分钟", "倍", "个月", "工作日", "个工作日"}
 
 # What follows a number when it is a date, time, document or category rather than a quantity.
-_NOT_QUANTITY_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
+_NOT_QUANTITY_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:\n[ \u3000]{0,2}[年月日](?![度份初末底中内])|年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
 # Same after a Chinese numeral only (Arabic "3期" is fine, Chinese "二期工程" is a phase name).
 _CN_PHASE_RE = re.compile(r"期(?:工程|建设|项目|改造)|次(?:全会|全体会议)")
 
 _SINGLE_YI_NOT_UNIT = frozenset("个种批些样套道步点起番下回阵片把头支门笔")
-_YI_BLOCKERS = frozenset("每某同统唯之另任逐万单专上下这那哪")
+_YI_BLOCKERS = frozenset("每某同统唯之另任逐万单专上下这那哪是新")
 
 _PRE_QUALIFIERS = [  # longest first
     ("不少于", "at_least"), ("不低于", "at_least"), ("不小于", "at_least"), ("大于等于", "at_least"),
@@ -157,8 +157,17 @@ _MASK_PATTERNS = [
     # bracketed list numbers: (1) （3） (一)
     re.compile(r"[（(]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"),
     # labels: 指标1：, 目标2：, 附件1, 表-1
-    re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
-               rf"(?=[ \u3000]*(?:[：:、\n)）]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
+    re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号|注)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
+               rf"(?:[、,，和及][{_DIG}]{{1,3}}(?![{_DIG}.．]))*"
+               rf"(?=[ \u3000]*(?:[：:、\n)）|｜。，,；;]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
+    # page counters and site chrome: [1] [2], 阅读：194次, 5050582次浏览, (精选6篇), 通用11篇
+    re.compile(r"[\[［]\s{0,2}[0-9]{1,3}\s{0,2}[\]］]"),
+    re.compile(r"(?:阅读|浏览|查看|评论|点击|访问)(?:次数|量|数)?\s{0,2}[:：]?\s{0,2}[0-9]{1,12}\s{0,2}次?"),
+    re.compile(r"(?<![0-9])[0-9]{1,12}\s{0,2}次?(?:浏览|阅读|点击)"),
+    re.compile(r"(?:通用|精选|汇总|范文)\s{0,2}[0-9]{1,3}\s{0,2}篇"),
+    # contact and registry numbers after their label: 邮编：741020, 电话 | 85801577, 网站标识码, 热线 400-…
+    re.compile(r"(?:邮编|邮政编码|电话|传真|热线|手机|标识码|备案号|ICP备|ICP证)(?:[(（][^)）\n]{0,4}[)）])?[ :：|｜]{0,4}"
+               r"[0-9](?:[0-9\-－]|[ ](?=[0-9])){0,20}"),
     # short quoted names and slogans: “1+3+X”, “两个确立”, “12345”
     re.compile(r"[“\"「『‘][^”\"」』’\n]{1,12}[”\"」』’]"),
     # book and document titles
@@ -190,7 +199,9 @@ def _load_lines(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _slogan_re() -> re.Pattern[str]:
     words = sorted(_load_lines("numbers_not_claims.txt"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    # a mirror's pinyin gloss may sit between any two characters: 兩項(xiàng)補(bǔ)貼
+    gloss = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])?"
+    return re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in words))
 
 
 @lru_cache(maxsize=1)
@@ -600,6 +611,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             u = um.group()
             if u in _PERCENT_UNITS:
                 u = _PERCENT_UNITS[u]
+            elif u == "大类":
+                u = "类"  # 七大类: seven categories
             elif u == "万人次":
                 if scale == 1:
                     scale = 10_000
@@ -838,6 +851,11 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             n2 = None  # "8次-3人": not a range
     if n.unit == "分" and prev and prev in "时点":
         return reject  # 14时30分
+    if n.unit == "分" and _RUBRIC_BEFORE_RE.search(text, max(lo, _pre_qualifier(text, core_start, lo)[0] - 2),
+                                                _pre_qualifier(text, core_start, lo)[0]):
+        return reject  # 扣2分, 扣2-5分, 加1分: a constant of the scoring rubric
+    if n.chinese and n.unit == "分" and n.end < hi and _is_cjk(text[n.end]):
+        return reject  # 十分重要: an adverb
     if n.chinese:
         if not n.unit:
             return reject
@@ -910,6 +928,14 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     return mention, max(resume, mention_end)
 
 
+_RUBRIC_BEFORE_RE = re.compile(r"(?:扣|加|减)(?:除)?$")
+_YEAR_MONTH_RE = re.compile(r"(?:19|20)[0-9]{2}\.(?:0[1-9]|1[0-2])")
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
 def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
     """A minus in front of a number is a sign only at a cell/line start or after 为/：/（."""
     if minus_pos <= lo:
@@ -926,6 +952,8 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
     if _is_year(n):
         return False
     raw = text[n.core_start:n.core_end].translate(_TO_ASCII)
+    if _YEAR_MONTH_RE.fullmatch(raw):
+        return False  # 2017.03: a year and month in a schedule
     if len(raw) >= 11 and "." not in raw:
         return False  # phone numbers, codes
     if len(raw) > 1 and raw[0] == "0" and raw[1] != ".":
