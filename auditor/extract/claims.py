@@ -196,6 +196,59 @@ _DECLARATION_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<u
 _SENTENCE_END_RE = re.compile(r"。")
 
 
+# A table row exported without cell boundaries: a label, then its figures run together
+# ("河北1470013824876" under "核定全年 | 已提前下达 | 此次下达").
+_GLUED_ROW_RE = re.compile(r"^[ \t\u3000]*([^\d\s|｜:：,，.。]{1,12}?)([0-9]{5,40}(?:-[0-9]{1,12})?)[ \t\u3000]*$", re.M)
+_MIN_GLUED_ROWS = 3
+
+
+def _sum_split(run: str) -> list[tuple[int, int]] | None:
+    """The one way to cut ``run`` into three whole numbers a, b, c (no leading zeros; c may carry a
+    minus sign) with a = b + c, as spans within ``run``; None if there is no such cut or several."""
+    found: list[list[tuple[int, int]]] = []
+    n = len(run)
+
+    def whole(a: int, b: int) -> int | None:
+        part = run[a:b]
+        body = part[1:] if part.startswith("-") else part
+        if not body.isdigit() or (len(body) > 1 and body[0] == "0"):
+            return None
+        return int(part)
+
+    for i in range(1, n - 1):
+        a = whole(0, i)
+        if a is None:
+            continue
+        for j in range(i + 1, n):
+            b, c = whole(i, j), whole(j, n)
+            if b is not None and c is not None and a == b + c:
+                found.append([(0, i), (i, j), (j, n)])
+                if len(found) > 1:
+                    return None
+    return found[0] if found else None
+
+
+def _glued_rows(text: str) -> list[tuple[str, int, int]]:
+    """(row label, start, end) of every figure of glued rows that split one way into total = part +
+    part, kept only when at least three such rows occur (a table, not a stray code)."""
+    rows = []
+    for m in _GLUED_ROW_RE.finditer(text):
+        cut = _sum_split(m.group(2))
+        if cut is not None:
+            base = m.start(2)
+            rows.append([(m.group(1), base + a, base + b) for a, b in cut])
+    if len(rows) < _MIN_GLUED_ROWS:
+        return []
+    return [cell for row in rows for cell in row]
+
+
+def _glued_mention(text: str, start: int, end: int) -> NumberMention:
+    value = Decimal(text[start:end])
+    return NumberMention(start=start, end=end, text=text[start:end], value=value, unit="", qualifier="none",
+                         scale=1, tolerance=Decimal("0.5"), decimals=0, upper=None, number_start=start,
+                         number_end=end)
+
+
 def extract_claims(analysis: Analysis) -> list[Claim]:
     from auditor.extract.subjects import subject_for
 
@@ -245,4 +298,15 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             subject = subject_for(doc.text, m, clause_start=start)
         claim_unit = m.unit or unit or _header_unit(analysis, c, table_index) or ""
         claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
+    glued = _glued_rows(doc.text)
+    if glued:
+        # the row's figures replace what the grammar read in the run ("4110403278" as one number)
+        claims = [c for c in claims if not any(s < c.mention.end and c.mention.start < e for _, s, e in glued)]
+        if declarations is None:
+            declarations = _Declarations(doc.text)
+        for label, start, end in glued:
+            mention = _glued_mention(doc.text, start, end)
+            unit = declarations.unit_before(start, scores=False) or ""
+            claims.append(Claim(mention, mention.value, unit, label.strip(), "narrative"))
+        claims.sort(key=lambda c: c.mention.start)
     return claims

@@ -1,0 +1,93 @@
+"""Claims in tables that arrive as text: a figure takes its unit from the header that states it
+(the claims contract in DESIGN.md). Every table here is written for this test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.analysis import Analysis
+from auditor.extract.claims import _sum_split, extract_claims
+from auditor.readers.text import build_document
+
+
+def _claims(text: str) -> list[dict]:
+    found = [c.to_dict() for c in extract_claims(Analysis(build_document(text, "t.txt")))]
+    for c in found:
+        assert c["text"] == text[c["start"]:c["end"]]
+    return found
+
+
+def _by_text(claims: list[dict]) -> dict[str, tuple[Decimal, str]]:
+    return {c["text"]: (Decimal(str(c["value"])), c["unit"]) for c in claims}
+
+
+def test_pipe_table_cells_take_their_column_header_unit() -> None:
+    text = ("县区 | 救助对象(人) | 救助资金(万元) | 覆盖户数(户) |\n"
+            "东城区 | 2315 | 418.26 | 1170 |\n"
+            "西城区 | 1904 | 352.09 | 866 |\n")
+    got = _by_text(_claims(text))
+    assert got["2315"] == (Decimal("2315"), "人")
+    assert got["418.26"] == (Decimal("418.26"), "万元")
+    assert got["866"] == (Decimal("866"), "户")
+
+
+def test_pipe_table_unit_from_the_header_row_label_and_score_columns() -> None:
+    text = ("资金 (万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "年度资金总额 | 860 | 860 | 817 | 10 | 95% | 9.5 |\n")
+    got = _claims(text)
+    units = [(c["text"], c["unit"]) for c in got]
+    assert units == [("860", "万元"), ("860", "万元"), ("817", "万元"), ("10", "分"), ("95%", "%"),
+                     ("9.5", "分")]
+
+
+def test_pipe_row_numbers_are_not_figures() -> None:
+    text = ("序号 | 项目 | 金额(万元) |\n"
+            "1 | 设备购置 | 35.50 |\n"
+            "2 | 人员培训 | 12.00 |\n")
+    assert [c["text"] for c in _claims(text)] == ["35.50", "12.00"]
+
+
+def test_one_cell_per_line_table_takes_the_unit_stated_above() -> None:
+    text = ("附表\n单位:萬元\n項目\n合計\n基本支出\n412.08\n"
+            "人员情况(人)\n编制数\n37\n")
+    got = _by_text(_claims(text))
+    assert got["412.08"] == (Decimal("412.08"), "万元")
+    assert got["37"] == (Decimal("37"), "人")
+
+
+def test_a_sentence_ends_the_scope_of_a_unit_stated_above() -> None:
+    text = "单位：万元\n合计\n120.5\n以上数据已经审核。\n在册人数\n88\n"
+    got = _by_text(_claims(text))
+    assert got["120.5"] == (Decimal("120.5"), "万元")
+    assert got["88"] == (Decimal("88"), "")
+
+
+def test_figure_with_a_scale_word_under_a_money_header_keeps_it_in_the_unit() -> None:
+    text = "资金情况(万元)\n预算数 200万\n"
+    got = _by_text(_claims(text))
+    assert got["200万"] == (Decimal("200"), "万元")
+
+
+def test_glued_rows_split_where_total_equals_the_parts() -> None:
+    text = ("单位:万元\n地区 合计 已下达 本次下达\n"
+            "甲县45204008512\n乙县33062700606\n丙县68107010-200\n")
+    got = [(c["text"], Decimal(str(c["value"])), c["unit"], c["subject"]) for c in _claims(text)]
+    assert got == [("4520", Decimal(4520), "万元", "甲县"), ("4008", Decimal(4008), "万元", "甲县"),
+                   ("512", Decimal(512), "万元", "甲县"), ("3306", Decimal(3306), "万元", "乙县"),
+                   ("2700", Decimal(2700), "万元", "乙县"), ("606", Decimal(606), "万元", "乙县"),
+                   ("6810", Decimal(6810), "万元", "丙县"), ("7010", Decimal(7010), "万元", "丙县"),
+                   ("-200", Decimal(-200), "万元", "丙县")]
+
+
+def test_glued_rows_need_a_table_of_them() -> None:
+    """One or two runs that happen to add up are no table: they stay as the grammar reads them."""
+    text = "单位:万元\n甲县45204008512\n乙县33062700606\n"
+    assert all(c["text"] not in ("4520", "3306") for c in _claims(text))
+
+
+def test_sum_split_is_unique_or_nothing() -> None:
+    run = "33062700606"
+    (a, b), (c, d), (e, f) = _sum_split(run)
+    assert (run[a:b], run[c:d], run[e:f]) == ("3306", "2700", "606")
+    assert _sum_split("123456") is None          # no cut adds up
+    assert _sum_split("1000010000") is None      # no cut adds up either
