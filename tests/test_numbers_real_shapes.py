@@ -53,6 +53,10 @@ MUST_EXTRACT = [
     ("设信访接待中心和市长热线办公室2个二级机构。", "2个", "2", "个", "none"),
     ("分类推进七大类部件的普查。", "七大类", "7", "类", "none"),
     ("总额 88 87.6 99.5 19\n年度目标", "19", "19", "", "none"),
+    # OCR / export garble of separators: kept as written, commas dropped
+    ("县财政 |\n3,05.2,14 |", "3,05.2,14", "305.214", "", "none"),
+    # a cell between spaces in a flattened table
+    ("产出指标 30 效益指标 20", "30", "30", "", "none"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
@@ -116,3 +120,8 @@ def test_offsets_index_the_original_traditional_text() -> None:
     for m in find_numbers(text):
         assert m.text == text[m.start:m.end]
     assert [m.unit for m in find_numbers(text)] == ["人", "人", "万元"]
+
+
+def test_an_enumeration_with_half_width_commas_is_no_garbled_number() -> None:
+    found = [(m.text, m.value) for m in find_numbers("三项得分分别为1,2.5,3")]
+    assert found == [("1", Decimal(1)), ("2.5", Decimal("2.5")), ("3", Decimal(3))]

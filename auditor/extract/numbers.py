@@ -503,6 +503,10 @@ _SPACED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?![0-9])(?:\.[0-9]+)?
 _SCALE_AFTER_RE = re.compile(r"[ \u00a0]?(万亿|千万|百万|万|亿)?")
 
 
+_CELL_EDGE = frozenset(" \t\n\r\u3000|｜")
+_GARBLED_RE = re.compile(r"(?<![0-9,.])[0-9]+(?:[,.][0-9]+){3,}(?![0-9,.])")
+
+
 def _spaced_number(text: str, start: int, end: int, hi: int) -> tuple[int, tuple[Decimal, int], int] | None:
     """(core end, (value, decimals), scale) of a number written with spaces inside, or None."""
     if end >= hi or text[end] not in " \u00a0.":
@@ -548,6 +552,15 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             spaced = _spaced_number(text, core_start, core_end, hi)
             if spaced is not None:
                 core_end, parsed, scale = spaced
+            elif core_end < hi and text[core_end] in ",.":
+                garbled = _GARBLED_RE.match(text, core_start, hi)
+                if garbled is not None and garbled.group().count(".") == 1 and garbled.group().count(",") >= 2 \
+                        and (core_start == 0 or text[core_start - 1] in _CELL_EDGE) \
+                        and (garbled.end() >= hi or text[garbled.end()] in _CELL_EDGE):
+                    # "7,00.0,77": separators garbled in export; kept as written, commas dropped
+                    core_end = garbled.end()
+                    parsed = _arabic(garbled.group().replace(",", ""))
+                    scale = 1
     elif m.group("cnr"):
         parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
     else:
@@ -964,6 +977,8 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
         return True
     if p > n.end and (c.isdigit() or c in "-－"):
         return True  # a row of figures separated by spaces: "分值 4 3 5 2"
+    if p > n.end and n.core_start > 0 and text[n.core_start - 1] in " \u3000\u00a0\t":
+        return True  # a cell between spaces: "项目决策 20 资金分配 8"
     if c in "：:":
         return False  # labels: 目标2：
     if c in ".．":
