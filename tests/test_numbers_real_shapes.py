@@ -123,5 +123,5 @@ def test_offsets_index_the_original_traditional_text() -> None:
 
 
 def test_an_enumeration_with_half_width_commas_is_no_garbled_number() -> None:
-    found = [(m.text, m.value) for m in find_numbers("三项得分分别为1,2.5,3")]
+    found = [(m.text, m.value) for m in find_numbers("得分分别为1,2.5,3")]
     assert found == [("1", Decimal(1)), ("2.5", Decimal("2.5")), ("3", Decimal(3))]
