@@ -91,3 +91,18 @@ def test_sum_split_is_unique_or_nothing() -> None:
     assert (run[a:b], run[c:d], run[e:f]) == ("3306", "2700", "606")
     assert _sum_split("123456") is None          # no cut adds up
     assert _sum_split("1000010000") is None      # no cut adds up either
+
+
+def test_count_word_headers_name_the_unit_and_other_columns_units_do_not_leak() -> None:
+    text = ("类别 | 标准 | 救助户数 | 救助人数 | 临时救助人次 | 支出 (万元) |\n"
+            "城市 | 700元/人/月 | 410 | 655 | 38 | 61.22 |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert got == [("700元/人/月", "元/人/月"), ("410", "户"), ("655", "人"), ("38", "人次"), ("61.22", "万元")]
+
+
+def test_unit_stated_above_a_table_reaches_columns_with_plain_headers() -> None:
+    text = ("单位：万元\n"
+            "科目 | 年初预算 | 调整预算 | 决算 |\n"
+            "一般公共服务 | 75 | 79 | 78.5 |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert got == [("75", "万元"), ("79", "万元"), ("78.5", "万元")]

@@ -12,6 +12,8 @@ import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from auditor.analysis import Analysis
@@ -97,29 +99,56 @@ def _declared_unit(header: str) -> str | None:
         unit = unit_named(m.group("unit") or m.group("unit2"))
         if unit:
             return unit
-    return "分" if _SCORE_HEADER_RE.search(simplified_view(header)) else None
+    view = simplified_view(header)
+    if _SCORE_HEADER_RE.search(view):
+        return "分"
+    bare = _BRACKETS_RE.sub("", "".join(view.split()))
+    for word, unit in _count_words():
+        if bare.endswith(word):
+            return unit
+    return None
 
 
-def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> str | None:
+_BRACKETS_RE = re.compile(r"[（(][^()（）]*[)）]")
+
+
+@lru_cache(maxsize=1)
+def _count_words() -> tuple[tuple[str, str], ...]:
+    """(header word, unit) pairs from auditor/data/claims_header_count_words.tsv."""
+    path = Path(__file__).resolve().parent.parent / "data" / "claims_header_count_words.tsv"
+    pairs = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            word, unit = line.split("\t")
+            pairs.append((word, unit))
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None, bool]:
     """A "|"-table cell's unit: from its column header (rows above, aligned on the right, as merged
-    cells sit on the left), else from the first cell of its row."""
+    cells sit on the left), else from the first cell of its row or of a row above. Also says whether
+    the column has a text header at all (then a unit stated elsewhere is not its unit)."""
     width = len(_filled(table.rows[cell.row].cells))
     position = _filled(table.rows[cell.row].cells).index(cell) if cell in table.rows[cell.row].cells else -1
+    header_seen = False
     if position >= 0:
         for row in reversed(table.rows[:cell.row]):
             above = _filled(row.cells)
             k = position + len(above) - width
             if 0 <= k < len(above):
-                unit = _declared_unit(doc_text[above[k].start:above[k].end])
+                header = doc_text[above[k].start:above[k].end]
+                unit = _declared_unit(header)
                 if unit:
-                    return unit
+                    return unit, True
+                header_seen = header_seen or (len(above) == width and not any(ch.isdigit() for ch in header))
     for row in reversed(table.rows[:cell.row + 1]):
         first = row.cells[0] if row.cells else None
         if first is not None and first is not cell:
             unit = _declared_unit(doc_text[first.start:first.end])
             if unit and unit != "分":
-                return unit
-    return None
+                return unit, header_seen
+    return None, header_seen
 
 
 def _row_number(doc_text: str, table: Table, cell: Cell, m: NumberMention) -> bool:
@@ -275,13 +304,18 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
                 in_pipe = j < len(pipe) and pipe[j][0] <= m.start < pipe[j][1] + 1
                 if in_pipe and _row_number(doc.text, pipe[j][2], pipe[j][3], m):
                     continue
+                header_seen = False
                 if in_pipe:
                     role_unit = roles.get(pipe[j][0], (None, "", None))[2]
-                    unit = role_unit or _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3]) or ""
+                    column_unit, header_seen = _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3])
+                    unit = role_unit or column_unit or ""
                 if not unit and _standalone(doc.text, m):
                     if declarations is None:
                         declarations = _Declarations(doc.text)
-                    unit = declarations.unit_before(m.start, scores=not in_pipe) or ""
+                    # a column with a header of its own takes only a unit stated above the table
+                    # ("单位：万元"), not one written in another column's header
+                    at = pipe[j][2].start if header_seen else m.start
+                    unit = declarations.unit_before(at, scores=not in_pipe) or ""
                 if unit and m.scale != 1:
                     unit = _scaled_header_unit(m, unit)
             value = m.value
