@@ -106,3 +106,15 @@ def test_unit_stated_above_a_table_reaches_columns_with_plain_headers() -> None:
             "一般公共服务 | 75 | 79 | 78.5 |\n")
     got = [(c["text"], c["unit"]) for c in _claims(text)]
     assert got == [("75", "万元"), ("79", "万元"), ("78.5", "万元")]
+
+
+def test_label_figure_runs_are_read_as_a_flattened_table() -> None:
+    text = "附表 各镇补助经费(万元)备注东岭镇3西岭镇1.5南坪乡2北坪乡0.5全县合计7注:按户数分配"
+    got = [(c["text"], c["unit"], c["subject"]) for c in _claims(text)]
+    assert got == [("3", "万元", "备注东岭镇"), ("1.5", "万元", "西岭镇"), ("2", "万元", "南坪乡"),
+                   ("0.5", "万元", "北坪乡"), ("7", "万元", "全县合计")]
+
+
+def test_years_in_prose_are_no_label_figure_run() -> None:
+    text = "收入从2015年的1093万元上升到2020年的1946万元，支出从2015年的988万元上升到2020年的1721万元。"
+    assert all(c["unit"] == "万元" for c in _claims(text))

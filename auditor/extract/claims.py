@@ -271,11 +271,31 @@ def _glued_rows(text: str) -> list[tuple[str, int, int]]:
     return [cell for row in rows for cell in row]
 
 
+# A table flattened into label-figure pairs with nothing between them: "甲镇5乙镇1.5丙乡2丁乡0.5"
+_PAIR = r"[\u4e00-\u9fff]{2,8}(?<![年月日第])(?:[1-9][0-9]{0,5}|0)(?:\.[0-9]{1,4})?(?![年月日号时期届级])"
+_LABEL_RUN_RE = re.compile(rf"(?:{_PAIR}){{4,}}")
+_PAIR_FIGURE_RE = re.compile(r"(?<![0-9.])(?:[1-9][0-9]{0,5}|0)(?:\.[0-9]{1,4})?(?![0-9.])")
+
+
+def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
+    """(label, start, end) of the figures of label-figure runs (four pairs at least)."""
+    out = []
+    for run in _LABEL_RUN_RE.finditer(simplified_view(text)):
+        prev = run.start()
+        for m in _PAIR_FIGURE_RE.finditer(text, run.start(), run.end()):
+            out.append((text[prev:m.start()], m.start(), m.end()))
+            prev = m.end()
+    return out
+
+
 def _glued_mention(text: str, start: int, end: int) -> NumberMention:
-    value = Decimal(text[start:end])
-    return NumberMention(start=start, end=end, text=text[start:end], value=value, unit="", qualifier="none",
-                         scale=1, tolerance=Decimal("0.5"), decimals=0, upper=None, number_start=start,
-                         number_end=end)
+    """A figure read by a table-shape reader rather than the grammar (as written, no unit)."""
+    raw = text[start:end]
+    value = Decimal(raw)
+    decimals = len(raw.split(".", 1)[1]) if "." in raw else 0
+    return NumberMention(start=start, end=end, text=raw, value=value, unit="", qualifier="none",
+                         scale=1, tolerance=Decimal("0.5") * Decimal(10) ** -decimals, decimals=decimals,
+                         upper=None, number_start=start, number_end=end)
 
 
 def extract_claims(analysis: Analysis) -> list[Claim]:
@@ -332,6 +352,16 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             subject = subject_for(doc.text, m, clause_start=start)
         claim_unit = m.unit or unit or _header_unit(analysis, c, table_index) or ""
         claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
+    taken = [(c.mention.start, c.mention.end) for c in claims]
+    paired = [f for f in _label_run_figures(doc.text) if not any(a < f[2] and f[1] < b for a, b in taken)]
+    if paired:
+        if declarations is None:
+            declarations = _Declarations(doc.text)
+        for label, start, end in paired:
+            mention = _glued_mention(doc.text, start, end)
+            unit = declarations.unit_before(start, scores=False) or ""
+            claims.append(Claim(mention, mention.value, unit, label.strip(), "narrative"))
+        claims.sort(key=lambda c: c.mention.start)
     glued = _glued_rows(doc.text)
     if glued:
         # the row's figures replace what the grammar read in the run ("4110403278" as one number)
