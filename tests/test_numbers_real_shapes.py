@@ -57,6 +57,11 @@ MUST_EXTRACT = [
     ("县财政 |\n3,05.2,14 |", "3,05.2,14", "305.214", "", "none"),
     # a cell between spaces in a flattened table
     ("产出指标 30 效益指标 20", "30", "30", "", "none"),
+    # a length of time bounded by a comparator
+    ("设备使用年限≥8年，", "≥8年", "8", "年", "at_least"),
+    ("连续服务三年以上的志愿者", "三年以上", "3", "年", "at_least"),
+    # a figure followed by a year is no range
+    ("从2012年860亿元增加到2020年的1.2万亿元", "860亿元", "860", "亿元", "none"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
@@ -101,6 +106,11 @@ MUST_NOT_EXTRACT = [
     # dates that lost their 年/月 or sit in a schedule
     ("完成时间 2019.04 2019.09\n", "2019.04"),
     ("某某单位\n2018\n年6\n月3\n日", "6"),
+    # a date that lost its 日, a figure cut off at the end of the excerpt, a year "以上"
+    ("评价时间：2019年5月14\n", "14"),
+    ("全年项目支出较上年减少", "减少"),
+    ("各项资金按计划拨付，调增35", "35"),
+    ("自2015年以上述标准执行", "2015"),
     # labels and references
     ("（详见附件1、2）", "2"),
     ("项目安排如下表3-1所示。", "1"),
@@ -123,5 +133,5 @@ def test_offsets_index_the_original_traditional_text() -> None:
 
 
 def test_an_enumeration_with_half_width_commas_is_no_garbled_number() -> None:
-    found = [(m.text, m.value) for m in find_numbers("得分分别为1,2.5,3")]
+    found = [(m.text, m.value) for m in find_numbers("得分分别为1,2.5,3。")]
     assert found == [("1", Decimal(1)), ("2.5", Decimal("2.5")), ("3", Decimal(3))]

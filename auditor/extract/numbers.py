@@ -854,9 +854,16 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
         return None, resume + 2  # 1.2.3 versions, dotted codes
     # years, dates, times, document numbers, categories (also for either end of a range)
     if not n.unit and not n.percent_prefix and _NOT_QUANTITY_RE.match(text, n.core_end, hi):
-        return reject
+        duration = _duration_years(text, n, lo, hi)
+        if duration is None:
+            return reject
+        n.unit, n.end = "年", duration  # ≥15年, 两年以上: a length of time, not a year
     if n2 is not None and not n2.unit and _NOT_QUANTITY_RE.match(text, n2.core_end, hi):
-        return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+        if not n.unit:
+            return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+        n2 = None  # "4090亿元到2016年": a figure, then a year, no range
+        resume = n.end
+        reject = (None, resume)
     if n2 is not None:
         if not n.unit and n2.unit:
             _adopt_unit(n, n2)
@@ -945,6 +952,19 @@ _RUBRIC_BEFORE_RE = re.compile(r"(?:扣|加|减)(?:除)?$")
 _YEAR_MONTH_RE = re.compile(r"(?:19|20)[0-9]{2}\.(?:0[1-9]|1[0-2])")
 
 
+def _duration_years(text: str, n: _Num, lo: int, hi: int) -> int | None:
+    """End of "年" when "N年" is a length of time bounded by a comparator (≥15年, 不少于3年, 两年以上)."""
+    if n.decimals or n.scale != 1 or n.value > 100 or n.percent_prefix:
+        return None
+    p = n.core_end
+    if not text.startswith("年", p):
+        return None
+    if text.startswith(("以上", "以下", "以内"), p + 1):
+        return p + 1
+    start, qualifier = _pre_qualifier(text, n.core_start, lo)
+    return p + 1 if qualifier in ("at_least", "at_most") and start < n.core_start else None
+
+
 def _is_cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
@@ -973,8 +993,12 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
         return False  # 0730, 007: codes
     p = _skip_spaces(text, n.end, hi, limit=3)
     c = text[p] if p < hi else ""
+    before = text[n.core_start - 1] if n.core_start > 0 else ""
+    if before in "年月" and n.value <= 31 and not n.decimals:
+        return False  # 2016年4月26: a date that lost its 日
     if not c:
-        return True
+        # a figure that ends the whole text right after a word is cut off ("调减12" at the excerpt's end)
+        return not (hi >= len(text) and not text[n.end:].strip() and (_is_cjk(before) or before in "，,"))
     if p > n.end and (c.isdigit() or c in "-－"):
         return True  # a row of figures separated by spaces: "分值 4 3 5 2"
     if p > n.end and n.core_start > 0 and text[n.core_start - 1] in " \u3000\u00a0\t":
