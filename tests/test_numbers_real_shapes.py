@@ -62,6 +62,12 @@ MUST_EXTRACT = [
     ("连续服务三年以上的志愿者", "三年以上", "3", "年", "at_least"),
     # a figure followed by a year is no range
     ("从2012年860亿元增加到2020年的1.2万亿元", "860亿元", "860", "亿元", "none"),
+    # an enumeration shares its unit, rate unit and bounding qualifier
+    ("三项浓度分别控制在61、98、37微克/立方米以下。", "98", "98", "微克/立方米", "at_most"),
+    ("三项浓度分别控制在61、98、37微克/立方米以下。", "37微克/立方米以下", "37", "微克/立方米", "at_most"),
+    # qualifiers 不到 / 突破
+    ("平均响应时间不到9秒钟。", "不到9秒钟", "9", "秒钟", "at_most"),
+    ("全年产值突破860亿元。", "突破860亿元", "860", "亿元", "at_least"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]

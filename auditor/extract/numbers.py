@@ -88,7 +88,7 @@ _COUNT_UNITS = (
 ).split()
 _MEASURE_UNITS = (
     "平方公里 平方千米 平方米 立方米 千瓦时 公里 千米 公顷 亩 吨 千克 公斤 克 米 千瓦 兆瓦 升 "
-    "㎡ ㎞ m² m2 m³ m3 km kg kW kWh kw KW kVA KVA MW mm cm m"
+    "微克 毫克 毫升 ㎡ ㎞ m² m2 m³ m3 km kg kW kWh kw KW kVA KVA MW mm cm m"
 ).split()
 _MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 亿美元 万美元 美元".split()
 _PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点",
@@ -121,7 +121,7 @@ _PRE_QUALIFIERS = [  # longest first
     ("＞＝", "at_least"), (">=", "at_least"), ("≥", "at_least"), ("≧", "at_least"),
     ("＞", "at_least"), (">", "at_least"), ("逾", "at_least"), ("超", "at_least"),
     ("不超过", "at_most"), ("不高于", "at_most"), ("不大于", "at_most"), ("小于等于", "at_most"),
-    ("不足", "at_most"), ("低于", "at_most"), ("最高", "at_most"), ("最多", "at_most"),
+    ("不足", "at_most"), ("不到", "at_most"), ("突破", "at_least"), ("低于", "at_most"), ("最高", "at_most"), ("最多", "at_most"),
     ("＜＝", "at_most"), ("<=", "at_most"), ("≤", "at_most"), ("≦", "at_most"),
     ("＜", "at_most"), ("<", "at_most"),
     ("将近", "approx_about"), ("接近", "approx_about"), ("大约", "approx_about"),
@@ -404,7 +404,7 @@ class _Masks:
         self.ends: list[int] = []
         # the last enumeration read ("12、15、20次"): (its first 、, its end, its unit), so that every
         # item of a long enumeration does not read the rest of it again (linear, not quadratic)
-        self.enumeration: tuple[int, int, str | None] = (-1, -1, None)
+        self.enumeration: tuple[int, int, str | None, str] = (-1, -1, None, "none")
         self._text = text
         self._lo = lo
         self._hi = hi
@@ -911,6 +911,9 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
                 return None, n.end
             if isinstance(verdict, str):
                 unit = verdict
+                first, end, _, shared = masks.enumeration
+                if first <= n.end <= end and shared != "none":
+                    qualifier = _merge_qualifier(qualifier, shared)
         # 以上 / 以下 / 左右
         pq = _POST_QUALIFIER_RE.match(text, mention_end, hi)
         if pq is not None:
@@ -1026,7 +1029,7 @@ _ENUM_RE = re.compile(rf"(?:、\s?[{_DIG}]+(?:[.．][{_DIG}]+)?)+")
 
 def _enumeration_unit(text: str, pos: int, hi: int, masks: _Masks) -> str | None:
     """Unit shared by an enumeration "12、15、20次" whose items start at ``pos`` (on the 、)."""
-    first, end, unit = masks.enumeration
+    first, end, unit, _ = masks.enumeration
     if first <= pos < end:
         return unit
     m = _ENUM_RE.match(text, pos, hi)
@@ -1034,5 +1037,15 @@ def _enumeration_unit(text: str, pos: int, hi: int, masks: _Masks) -> str | None
         return None
     um = _UNIT_RE.match(text, m.end(), hi)
     unit = None if um is None else _PERCENT_UNITS.get(um.group(), um.group())
-    masks.enumeration = (pos, m.end(), unit)
+    qualifier = "none"
+    if um is not None:
+        after = um.end()
+        per = _PER_RE.match(text, after, hi) if unit not in ("%", "‰") else None
+        if per is not None:  # 57、106、43微克/立方米: the rate unit is shared too
+            unit += _PER_SPACES.sub("", per.group())
+            after = per.end()
+        pq = _POST_QUALIFIER_RE.match(text, after, hi)
+        if pq is not None:  # 分别控制在57、106、43微克/立方米以下: 以下 bounds every member
+            qualifier = _POST_QUALIFIER[pq.group(1)]
+    masks.enumeration = (pos, m.end(), unit, qualifier)
     return unit
