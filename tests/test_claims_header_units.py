@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.analysis import Analysis
-from auditor.extract.claims import _sum_split, extract_claims
+from auditor.extract.claims import _rate_split, _sum_split, extract_claims
 from auditor.readers.text import build_document
 
 
@@ -118,3 +118,25 @@ def test_label_figure_runs_are_read_as_a_flattened_table() -> None:
 def test_years_in_prose_are_no_label_figure_run() -> None:
     text = "收入从2015年的1093万元上升到2020年的1946万元，支出从2015年的988万元上升到2020年的1721万元。"
     assert all(c["unit"] == "万元" for c in _claims(text))
+
+
+def test_glued_amount_amount_rate_cells_are_cut_where_the_rate_fits() -> None:
+    text = ("资金投入情况(万元)全年预算数(A)全年执行数(B)执行率(B/A×100%)"
+            "年度资金总额:25020080.00%其中:中央资金600600100%")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert ("250", "万元") in got and ("200", "万元") in got and ("80.00%", "%") in got
+    assert got[3:] == [("600", "万元"), ("600", "万元"), ("100%", "%")]
+    assert all(c["text"] != "25020080.00%" for c in _claims(text))
+    assert _rate_split("12345") is None      # no cut gives a fitting rate
+
+
+def test_a_rate_that_fits_no_cut_stays_as_written() -> None:
+    text = "满意度20230%，"   # ≥ read as 2 by OCR: kept as written, as the gold rules ask
+    got = [(c["text"], Decimal(str(c["value"]))) for c in _claims(text)]
+    assert got == [("20230%", Decimal(20230))]
+
+
+def test_a_unit_header_with_a_pinyin_gloss_inside_its_brackets() -> None:
+    text = "資金投入情況(萬(wàn)元)\n合計\n56.5\n"
+    got = _by_text(_claims(text))
+    assert got["56.5"] == (Decimal("56.5"), "万元")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor.analysis import Analysis
 from auditor.document import Cell, Table, clean_text
-from auditor.extract.numbers import NumberMention, simplified_view, unit_named
+from auditor.extract.numbers import NumberMention, simplified_view, unit_named, without_glosses
 from auditor.extract.tables import header_unit
 from auditor.findings import _plain
 
@@ -95,7 +95,7 @@ def _header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None
 
 def _declared_unit(header: str) -> str | None:
     """The unit a header cell states: "（万元）", "单位：万元", "(人次)", or 分 for 分值/得分 columns."""
-    for m in _HEADER_UNIT_RE.finditer(simplified_view(header)):
+    for m in _HEADER_UNIT_RE.finditer(without_glosses(simplified_view(header))):
         unit = unit_named(m.group("unit") or m.group("unit2"))
         if unit:
             return unit
@@ -174,7 +174,7 @@ class _Declarations:
     unless a sentence (a line with "。") lies between them."""
 
     def __init__(self, text: str) -> None:
-        view = simplified_view(text)
+        view = without_glosses(simplified_view(text))
         self.text = text
         self.starts: list[int] = []
         self.units: list[str | None] = []
@@ -215,7 +215,7 @@ def _standalone(text: str, m: NumberMention) -> bool:
 
 
 _CELL_EDGES = frozenset(" \t\u3000\u00a0\n\r|｜")
-_UNIT_WORD = r"[^\s()（）:：|｜,，。;；]{1,5}"
+_UNIT_WORD = r"[^\s()（）:：|｜,，。;；]{1,16}"  # up to 5 characters, more with a blanked gloss inside
 _HEADER_UNIT_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]"
                              rf"|(?:金额)?单位\s*[:：]\s*(?P<unit2>{_UNIT_WORD})")
 _SCORE_HEADER_RE = re.compile(r"^\s*(?:权重)?(?:分值|得分|分数|标准分|满分|指标得分|评分)\s*$")
@@ -285,6 +285,53 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
         for m in _PAIR_FIGURE_RE.finditer(text, run.start(), run.end()):
             out.append((text[prev:m.start()], m.start(), m.end()))
             prev = m.end()
+    return out
+
+
+# A budget row whose amounts and rate were exported without cell boundaries: "年度资金总额:390390100%"
+# (预算数 390 | 执行数 390 | 执行率 100%). An impossible percentage (five digits before its point)
+# is cut into amount | amount | rate where the rate is the second amount over the first.
+_GLUED_RATE_RE = re.compile(r"(?<![0-9.,])([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")
+
+
+def _rate_split(run: str) -> list[tuple[int, int]] | None:
+    """The best cut of ``run`` into whole a | whole b | rate r with r close to 100·b/a; None if none is
+    close (within half a point or 2 % of r) or two cuts are equally close."""
+    best: list[tuple[tuple[bool, float], list[tuple[int, int]]]] = []
+    n = len(run)
+    point = run.find(".")
+    for i in range(1, n):
+        for j in range(i + 1, n):
+            a, b, r = run[:i], run[i:j], run[j:]
+            if "." in a or "." in b or (point >= 0 and j > point) or r.startswith("."):
+                continue
+            if any(len(x) > 1 and x[0] == "0" for x in (a, b)) or (len(r.split(".")[0]) > 1 and r[0] == "0"):
+                continue
+            va, vb, vr = int(a), int(b), float(r)
+            if va == 0 or vr > 200 or (vr == 0) != (vb == 0):
+                continue
+            gap = abs(100.0 * vb / va - vr)
+            if gap <= max(0.5, 0.02 * vr):
+                # a cut with nothing executed (b = 0, r = 0) fits any first amount: least telling
+                best.append(((vb == 0 and vr == 0, gap), [(0, i), (i, j), (j, n)]))
+    if not best:
+        return None
+    best.sort(key=lambda x: x[0])
+    if len(best) > 1 and best[1][0] == best[0][0]:
+        return None
+    return best[0][1]
+
+
+def _glued_rates(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_rate) of the cells of glued amount-amount-rate runs."""
+    out = []
+    for m in _GLUED_RATE_RE.finditer(text):
+        cut = _rate_split(m.group(1))
+        if cut is None:
+            continue
+        base = m.start(1)
+        (a0, a1), (b0, b1), (r0, r1) = cut
+        out += [(base + a0, base + a1, False), (base + b0, base + b1, False), (base + r0, m.end(), True)]
     return out
 
 
@@ -361,6 +408,21 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             mention = _glued_mention(doc.text, start, end)
             unit = declarations.unit_before(start, scores=False) or ""
             claims.append(Claim(mention, mention.value, unit, label.strip(), "narrative"))
+        claims.sort(key=lambda c: c.mention.start)
+    rates = _glued_rates(doc.text)
+    if rates:
+        claims = [c for c in claims if not any(s < c.mention.end and c.mention.start < e for s, e, _ in rates)]
+        if declarations is None:
+            declarations = _Declarations(doc.text)
+        for start, end, is_rate in rates:
+            number_end = end - 1 if is_rate else end
+            mention = _glued_mention(doc.text, start, number_end)
+            if is_rate:
+                mention = replace(mention, end=end, text=doc.text[start:end], unit="%")
+                unit = "%"
+            else:
+                unit = declarations.unit_before(start, scores=False) or ""
+            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "narrative"))
         claims.sort(key=lambda c: c.mention.start)
     glued = _glued_rows(doc.text)
     if glued:

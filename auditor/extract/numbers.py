@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
-           "QUALIFIERS"]
+           "without_glosses", "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
 
@@ -236,7 +236,7 @@ def unit_named(word: str) -> str | None:
     """The unit a header names ("万元", "萬元", "％", "人次"), normalised; None if the grammar knows no
     such unit. Units with a folded scale word ("万人") are not header units: their cells are counts
     written in 万, which the claims contract would fold."""
-    word = word.strip().translate(_traditional()[0])
+    word = word.replace("\u2060", "").strip().translate(_traditional()[0])
     if word in _PERCENT_UNITS:
         return _PERCENT_UNITS[word]
     return word if word in _UNIT_SET else None
@@ -244,6 +244,13 @@ def unit_named(word: str) -> str | None:
 
 # A pinyin gloss printed inside a word by some mirrors: 萬(wàn)元, 會(huì)
 _GLOSS_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+
+
+def without_glosses(text: str) -> str:
+    """``text`` with every pinyin gloss blanked out by word joiners (U+2060), same length."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _GLOSS_RE.sub(lambda g: "\u2060" * len(g.group()), text)
 
 
 def _skip_gloss(text: str, pos: int, hi: int) -> int:
