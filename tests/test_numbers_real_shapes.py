@@ -109,6 +109,8 @@ MUST_NOT_EXTRACT = [
     ("地址：东风路8号 邮编：410011", "410011"),
     ("联系电话： | 84561234 |", "84561234"),
     ("服务热线：400-800-1234", "400"),
+    ("郵編 |\n410011 |", "410011"),                # traditional label, the code on the next line
+    ("2021年03月记账 12 |\n", "12"),             # a voucher number
     # dates that lost their 年/月 or sit in a schedule
     ("完成时间 2019.04 2019.09\n", "2019.04"),
     ("某某单位\n2018\n年6\n月3\n日", "6"),
