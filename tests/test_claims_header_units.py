@@ -140,3 +140,10 @@ def test_a_unit_header_with_a_pinyin_gloss_inside_its_brackets() -> None:
     text = "資金投入情況(萬(wàn)元)\n合計\n56.5\n"
     got = _by_text(_claims(text))
     assert got["56.5"] == (Decimal("56.5"), "万元")
+
+
+def test_rubric_points_listed_after_their_criteria_are_not_claims() -> None:
+    text = ("决策依据 (6分) |\n"
+            "依据充分(2分) 符合规划(2分) 程序合规(2分) |\n")
+    got = [c["text"] for c in _claims(text)]
+    assert got == ["6分"]

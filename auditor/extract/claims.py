@@ -207,6 +207,20 @@ def _scaled_header_unit(m: NumberMention, unit: str) -> str:
     return unit if unit not in ("分", "%") else ""
 
 
+_BRACKET_POINTS_RE = re.compile(r"[（(][0-9.]{1,4}分[)）](?=[ \t\u3000|｜]|$)", re.M)
+
+
+def _rubric_points(text: str, m: NumberMention) -> bool:
+    """"(1分)" is a point of a scoring rubric when its line lists several such points, each after its
+    criterion ("符合规划(1分) 程序合规(1分) 手续完备(2分)"); one "(15分)" after a heading is a weight."""
+    if not (m.start > 0 and text[m.start - 1] in "(（" and m.end < len(text) and text[m.end] in ")）"):
+        return False
+    a = text.rfind("\n", 0, m.start) + 1
+    b = text.find("\n", m.end)
+    line = text[a:b if b >= 0 else len(text)]
+    return len(_BRACKET_POINTS_RE.findall(line)) >= 2
+
+
 def _standalone(text: str, m: NumberMention) -> bool:
     """The figure stands alone: a line (or cell) of its own, or between spaces in a row of figures."""
     before = text[m.start - 1] if m.start > 0 else "\n"
@@ -388,6 +402,8 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             value = m.value
             if unit in ("万元", "亿元") and m.scale != 1 and not m.unit:
                 value = m.value / m.scale  # "150万" under "（万元）": 150 万元
+            if m.unit == "分" and _rubric_points(doc.text, m):
+                continue
             claims.append(Claim(m, value, unit, subject_for(doc.text, m), "narrative"))
             continue
         start, end, table_index, c = cell
