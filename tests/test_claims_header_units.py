@@ -147,3 +147,10 @@ def test_rubric_points_listed_after_their_criteria_are_not_claims() -> None:
             "依据充分(2分) 符合规划(2分) 程序合规(2分) |\n")
     got = [c["text"] for c in _claims(text)]
     assert got == ["6分"]
+
+
+def test_a_numbered_section_heading_starts_a_new_table() -> None:
+    text = ("計劃安排資金 (萬元) |\n120 |\n"
+            "二、項目支出明細情況 |\n支出內容 |\n實際支出數 |\n勞務費 |\n36,000.00 |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert got == [("120", "万元"), ("36,000.00", "")]

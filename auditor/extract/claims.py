@@ -132,8 +132,14 @@ def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None
     width = len(_filled(table.rows[cell.row].cells))
     position = _filled(table.rows[cell.row].cells).index(cell) if cell in table.rows[cell.row].cells else -1
     header_seen = False
+    rows_above = table.rows[:cell.row]
+    for k in range(len(rows_above) - 1, -1, -1):
+        cells = _filled(rows_above[k].cells)
+        if len(cells) == 1 and _SECTION_HEADING_RE.search(simplified_view(doc_text[cells[0].start:cells[0].end])):
+            rows_above = rows_above[k + 1:]  # a numbered section heading starts a new table
+            break
     if position >= 0:
-        for row in reversed(table.rows[:cell.row]):
+        for row in reversed(rows_above):
             above = _filled(row.cells)
             k = position + len(above) - width
             if 0 <= k < len(above):
@@ -142,7 +148,7 @@ def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None
                 if unit:
                     return unit, True
                 header_seen = header_seen or (len(above) == width and not any(ch.isdigit() for ch in header))
-    for row in reversed(table.rows[:cell.row + 1]):
+    for row in reversed([*rows_above, table.rows[cell.row]]):
         first = row.cells[0] if row.cells else None
         if first is not None and first is not cell:
             unit = _declared_unit(doc_text[first.start:first.end])
@@ -185,6 +191,8 @@ class _Declarations:
                 found.append((m.end(), unit))
         for m in _SENTENCE_END_RE.finditer(view):
             found.append((m.end(), None))  # a sentence ends the scope of the unit above it
+        for m in _SECTION_HEADING_RE.finditer(view):
+            found.append((m.start(), None))  # so does a numbered section heading ("二、项目支出明细情况")
         found.sort(key=lambda x: x[0])
         for pos, unit in found:
             self.starts.append(pos)
@@ -237,6 +245,8 @@ _DECLARATION_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<u
                              rf"|(?:金额)?单位\s*[:：]\s*(?P<unit_b>{_UNIT_WORD})"
                              rf"|(?<![^\s|｜])(?P<score>(?:权重)?分值|得分|分数|标准分)(?=[\s|｜])")
 _SENTENCE_END_RE = re.compile(r"。")
+_SECTION_HEADING_RE = re.compile(r"^[ \t\u3000|｜]*[一二三四五六七八九十]{1,3}、[^\n\d]{0,30}(?:情况|明细|说明|分析)[ \t|｜]*$",
+                                 re.M)
 
 
 # A table row exported without cell boundaries: a label, then its figures run together
