@@ -154,3 +154,10 @@ def test_a_numbered_section_heading_starts_a_new_table() -> None:
             "二、項目支出明細情況 |\n支出內容 |\n實際支出數 |\n勞務費 |\n36,000.00 |\n")
     got = [(c["text"], c["unit"]) for c in _claims(text)]
     assert got == [("120", "万元"), ("36,000.00", "")]
+
+
+def test_key_value_cells_take_the_unit_of_their_key() -> None:
+    text = ("项目名称: | 城区绿化 | 自评总分: | 92.5 | |\n"
+            "联系人: | 张三 | 编制人数: | 12 | |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert got == [("92.5", "分"), ("12", "人")]

@@ -102,7 +102,7 @@ def _declared_unit(header: str) -> str | None:
     view = simplified_view(header)
     if _SCORE_HEADER_RE.search(view):
         return "分"
-    bare = _BRACKETS_RE.sub("", "".join(view.split()))
+    bare = _BRACKETS_RE.sub("", "".join(view.split())).rstrip(":：")
     for word, unit in _count_words():
         if bare.endswith(word):
             return unit
@@ -132,6 +132,13 @@ def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None
     width = len(_filled(table.rows[cell.row].cells))
     position = _filled(table.rows[cell.row].cells).index(cell) if cell in table.rows[cell.row].cells else -1
     header_seen = False
+    row_cells = _filled(table.rows[cell.row].cells)
+    if cell in row_cells and row_cells.index(cell) > 0:
+        key = doc_text[row_cells[row_cells.index(cell) - 1].start:row_cells[row_cells.index(cell) - 1].end].strip()
+        if key.endswith((":", "：")):  # "自评总分： | 99.68": the key before the value names it
+            unit = _declared_unit(key)
+            if unit:
+                return unit, False
     rows_above = table.rows[:cell.row]
     for k in range(len(rows_above) - 1, -1, -1):
         cells = _filled(rows_above[k].cells)
@@ -152,7 +159,8 @@ def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None
         first = row.cells[0] if row.cells else None
         if first is not None and first is not cell:
             unit = _declared_unit(doc_text[first.start:first.end])
-            if unit and unit != "分":
+            # a score word labels its own row ("自评总分： | 99.68"), not the rows below it
+            if unit and (unit != "分" or row is table.rows[cell.row]):
                 return unit, header_seen
     return None, header_seen
 
