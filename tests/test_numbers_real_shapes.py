@@ -68,6 +68,7 @@ MUST_EXTRACT = [
     # qualifiers 不到 / 突破
     ("平均响应时间不到9秒钟。", "不到9秒钟", "9", "秒钟", "at_most"),
     ("全年产值突破860亿元。", "突破860亿元", "860", "亿元", "at_least"),
+    ("公众号推文不少于600篇 600篇 8\n", "8", "8", "", "none"),   # 篇 then a cell, no title
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
@@ -111,6 +112,9 @@ MUST_NOT_EXTRACT = [
     ("服务热线：400-800-1234", "400"),
     ("郵編 |\n410011 |", "410011"),                # traditional label, the code on the next line
     ("2021年03月记账 12 |\n", "12"),             # a voucher number
+    ("上一页 [1] [2] [3] 4 |\n", "4"),            # the current page of a counter
+    ("项目支出绩效自评报告范文 篇2\n", "2"),        # a number closing a title line
+    ("部门整体支出绩效自評報(bào)告 1\n", "1"),
     # dates that lost their 年/月 or sit in a schedule
     ("完成时间 2019.04 2019.09\n", "2019.04"),
     ("某某单位\n2018\n年6\n月3\n日", "6"),
