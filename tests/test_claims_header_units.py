@@ -161,3 +161,11 @@ def test_key_value_cells_take_the_unit_of_their_key() -> None:
             "联系人: | 张三 | 编制人数: | 12 | |\n")
     got = [(c["text"], c["unit"]) for c in _claims(text)]
     assert got == [("92.5", "分"), ("12", "人")]
+
+
+def test_a_four_digit_count_in_a_column_with_a_unit_is_a_figure_not_a_year() -> None:
+    text = ("地区 | 救助人数(人) | 资金(万元) |\n"
+            "东区 | 1985 | 201.5 |\n"
+            "西区 | 2024 | 188.0 |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert got == [("1985", "人"), ("201.5", "万元"), ("2024", "人"), ("188.0", "万元")]

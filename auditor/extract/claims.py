@@ -223,6 +223,7 @@ def _scaled_header_unit(m: NumberMention, unit: str) -> str:
     return unit if unit not in ("分", "%") else ""
 
 
+_YEARLIKE_RE = re.compile(r"(?:19|20)[0-9]{2}")
 _BRACKET_POINTS_RE = re.compile(r"[（(][0-9.]{1,4}分[)）](?=[ \t\u3000|｜]|$)", re.M)
 
 
@@ -434,6 +435,22 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
         claim_unit = m.unit or unit or _header_unit(analysis, c, table_index) or ""
         claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
     taken = [(c.mention.start, c.mention.end) for c in claims]
+    # a |-table cell holding a four-digit count such as 1990 or 2000 (the grammar reads a lone
+    # 1900–2100 as a year): a figure when its column header states a unit
+    taken_starts = {a for a, _ in taken}
+    added = False
+    for start, end, table, cell in pipe:
+        raw = doc.text[start:end]
+        if start in taken_starts or not _YEARLIKE_RE.fullmatch(raw):
+            continue
+        unit, _ = _pipe_cell_unit(doc.text, table, cell)
+        if unit and unit not in ("分", "%"):
+            mention = _glued_mention(doc.text, start, end)
+            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "narrative"))
+            added = True
+    if added:
+        claims.sort(key=lambda c: c.mention.start)
+        taken = [(c.mention.start, c.mention.end) for c in claims]
     paired = [f for f in _label_run_figures(doc.text) if not any(a < f[2] and f[1] < b for a, b in taken)]
     if paired:
         if declarations is None:
