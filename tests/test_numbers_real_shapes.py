@@ -69,6 +69,9 @@ MUST_EXTRACT = [
     ("平均响应时间不到9秒钟。", "不到9秒钟", "9", "秒钟", "at_most"),
     ("全年产值突破860亿元。", "突破860亿元", "860", "亿元", "at_least"),
     ("公众号推文不少于600篇 600篇 8\n", "8", "8", "", "none"),   # 篇 then a cell, no title
+    # a bare 万/亿 figure before the people it counts is a count, even next to money words
+    ("资助金额3.2亿元;共有120万在校生享受贴息", "120万", "1200000", "", "none"),
+    ("资助资金8.6亿元，惠及0.45亿学生", "0.45亿", "45000000", "", "none"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]

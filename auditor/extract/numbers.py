@@ -266,6 +266,16 @@ def _skip_gloss(text: str, pos: int, hi: int) -> int:
 
 
 @lru_cache(maxsize=1)
+def _count_nouns() -> tuple[str, ...]:
+    return tuple(sorted(_load_lines("numbers_count_nouns.txt"), key=len, reverse=True))
+
+
+def _count_noun_after(text: str, pos: int, hi: int) -> bool:
+    """A noun of people or households right after a bare 万/亿 figure: "320万在校生" counts pupils."""
+    return pos < hi and text.startswith(_count_nouns(), pos)
+
+
+@lru_cache(maxsize=1)
 def _unit_breakers() -> frozenset[str]:
     return frozenset(_load_lines("numbers_unit_breakers.txt"))
 
@@ -899,7 +909,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             back = text[max(0, core_start - 3):core_start]
             if "届" in back or "人大" in back or "大会" in back:
                 return reject  # 人大二次会议: the 2nd session
-    money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1
+    money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1 and not _count_noun_after(text, n.end, hi)
                                      and (n.decimals >= 2 or _money_context(text, core_start, n.end, lo, hi)))
     value, unit, scale, decimals = _finish_units(n, money)
     mention_end = n.end
@@ -1007,6 +1017,8 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
         return False  # 0730, 007: codes
     p = _skip_spaces(text, n.end, hi, limit=3)
     c = text[p] if p < hi else ""
+    if n.scale != 1 and _count_noun_after(text, n.end, hi):
+        return True  # "1.3亿学生": a count of the noun that follows
     before = text[n.core_start - 1] if n.core_start > 0 else ""
     if before in "年月" and n.value <= 31 and not n.decimals:
         return False  # 2016年4月26: a date that lost its 日
