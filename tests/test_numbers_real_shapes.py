@@ -72,6 +72,9 @@ MUST_EXTRACT = [
     # a bare 万/亿 figure before the people it counts is a count, even next to money words
     ("资助金额3.2亿元;共有120万在校生享受贴息", "120万", "1200000", "", "none"),
     ("资助资金8.6亿元，惠及0.45亿学生", "0.45亿", "45000000", "", "none"),
+    # a round hundred or thousand after 近/约, batches counted with 个
+    ("全村存栏近百头。", "近百头", "100", "头", "approx_about"),
+    ("资金分3个批次拨付。", "3个批次", "3", "批次", "none"),
     # a row of figures separated by spaces (a flattened score table)
     ("分值 6 4 8 得分", "4", "4", "", "none"),
 ]
@@ -126,6 +129,7 @@ MUST_NOT_EXTRACT = [
     ("全年项目支出较上年减少", "减少"),
     ("各项资金按计划拨付，调增35", "35"),
     ("自2015年以上述标准执行", "2015"),
+    ("附近百姓纷纷点赞", "百"),                     # 百 inside a word
     # labels and references
     ("（详见附件1、2）", "2"),
     ("项目安排如下表3-1所示。", "1"),

@@ -77,14 +77,14 @@ _CORE_RE = re.compile(
     rf"(?:(?P<ar>[{_DIG}]+(?:[,，][{_DIG}]{{3}}(?![{_DIG}]))*(?:[.．][{_DIG}]+)?)"
     rf"(?P<arscale>万亿|千万|百万|万|亿)?"
     rf"|(?P<cn>[{_CN_D}十][{_CN_D}十百千万亿]*(?:点[{_CN_DEC}]+)?(?:万|亿)?)"
-    rf"|(?P<cnr>[百千万](?=[余多])))"
+    rf"|(?P<cnr>[百千万](?=[余多])|(?<=[近约])[百千万](?=[\u4e00-\u9fff])))"
 )
 
 _COUNT_UNITS = (
     "人次 件次 批次 户次 场次 架次 车次 项次 个工作日 工作日 个月 人 次 项 部 名 件 条 个 家 场 期 篇 户 所 册 "
     "盏 块 处 份 位 座 台 套 辆 间 张 本 株 棵 头 只 艘 支 队 组 宗 起 例 笔 栋 幢 门 把 根 箱 批 "
     "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口 "
-    "辆次 台套 家次 堂 架 种 大类 秒钟 秒"
+    "辆次 台套 家次 堂 架 种 大类 个批次 秒钟 秒"
 ).split()
 _MEASURE_UNITS = (
     "平方公里 平方千米 平方米 立方米 千瓦时 公里 千米 公顷 亩 吨 千克 公斤 克 米 千瓦 兆瓦 升 "
@@ -102,6 +102,7 @@ _ALL_UNITS = sorted(
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
 _UNIT_SET = frozenset(_ALL_UNITS)
+_UNIT_ALIASES = {"大类": "类", "个批次": "批次"}
 _COUNT_SET = frozenset(_COUNT_UNITS)
 _MONEY_SET = frozenset(_MONEY_UNITS)
 # A decimal in front of these units is impossible ("3.15个" at a list start is "3." + "15个").
@@ -645,8 +646,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             u = um.group()
             if u in _PERCENT_UNITS:
                 u = _PERCENT_UNITS[u]
-            elif u == "大类":
-                u = "类"  # 七大类: seven categories
+            elif u in _UNIT_ALIASES:
+                u = _UNIT_ALIASES[u]  # 七大类: seven categories; 4个批次: four batches
             elif u == "万人次":
                 if scale == 1:
                     scale = 10_000
