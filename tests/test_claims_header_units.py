@@ -169,3 +169,15 @@ def test_a_four_digit_count_in_a_column_with_a_unit_is_a_figure_not_a_year() -> 
             "西区 | 2024 | 188.0 |\n")
     got = [(c["text"], c["unit"]) for c in _claims(text)]
     assert got == [("1985", "人"), ("201.5", "万元"), ("2024", "人"), ("188.0", "万元")]
+
+
+def test_a_score_or_share_header_cannot_name_an_amount() -> None:
+    """Misaligned headers: 分 for 4,614,453.11 is impossible, so the cell takes the unit stated above
+    the table, or none."""
+    text = ("年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 权重 | 得分 |\n"
+            "年度总金额 | 372,405.00 | 476,445.31 | 461,445.31 |\n")
+    got = [(c["text"], c["unit"]) for c in _claims(text)]
+    assert all(unit not in ("分", "%") for _, unit in got)
+    text = "资金情况(万元)\n年初预算数 全年预算数 得分\n年度资金 104 103.97 9.5\n"
+    got = _by_text(_claims(text))
+    assert got["104"] == (Decimal("104"), "万元") and got["9.5"] == (Decimal("9.5"), "分")

@@ -215,6 +215,15 @@ class _Declarations:
         return self.units[i] if i >= 0 else None
 
 
+def _plausible(value: Decimal, unit: str) -> bool:
+    """A unit read from a header fits the figure: no score above 100 points, no share above 1000 %."""
+    if unit == "分":
+        return value <= 100
+    if unit == "%":
+        return value <= 1000
+    return True
+
+
 def _scaled_header_unit(m: NumberMention, unit: str) -> str:
     """A header unit for a figure written with 万/亿 and no unit ("150万" under "（万元）"): money keeps
     the scale word in its unit; a count keeps the folded value; a score or a share takes no unit."""
@@ -418,6 +427,13 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
                     unit = declarations.unit_before(at, scores=not in_pipe) or ""
                 if unit and m.scale != 1:
                     unit = _scaled_header_unit(m, unit)
+                if unit and not m.unit and not _plausible(m.value, unit):
+                    # a header's 分 or % cannot name 4,614,453.11: that header is not this cell's; take the
+                    # money or count unit stated above instead, if any
+                    if declarations is None:
+                        declarations = _Declarations(doc.text)
+                    fallback = declarations.unit_before(m.start, scores=False) or ""
+                    unit = fallback if fallback != "%" and _plausible(m.value, fallback) else ""
             value = m.value
             if unit in ("万元", "亿元") and m.scale != 1 and not m.unit:
                 value = m.value / m.scale  # "150万" under "（万元）": 150 万元
