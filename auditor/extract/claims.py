@@ -4,6 +4,21 @@ A narrative claim's subject comes from its clause (auditor.extract.subjects). A 
 comes from its column or row header ("资金情况(万元)" → 万元; 分值/得分 → 分; 执行率 → %), its subject
 from the row (the 三级指标, or the budget line's label), and its role from the column (target,
 actual, weight, score, budget_initial, budget_full, executed, rate, rate_weight, rate_score).
+
+Tables that arrive as text are read the same way:
+
+* "|"-separated rows (auditor.extract.pipe_tables): a bare figure takes the unit of its column header
+  (aligned on the right), of a key cell ("自评总分： | 99.68"), of the first cell of its row or of a
+  header row, or the unit stated above the table ("单位：万元"); header words name units too
+  (data file ``claims_header_count_words.tsv``: 户数 → 户, 得分 → 分). A unit that cannot fit the
+  figure (分 for 4,614,453.11) is not taken.
+* one cell per line or figures between spaces: the nearest unit stated above ("单位：万元",
+  "经费控制情况（万元）", a 分值 column word), until a sentence ends or a numbered section heading
+  ("二、…情况") starts.
+* cells run together: label-figure runs ("甲镇3乙镇1.5…"), rows cut where total = part + part
+  ("河北1470013824876"), and amount|amount|rate cells cut where the rate fits ("390390100%").
+
+Money keeps 万元/亿元 in the unit, counts fold 万/亿, percentages stay % (the claims contract).
 """
 
 from __future__ import annotations

@@ -16,6 +16,15 @@ Conventions (the claims contract in DESIGN.md):
 * ``tolerance`` is half of the last stated digit in the value's units (0.5 * 10**-decimals);
   ``decimals`` counts digits after the point as written, minus the folded scale
   ("2万" -> -4, tolerance 5000).
+* Traditional script is read through a one-for-one simplified view (data file
+  ``traditional_simplified.tsv``): units come out simplified ("萬元" -> 万元, "畝" -> 亩), while
+  ``text``, ``start`` and ``end`` always index the original text. Pinyin glosses inside words
+  ("萬(wàn)元") are skipped.
+* Real-text shapes: spaces inside numbers before a unit ("279 587 万元", "575. 48万元"), rate units
+  ("元/人·月", "万元/年", a bare "500/年"), separators garbled in export ("7,00.0,77" -> 700.077),
+  enumerations sharing a unit and a bounding qualifier ("57、106、43微克/立方米以下").
+* Linear in the input: every mask pattern that starts with an unbounded run only starts where the
+  run starts (a negative lookbehind), and an enumeration is read once for all its items.
 """
 
 from __future__ import annotations
