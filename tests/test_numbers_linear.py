@@ -58,7 +58,9 @@ def test_guard_detection_works_on_known_shapes() -> None:
     ("12" * LONG)[:LONG] + "+",         # digits then a plus: the slogan-chain mask
     "一二" * (LONG // 2),                # a run of Chinese digits is no number
     "4、" * (LONG // 2),                 # list numbers without a unit
-], ids=["digits", "digits-letter", "digits-plus", "cn-digits", "bare-enumeration"])
+    "x" * LONG + "1",                   # a letter run then a digit: one alphanumeric code
+    "1+" * (LONG // 2) + "1",           # one long slogan chain
+], ids=["digits", "digits-letter", "digits-plus", "cn-digits", "bare-enumeration", "letters-digit", "plus-chain"])
 def test_long_runs_yield_no_claims(line: str) -> None:
     assert find_numbers(line) == []
 

@@ -111,6 +111,7 @@ _ALL_UNITS = sorted(
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
 _UNIT_SET = frozenset(_ALL_UNITS)
+_SHARE_UNITS = frozenset(_PERCENT_UNITS.values())
 _UNIT_ALIASES = {"大类": "类", "个批次": "批次"}
 _COUNT_SET = frozenset(_COUNT_UNITS)
 _MONEY_SET = frozenset(_MONEY_UNITS)
@@ -172,12 +173,6 @@ _MASK_PATTERNS = [
                rf"(?=[ \u3000]*(?:[：:、\n)）|｜。，,；;]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
     # page counters and site chrome: [1] [2], 阅读：194次, 5050582次浏览, (精选6篇), 通用11篇
     re.compile(r"[\[［]\s{0,2}[0-9]{1,3}\s{0,2}[\]］]"),
-    re.compile(r"(?<=[\]］])[ \u3000]{1,2}[0-9]{1,3}(?=[ \u3000]*[|｜\n])"),  # [4] [5] 6: the current page
-    # a number closing a title line: 自评报告范文 篇1, 绩效自评报告1
-    re.compile(r"(?:篇|(?:报(?:[(（][a-zàáǎā]{1,6}[)）])?告|范文)[ \u3000]?)[0-9]{1,2}(?=[ \u3000]*(?:\n|$))"),
-    re.compile(r"(?:阅读|浏览|查看|评论|点击|访问)(?:次数|量|数)?\s{0,2}[:：]?\s{0,2}[0-9]{1,12}\s{0,2}次?"),
-    re.compile(r"(?<![0-9])[0-9]{1,12}\s{0,2}次?(?:浏览|阅读|点击)"),
-    re.compile(r"(?:通用|精选|汇总|范文)\s{0,2}[0-9]{1,3}\s{0,2}篇"),
     # contact and registry numbers after their label: 邮编：741020, 电话 | 85801577, 网站标识码, 热线 400-…
     re.compile(r"(?:邮编|邮政编码|电话|传真|热线|手机|标识码|备案号|ICP备|ICP证|记账|凭证号|凭证)"
                r"(?:[(（][^)）\n]{0,4}[)）])?[ :：|｜\n]{0,4}"
@@ -198,6 +193,28 @@ _MASK_PATTERNS = [
     re.compile(r"[*＊][*＊]+"),
     # row and column index numbers of a table: 行次 1 2 3, 栏次 | 1 | 2
     re.compile(r"(?:行次|栏次|列次|序号)[ \t\u3000|｜]*(?:[0-9]{1,2}[ \t\u3000|｜]+)*[0-9]{1,2}"),
+]
+
+
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Strings of which one must occur for ``pattern`` to match anywhere (none: always run it).
+    A mask whose needles are all absent from the text is skipped: a plain substring search is far
+    cheaper than a regex tried at every position."""
+    src = pattern.pattern
+    for head, needles in _NEEDLE_HINTS:
+        if src.startswith(head):
+            return needles
+    return ()
+
+
+_NEEDLE_HINTS: list[tuple[str, tuple[str, ...]]] = [
+    (r"\d{1,2}:", (":",)),
+    (rf"[{_DIG}]{{1,2}}\s*[·•・]", ("·", "•", "・")),
+    (r"[\[［]", ("[", "［")),
+    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证")),
+    (r"(?:行次|", ("行次", "栏次", "列次", "序号")),
+    (r"[*＊]", ("*", "＊")),
+    (r"(?<![0-9A-Za-z一二三四五六七八九十])", ("+", "＋")),
 ]
 
 
@@ -273,6 +290,21 @@ def _skip_gloss(text: str, pos: int, hi: int) -> int:
         if g is not None:
             return g.end()
     return pos
+
+
+# the alphanumeric-code masks (PM2.5, A12, 5G, ISO9001) and the runs they can match within
+_CODE_PATTERNS = frozenset(_MASK_PATTERNS[i] for i, p in enumerate(_MASK_PATTERNS)
+                           if p.pattern.startswith(("(?<![A-Za-z])[A-Za-z]+[0-9]", "(?<![0-9])[0-9]+(?!")))
+_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z.]+")
+_CHAIN_PATTERN = next(p for p in _MASK_PATTERNS if p.pattern.startswith("(?<![0-9A-Za-z一二三四五六七八九十])"))
+_CHAIN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz一二三四五六七八九十")
+_PLUS_RE = re.compile(r"[+＋]")
+_HAS_LETTER_RE = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    return tuple((pat, _needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
 
 
 @lru_cache(maxsize=1)
@@ -443,7 +475,38 @@ class _Masks:
     def _compute(self) -> None:
         text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
-        for pat in (*_MASK_PATTERNS, _slogan_re()):
+        code_runs: list[tuple[int, int]] | None = None
+        for pat, needles in _masks_with_needles():
+            if needles and not any(text.find(needle, max(0, lo - 2), hi) >= 0 for needle in needles):
+                continue
+            if pat is _CHAIN_PATTERN:
+                # a chain needs a plus sign: try it only from the run just before each plus sign
+                end = lo
+                for plus in _PLUS_RE.finditer(text, lo, hi):
+                    if plus.start() < end:
+                        continue
+                    k = plus.start()
+                    while k > lo and text[k - 1].isspace():
+                        k -= 1
+                    while k > lo and text[k - 1] in _CHAIN_CHARS:
+                        k -= 1
+                    if k < end:
+                        continue
+                    m = pat.match(text, k, hi)
+                    if m is not None:
+                        spans.append(m.span())
+                        end = m.end()
+                continue
+            if pat in _CODE_PATTERNS:
+                # a code mixes letters and digits: try the pattern only inside such runs (few), not at
+                # every position of the text
+                if code_runs is None:
+                    code_runs = [r.span() for r in _ALNUM_RUN_RE.finditer(text, lo, hi)
+                                 if not r.group().isdigit() and _HAS_LETTER_RE.search(r.group())]
+                for a, b in code_runs:
+                    for m in pat.finditer(text, a, b):
+                        spans.append(m.span())
+                continue
             for m in pat.finditer(text, lo, hi):
                 spans.append(m.span())
         spans.sort()
@@ -580,7 +643,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             parsed = _arabic(ar)
             if m.group("arscale"):
                 scale = _SCALE_WORDS[m.group("arscale")]
-            spaced = _spaced_number(text, core_start, core_end, hi)
+            spaced = _spaced_number(text, core_start, core_end, hi) \
+                if core_end < hi and text[core_end] in " \u00a0." else None
             if spaced is not None:
                 core_end, parsed, scale = spaced
             elif core_end < hi and text[core_end] in ",.":
@@ -603,7 +667,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     pos = core_end
     if scale != 1:
         pos = _skip_gloss(text, pos, hi)  # 萬(wàn)元: a pinyin gloss after the scale word
-    elif not chinese:
+    elif not chinese and pos < hi and text[pos] in " \u3000\u00a0万亿":
         p = _skip_spaces(text, pos, hi, limit=1)
         if p < hi and text[p] in "万亿" and _skip_gloss(text, p + 1, hi) > p + 1:
             scale = _CN_BIG[text[p]]  # "0 萬(wàn)元"
@@ -680,7 +744,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             if not approx_more and pos < hi and text[pos] in "多余" and u in _COUNT_SET:
                 approx_more = True  # "20次多" (rare) — the 多 touches the unit
                 pos += 1
-        if unit not in _PERCENT_UNITS.values() and not chinese and pos < hi and text[pos] in " /／每":
+        if not chinese and pos < hi and text[pos] in " /／每" and unit not in _SHARE_UNITS:
             per = _PER_RE.match(text, pos, hi)
             if per is not None:  # a rate: 元/人·月, 平方米/人, 万元/年, 元每平方米, a bare "500/年"
                 unit += _PER_SPACES.sub("", per.group())
@@ -877,6 +941,8 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     last = n2 if n2 is not None else n
     nxt_pos = last.end
     nxt = text[nxt_pos] if nxt_pos < hi else ""
+    if (prev in _CHROME_PREV or nxt in _CHROME_AFTER_FIRST) and _site_chrome(text, n, last, lo, hi):
+        return reject
     if nxt and nxt in "+＋*＊×÷^":
         return reject  # "1+3" is a slogan, "20分*执行率" a formula constant
     if nxt and nxt in "/／" and nxt_pos + 1 < hi and text[nxt_pos + 1].isdigit():
@@ -997,6 +1063,41 @@ def _duration_years(text: str, n: _Num, lo: int, hi: int) -> int | None:
         return p + 1
     start, qualifier = _pre_qualifier(text, n.core_start, lo)
     return p + 1 if qualifier in ("at_least", "at_most") and start < n.core_start else None
+
+
+# Site chrome around a number (checked per number, cheaper than a mask over the whole text):
+# view counters "阅读：194次", "5050582次浏览", "(精选6篇)"; the current page after "[4] [5]"; a number
+# closing a title line "范文 篇1", "自评报告 1".
+_CHROME_BEFORE_RE = re.compile(r"(?:(?:阅读|浏览|查看|评论|点击|访问)(?:次数|量|数)?[ \u3000]{0,2}[:：]?[ \u3000]{0,2}"
+                               r"|(?:通用|精选|汇总|范文)[ \u3000]{0,2})$")
+_CHROME_AFTER_RE = re.compile(r"[ \u3000]{0,2}(?:浏览|阅读|点击)")
+_PAGE_BEFORE_RE = re.compile(r"[\]］][ \u3000]{1,2}$")
+_TITLE_BEFORE_RE = re.compile(r"(?:篇|(?:报(?:[(（][a-zàáǎā]{1,6}[)）])?告|范文)[ \u3000]?)$")
+_LINE_END_RE = re.compile(r"[ \u3000]*(?:\n|$)")
+_CELL_END_RE = re.compile(r"[ \u3000]*(?:[|｜\n]|$)")
+
+
+_CHROME_BEFORE_LAST = frozenset(":： \u3000读览看论击问数量用选总文")
+_CHROME_AFTER_FIRST = frozenset(" \u3000浏阅点")
+_PAGE_TITLE_BEFORE_LAST = frozenset(" \u3000篇告文)）")
+_CHROME_PREV = _CHROME_BEFORE_LAST | _PAGE_TITLE_BEFORE_LAST
+
+
+def _site_chrome(text: str, n: _Num, last: _Num, lo: int, hi: int) -> bool:
+    start = n.core_start
+    before = text[start - 1] if start > lo else ""
+    if before in _CHROME_BEFORE_LAST and before and \
+            _CHROME_BEFORE_RE.search(text, start - 9 if start - 9 > lo else lo, start) is not None:
+        return True
+    if last.end < hi and text[last.end] in _CHROME_AFTER_FIRST and _CHROME_AFTER_RE.match(text, last.end, hi):
+        return True
+    if n.unit or n.decimals or not before or before not in _PAGE_TITLE_BEFORE_LAST:
+        return False
+    if n.core_end - start <= 3 and _PAGE_BEFORE_RE.search(text, max(lo, start - 3), start) is not None \
+            and _CELL_END_RE.match(text, n.end, hi) is not None:
+        return True
+    return (n.core_end - start <= 2 and _TITLE_BEFORE_RE.search(text, max(lo, start - 12), start) is not None
+            and _LINE_END_RE.match(text, n.end, hi) is not None)
 
 
 def _is_cjk(c: str) -> bool:
