@@ -112,6 +112,7 @@ _ALL_UNITS = sorted(
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
 _UNIT_SET = frozenset(_ALL_UNITS)
 _SHARE_UNITS = frozenset(_PERCENT_UNITS.values())
+_LATIN_UNITS = frozenset(u for u in _ALL_UNITS if u[-1].isascii() and u[-1].isalpha())
 _UNIT_ALIASES = {"大类": "类", "个批次": "批次"}
 _COUNT_SET = frozenset(_COUNT_UNITS)
 _MONEY_SET = frozenset(_MONEY_UNITS)
@@ -710,8 +711,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             breakers = _unit_breakers()
             if text[um.start():um.start() + 2] in breakers and len(u) == 1:
                 um = None
-            elif u[-1].isascii() and u[-1].isalpha() and um.end() < hi and text[um.end()].isascii() \
-                    and text[um.end()].isalnum():
+            elif u in _LATIN_UNITS and um.end() < hi and text[um.end()].isascii() and text[um.end()].isalnum():
                 um = None  # "5min", "3mg": a Latin unit must end its word
             elif u in _COUNT_SET and um.end() < hi and text[um.start():um.end() + 1] in breakers:
                 um = None
@@ -727,7 +727,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                 u = "人次"
             elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
                 return None  # "3万万元": malformed
-            elif u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
+            elif chinese and u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
                 # 一亿五千两百零七万元: money keeps its scale word in the unit (15207 万元)
                 big = _CN_BIG[m.group("cn")[-1]]
                 value = value / big
@@ -1078,6 +1078,8 @@ _CELL_END_RE = re.compile(r"[ \u3000]*(?:[|｜\n]|$)")
 
 
 _CHROME_BEFORE_LAST = frozenset(":： \u3000读览看论击问数量用选总文")
+_CHROME_GAP = frozenset(":： \u3000")
+_CHROME_WORD_LAST = frozenset("读览看论击问数量用选总文")
 _CHROME_AFTER_FIRST = frozenset(" \u3000浏阅点")
 _PAGE_TITLE_BEFORE_LAST = frozenset(" \u3000篇告文)）")
 _CHROME_PREV = _CHROME_BEFORE_LAST | _PAGE_TITLE_BEFORE_LAST
@@ -1086,7 +1088,10 @@ _CHROME_PREV = _CHROME_BEFORE_LAST | _PAGE_TITLE_BEFORE_LAST
 def _site_chrome(text: str, n: _Num, last: _Num, lo: int, hi: int) -> bool:
     start = n.core_start
     before = text[start - 1] if start > lo else ""
-    if before in _CHROME_BEFORE_LAST and before and \
+    k = start - 1
+    while k > lo and k > start - 5 and text[k] in _CHROME_GAP:
+        k -= 1  # back over "：" and spaces to the word before them
+    if k >= lo and text[k] in _CHROME_WORD_LAST and \
             _CHROME_BEFORE_RE.search(text, start - 9 if start - 9 > lo else lo, start) is not None:
         return True
     if last.end < hi and text[last.end] in _CHROME_AFTER_FIRST and _CHROME_AFTER_RE.match(text, last.end, hi):
@@ -1120,7 +1125,7 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
     if _is_year(n):
         return False
     raw = text[n.core_start:n.core_end].translate(_TO_ASCII)
-    if _YEAR_MONTH_RE.fullmatch(raw):
+    if len(raw) == 7 and raw[4] == "." and _YEAR_MONTH_RE.fullmatch(raw):
         return False  # 2017.03: a year and month in a schedule
     if len(raw) >= 11 and "." not in raw:
         return False  # phone numbers, codes
