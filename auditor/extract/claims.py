@@ -28,12 +28,11 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from auditor.analysis import Analysis
 from auditor.document import Cell, Table, clean_text
-from auditor.extract.numbers import NumberMention, simplified_view, unit_named, without_glosses
+from auditor.extract.numbers import NumberMention, load_lexicon, simplified_view, unit_named, without_glosses
 from auditor.extract.tables import header_unit
 from auditor.findings import _plain
 
@@ -130,14 +129,8 @@ _BRACKETS_RE = re.compile(r"[（(][^()（）]*[)）]")
 @lru_cache(maxsize=1)
 def _count_words() -> tuple[tuple[str, str], ...]:
     """(header word, unit) pairs from auditor/data/claims_header_count_words.tsv."""
-    path = Path(__file__).resolve().parent.parent / "data" / "claims_header_count_words.tsv"
-    pairs = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if line:
-            word, unit = line.split("\t")
-            pairs.append((word, unit))
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+    pairs = [tuple(line.split("\t")) for line in load_lexicon("claims_header_count_words.tsv")]
+    return tuple(sorted(((w, u) for w, u in pairs), key=lambda p: len(p[0]), reverse=True))
 
 
 def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None, bool]:

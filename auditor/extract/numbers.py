@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
-           "without_glosses", "QUALIFIERS"]
+           "without_glosses", "load_lexicon", "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
 
@@ -219,7 +219,8 @@ _NEEDLE_HINTS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def _load_lines(name: str) -> list[str]:
+def load_lexicon(name: str) -> list[str]:
+    """Lines of a lexicon file under auditor/data/ ('#' starts a comment, blank lines skipped)."""
     lines = []
     for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
@@ -230,7 +231,7 @@ def _load_lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _slogan_re() -> re.Pattern[str]:
-    words = sorted(_load_lines("numbers_not_claims.txt"), key=len, reverse=True)
+    words = sorted(load_lexicon("numbers_not_claims.txt"), key=len, reverse=True)
     # a mirror's pinyin gloss may sit between any two characters: 兩項(xiàng)補(bǔ)貼
     gloss = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])?"
     return re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in words))
@@ -240,7 +241,7 @@ def _slogan_re() -> re.Pattern[str]:
 def _traditional() -> tuple[dict[int, str], re.Pattern[str]]:
     """(str.translate table, a pattern finding any traditional character) from the data file."""
     table: dict[int, str] = {}
-    for line in _load_lines("traditional_simplified.tsv"):
+    for line in load_lexicon("traditional_simplified.tsv"):
         trad, simp = line.split("\t")
         table[ord(trad)] = simp
     chars = "".join(sorted(chr(c) for c in table))
@@ -310,7 +311,7 @@ def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
 
 @lru_cache(maxsize=1)
 def _count_nouns() -> tuple[str, ...]:
-    return tuple(sorted(_load_lines("numbers_count_nouns.txt"), key=len, reverse=True))
+    return tuple(sorted(load_lexicon("numbers_count_nouns.txt"), key=len, reverse=True))
 
 
 def _count_noun_after(text: str, pos: int, hi: int) -> bool:
@@ -320,7 +321,7 @@ def _count_noun_after(text: str, pos: int, hi: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _unit_breakers() -> frozenset[str]:
-    return frozenset(_load_lines("numbers_unit_breakers.txt"))
+    return frozenset(load_lexicon("numbers_unit_breakers.txt"))
 
 
 # ---------------------------------------------------------------------------------------
