@@ -107,6 +107,7 @@ def _header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None
     return None
 
 
+@lru_cache(maxsize=8192)
 def _declared_unit(header: str) -> str | None:
     """The unit a header cell states: "（万元）", "单位：万元", "(人次)", or 分 for 分值/得分 columns."""
     for m in _HEADER_UNIT_RE.finditer(without_glosses(simplified_view(header))):
@@ -133,44 +134,111 @@ def _count_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((w, u) for w, u in pairs), key=lambda p: len(p[0]), reverse=True))
 
 
-def _pipe_cell_unit(doc_text: str, table: Table, cell: Cell) -> tuple[str | None, bool]:
-    """A "|"-table cell's unit: from its column header (rows above, aligned on the right, as merged
-    cells sit on the left), else from the first cell of its row or of a row above. Also says whether
-    the column has a text header at all (then a unit stated elsewhere is not its unit)."""
-    width = len(_filled(table.rows[cell.row].cells))
-    position = _filled(table.rows[cell.row].cells).index(cell) if cell in table.rows[cell.row].cells else -1
-    header_seen = False
-    row_cells = _filled(table.rows[cell.row].cells)
-    if cell in row_cells and row_cells.index(cell) > 0:
-        key = doc_text[row_cells[row_cells.index(cell) - 1].start:row_cells[row_cells.index(cell) - 1].end].strip()
-        if key.endswith((":", "：")):  # "自评总分： | 99.68": the key before the value names it
-            unit = _declared_unit(key)
-            if unit:
-                return unit, False
-    rows_above = table.rows[:cell.row]
-    for k in range(len(rows_above) - 1, -1, -1):
-        cells = _filled(rows_above[k].cells)
-        if len(cells) == 1 and _SECTION_HEADING_RE.search(simplified_view(doc_text[cells[0].start:cells[0].end])):
-            rows_above = rows_above[k + 1:]  # a numbered section heading starts a new table
-            break
-    if position >= 0:
-        for row in reversed(rows_above):
-            above = _filled(row.cells)
-            k = position + len(above) - width
-            if 0 <= k < len(above):
-                header = doc_text[above[k].start:above[k].end]
+class _PipeUnits:
+    """Units of "|"-table cells, read from the rows above them. Each answer for a row builds on the
+    answer for the row above (memoised), so a long table costs one pass, not one pass per cell."""
+
+    def __init__(self, doc_text: str) -> None:
+        self.text = doc_text
+        self._filled: dict[tuple[int, int], list[Cell]] = {}
+        self._section: dict[int, list[int]] = {}
+        self._column: dict[tuple[int, int, int, int], tuple[str | None, bool]] = {}
+        self._first: dict[tuple[int, int], str | None] = {}
+
+    def filled(self, table: Table, r: int) -> list[Cell]:
+        key = (id(table), r)
+        cells = self._filled.get(key)
+        if cells is None:
+            cells = self._filled[key] = _filled(table.rows[r].cells)
+        return cells
+
+    def _section_start(self, table: Table, r: int) -> int:
+        """First row of the section holding row ``r``: a numbered section heading starts a new table."""
+        starts = self._section.get(id(table))
+        if starts is None:
+            starts, current = [], 0
+            for k in range(len(table.rows)):
+                starts.append(current)
+                cells = self.filled(table, k)
+                if len(cells) == 1 and _SECTION_HEADING_RE.search(
+                        simplified_view(self.text[cells[0].start:cells[0].end])):
+                    current = k + 1
+            self._section[id(table)] = starts
+        return starts[r]
+
+    def _column_unit(self, table: Table, r: int, position: int, width: int) -> tuple[str | None, bool]:
+        """(unit, whether a text header was seen) from the aligned cells of rows above row ``r``."""
+        floor = self._section_start(table, r)
+        pending: list[int] = []
+        k = r
+        result: tuple[str | None, bool] = (None, False)
+        while k > floor:
+            known = self._column.get((id(table), k, position, width))
+            if known is not None:
+                result = known
+                break
+            pending.append(k)
+            k -= 1
+        for k in reversed(pending):  # from the top down: row k - 1 is the nearest row above row k
+            above = self.filled(table, k - 1)
+            j = position + len(above) - width
+            if 0 <= j < len(above):
+                header = self.text[above[j].start:above[j].end]
                 unit = _declared_unit(header)
                 if unit:
-                    return unit, True
-                header_seen = header_seen or (len(above) == width and not any(ch.isdigit() for ch in header))
-    for row in reversed([*rows_above, table.rows[cell.row]]):
-        first = row.cells[0] if row.cells else None
-        if first is not None and first is not cell:
-            unit = _declared_unit(doc_text[first.start:first.end])
-            # a score word labels its own row ("自评总分： | 99.68"), not the rows below it
-            if unit and (unit != "分" or row is table.rows[cell.row]):
+                    result = (unit, True)
+                else:
+                    seen = len(above) == width and not any(ch.isdigit() for ch in header)
+                    result = (result[0], result[1] or seen) if result[0] is None else result
+            self._column[(id(table), k, position, width)] = result
+        return result
+
+    def _first_cell_unit(self, table: Table, r: int) -> str | None:
+        """The unit named by the first cell of the nearest row above ``r`` that names one (not 分:
+        a score word labels its own row only)."""
+        floor = self._section_start(table, r)
+        pending: list[int] = []
+        k = r
+        result: str | None = None
+        while k > floor:
+            key = (id(table), k)
+            if key in self._first:
+                result = self._first[key]
+                break
+            pending.append(k)
+            k -= 1
+        for k in reversed(pending):
+            cells = table.rows[k - 1].cells
+            unit = _declared_unit(self.text[cells[0].start:cells[0].end]) if cells else None
+            if unit and unit != "分":
+                result = unit
+            self._first[(id(table), k)] = result
+        return result
+
+    def unit(self, table: Table, cell: Cell) -> tuple[str | None, bool]:
+        """A cell's unit: from the key cell before it ("自评总分： | 99.68"), its column header (rows
+        above, aligned on the right, as merged cells sit on the left), the first cell of its row or of
+        a row above. Also says whether the column has a text header at all (then a unit stated
+        elsewhere is not its unit)."""
+        row_cells = self.filled(table, cell.row)
+        position = row_cells.index(cell) if cell in row_cells else -1
+        if position > 0:
+            key = self.text[row_cells[position - 1].start:row_cells[position - 1].end].strip()
+            if key.endswith((":", "：")):
+                unit = _declared_unit(key)
+                if unit:
+                    return unit, False
+        header_seen = False
+        if position >= 0:
+            unit, header_seen = self._column_unit(table, cell.row, position, len(row_cells))
+            if unit:
+                return unit, True
+        own = table.rows[cell.row].cells
+        if own and own[0] is not cell:
+            unit = _declared_unit(self.text[own[0].start:own[0].end])
+            if unit:
                 return unit, header_seen
-    return None, header_seen
+        return self._first_cell_unit(table, cell.row), header_seen
 
 
 def _row_number(doc_text: str, table: Table, cell: Cell, m: NumberMention) -> bool:
@@ -201,25 +269,34 @@ class _Declarations:
         self.starts: list[int] = []
         self.units: list[str | None] = []
         found: list[tuple[int, str | None]] = []
-        for m in _DECLARATION_RE.finditer(view):
-            unit = "分" if m.group("score") else unit_named(m.group("unit") or m.group("unit_b"))
+        for m in _BRACKET_UNIT_RE.finditer(view):
+            unit = unit_named(m.group("unit"))
             if unit:
                 found.append((m.end(), unit))
+        for m in _UNIT_LINE_RE.finditer(view):
+            unit = unit_named(m.group("unit"))
+            if unit:
+                found.append((m.end(), unit))
+        for start, end in _score_words(view):
+            found.append((end, "分"))
         for m in _SENTENCE_END_RE.finditer(view):
             found.append((m.end(), None))  # a sentence ends the scope of the unit above it
         for m in _SECTION_HEADING_RE.finditer(view):
             found.append((m.start(), None))  # so does a numbered section heading ("二、项目支出明细情况")
         found.sort(key=lambda x: x[0])
+        self.not_score: list[int] = []  # index of the nearest entry at or before i that is no 分 word
         for pos, unit in found:
             self.starts.append(pos)
             self.units.append(unit)
+            i = len(self.units) - 1
+            self.not_score.append(i if unit != "分" else (self.not_score[-1] if self.not_score else -1))
 
     def unit_before(self, pos: int, scores: bool = True) -> str | None:
         """The unit declared nearest above ``pos`` (None after a sentence); a 分值/得分 column word
         counts only when ``scores``."""
         i = bisect.bisect_right(self.starts, pos) - 1
-        while i >= 0 and not scores and self.units[i] == "分":
-            i -= 1
+        if i >= 0 and not scores:
+            i = self.not_score[i]
         return self.units[i] if i >= 0 else None
 
 
@@ -244,15 +321,18 @@ _YEARLIKE_RE = re.compile(r"(?:19|20)[0-9]{2}")
 _BRACKET_POINTS_RE = re.compile(r"[（(][0-9.]{1,4}分[)）](?=[ \t\u3000|｜]|$)", re.M)
 
 
-def _rubric_points(text: str, m: NumberMention) -> bool:
+def _rubric_points(text: str, m: NumberMention, lines: dict[int, bool]) -> bool:
     """"(1分)" is a point of a scoring rubric when its line lists several such points, each after its
-    criterion ("符合规划(1分) 程序合规(1分) 手续完备(2分)"); one "(15分)" after a heading is a weight."""
+    criterion ("符合规划(1分) 程序合规(1分) 手续完备(2分)"); one "(15分)" after a heading is a weight.
+    ``lines`` keeps the answer per line start, so a long line is read once."""
     if not (m.start > 0 and text[m.start - 1] in "(（" and m.end < len(text) and text[m.end] in ")）"):
         return False
     a = text.rfind("\n", 0, m.start) + 1
-    b = text.find("\n", m.end)
-    line = text[a:b if b >= 0 else len(text)]
-    return len(_BRACKET_POINTS_RE.findall(line)) >= 2
+    known = lines.get(a)
+    if known is None:
+        b = text.find("\n", m.end)
+        known = lines[a] = len(_BRACKET_POINTS_RE.findall(text, a, b if b >= 0 else len(text))) >= 2
+    return known
 
 
 def _standalone(text: str, m: NumberMention) -> bool:
@@ -267,9 +347,24 @@ _UNIT_WORD = r"[^\s()（）:：|｜,，。;；]{1,16}"  # up to 5 characters, mo
 _HEADER_UNIT_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]"
                              rf"|(?:金额)?单位\s*[:：]\s*(?P<unit2>{_UNIT_WORD})")
 _SCORE_HEADER_RE = re.compile(r"^\s*(?:权重)?(?:分值|得分|分数|标准分|满分|指标得分|评分)\s*$")
-_DECLARATION_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]"
-                             rf"|(?:金额)?单位\s*[:：]\s*(?P<unit_b>{_UNIT_WORD})"
-                             rf"|(?<![^\s|｜])(?P<score>(?:权重)?分值|得分|分数|标准分)(?=[\s|｜])")
+# units stated above figures: "（万元）", "(单位：万元)", "单位：万元", a 分值/得分 column word
+_BRACKET_UNIT_RE = re.compile(rf"[（(]\s*(?:(?:金额)?单位\s*[:：]\s*)?(?P<unit>{_UNIT_WORD})\s*[)）]")
+_UNIT_LINE_RE = re.compile(rf"单位\s*[:：]\s*(?P<unit>{_UNIT_WORD})")
+_SCORE_WORDS = ("权重分值", "分值", "得分", "分数", "标准分")
+
+
+def _score_words(view: str) -> list[tuple[int, int]]:
+    """Spans of 分值/得分 column words standing on their own (cell edges on both sides); found with
+    plain substring searches, far cheaper than a regex tried at every position."""
+    spans = []
+    for word in _SCORE_WORDS:
+        k = view.find(word)
+        while k >= 0:
+            end = k + len(word)
+            if (k == 0 or view[k - 1] in _CELL_EDGES) and end < len(view) and view[end] in _CELL_EDGES:
+                spans.append((k, end))
+            k = view.find(word, end)
+    return spans
 _SENTENCE_END_RE = re.compile(r"。")
 _SECTION_HEADING_RE = re.compile(r"^[ \t\u3000|｜]*[一二三四五六七八九十]{1,3}、[^\n\d]{0,30}(?:情况|明细|说明|分析)[ \t|｜]*$",
                                  re.M)
@@ -322,19 +417,50 @@ def _glued_rows(text: str) -> list[tuple[str, int, int]]:
 
 
 # A table flattened into label-figure pairs with nothing between them: "甲镇5乙镇1.5丙乡2丁乡0.5"
-_PAIR = r"[\u4e00-\u9fff]{2,8}(?<![年月日第])(?:[1-9][0-9]{0,5}|0)(?:\.[0-9]{1,4})?(?![年月日号时期届级])"
-_LABEL_RUN_RE = re.compile(rf"(?:{_PAIR}){{4,}}")
-_PAIR_FIGURE_RE = re.compile(r"(?<![0-9.])(?:[1-9][0-9]{0,5}|0)(?:\.[0-9]{1,4})?(?![0-9.])")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_PAIR_NUMBER_RE = re.compile(r"(?:[1-9][0-9]{0,5}|0)(?:\.[0-9]{1,4})?")
+_NOT_LABEL_END = frozenset("年月日第")
+_NOT_FIGURE_END = frozenset("年月日号时期届级")
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
-    """(label, start, end) of the figures of label-figure runs (four pairs at least)."""
-    out = []
-    for run in _LABEL_RUN_RE.finditer(simplified_view(text)):
-        prev = run.start()
-        for m in _PAIR_FIGURE_RE.finditer(text, run.start(), run.end()):
-            out.append((text[prev:m.start()], m.start(), m.end()))
-            prev = m.end()
+    """(label, start, end) of the figures of label-figure runs (four pairs at least): each figure has
+    2–8 Chinese characters right before it (its label; the last one not 年/月/日/第) and is followed
+    by the next label, not by 年/号/级 …  Found from the digit runs, not by a regex tried at every
+    position of the text."""
+    view = simplified_view(text)
+    n = len(view)
+    out: list[tuple[str, int, int]] = []
+    chain: list[tuple[int, int, int]] = []  # (label start, figure start, figure end)
+
+    def close() -> None:
+        if len(chain) >= 4:
+            out.extend((text[a:s], s, e) for a, s, e in chain)
+        chain.clear()
+
+    for m in _DIGIT_RUN_RE.finditer(view):
+        s, e = m.start(), m.end()
+        ok = (s >= 2 and "\u4e00" <= view[s - 1] <= "\u9fff" and "\u4e00" <= view[s - 2] <= "\u9fff"
+              and view[s - 1] not in _NOT_LABEL_END and not (e < n and view[e] in _NOT_FIGURE_END)
+              and _PAIR_NUMBER_RE.fullmatch(view, s, e) is not None)
+        if not ok:
+            close()
+            continue
+        if chain:
+            gap = view[chain[-1][2]:s]
+            if 2 <= len(gap) <= 8 and all(_cjk(c) for c in gap):
+                chain.append((chain[-1][2], s, e))
+                continue
+            close()
+        a = s
+        while a > s - 8 and a > 0 and _cjk(view[a - 1]):
+            a -= 1
+        chain.append((a, s, e))
+    close()
     return out
 
 
@@ -407,6 +533,8 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
     pipe = sorted(((c.start, c.end, t, c) for form in analysis.forms if form.table.index >= len(doc.tables)
                    for t in (form.table,) for r in t.rows for c in r.cells), key=lambda x: x[0])
     declarations: _Declarations | None = None
+    pipe_units = _PipeUnits(doc.text)
+    rubric_lines: dict[int, bool] = {}
     claims: list[Claim] = []
     k = j = 0
     for m in analysis.numbers:
@@ -424,7 +552,7 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
                 header_seen = False
                 if in_pipe:
                     role_unit = roles.get(pipe[j][0], (None, "", None))[2]
-                    column_unit, header_seen = _pipe_cell_unit(doc.text, pipe[j][2], pipe[j][3])
+                    column_unit, header_seen = pipe_units.unit(pipe[j][2], pipe[j][3])
                     unit = role_unit or column_unit or ""
                 if not unit and _standalone(doc.text, m):
                     if declarations is None:
@@ -445,7 +573,7 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             value = m.value
             if unit in ("万元", "亿元") and m.scale != 1 and not m.unit:
                 value = m.value / m.scale  # "150万" under "（万元）": 150 万元
-            if m.unit == "分" and _rubric_points(doc.text, m):
+            if m.unit == "分" and _rubric_points(doc.text, m, rubric_lines):
                 continue
             claims.append(Claim(m, value, unit, subject_for(doc.text, m), "narrative"))
             continue
@@ -467,7 +595,7 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
         raw = doc.text[start:end]
         if start in taken_starts or not _YEARLIKE_RE.fullmatch(raw):
             continue
-        unit, _ = _pipe_cell_unit(doc.text, table, cell)
+        unit, _ = pipe_units.unit(table, cell)
         if unit and unit not in ("分", "%"):
             mention = _glued_mention(doc.text, start, end)
             claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "narrative"))
