@@ -423,8 +423,8 @@ _NOT_LABEL_END = frozenset("年月日第")
 _NOT_FIGURE_END = frozenset("年月日号时期届级")
 
 
-def _cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
+_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}")
+_PAIR_AND_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2}[0-9][0-9.]*[\u4e00-\u9fff]{2}")
 
 
 def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
@@ -433,6 +433,8 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
     by the next label, not by 年/号/级 …  Found from the digit runs, not by a regex tried at every
     position of the text."""
     view = simplified_view(text)
+    if _PAIR_AND_LABEL_RE.search(view) is None:
+        return []  # no figure between two labels anywhere: no run
     n = len(view)
     out: list[tuple[str, int, int]] = []
     chain: list[tuple[int, int, int]] = []  # (label start, figure start, figure end)
@@ -448,16 +450,16 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
               and view[s - 1] not in _NOT_LABEL_END and not (e < n and view[e] in _NOT_FIGURE_END)
               and _PAIR_NUMBER_RE.fullmatch(view, s, e) is not None)
         if not ok:
-            close()
+            if chain:
+                close()
             continue
         if chain:
-            gap = view[chain[-1][2]:s]
-            if 2 <= len(gap) <= 8 and all(_cjk(c) for c in gap):
+            if _LABEL_RE.fullmatch(view, chain[-1][2], s) is not None:
                 chain.append((chain[-1][2], s, e))
                 continue
             close()
         a = s
-        while a > s - 8 and a > 0 and _cjk(view[a - 1]):
+        while a > s - 8 and a > 0 and "\u4e00" <= view[a - 1] <= "\u9fff":
             a -= 1
         chain.append((a, s, e))
     close()
@@ -467,7 +469,7 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
 # A budget row whose amounts and rate were exported without cell boundaries: "年度资金总额:390390100%"
 # (预算数 390 | 执行数 390 | 执行率 100%). An impossible percentage (five digits before its point)
 # is cut into amount | amount | rate where the rate is the second amount over the first.
-_GLUED_RATE_RE = re.compile(r"(?<![0-9.,])([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")
+_GLUED_RATE_RE = re.compile(r"([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")  # the run's start is checked in code
 
 
 def _rate_split(run: str) -> list[tuple[int, int]] | None:
@@ -502,6 +504,8 @@ def _glued_rates(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_rate) of the cells of glued amount-amount-rate runs."""
     out = []
     for m in _GLUED_RATE_RE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1] in "0123456789.,":
+            continue  # not the whole run
         cut = _rate_split(m.group(1))
         if cut is None:
             continue

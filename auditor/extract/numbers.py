@@ -294,6 +294,7 @@ def _skip_gloss(text: str, pos: int, hi: int) -> int:
     return pos
 
 
+_SMALL_SPAN = 4096  # below this many characters, masks are tried directly (no needle or run pre-pass)
 # the alphanumeric-code masks (PM2.5, A12, 5G, ISO9001) and the runs they can match within
 _CODE_PATTERNS = frozenset(_MASK_PATTERNS[i] for i, p in enumerate(_MASK_PATTERNS)
                            if p.pattern.startswith(("(?<![A-Za-z])[A-Za-z]+[0-9]", "(?<![0-9])[0-9]+(?!")))
@@ -477,6 +478,13 @@ class _Masks:
     def _compute(self) -> None:
         text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
+        if hi - lo <= _SMALL_SPAN:
+            # a table cell or a short paragraph: trying every pattern directly is cheapest
+            for pat, _ in _masks_with_needles():
+                for m in pat.finditer(text, lo, hi):
+                    spans.append(m.span())
+            self._merge(spans)
+            return
         code_runs: list[tuple[int, int]] | None = None
         for pat, needles in _masks_with_needles():
             if needles and not any(text.find(needle, max(0, lo - 2), hi) >= 0 for needle in needles):
@@ -511,6 +519,9 @@ class _Masks:
                 continue
             for m in pat.finditer(text, lo, hi):
                 spans.append(m.span())
+        self._merge(spans)
+
+    def _merge(self, spans: list[tuple[int, int]]) -> None:
         spans.sort()
         starts: list[int] = []
         ends: list[int] = []
