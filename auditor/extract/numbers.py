@@ -16,6 +16,15 @@ Conventions (the claims contract in DESIGN.md):
 * ``tolerance`` is half of the last stated digit in the value's units (0.5 * 10**-decimals);
   ``decimals`` counts digits after the point as written, minus the folded scale
   ("2万" -> -4, tolerance 5000).
+* Traditional script is read through a one-for-one simplified view (data file
+  ``traditional_simplified.tsv``): units come out simplified ("萬元" -> 万元, "畝" -> 亩), while
+  ``text``, ``start`` and ``end`` always index the original text. Pinyin glosses inside words
+  ("萬(wàn)元") are skipped.
+* Real-text shapes: spaces inside numbers before a unit ("279 587 万元", "575. 48万元"), rate units
+  ("元/人·月", "万元/年", a bare "500/年"), separators garbled in export ("7,00.0,77" -> 700.077),
+  enumerations sharing a unit and a bounding qualifier ("57、106、43微克/立方米以下").
+* Linear in the input: every mask pattern that starts with an unbounded run only starts where the
+  run starts (a negative lookbehind), and an enumeration is read once for all its items.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "QUALIFIERS"]
+__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
+           "without_glosses", "load_lexicon", "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
 
@@ -76,20 +86,22 @@ _CORE_RE = re.compile(
     rf"(?:(?P<ar>[{_DIG}]+(?:[,，][{_DIG}]{{3}}(?![{_DIG}]))*(?:[.．][{_DIG}]+)?)"
     rf"(?P<arscale>万亿|千万|百万|万|亿)?"
     rf"|(?P<cn>[{_CN_D}十][{_CN_D}十百千万亿]*(?:点[{_CN_DEC}]+)?(?:万|亿)?)"
-    rf"|(?P<cnr>[百千万](?=[余多])))"
+    rf"|(?P<cnr>[百千万](?=[余多])|(?<=[近约])[百千万](?=[\u4e00-\u9fff])))"
 )
 
 _COUNT_UNITS = (
     "人次 件次 批次 户次 场次 架次 车次 项次 个工作日 工作日 个月 人 次 项 部 名 件 条 个 家 场 期 篇 户 所 册 "
     "盏 块 处 份 位 座 台 套 辆 间 张 本 株 棵 头 只 艘 支 队 组 宗 起 例 笔 栋 幢 门 把 根 箱 批 "
-    "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口"
+    "天 小时 分钟 倍 万人次 杆 尾 羽 顶 面 枚 粒 朵 首 集 轮 节 章 课时 学时 床 孔 眼 口 "
+    "辆次 台套 家次 堂 架 种 大类 个批次 秒钟 秒"
 ).split()
 _MEASURE_UNITS = (
     "平方公里 平方千米 平方米 立方米 千瓦时 公里 千米 公顷 亩 吨 千克 公斤 克 米 千瓦 兆瓦 升 "
-    "㎡ ㎞ m² m2 m³ m3 km kg kW kWh MW mm cm"
+    "微克 毫克 毫升 ㎡ ㎞ m² m2 m³ m3 km kg kW kWh kw KW kVA KVA MW mm cm m"
 ).split()
-_MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 万美元 美元".split()
-_PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点"}
+_MONEY_UNITS = "万亿元 千万元 百万元 亿元 万元 千元 元 亿美元 万美元 美元".split()
+_PERCENT_UNITS = {"%": "%", "％": "%", "℅": "%", "‰": "‰", "个百分点": "个百分点", "百分点": "个百分点",
+                  "个千分点": "个千分点", "千分点": "个千分点"}
 _SCORE_UNITS = ["分"]
 
 _ALL_UNITS = sorted(
@@ -98,18 +110,22 @@ _ALL_UNITS = sorted(
     reverse=True,
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
+_UNIT_SET = frozenset(_ALL_UNITS)
+_SHARE_UNITS = frozenset(_PERCENT_UNITS.values())
+_LATIN_UNITS = frozenset(u for u in _ALL_UNITS if u[-1].isascii() and u[-1].isalpha())
+_UNIT_ALIASES = {"大类": "类", "个批次": "批次"}
 _COUNT_SET = frozenset(_COUNT_UNITS)
 _MONEY_SET = frozenset(_MONEY_UNITS)
 # A decimal in front of these units is impossible ("3.15个" at a list start is "3." + "15个").
 _INTEGER_ONLY = frozenset(_COUNT_UNITS) - {"天", "小时", "分钟", "倍", "个月", "工作日", "个工作日"}
 
 # What follows a number when it is a date, time, document or category rather than a quantity.
-_NOT_QUANTITY_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
+_NOT_QUANTITY_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:\n[ \u3000]{0,2}[年月日](?![度份初末底中内])|年|月|日|号|时|周年|周岁|岁|级|类|星|档|届|代|世纪|版|楼|层|栋号|点[0-9０-９一二三四五六七八九十]|:)")
 # Same after a Chinese numeral only (Arabic "3期" is fine, Chinese "二期工程" is a phase name).
 _CN_PHASE_RE = re.compile(r"期(?:工程|建设|项目|改造)|次(?:全会|全体会议)")
 
 _SINGLE_YI_NOT_UNIT = frozenset("个种批些样套道步点起番下回阵片把头支门笔")
-_YI_BLOCKERS = frozenset("每某同统唯之另任逐万单专上下这那哪")
+_YI_BLOCKERS = frozenset("每某同统唯之另任逐万单专上下这那哪是新")
 
 _PRE_QUALIFIERS = [  # longest first
     ("不少于", "at_least"), ("不低于", "at_least"), ("不小于", "at_least"), ("大于等于", "at_least"),
@@ -117,7 +133,7 @@ _PRE_QUALIFIERS = [  # longest first
     ("＞＝", "at_least"), (">=", "at_least"), ("≥", "at_least"), ("≧", "at_least"),
     ("＞", "at_least"), (">", "at_least"), ("逾", "at_least"), ("超", "at_least"),
     ("不超过", "at_most"), ("不高于", "at_most"), ("不大于", "at_most"), ("小于等于", "at_most"),
-    ("不足", "at_most"), ("低于", "at_most"), ("最高", "at_most"), ("最多", "at_most"),
+    ("不足", "at_most"), ("不到", "at_most"), ("突破", "at_least"), ("低于", "at_most"), ("最高", "at_most"), ("最多", "at_most"),
     ("＜＝", "at_most"), ("<=", "at_most"), ("≤", "at_most"), ("≦", "at_most"),
     ("＜", "at_most"), ("<", "at_most"),
     ("将近", "approx_about"), ("接近", "approx_about"), ("大约", "approx_about"),
@@ -153,23 +169,58 @@ _MASK_PATTERNS = [
     # bracketed list numbers: (1) （3） (一)
     re.compile(r"[（(]\s*(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"),
     # labels: 指标1：, 目标2：, 附件1, 表-1
-    re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
-               rf"(?=[ \u3000]*(?:[：:、\n)）]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
+    re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号|注)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
+               rf"(?:[、,，和及][{_DIG}]{{1,3}}(?![{_DIG}.．]))*"
+               rf"(?=[ \u3000]*(?:[：:、\n)）|｜。，,；;]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
+    # page counters and site chrome: [1] [2], 阅读：194次, 5050582次浏览, (精选6篇), 通用11篇
+    re.compile(r"[\[［]\s{0,2}[0-9]{1,3}\s{0,2}[\]］]"),
+    # contact and registry numbers after their label: 邮编：741020, 电话 | 85801577, 网站标识码, 热线 400-…
+    re.compile(r"(?:邮编|邮政编码|电话|传真|热线|手机|标识码|备案号|ICP备|ICP证|记账|凭证号|凭证)"
+               r"(?:[(（][^)）\n]{0,4}[)）])?[ :：|｜\n]{0,4}"
+               r"[0-9](?:[0-9\-－]|[ ](?=[0-9])){0,20}"),
     # short quoted names and slogans: “1+3+X”, “两个确立”, “12345”
     re.compile(r"[“\"「『‘][^”\"」』’\n]{1,12}[”\"」』’]"),
     # book and document titles
     re.compile(r"《[^》\n]{1,120}》"),
     # slogan chains with plus signs: 1+3+X, 专题调研+代表视察
-    re.compile(r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
+    # (every pattern whose first element is an unbounded run starts only where that run starts, so a
+    # long run is tried once, not once per character: the scan stays linear in the input)
+    re.compile(r"(?<![0-9A-Za-z一二三四五六七八九十])"
+               r"[0-9A-Za-z一二三四五六七八九十]+(?:\s*[+＋]\s*[0-9A-Za-z一二三四五六七八九十]+)+"),
     # alphanumeric codes: PM2.5, P3.9, A12, 5G, ISO9001
-    re.compile(r"[A-Za-z]+[0-9][0-9.]*"),
-    re.compile(r"[0-9]+[A-Za-z][0-9A-Za-z]*"),
+    re.compile(r"(?<![A-Za-z])[A-Za-z]+[0-9][0-9.]*"),
+    re.compile(r"(?<![0-9])[0-9]+(?!(?:km|kg|kw|kW|KW|kWh|kVA|KVA|MW|mm|cm|m)(?![0-9A-Za-z]))[A-Za-z][0-9A-Za-z]*"),
     # masked values
     re.compile(r"[*＊][*＊]+"),
+    # row and column index numbers of a table: 行次 1 2 3, 栏次 | 1 | 2
+    re.compile(r"(?:行次|栏次|列次|序号)[ \t\u3000|｜]*(?:[0-9]{1,2}[ \t\u3000|｜]+)*[0-9]{1,2}"),
 ]
 
 
-def _load_lines(name: str) -> list[str]:
+def _needles(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Strings of which one must occur for ``pattern`` to match anywhere (none: always run it).
+    A mask whose needles are all absent from the text is skipped: a plain substring search is far
+    cheaper than a regex tried at every position."""
+    src = pattern.pattern
+    for head, needles in _NEEDLE_HINTS:
+        if src.startswith(head):
+            return needles
+    return ()
+
+
+_NEEDLE_HINTS: list[tuple[str, tuple[str, ...]]] = [
+    (r"\d{1,2}:", (":",)),
+    (rf"[{_DIG}]{{1,2}}\s*[·•・]", ("·", "•", "・")),
+    (r"[\[［]", ("[", "［")),
+    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证")),
+    (r"(?:行次|", ("行次", "栏次", "列次", "序号")),
+    (r"[*＊]", ("*", "＊")),
+    (r"(?<![0-9A-Za-z一二三四五六七八九十])", ("+", "＋")),
+]
+
+
+def load_lexicon(name: str) -> list[str]:
+    """Lines of a lexicon file under auditor/data/ ('#' starts a comment, blank lines skipped)."""
     lines = []
     for raw in (_DATA / name).read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
@@ -180,13 +231,98 @@ def _load_lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _slogan_re() -> re.Pattern[str]:
-    words = sorted(_load_lines("numbers_not_claims.txt"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    words = sorted(load_lexicon("numbers_not_claims.txt"), key=len, reverse=True)
+    # a mirror's pinyin gloss may sit between any two characters: 兩項(xiàng)補(bǔ)貼
+    gloss = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])?"
+    return re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in words))
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> tuple[dict[int, str], re.Pattern[str]]:
+    """(str.translate table, a pattern finding any traditional character) from the data file."""
+    table: dict[int, str] = {}
+    for line in load_lexicon("traditional_simplified.tsv"):
+        trad, simp = line.split("\t")
+        table[ord(trad)] = simp
+    chars = "".join(sorted(chr(c) for c in table))
+    return table, re.compile(f"[{re.escape(chars)}]")
+
+
+_last_view: tuple[str, str] = ("", "")
+
+
+def simplified_view(text: str) -> str:
+    """``text`` with traditional characters replaced one for one by simplified ones (so every offset
+    still indexes ``text``); ``text`` itself when it has none. The last answer is kept: a document's
+    cells are read one by one against the same text."""
+    global _last_view
+    last_text, last_view = _last_view
+    if last_text is text:
+        return last_view
+    table, finder = _traditional()
+    view = text.translate(table) if finder.search(text) else text
+    _last_view = (text, view)
+    return view
+
+
+def unit_named(word: str) -> str | None:
+    """The unit a header names ("万元", "萬元", "％", "人次"), normalised; None if the grammar knows no
+    such unit. Units with a folded scale word ("万人") are not header units: their cells are counts
+    written in 万, which the claims contract would fold."""
+    word = word.replace("\u2060", "").strip().translate(_traditional()[0])
+    if word in _PERCENT_UNITS:
+        return _PERCENT_UNITS[word]
+    return word if word in _UNIT_SET else None
+
+
+# A pinyin gloss printed inside a word by some mirrors: 萬(wàn)元, 會(huì)
+_GLOSS_RE = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[1-5]?[)）]")
+
+
+def without_glosses(text: str) -> str:
+    """``text`` with every pinyin gloss blanked out by word joiners (U+2060), same length."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _GLOSS_RE.sub(lambda g: "\u2060" * len(g.group()), text)
+
+
+def _skip_gloss(text: str, pos: int, hi: int) -> int:
+    if pos < hi and text[pos] in "(（":
+        g = _GLOSS_RE.match(text, pos, hi)
+        if g is not None:
+            return g.end()
+    return pos
+
+
+_SMALL_SPAN = 4096  # below this many characters, masks are tried directly (no needle or run pre-pass)
+# the alphanumeric-code masks (PM2.5, A12, 5G, ISO9001) and the runs they can match within
+_CODE_PATTERNS = frozenset(_MASK_PATTERNS[i] for i, p in enumerate(_MASK_PATTERNS)
+                           if p.pattern.startswith(("(?<![A-Za-z])[A-Za-z]+[0-9]", "(?<![0-9])[0-9]+(?!")))
+_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z.]+")
+_CHAIN_PATTERN = next(p for p in _MASK_PATTERNS if p.pattern.startswith("(?<![0-9A-Za-z一二三四五六七八九十])"))
+_CHAIN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz一二三四五六七八九十")
+_PLUS_RE = re.compile(r"[+＋]")
+_HAS_LETTER_RE = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    return tuple((pat, _needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
+
+
+@lru_cache(maxsize=1)
+def _count_nouns() -> tuple[str, ...]:
+    return tuple(sorted(load_lexicon("numbers_count_nouns.txt"), key=len, reverse=True))
+
+
+def _count_noun_after(text: str, pos: int, hi: int) -> bool:
+    """A noun of people or households right after a bare 万/亿 figure: "320万在校生" counts pupils."""
+    return pos < hi and text.startswith(_count_nouns(), pos)
 
 
 @lru_cache(maxsize=1)
 def _unit_breakers() -> frozenset[str]:
-    return frozenset(_load_lines("numbers_unit_breakers.txt"))
+    return frozenset(load_lexicon("numbers_unit_breakers.txt"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -200,7 +336,7 @@ def _cn_integer(s: str) -> int | None:
     if all(c in _CN_DIGIT for c in s):
         if len(s) == 1:
             return _CN_DIGIT[s]
-        if len(s) >= 3 and "两" not in s:  # 二〇二三 style, digit by digit
+        if 3 <= len(s) <= 20 and "两" not in s:  # 二〇二三 style, digit by digit (bounded: a run is no number)
             return int("".join(str(_CN_DIGIT[c]) for c in s))
         return None
     total = 0
@@ -327,11 +463,14 @@ class _Masks:
     """Sorted, merged spans inside which no numeral is a claim (computed on the first query: most
     table cells hold no numeral that needs the check)."""
 
-    __slots__ = ("starts", "ends", "_text", "_lo", "_hi")
+    __slots__ = ("starts", "ends", "_text", "_lo", "_hi", "enumeration")
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self.starts: list[int] | None = None
         self.ends: list[int] = []
+        # the last enumeration read ("12、15、20次"): (its first 、, its end, its unit), so that every
+        # item of a long enumeration does not read the rest of it again (linear, not quadratic)
+        self.enumeration: tuple[int, int, str | None, str] = (-1, -1, None, "none")
         self._text = text
         self._lo = lo
         self._hi = hi
@@ -339,9 +478,50 @@ class _Masks:
     def _compute(self) -> None:
         text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
-        for pat in (*_MASK_PATTERNS, _slogan_re()):
+        if hi - lo <= _SMALL_SPAN:
+            # a table cell or a short paragraph: trying every pattern directly is cheapest
+            for pat, _ in _masks_with_needles():
+                for m in pat.finditer(text, lo, hi):
+                    spans.append(m.span())
+            self._merge(spans)
+            return
+        code_runs: list[tuple[int, int]] | None = None
+        for pat, needles in _masks_with_needles():
+            if needles and not any(text.find(needle, max(0, lo - 2), hi) >= 0 for needle in needles):
+                continue
+            if pat is _CHAIN_PATTERN:
+                # a chain needs a plus sign: try it only from the run just before each plus sign
+                end = lo
+                for plus in _PLUS_RE.finditer(text, lo, hi):
+                    if plus.start() < end:
+                        continue
+                    k = plus.start()
+                    while k > lo and text[k - 1].isspace():
+                        k -= 1
+                    while k > lo and text[k - 1] in _CHAIN_CHARS:
+                        k -= 1
+                    if k < end:
+                        continue
+                    m = pat.match(text, k, hi)
+                    if m is not None:
+                        spans.append(m.span())
+                        end = m.end()
+                continue
+            if pat in _CODE_PATTERNS:
+                # a code mixes letters and digits: try the pattern only inside such runs (few), not at
+                # every position of the text
+                if code_runs is None:
+                    code_runs = [r.span() for r in _ALNUM_RUN_RE.finditer(text, lo, hi)
+                                 if not r.group().isdigit() and _HAS_LETTER_RE.search(r.group())]
+                for a, b in code_runs:
+                    for m in pat.finditer(text, a, b):
+                        spans.append(m.span())
+                continue
             for m in pat.finditer(text, lo, hi):
                 spans.append(m.span())
+        self._merge(spans)
+
+    def _merge(self, spans: list[tuple[int, int]]) -> None:
         spans.sort()
         starts: list[int] = []
         ends: list[int] = []
@@ -396,7 +576,7 @@ def _money_context(text: str, s: int, e: int, lo: int, hi: int) -> bool:
     return "万元" in window or "亿元" in window
 
 
-_TERMINATORS = frozenset("，。；：、）)]】」』”’！？!?,;…\n\t\r \u3000")
+_TERMINATORS = frozenset("，。；：、）)]】」』”’！？!?,;…\n\t\r \u3000|｜")
 
 
 @dataclass(slots=True)
@@ -414,6 +594,48 @@ class _Num:
     chinese: bool
     percent_prefix: str  # "%"/"‰" when written 百分之/千分之
     after_list_number: bool = False
+
+
+# "per" units after a unit: 元/人/月, 元/人·月, 元/户˙月, 元/人月, 平方米/人, 元每平方米, 株/栋
+_PER_WORDS = sorted(("人 户 年 月 日 天 周 季度 学期 小时 次 人次 辆 台 栋 株 头 只 亩 公顷 平方米 立方米 公里 "
+                     "千米 吨 间 套 件 个 家 所 床 批").split(), key=len, reverse=True)
+_PER_WORD = "(?:" + "|".join(_PER_WORDS) + ")"
+_PER_RE = re.compile(rf"(?:[ ]?(?:[/／]|每)[ ]?{_PER_WORD}(?:[·˙•・]?(?:月|年|日|天)(?![0-9]))?)+")
+_PER_SPACES = re.compile(r"[ ]")
+
+
+# Spaces inside a number, read only when a unit follows it: "279 587 万元" (space thousands),
+# "575. 48万元" (a space after the decimal point).
+_SPACED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+\.[ \u00a0][0-9]+")
+_SCALE_AFTER_RE = re.compile(r"[ \u00a0]?(万亿|千万|百万|万|亿)?")
+
+
+_CELL_EDGE = frozenset(" \t\n\r\u3000|｜")
+_GARBLED_RE = re.compile(r"(?<![0-9,.])[0-9]+(?:[,.][0-9]+){3,}(?![0-9,.])")
+
+
+def _spaced_number(text: str, start: int, end: int, hi: int) -> tuple[int, tuple[Decimal, int], int] | None:
+    """(core end, (value, decimals), scale) of a number written with spaces inside, or None."""
+    if end >= hi or text[end] not in " \u00a0.":
+        return None
+    sm = _SPACED_RE.match(text, start, hi)
+    if sm is None or sm.end() <= end:
+        return None
+    decimal_gap = "." in sm.group() and not _SPACED_RE.fullmatch(sm.group().split(".", 1)[0])
+    after = _SCALE_AFTER_RE.match(text, sm.end(), hi)
+    scale_word = after.group(1) if after else None
+    unit_at = after.end() if after else sm.end()
+    um = _UNIT_RE.match(text, unit_at + (1 if unit_at < hi and text[unit_at] == " " else 0), hi)
+    if um is None:
+        return None
+    if decimal_gap and not (um.group() in _MONEY_SET or um.group() in _PERCENT_UNITS or scale_word):
+        return None  # "1. 2章" is a list number and a figure; "575. 48万元" is one amount
+    parsed = _arabic(sm.group().replace(" ", "").replace("\u00a0", ""))
+    if parsed is None:
+        return None
+    if scale_word and not text.startswith("元", unit_at):
+        return unit_at, parsed, _SCALE_WORDS[scale_word]
+    return sm.end(), parsed, 1
 
 
 def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
@@ -434,6 +656,19 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             parsed = _arabic(ar)
             if m.group("arscale"):
                 scale = _SCALE_WORDS[m.group("arscale")]
+            spaced = _spaced_number(text, core_start, core_end, hi) \
+                if core_end < hi and text[core_end] in " \u00a0." else None
+            if spaced is not None:
+                core_end, parsed, scale = spaced
+            elif core_end < hi and text[core_end] in ",.":
+                garbled = _GARBLED_RE.match(text, core_start, hi)
+                if garbled is not None and garbled.group().count(".") == 1 and garbled.group().count(",") >= 2 \
+                        and (core_start == 0 or text[core_start - 1] in _CELL_EDGE) \
+                        and (garbled.end() >= hi or text[garbled.end()] in _CELL_EDGE):
+                    # "7,00.0,77": separators garbled in export; kept as written, commas dropped
+                    core_end = garbled.end()
+                    parsed = _arabic(garbled.group().replace(",", ""))
+                    scale = 1
     elif m.group("cnr"):
         parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
     else:
@@ -443,6 +678,17 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
         return None
     value, decimals = parsed
     pos = core_end
+    if scale != 1:
+        pos = _skip_gloss(text, pos, hi)  # 萬(wàn)元: a pinyin gloss after the scale word
+    elif not chinese and pos < hi and text[pos] in " \u3000\u00a0万亿":
+        p = _skip_spaces(text, pos, hi, limit=1)
+        if p < hi and text[p] in "万亿" and _skip_gloss(text, p + 1, hi) > p + 1:
+            scale = _CN_BIG[text[p]]  # "0 萬(wàn)元"
+            pos = _skip_gloss(text, p + 1, hi)
+        elif p > pos and p < hi and text[p] in "万亿" and not text.startswith("元", p + 1) and (
+                p + 1 >= hi or text[p + 1] in _TERMINATORS or _UNIT_RE.match(text, p + 1, hi)):
+            scale = _CN_BIG[text[p]]  # "1.05 万", "1.5 万人"
+            pos = p + 1
     approx_more = False
     if pos < hi and text[pos] in "多余":
         approx_more = True
@@ -477,18 +723,30 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             breakers = _unit_breakers()
             if text[um.start():um.start() + 2] in breakers and len(u) == 1:
                 um = None
+            elif u in _LATIN_UNITS and um.end() < hi and text[um.end()].isascii() and text[um.end()].isalnum():
+                um = None  # "5min", "3mg": a Latin unit must end its word
             elif u in _COUNT_SET and um.end() < hi and text[um.start():um.end() + 1] in breakers:
                 um = None
         if um is not None:
             u = um.group()
             if u in _PERCENT_UNITS:
                 u = _PERCENT_UNITS[u]
+            elif u in _UNIT_ALIASES:
+                u = _UNIT_ALIASES[u]  # 七大类: seven categories; 4个批次: four batches
             elif u == "万人次":
                 if scale == 1:
                     scale = 10_000
                 u = "人次"
             elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
                 return None  # "3万万元": malformed
+            elif chinese and u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
+                # 一亿五千两百零七万元: money keeps its scale word in the unit (15207 万元)
+                big = _CN_BIG[m.group("cn")[-1]]
+                value = value / big
+                u = "万元" if big == 10_000 else "亿元"
+            elif u == "美元" and scale in (10_000, 100_000_000):
+                u = "万美元" if scale == 10_000 else "亿美元"  # money keeps its scale word
+                scale = 1
             elif u == "元" and scale != 1:
                 u = {10_000: "万元", 100_000_000: "亿元", 10**12: "万亿元",
                      10**7: "千万元", 10**6: "百万元"}[scale]
@@ -498,6 +756,11 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             if not approx_more and pos < hi and text[pos] in "多余" and u in _COUNT_SET:
                 approx_more = True  # "20次多" (rare) — the 多 touches the unit
                 pos += 1
+        if not chinese and pos < hi and text[pos] in " /／每" and unit not in _SHARE_UNITS:
+            per = _PER_RE.match(text, pos, hi)
+            if per is not None:  # a rate: 元/人·月, 平方米/人, 万元/年, 元每平方米, a bare "500/年"
+                unit += _PER_SPACES.sub("", per.group())
+                pos = per.end()
     return _Num(core_start, core_end, pos, value, decimals, scale, unit, approx_more, chinese,
                 pct)
 
@@ -543,11 +806,26 @@ def _is_year(n: _Num) -> bool:
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMention]:
-    """All number mentions in ``text[start:end]`` with absolute offsets, non-claims excluded."""
+    """All number mentions in ``text[start:end]`` with absolute offsets, non-claims excluded.
+
+    Traditional script is read through :func:`simplified_view` (units come out simplified: 萬元 → 万元);
+    every mention's ``text`` is the original ``text[start:end]``."""
     hi = len(text) if end is None else min(end, len(text))
     lo = max(0, start)
     if lo >= hi:
         return []
+    view = simplified_view(text)
+    if view is text:
+        return _scan(text, lo, hi)
+    return [_with_text(m, text[m.start:m.end]) for m in _scan(view, lo, hi)]
+
+
+def _with_text(m: NumberMention, surface: str) -> NumberMention:
+    return NumberMention(m.start, m.end, surface, m.value, m.unit, m.qualifier, m.scale, m.tolerance,
+                         m.decimals, m.upper, m.number_start, m.number_end)
+
+
+def _scan(text: str, lo: int, hi: int) -> list[NumberMention]:
     masks = _Masks(text, lo, hi)
     out: list[NumberMention] = []
     pos = lo
@@ -588,8 +866,8 @@ def _context_before(text: str, lo: int) -> str:
     return head + before[-1]
 
 
-def _shifted(m: NumberMention, delta: int) -> NumberMention:
-    return NumberMention(m.start + delta, m.end + delta, m.text, m.value, m.unit, m.qualifier, m.scale,
+def _shifted(m: NumberMention, delta: int, text: str) -> NumberMention:
+    return NumberMention(m.start + delta, m.end + delta, text[m.start + delta:m.end + delta], m.value, m.unit, m.qualifier, m.scale,
                          m.tolerance, m.decimals, m.upper, m.number_start + delta, m.number_end + delta)
 
 
@@ -600,15 +878,16 @@ def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[N
     lo = max(0, start)
     if lo >= hi:
         return []
-    key = (_context_before(text, lo), _at_line_start(text, lo), text[lo:hi + 2], hi - lo)
+    view = simplified_view(text)
+    key = (_context_before(view, lo), _at_line_start(view, lo), view[lo:hi + 2], hi - lo)
     cached = cache.get(key)
     if cached is not None:
         base, mentions = cached
         delta = lo - base
-        return [_shifted(m, delta) for m in mentions]
+        return [_shifted(m, delta, text) for m in mentions]
     found = find_numbers(text, lo, hi)
     cache[key] = (lo, found)
-    return [_shifted(m, 0) for m in found]
+    return [_shifted(m, 0, text) for m in found]
 
 
 def _line_start_list(text: str, n: _Num, hi: int) -> _Num | None:
@@ -674,6 +953,8 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     last = n2 if n2 is not None else n
     nxt_pos = last.end
     nxt = text[nxt_pos] if nxt_pos < hi else ""
+    if (prev in _CHROME_PREV or nxt in _CHROME_AFTER_FIRST) and _site_chrome(text, n, last, lo, hi):
+        return reject
     if nxt and nxt in "+＋*＊×÷^":
         return reject  # "1+3" is a slogan, "20分*执行率" a formula constant
     if nxt and nxt in "/／" and nxt_pos + 1 < hi and text[nxt_pos + 1].isdigit():
@@ -682,9 +963,16 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
         return None, resume + 2  # 1.2.3 versions, dotted codes
     # years, dates, times, document numbers, categories (also for either end of a range)
     if not n.unit and not n.percent_prefix and _NOT_QUANTITY_RE.match(text, n.core_end, hi):
-        return reject
+        duration = _duration_years(text, n, lo, hi)
+        if duration is None:
+            return reject
+        n.unit, n.end = "年", duration  # ≥15年, 两年以上: a length of time, not a year
     if n2 is not None and not n2.unit and _NOT_QUANTITY_RE.match(text, n2.core_end, hi):
-        return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+        if not n.unit:
+            return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+        n2 = None  # "4090亿元到2016年": a figure, then a year, no range
+        resume = n.end
+        reject = (None, resume)
     if n2 is not None:
         if not n.unit and n2.unit:
             _adopt_unit(n, n2)
@@ -692,6 +980,11 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             n2 = None  # "8次-3人": not a range
     if n.unit == "分" and prev and prev in "时点":
         return reject  # 14时30分
+    if n.unit == "分" and _RUBRIC_BEFORE_RE.search(text, max(lo, _pre_qualifier(text, core_start, lo)[0] - 2),
+                                                _pre_qualifier(text, core_start, lo)[0]):
+        return reject  # 扣2分, 扣2-5分, 加1分: a constant of the scoring rubric
+    if n.chinese and n.unit == "分" and n.end < hi and _is_cjk(text[n.end]):
+        return reject  # 十分重要: an adverb
     if n.chinese:
         if not n.unit:
             return reject
@@ -704,7 +997,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             back = text[max(0, core_start - 3):core_start]
             if "届" in back or "人大" in back or "大会" in back:
                 return reject  # 人大二次会议: the 2nd session
-    money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1
+    money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1 and not _count_noun_after(text, n.end, hi)
                                      and (n.decimals >= 2 or _money_context(text, core_start, n.end, lo, hi)))
     value, unit, scale, decimals = _finish_units(n, money)
     mention_end = n.end
@@ -722,11 +1015,14 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             resume = n.end
     if qualifier != "range":
         if not unit:
-            verdict = _bare_number_verdict(text, n, hi)
+            verdict = _bare_number_verdict(text, n, hi, masks)
             if verdict is False:
                 return None, n.end
             if isinstance(verdict, str):
                 unit = verdict
+                first, end, _, shared = masks.enumeration
+                if first <= n.end <= end and shared != "none":
+                    qualifier = _merge_qualifier(qualifier, shared)
         # 以上 / 以下 / 左右
         pq = _POST_QUALIFIER_RE.match(text, mention_end, hi)
         if pq is not None:
@@ -764,6 +1060,67 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     return mention, max(resume, mention_end)
 
 
+_RUBRIC_BEFORE_RE = re.compile(r"(?:扣|加|减)(?:除)?$")
+_YEAR_MONTH_RE = re.compile(r"(?:19|20)[0-9]{2}\.(?:0[1-9]|1[0-2])")
+
+
+def _duration_years(text: str, n: _Num, lo: int, hi: int) -> int | None:
+    """End of "年" when "N年" is a length of time bounded by a comparator (≥15年, 不少于3年, 两年以上)."""
+    if n.decimals or n.scale != 1 or n.value > 100 or n.percent_prefix:
+        return None
+    p = n.core_end
+    if not text.startswith("年", p):
+        return None
+    if text.startswith(("以上", "以下", "以内"), p + 1):
+        return p + 1
+    start, qualifier = _pre_qualifier(text, n.core_start, lo)
+    return p + 1 if qualifier in ("at_least", "at_most") and start < n.core_start else None
+
+
+# Site chrome around a number (checked per number, cheaper than a mask over the whole text):
+# view counters "阅读：194次", "5050582次浏览", "(精选6篇)"; the current page after "[4] [5]"; a number
+# closing a title line "范文 篇1", "自评报告 1".
+_CHROME_BEFORE_RE = re.compile(r"(?:(?:阅读|浏览|查看|评论|点击|访问)(?:次数|量|数)?[ \u3000]{0,2}[:：]?[ \u3000]{0,2}"
+                               r"|(?:通用|精选|汇总|范文)[ \u3000]{0,2})$")
+_CHROME_AFTER_RE = re.compile(r"[ \u3000]{0,2}(?:浏览|阅读|点击)")
+_PAGE_BEFORE_RE = re.compile(r"[\]］][ \u3000]{1,2}$")
+_TITLE_BEFORE_RE = re.compile(r"(?:篇|(?:报(?:[(（][a-zàáǎā]{1,6}[)）])?告|范文)[ \u3000]?)$")
+_LINE_END_RE = re.compile(r"[ \u3000]*(?:\n|$)")
+_CELL_END_RE = re.compile(r"[ \u3000]*(?:[|｜\n]|$)")
+
+
+_CHROME_BEFORE_LAST = frozenset(":： \u3000读览看论击问数量用选总文")
+_CHROME_GAP = frozenset(":： \u3000")
+_CHROME_WORD_LAST = frozenset("读览看论击问数量用选总文")
+_CHROME_AFTER_FIRST = frozenset(" \u3000浏阅点")
+_PAGE_TITLE_BEFORE_LAST = frozenset(" \u3000篇告文)）")
+_CHROME_PREV = _CHROME_BEFORE_LAST | _PAGE_TITLE_BEFORE_LAST
+
+
+def _site_chrome(text: str, n: _Num, last: _Num, lo: int, hi: int) -> bool:
+    start = n.core_start
+    before = text[start - 1] if start > lo else ""
+    k = start - 1
+    while k > lo and k > start - 5 and text[k] in _CHROME_GAP:
+        k -= 1  # back over "：" and spaces to the word before them
+    if k >= lo and text[k] in _CHROME_WORD_LAST and \
+            _CHROME_BEFORE_RE.search(text, start - 9 if start - 9 > lo else lo, start) is not None:
+        return True
+    if last.end < hi and text[last.end] in _CHROME_AFTER_FIRST and _CHROME_AFTER_RE.match(text, last.end, hi):
+        return True
+    if n.unit or n.decimals or not before or before not in _PAGE_TITLE_BEFORE_LAST:
+        return False
+    if n.core_end - start <= 3 and _PAGE_BEFORE_RE.search(text, max(lo, start - 3), start) is not None \
+            and _CELL_END_RE.match(text, n.end, hi) is not None:
+        return True
+    return (n.core_end - start <= 2 and _TITLE_BEFORE_RE.search(text, max(lo, start - 12), start) is not None
+            and _LINE_END_RE.match(text, n.end, hi) is not None)
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
 def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
     """A minus in front of a number is a sign only at a cell/line start or after 为/：/（."""
     if minus_pos <= lo:
@@ -772,7 +1129,7 @@ def _negative_sign(text: str, minus_pos: int, lo: int) -> bool:
     return c in "\t\n \u3000（(：:，,为是=" or c == "\r"
 
 
-def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
+def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | str:
     """A number without a unit is a claim only when it stands alone (a table cell,
     "预算：812.30"). Returns False (not a claim), True, or the unit of an enumeration."""
     if n.chinese or n.percent_prefix:
@@ -780,20 +1137,32 @@ def _bare_number_verdict(text: str, n: _Num, hi: int) -> bool | str:
     if _is_year(n):
         return False
     raw = text[n.core_start:n.core_end].translate(_TO_ASCII)
+    if len(raw) == 7 and raw[4] == "." and _YEAR_MONTH_RE.fullmatch(raw):
+        return False  # 2017.03: a year and month in a schedule
     if len(raw) >= 11 and "." not in raw:
         return False  # phone numbers, codes
     if len(raw) > 1 and raw[0] == "0" and raw[1] != ".":
         return False  # 0730, 007: codes
     p = _skip_spaces(text, n.end, hi, limit=3)
     c = text[p] if p < hi else ""
+    if n.scale != 1 and _count_noun_after(text, n.end, hi):
+        return True  # "1.3亿学生": a count of the noun that follows
+    before = text[n.core_start - 1] if n.core_start > 0 else ""
+    if before in "年月" and n.value <= 31 and not n.decimals:
+        return False  # 2016年4月26: a date that lost its 日
     if not c:
-        return True
+        # a figure that ends the whole text right after a word is cut off ("调减12" at the excerpt's end)
+        return not (hi >= len(text) and not text[n.end:].strip() and (_is_cjk(before) or before in "，,"))
+    if p > n.end and (c.isdigit() or c in "-－"):
+        return True  # a row of figures separated by spaces: "分值 4 3 5 2"
+    if p > n.end and n.core_start > 0 and text[n.core_start - 1] in " \u3000\u00a0\t":
+        return True  # a cell between spaces: "项目决策 20 资金分配 8"
     if c in "：:":
         return False  # labels: 目标2：
     if c in ".．":
         return False  # list numbers: 1. 2．
     if c == "、":
-        shared = _enumeration_unit(text, p, hi)
+        shared = _enumeration_unit(text, p, hi, masks)
         return shared if shared is not None else False  # 1、 is a list number
     if c in _TERMINATORS:
         return True
@@ -809,13 +1178,25 @@ def _merge_qualifier(current: str, new: str) -> str:
 _ENUM_RE = re.compile(rf"(?:、\s?[{_DIG}]+(?:[.．][{_DIG}]+)?)+")
 
 
-def _enumeration_unit(text: str, pos: int, hi: int) -> str | None:
+def _enumeration_unit(text: str, pos: int, hi: int, masks: _Masks) -> str | None:
     """Unit shared by an enumeration "12、15、20次" whose items start at ``pos`` (on the 、)."""
+    first, end, unit, _ = masks.enumeration
+    if first <= pos < end:
+        return unit
     m = _ENUM_RE.match(text, pos, hi)
     if m is None:
         return None
     um = _UNIT_RE.match(text, m.end(), hi)
-    if um is None:
-        return None
-    u = um.group()
-    return _PERCENT_UNITS.get(u, u)
+    unit = None if um is None else _PERCENT_UNITS.get(um.group(), um.group())
+    qualifier = "none"
+    if um is not None:
+        after = um.end()
+        per = _PER_RE.match(text, after, hi) if unit not in ("%", "‰") else None
+        if per is not None:  # 57、106、43微克/立方米: the rate unit is shared too
+            unit += _PER_SPACES.sub("", per.group())
+            after = per.end()
+        pq = _POST_QUALIFIER_RE.match(text, after, hi)
+        if pq is not None:  # 分别控制在57、106、43微克/立方米以下: 以下 bounds every member
+            qualifier = _POST_QUALIFIER[pq.group(1)]
+    masks.enumeration = (pos, m.end(), unit, qualifier)
+    return unit
