@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
 from auditor.extract.numbers import NumberMention
 from auditor.extract.sums import compatible_units
+from auditor.extract.views import plain, reading_view
 
 _CLAUSE_ENDS = "，,；;。"
 _UP = ("增加", "增长", "上升", "提高", "多", "增")
 _DOWN = ("减少", "下降", "降低", "节约", "节省", "少", "减")
 _VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
-# the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
 _ANY_VERB = re.compile(_VERB)
+# the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
 _CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
 # the rate right after the change figure: "，增长13.36%", "、下降15%", "，降幅为8.2%"
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
@@ -37,6 +38,11 @@ _SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共�
 _REACH = 2  # paragraphs searched back for the subject's figure
 # "收支较上年减少X" speaks of 收入总计 and 支出总计 at once (they are equal in a 决算)
 _SUBJECT_EXPANSIONS = {"收支": ("收入", "支出")}
+
+
+def _clean(text: str) -> str:
+    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
+    return plain(clean_text(text))
 
 
 @dataclass(slots=True)
@@ -56,7 +62,7 @@ MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ChangeStatement]:
-    text = doc.text
+    text = reading_view(doc.text)
     out: list[ChangeStatement] = []
     for k, para in enumerate(paragraphs):
         if not _ANY_VERB.search(text, para.start, para.end):
@@ -83,7 +89,11 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
             if before is not None and compatible_units(before, m):
                 if _COMPARED.search(text[span_back(text, before.start, _CLAUSE_ENDS, sentence_start):before.start]):
                     previous = before  # "比上年实际支出330.08万元，减少27.08万元"
-                    earlier = mentions[i - 2] if i >= 2 and mentions[i - 2].end > sentence_start else None
+                    # this year's figure: the nearest before it that is not itself a change
+                    # ("决算数为7926.14万元，比预算数减少1485.38万元，比上年决算数8750.27万元减少824.13万元")
+                    earlier = next((mentions[j] for j in range(i - 2, -1, -1)
+                                    if mentions[j].end > sentence_start
+                                    and not _is_change(text, mentions, j, sentence_start)), None)
                     if earlier is not None and compatible_units(earlier, m) and \
                             _COMPARED.search(text[earlier.end:before.start]):
                         current, found_in = earlier, "sentence"
@@ -125,7 +135,7 @@ def _subject(lead: str) -> str:
     """"收入" of "…，收入增加": the words before the verb, without the comparison."""
     clause = re.split(r"[，,；;：:、]", lead)[-1]
     clause = _COMPARED.split(clause)[0]
-    clause = re.sub(r"^(其中|同时|另外|全年|本年|当年|\d{4}年度?)", "", clean_text(clause))
+    clause = re.sub(r"^(其中|同时|另外|全年|本年|当年|\d{4}年度?)", "", _clean(clause))
     found = _SUBJECT.search(clause)
     return found.group(1) if found else ""
 
@@ -139,7 +149,7 @@ def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: Number
             if not compatible_units(m, change) or m.end > change.start:
                 continue
             label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
-            label = re.sub(r"(为|是|达|达到)$", "", clean_text(label))
+            label = re.sub(r"(为|是|达|达到)$", "", _clean(label))
             for name in _SUBJECT_EXPANSIONS.get(subject, (subject,)):
                 if re.search(re.escape(name) + r"(总计|合计|总额|总数|共计)?$", label):
                     return m

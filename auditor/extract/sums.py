@@ -21,6 +21,7 @@ from pathlib import Path
 
 from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
 from auditor.extract.numbers import NumberMention
+from auditor.extract.views import plain, reading_view
 
 MONEY_SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _SAME_COUNT_UNITS = ({"人", "名"}, {"个", "家"})
@@ -40,6 +41,11 @@ _ACTIVITY = re.compile(r"(完成|支付|发放|拨付|执行|实现|到位|下�
 _ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}|\d{1,2}")
 _ACTUAL = re.compile(r"现有|实有|在职|在岗|实际")
 _AUTHORISED = re.compile(r"编制|核定|批复")
+
+
+def _clean(text: str) -> str:
+    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
+    return plain(clean_text(text))
 
 
 @dataclass(slots=True)
@@ -113,7 +119,7 @@ def is_exhaustive(labels: list[str]) -> bool:
 
 
 def _label(text: str) -> str:
-    return clean_text(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
+    return _clean(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
 
 
 MentionsIn = Callable[[int, int], list[NumberMention]]
@@ -123,7 +129,7 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
     """All total/parts groups in the given paragraphs. ``mentions_in(start, end)`` gives the number
     mentions of a span, in order."""
     groups: list[SumGroup] = []
-    text = doc.text
+    text = reading_view(doc.text)
     for k, para in enumerate(paragraphs):
         mentions = mentions_in(para.start, para.end)
         reach = None
@@ -158,13 +164,13 @@ def _line_figure(text: str, para: Paragraph, mentions_in: MentionsIn) -> tuple[N
     m = _FIGURE_LINE.match(text[para.start:ms[0].start])
     if m is None:
         return None
-    return ms[0], clean_text(m.group("label")), bool(m.group("qz"))
+    return ms[0], _clean(m.group("label")), bool(m.group("qz"))
 
 
 def _line_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:
     """A form flattened one field per line: "年度预算资金总额: 321.25" then "其中:中央补助 166.00",
     "市级资金 136.00", "本级资金 20.25" — the figures of the lines after the 其中 line are the parts."""
-    text = doc.text
+    text = reading_view(doc.text)
     lines = [_line_figure(text, p, mentions_in) for p in paragraphs]
     groups = []
     for k, line in enumerate(lines[:-1]):
@@ -285,7 +291,7 @@ def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) 
             return None
         sentence, q = span_back(text, prev_end, SENTENCE_ENDS, floor), prev_end
     for c_start, c_end in _clauses_before(text, sentence, q):
-        clause = clean_text(text[c_start:c_end])
+        clause = _clean(text[c_start:c_end])
         if not clause or _COMPARISON.match(clause.lstrip("，,、：: ")):
             continue
         visible = _outside_brackets(text, c_start, c_end)
@@ -324,7 +330,7 @@ def _clauses_after(text: str, start: int) -> list[tuple[int, int]]:
         elif depth == 0 and ch in "。！？!?":
             break
         elif depth == 0 and ch == "\n":
-            so_far = clean_text(text[start:i]).strip()
+            so_far = _clean(text[start:i]).strip()
             if so_far and not so_far.endswith(tuple(_CLAUSE_BREAK + "：:")):
                 break
         if depth == 0 and ch in _CLAUSE_BREAK + "：:\n":
@@ -346,7 +352,7 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
     labels: list[str] = []
     shares: list[NumberMention | None] = []
     for c_start, c_end in _clauses_after(text, q + 2):
-        raw = clean_text(text[c_start:c_end]).strip()
+        raw = _clean(text[c_start:c_end]).strip()
         if not raw:
             continue
         if _ORDINAL.fullmatch(raw) and parts:
@@ -407,7 +413,7 @@ def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,
                 following: list[Paragraph], mentions_in: MentionsIn) -> SumGroup | None:
     """"…项目支出245.26万元…。其中：" ending its paragraph, followed by list paragraphs, one figure each."""
     line_end = text.find("\n", q)
-    rest = clean_text(text[q + 2 : line_end if line_end >= 0 else len(text)])
+    rest = _clean(text[q + 2 : line_end if line_end >= 0 else len(text)])
     if rest.strip("：:"):
         return None  # 其中 does not end the paragraph
     before = [m for m in mentions if m.end <= q and m.unit and m.unit != "%"]
@@ -447,7 +453,7 @@ def _trailing_groups(text: str, mentions: list[NumberMention], floor: int) -> li
         labels: list[str] = []
         cue_start = total.start - len(lead) + _TRAILING_TOTAL.search(lead).start()
         for c_start, c_end in _clauses_before(text, start, cue_start):
-            clause = clean_text(text[c_start:c_end])
+            clause = _clean(text[c_start:c_end])
             figures = _figures_in(mentions[:i], _outside_brackets(text, c_start, c_end))
             if not clause:
                 continue
@@ -497,10 +503,10 @@ def _bracket_groups(text: str, mentions: list[NumberMention]) -> list[SumGroup]:
 
 
 def _label_before(text: str, m: NumberMention, width: int = 20) -> str:
-    start = max(0, m.start - width)
-    chunk = text[start : m.start]
+    """The words naming a figure: its clause, up to ``width`` characters (glosses not counted)."""
+    chunk = plain(text[max(0, m.start - 3 * width) : m.start])
     chunk = re.split(r"[，,。；;：:、（(）)\n]", chunk)[-1]
-    return clean_text(chunk)
+    return _clean(chunk)[-width:]
 
 
 # --- cost shares between levels of government ----------------------------------------------------
@@ -520,7 +526,7 @@ class ShareList:
 
 
 def find_share_lists(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ShareList]:
-    text = doc.text
+    text = reading_view(doc.text)
     out: list[ShareList] = []
     for para in paragraphs:
         if not _SHARE_VERB.search(text, para.start, para.end) or "%" not in text[para.start:para.end]:
@@ -541,7 +547,7 @@ def find_share_lists(doc: Document, paragraphs: list[Paragraph], mentions_in: Me
                 if not named:
                     continue
                 parts.append(m)
-                labels.append(clean_text(clause))
+                labels.append(_clean(clause))
                 levels |= named
             if len(parts) >= 2:
                 out.append(ShareList(parts=parts, labels=labels, levels=frozenset(levels)))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from auditor.document import Document, Paragraph, clean_text
 from auditor.extract.numbers import NumberMention
+from auditor.extract.views import plain, reading_view
 
 _TARGET_CUE = re.compile(r"(年初指标值|年度指标值|年度目标值|指标值|目标值|预期目标值?|计划数|计划值)"
                          r"(为|是|：|:)?\s*$")
@@ -31,6 +32,11 @@ _CLAIM = re.compile(r"(已按照?计划完成(了)?(绩效)?目标|(全面|圆�
 _HEDGE = re.compile(r"(基本|大部分|部分|未|没有|尚未|未能|未全部)")
 
 
+def _clean(text: str) -> str:
+    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
+    return plain(clean_text(text))
+
+
 @dataclass(slots=True)
 class NarrativeTarget:
     label: str
@@ -42,7 +48,7 @@ MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[NarrativeTarget]:
-    text = doc.text
+    text = reading_view(doc.text)
     out: list[NarrativeTarget] = []
     for para in paragraphs:
         if not _ANY_TARGET.search(text, para.start, para.end):
@@ -57,7 +63,7 @@ def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_
             if actual is None:
                 continue
             before = text[para.start:target.number_start - len(lead) + cue.start()]
-            label = clean_text(_LABEL_CUT.split(before)[-1]).strip("、 ")
+            label = _clean(_LABEL_CUT.split(before)[-1]).strip("、 ")
             out.append(NarrativeTarget(label=label, target=target, actual=actual))
     return out
 
@@ -79,7 +85,7 @@ def _actual_after(text: str, mentions: list[NumberMention], i: int) -> NumberMen
 
 def completion_claims(doc: Document, paragraphs: list[Paragraph]) -> list[tuple[int, int]]:
     """Spans of "all targets met" claims in the given paragraphs."""
-    text = doc.text
+    text = reading_view(doc.text)
     out = []
     for para in paragraphs:
         for m in _CLAIM.finditer(text, para.start, para.end):
