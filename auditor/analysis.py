@@ -10,7 +10,7 @@ from auditor.extract.attachments import attachment_references, attachment_titles
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
-from auditor.extract.sums import ShareList, SumGroup, find_share_lists, find_sum_groups
+from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
 from auditor.extract.tables import TableForm, read_forms
 
 
@@ -58,6 +58,10 @@ class Analysis:
     @cached_property
     def share_lists(self) -> list[ShareList]:
         return find_share_lists(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def total_shares(self) -> list[TotalShare]:
+        return find_total_shares(self.doc, self.prose, self.numbers_in)
 
     @cached_property
     def narrative_targets(self) -> list[NarrativeTarget]:

@@ -586,3 +586,59 @@ def block_breakdowns(groups: list[SumGroup]) -> list[BlockBreakdown]:
         if len(same) >= 2 and len(set(keys)) == len(keys):
             out.append(BlockBreakdown(whole=whole, blocks=same))
     return out
+
+
+# --- "X起，占总数的Y%": a share of a total stated elsewhere ----------------------------------------
+
+_OF_TOTAL = re.compile(r"^[\s,，、]*占(总数|总量|总额|全部|总计|全年总[^\d，,。；;]{0,6}?)的?(比例为|比重为)?$")
+_TOTAL_WORDS = re.compile(r"共|总|全部|合计|全国|全省|全市|全县|全区|全年")
+_SHARE_REACH = 3  # paragraphs searched back for the total
+
+
+@dataclass(slots=True)
+class TotalShare:
+    """"各类非建筑物发生火灾6.6万起，占总数的38.9%" with the total "全国共接报火灾17.6万起" stated before."""
+
+    part: NumberMention
+    share: NumberMention
+    total: NumberMention
+
+
+def find_total_shares(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[TotalShare]:
+    text = reading_view(doc.text)
+    out: list[TotalShare] = []
+    for k, para in enumerate(paragraphs):
+        if "占" not in text[para.start:para.end]:
+            continue
+        mentions = mentions_in(para.start, para.end)
+        for i in range(1, len(mentions)):
+            share, part = mentions[i], mentions[i - 1]
+            if share.unit != "%" or share.qualifier != "none" or not part.unit or part.unit == "%":
+                continue
+            if not _OF_TOTAL.match(text[part.end:share.number_start]):
+                continue
+            if re.search(r"(合计|共计|两者|二者|以上)[^，,。；;]*$", text[para.start:part.start][-12:]):
+                continue  # "…合计占总数的70.7%": the share of a sum of figures
+            total = _named_total(text, paragraphs[max(0, k - _SHARE_REACH):k + 1], part, mentions_in)
+            if total is not None:
+                out.append(TotalShare(part=part, share=share, total=total))
+    return out
+
+
+def _named_total(text: str, paragraphs: list[Paragraph], part: NumberMention,
+                 mentions_in: MentionsIn) -> NumberMention | None:
+    """The nearest earlier figure of the same unit, larger than the part, named as a whole (共, 总, 全国 …)
+    and not itself stated as a share of something."""
+    for para in reversed(paragraphs):
+        ms = [m for m in mentions_in(para.start, para.end) if m.end <= part.start]
+        for j in range(len(ms) - 1, -1, -1):
+            m = ms[j]
+            if m.unit != part.unit or m.value <= part.value or m.qualifier != "none":
+                continue
+            after = text[m.end:m.end + 12]
+            if re.match(r"^[\s,，、]*占", after):
+                continue  # a part itself
+            label = _clean(re.split(r"[，,。；;：:]", text[max(para.start, m.start - 20):m.start])[-1])
+            if _TOTAL_WORDS.search(label):
+                return m
+    return None
