@@ -61,6 +61,7 @@ class SumGroup:
     sibling: SumGroup | None = None
     # each part's stated share of the total ("基本支出2657.28万元，占38.2%"), None where none is stated
     shares: list[NumberMention | None] = field(default_factory=list)
+    announced: int = 0  # the number of categories the text announced before listing them ("三大类")
 
 
 def compatible_units(a: NumberMention, b: NumberMention) -> bool:
@@ -119,7 +120,11 @@ def is_exhaustive(labels: list[str]) -> bool:
 
 
 def _label(text: str) -> str:
+    text = _ASIDE.sub("", text)  # "资金项目（包括服务外包）1709.98元": the aside is not the name
     return _clean(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
+
+
+_ASIDE = re.compile(r"[（(][^（()）]{2,}[)）]")
 
 
 MentionsIn = Callable[[int, int], list[NumberMention]]
@@ -278,18 +283,28 @@ def _figures_in(mentions: list[NumberMention], spans: list[tuple[int, int]]) -> 
     return out
 
 
-def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) -> NumberMention | None:
+def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) -> tuple[NumberMention | None, int]:
     """The total a "其中" breaks down: the figure of the nearest clause before it that states a
     quantity (not a comparison such as "较上年增加X", not a bracket's aside such as "（含临聘1名）").
-    When 其中 opens a sentence ("…X万元。其中：A；B"), the previous sentence is searched."""
+    When 其中 opens a sentence ("…X万元。其中：A；B"), the previous sentence is searched; when that
+    sentence only announces the categories ("主要包括三大类：一是…"), the one before it, and the
+    number of categories announced is returned with the total (0 when none is)."""
     if text[floor:q].rstrip(" \u3000").endswith(("；", ";")):
-        return None  # "…；其中…" after a run of figures: which one it breaks down is unclear
+        return None, 0  # "…；其中…" after a run of figures: which one it breaks down is unclear
+    announced = 0
     sentence = span_back(text, q, SENTENCE_ENDS, floor)
     if not text[sentence:q].strip(" \u3000：:，,"):
         prev_end = sentence - 1
         if prev_end < floor or text[prev_end] not in "。":
-            return None
+            return None, 0
         sentence, q = span_back(text, prev_end, SENTENCE_ENDS, floor), prev_end
+        categories = _CATEGORY_COUNT.search(text, sentence, q)
+        if categories and not [m for m in mentions if sentence <= m.start < q and m.unit not in _COUNTED_CATEGORY]:
+            announced = _small_count(categories.group(1))
+            prev_end = sentence - 1
+            if prev_end < floor or text[prev_end] not in "。" or not announced:
+                return None, 0
+            sentence, q = span_back(text, prev_end, SENTENCE_ENDS, floor), prev_end
     for c_start, c_end in _clauses_before(text, sentence, q):
         clause = _clean(text[c_start:c_end])
         if not clause or _COMPARISON.match(clause.lstrip("，,、：: ")):
@@ -297,10 +312,19 @@ def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) 
         visible = _outside_brackets(text, c_start, c_end)
         figures = _figures_in(mentions, visible)
         if figures:
-            return figures[-1]
+            return figures[-1], announced
         if re.search(r"[\u4e00-\u9fff]{2}", clause):
-            return None  # a clause without a figure stands between: the 其中 is not about a figure
-    return None
+            return None, 0  # a clause without a figure stands between: the 其中 is not about a figure
+    return None, 0
+
+
+# "主要包括三大类", "分为四个方面": the categories a breakdown will list
+_CATEGORY_COUNT = re.compile(r"(?:包括|分为|分成|涉及|用于|共有|共|有)([两二三四五六七八九十]|[2-9])(?:大类|类|个方面|个部分|部分|项)")
+_COUNTED_CATEGORY = {"类", "大类", "个方面", "项", "部分", "个部分"}
+
+
+def _small_count(word: str) -> int:
+    return int(word) if word.isdigit() else "一两三四五六七八九十".index(word.replace("二", "两")) + 1
 
 
 def _depth(text: str, start: int, end: int) -> int:
@@ -344,7 +368,7 @@ def _clauses_after(text: str, start: int) -> list[tuple[int, int]]:
 
 
 def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int) -> SumGroup | None:
-    total = _total_before(text, mentions, q, floor)
+    total, announced = _total_before(text, mentions, q, floor)
     if total is None or not total.unit or total.unit == "%":
         return None
     total_label = _label_before(text, total)
@@ -384,8 +408,8 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         shares.append(share)
     if not parts:
         return None
-    return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels,
-                    shape="qizhong", exhaustive=is_exhaustive(labels), shares=shares)
+    return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels, shape="qizhong",
+                    exhaustive=is_exhaustive(labels), shares=shares, announced=announced)
 
 
 def _followed_by_breakdown(text: str, part: NumberMention, clause_end: int) -> bool:

@@ -39,11 +39,28 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
 _COMPLETENESS_NOTE = {
     "partition": "（这些分项构成完整的分类，应与总数相等）",
     "listed": "（“共计”“合计”总括前列各项，应与各项之和相等）",
+    "announced": "（前文称共有这几类，所列分项应为全部）",
     "parallel": "（相邻的同类分项合计与其总数相符，此处分项应同样完整）",
     "near-miss": "（分项合计接近总数，疑有遗漏或数字有误）",
 }
 NEAR_MISS_SHARE = Decimal("0.97")
 _SCALE_SLIPS = {Decimal(10_000), Decimal("0.0001")}  # 2089元 stated for 2089万元  # parts reaching this share of the total, yet short of it
+
+
+def _odd_unit_note(group: SumGroup) -> str:
+    """A money part written in another unit than all the others ("…1709.98元" among 万元 parts): what the
+    parts would give read in the others' unit, when that comes within 1% of the total."""
+    units = [p.unit for p in group.parts]
+    for k, part in enumerate(group.parts):
+        others = set(units[:k] + units[k + 1:])
+        if part.unit not in MONEY_SCALE or len(others) != 1 or part.unit in others or others - set(MONEY_SCALE):
+            continue
+        unit = others.pop()
+        total = group.total.value * in_unit_of(group.total, group.parts[k - 1 if k else 1])
+        alt = sum((p.value for p in group.parts), Decimal(0))
+        if total and abs(alt - total) / total < Decimal("0.01"):
+            return f"（分项“{written(part)}”的单位与其他分项不同，若为{unit}则分项之和为{fmt(alt)}{unit}）"
+    return ""
 
 
 def _completeness(group: SumGroup, parts_sum, stated_total) -> str:
@@ -52,6 +69,8 @@ def _completeness(group: SumGroup, parts_sum, stated_total) -> str:
         return "listed"
     if group.exhaustive:
         return "partition"
+    if group.announced == len(group.parts) > 1:
+        return "announced"
     sibling = group.sibling
     if sibling is not None and len(group.parts) >= 2:
         s_parts = interval_sum([stated(p).scale(in_unit_of(p, sibling.total)) for p in sibling.parts])
@@ -85,6 +104,8 @@ def _judge(doc, this, group: SumGroup) -> Finding | None:
         severity = "medium"  # head counts may overlap (党员/女性): never certain enough for high
     if completeness == "parallel":
         confidence, severity = 0.7, "medium" if severity == "high" else severity
+    elif completeness == "announced":
+        confidence = min(confidence, 0.75)
     elif completeness == "near-miss":
         confidence, severity = 0.4, "low"
     unit = total.unit
@@ -95,6 +116,7 @@ def _judge(doc, this, group: SumGroup) -> Finding | None:
     message += _COMPLETENESS_NOTE.get(completeness, "")
     if total.value and point_sum / total.value in _SCALE_SLIPS:
         message += "（分项之和与总数数字相同而单位相差一万倍，疑为“元”“万元”误写）"
+    message += _odd_unit_note(group)
     message_en = (f"the narrative states a total of {fmt(total.value)}{unit}, but its parts add up to "
                   f"{fmt(point_sum)}{unit}, a difference of {fmt(abs(diff))}{unit}")
     evidence = [Evidence.of(doc, total.start, total.end)] + [Evidence.of(doc, p.start, p.end) for p in group.parts]
