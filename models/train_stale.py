@@ -1,4 +1,5 @@
-"""Fit the stale-passage model from a labelled generated corpus and write models/stale_passage.joblib.
+"""Fit the stale-passage model from a labelled generated corpus and write the packaged artefact
+auditor/reuse/stale_passage.joblib (package data: an installed auditor loads it from site-packages).
 
     .venv/bin/python models/train_stale.py            # default corpus: 80 units × 2021-2024, seed 11
     .venv/bin/python models/train_stale.py --units 40 --seed 5
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "model": model, "metrics": metrics},
                 args.output, compress=3)
-    args.output.with_suffix(".metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
+    (ROOT / "models" / "stale_passage.metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
     print(json.dumps({k: v for k, v in metrics.items() if k != "reliability"}, ensure_ascii=False, indent=2))
     return 0

@@ -87,7 +87,10 @@ class ReferenceSet:
             except AuditorError as exc:
                 warnings.append(f"参考报告 {path} 无法读取，已跳过：{exc.message}")
         index = ReuseIndex.load(index_path) if index_path else None
-        return cls(documents=docs, index=index, warnings=warnings)
+        model = load_model()
+        if model.warning:  # the fallback scores: the auditor must know
+            warnings.append(model.warning)
+        return cls(documents=docs, index=index, model=model, warnings=warnings)
 
     @property
     def batch_index(self) -> ReuseIndex:

@@ -16,7 +16,7 @@ def copied_from_earlier_report(analysis) -> Iterator[Finding]:
     What: needs references (the same unit's reports of earlier years in the batch, ``--reference`` files,
     or an index built with ``auditor index build``). The report's paragraphs are aligned with each
     candidate (character n-gram seeds, boundaries refined with rapidfuzz); every aligned paragraph gets
-    a stale-passage score from the fitted model (models/stale_passage.joblib; a documented fallback
+    a stale-passage score from the fitted model (auditor/reuse/stale_passage.joblib, shipped in the package; a documented fallback
     when it is absent): similarity and length, the share of figures left unchanged, years older than
     the report year, the opening year frame, this-year cue words, the section, and how many other
     units share the text. Consecutive paragraphs judged stale become one finding, with the passage on
