@@ -65,10 +65,10 @@ def test_batch_prints_the_fallback_warning(tmp_path: Path, monkeypatch: pytest.M
 def test_fallback_scores_copied_figures_above_template() -> None:
     from auditor.reuse.features import FEATURE_NAMES
 
-    copied = dict.fromkeys(FEATURE_NAMES, 0.0) | {"similarity": 1, "log_length": 5, "has_numbers": 1,
+    copied = dict.fromkeys(FEATURE_NAMES, 0.0) | {"similarity": 1, "has_numbers": 1,
                                                    "numbers_unchanged": 1, "old_year": 1, "old_year_frame": 1,
                                                    "temporal_cues": 1}
-    template = dict.fromkeys(FEATURE_NAMES, 0.0) | {"similarity": 1, "log_length": 5, "template_section": 1}
+    template = dict.fromkeys(FEATURE_NAMES, 0.0) | {"similarity": 1, "template_section": 1}
     fallback = StaleModel.fallback()
     assert fallback.score([[copied[n] for n in FEATURE_NAMES]])[0] > 0.5
     assert fallback.score([[template[n] for n in FEATURE_NAMES]])[0] < 0.5

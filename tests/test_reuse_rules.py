@@ -86,8 +86,10 @@ def test_reference_rule_fixtures(code: str) -> None:
     assert any(p.stem.startswith("flag_") for p in cases) and any(p.stem.startswith("pass_") for p in cases)
     for path in cases:
         findings = _run_with_references(code, path)
-        if path.stem.startswith("pass_"):
-            assert findings == [], f"{path.name}: {[f['message'] for f in findings]}"
+        if path.stem.startswith("pass_"):  # honest reuse may be noted at info, never more
+            assert all(f["severity"] == "info" for f in findings), f"{path.name}: {[f['message'] for f in findings]}"
+        elif code == "RU501":  # a copy with un-updated facts is more than a note
+            assert any(f["severity"] in ("high", "medium") for f in findings), f"{path.name} must be flagged by {code}"
         else:
             assert findings, f"{path.name} must be flagged by {code}"
         snapshot = [{"rule": f["rule"], "severity": f["severity"], "message": f["message"],

@@ -24,10 +24,10 @@ from typing import Any
 
 from auditor.reuse.features import FEATURE_NAMES
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 MODEL_FILE = "stale_passage.joblib"
 MODEL_ENV = "AUDITOR_STALE_MODEL"
-STALE_THRESHOLD = 0.5
+STALE_THRESHOLD = 0.5  # the fallback's; a fitted model carries the threshold chosen when it was trained
 
 
 def packaged_model_path() -> Path:
@@ -45,9 +45,10 @@ class StaleModelWarning(UserWarning):
 # old year; template text is generic, sits in the template's sections and is shared by many units.
 FALLBACK_BIAS = -4.0
 FALLBACK_WEIGHTS: dict[str, float] = {
-    "similarity": 3.0, "log_length": 0.0, "has_numbers": 0.0, "numbers_unchanged": 2.5, "old_year": 1.0,
-    "current_year": -1.5, "old_year_frame": 2.5, "temporal_cues": 0.7, "is_heading": -3.0,
-    "template_section": -2.0, "log_shared_units": -1.0,
+    "similarity": 3.0, "has_numbers": 0.0, "numbers_unchanged": 2.5, "log_unchanged": 1.0,
+    "log_changed": -1.0, "old_year": 1.0, "current_year": -1.5, "kept_old_year": 1.5, "updated_year": -1.0,
+    "old_year_frame": 2.5, "temporal_cues": 0.7, "is_heading": -3.0, "template_section": -2.0,
+    "log_shared_units": -1.0,
 }
 
 
@@ -57,6 +58,7 @@ class StaleModel:
     estimator: Any = None
     metrics: dict = field(default_factory=dict)
     warning: str | None = None  # why the fallback is used (None for the fitted model)
+    threshold: float = STALE_THRESHOLD  # score at which a pair with un-updated facts is stale
 
     @classmethod
     def fallback(cls, reason: str | None = None) -> StaleModel:
@@ -73,8 +75,11 @@ class StaleModel:
                 out.append(1.0 / (1.0 + math.exp(-z)))
             return out
         import numpy as np
+        from threadpoolctl import threadpool_limits
 
-        return [float(p) for p in self.estimator.predict_proba(np.asarray(rows, dtype=float))[:, 1]]
+        # one OpenMP thread: a forked cross-phase process deadlocks on a thread pool its parent started
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return [float(p) for p in self.estimator.predict_proba(np.asarray(rows, dtype=float))[:, 1]]
 
 
 def model_path() -> Path:
@@ -106,4 +111,5 @@ def load_model(path: str | None = None) -> StaleModel:
         return _fallback(target, f"格式版本为 {found}，本程序需要 {MODEL_FORMAT}")
     if tuple(state.get("features", ())) != FEATURE_NAMES:
         return _fallback(target, "的特征与本程序不一致")
-    return StaleModel(source=str(target), estimator=state["model"], metrics=state.get("metrics", {}))
+    return StaleModel(source=str(target), estimator=state["model"], metrics=state.get("metrics", {}),
+                      threshold=float(state.get("threshold", STALE_THRESHOLD)))

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
-from auditor.reuse.features import FEATURE_NAMES, pair_features
+from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
 from auditor.reuse.index import ReuseIndex
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
 
@@ -193,13 +193,22 @@ class ScoredPair:
     source: Document
     score: float
     features: list[float]
+    facts: PairFacts
+    threshold: float = STALE_THRESHOLD
+
+    @property
+    def stale(self) -> bool:
+        """Copied year-specific content: the model says so, and something was not updated."""
+        return self.score >= self.threshold and self.facts.stale
 
 
 def copied_passages(analysis) -> list[AlignedPassage]:
     """The report's passages aligned with its references, scored and merged (cached per Analysis).
 
-    ``stale`` passages (score ≥ STALE_THRESHOLD) are copied year-specific content (RU501); the others
-    are reused template text (RU505). Without references, an empty list."""
+    ``stale`` passages (score ≥ the model's threshold and a figure, an earlier-period year or an earlier-year
+    frame left as in the reference) are copied year-specific content (RU501); the others are reused
+    text: template (RU505) or prose whose facts were updated (RU501 at info). Without references, an
+    empty list."""
     cached = getattr(analysis, "_reuse_passages", None)
     if cached is not None:
         return cached
@@ -218,16 +227,24 @@ def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPass
     best: dict[int, ScoredPair] = {}
     for (p, cand, row), score in zip(aligned, model.score([row for _, _, row in aligned])):
         prev = best.get(p.this.index)
-        if prev is None or (score, p.ratio) > (prev.score, prev.pair.ratio):
-            best[p.this.index] = ScoredPair(p, cand, score, row)
+        sp = ScoredPair(p, cand, score, row, pair_facts(doc, cand, p), model.threshold)
+        # the source of a paragraph is the report it is most like (the most recent of equals): a
+        # paragraph updated from last year's is not stale because an older report shares a figure
+        # (measured: most-recent-first instead flags 1 of 63 honest updates, finds 4 more of 41 partial)
+        if prev is None or _preference(sp) > _preference(prev):
+            best[p.this.index] = sp
     return merge_scored([best[i] for i in sorted(best)])
+
+
+def _preference(sp: ScoredPair) -> tuple:
+    return (round(sp.pair.ratio, 2), sp.source.meta.year or 0, sp.stale, sp.score)
 
 
 def merge_scored(scored: Sequence[ScoredPair]) -> list[AlignedPassage]:
     """Consecutive pairs from the same source with the same verdict (stale or not) become one passage."""
     out: list[AlignedPassage] = []
     for sp in scored:
-        stale = sp.score >= STALE_THRESHOLD
+        stale = sp.stale
         last = out[-1] if out else None
         if (last is not None and last.stale == stale and last.source_path == sp.source.path
                 and sp.pair.this.index == last.pairs[-1].this.index + 1
@@ -237,11 +254,12 @@ def merge_scored(scored: Sequence[ScoredPair]) -> list[AlignedPassage]:
             last.features.setdefault("scores", []).append(sp.score)
             last.features["shared_units"] = max(last.features.get("shared_units", 0), _units(sp.features))
             last.features["pair_units"].append(_units(sp.features))
+            last.features["facts"].append(sp.facts)
         else:
             passage = merge_pairs(sp.source.path, [sp.pair])[0]
             passage.score, passage.stale = sp.score, stale
             passage.features = {"scores": [sp.score], "first": sp.features, "shared_units": _units(sp.features),
-                                "pair_units": [_units(sp.features)]}
+                                "pair_units": [_units(sp.features)], "facts": [sp.facts]}
             passage.source_doc = sp.source
             out.append(passage)
     return out
