@@ -11,6 +11,10 @@ update (some figures or the year left as last year's), a verbatim copy, or afres
 evidence covers half of it: by RU501 alone, and by any RU5 rule. Recall for the stale kinds, the
 flagged share (a false-positive rate) for the others, precision over every high/medium RU501 finding.
 
+Cross unit (RU506): one year's reports of different units, and the first of them made again under
+every other unit's name and place: the copies found in a two-report batch and in the batch of all of
+them, and RU506 in the honest batch (none expected).
+
 plagdet (Potthast et al., PAN 2010): precision and recall over characters of both documents of a
 case (the copied passage and its source), granularity = detections per detected case,
 plagdet = F1 / log2(1 + granularity). Cases are the manifest's copies (this_offset/this_length,
@@ -130,7 +134,7 @@ def evaluate_reuse_pairs(folder: Path) -> dict:
     rules = select_rules(["RU5"])
     per_kind: dict[str, dict] = {}
     ru501_findings = ru501_on_stale = 0
-    honest_reports = honest_reports_flagged = 0
+    honest_reports = honest_reports_flagged = ru506 = 0
     for doc, entry in zip(docs, manifest):
         labels = entry.get("reuse", [])
         if not labels:
@@ -138,6 +142,7 @@ def evaluate_reuse_pairs(folder: Path) -> dict:
         analysis = Analysis(doc)
         attach(analysis, refs)
         found = [f for f in run_rules(analysis, rules) if f.severity in ("high", "medium")]
+        ru506 += sum(1 for f in found if f.rule == "RU506")
         ru501 = [(f.evidence[0].start, f.evidence[0].end) for f in found if f.rule == "RU501"]
         any_ru5 = [(f.evidence[0].start, f.evidence[0].end) for f in found]
         for label in labels:
@@ -157,10 +162,40 @@ def evaluate_reuse_pairs(folder: Path) -> dict:
             share = round(row[rule] / row["paragraphs"], 4) if row["paragraphs"] else None
             row[f"{rule}_{'recall' if kind in STALE_KINDS else 'flagged_rate'}"] = share
     return {"per_kind": dict(sorted(per_kind.items())),
+            "ru506_findings_no_cross_unit_copies_exist": ru506,
             "ru501_high_or_medium_findings": ru501_findings,
             "ru501_precision": round(ru501_on_stale / ru501_findings, 4) if ru501_findings else None,
             "reports_with_only_honest_reuse": honest_reports,
             "of_which_with_high_or_medium_ru5": honest_reports_flagged}
+
+
+def evaluate_cross_unit(folder: Path, n_units: int) -> dict:
+    """RU506 on renamed copies: every report of ``folder`` (one year, different units, no copies) made
+    again from the first report with its unit's name and place put in. Measured: the copies found in a
+    two-report batch and in the batch of all of them, and RU506 findings in the honest batch."""
+    from auditor.engine import audit
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    first = manifest[0]
+    text = (folder / first["path"]).read_text(encoding="utf-8")
+    copies = folder / "renamed"
+    copies.mkdir()
+    paths = []
+    for i, entry in enumerate(manifest[:n_units]):
+        path = copies / f"copy{i:03d}.txt"
+        path.write_text(text.replace(first["unit"], entry["unit"]).replace(first["county"], entry["county"]),
+                        encoding="utf-8")
+        paths.append(path)
+
+    def flagged(batch) -> int:
+        return sum(1 for r in batch.reports if any(f.rule == "RU506" for f in r.findings))
+
+    honest = audit(sorted(folder.glob("u*.txt")), jobs=1, engine="inline")
+    return {"two_report_batch_flagged": flagged(audit(paths[:2], jobs=1, engine="inline")),
+            "renamed_batch": len(paths),
+            "renamed_batch_flagged": flagged(audit(paths, jobs=1, engine="inline")),
+            "honest_batch_reports": len(honest.reports),
+            "honest_batch_ru506": flagged(honest)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         generate_corpus(Path(tmp), n_units=args.units, years=args.years, seed=args.seed,
                         inject_errors=True, reuse_pairs=True)
         result["reuse_pairs"] = evaluate_reuse_pairs(Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        generate_corpus(Path(tmp), n_units=args.units, years=[max(args.years)], seed=args.seed, inject_errors=True)
+        result["cross_unit"] = evaluate_cross_unit(Path(tmp), args.units)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 

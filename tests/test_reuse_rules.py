@@ -80,7 +80,7 @@ def _run_with_references(code: str, path: Path) -> list[dict]:
     return findings
 
 
-@pytest.mark.parametrize("code", ["RU501", "RU505"])
+@pytest.mark.parametrize("code", ["RU501", "RU505", "RU506"])
 def test_reference_rule_fixtures(code: str) -> None:
     cases = _cases(code)
     assert any(p.stem.startswith("flag_") for p in cases) and any(p.stem.startswith("pass_") for p in cases)

@@ -64,6 +64,7 @@ class ReferenceSet:
     _batch_index: ReuseIndex | None = None
     _sources: dict[str, SourceIndex] = field(default_factory=dict)
     _candidates: dict[str, tuple[Document, list[Document]]] = field(default_factory=dict)
+    _other_units: dict[str, tuple[Document, list[Document]]] = field(default_factory=dict)
     _by_unit: dict[str, list[tuple[int, Document]]] | None = None
     _unit_matches: dict[str, list[str]] = field(default_factory=dict)
 
@@ -143,6 +144,39 @@ class ReferenceSet:
                 paths.add(d.path)
         self._candidates[doc.path] = (doc, out)
         return out
+
+    def other_unit_candidates(self, doc: Document) -> list[Document]:
+        """Other units' reports (any year) that the indexes rank closest to ``doc``: at most
+        ``crossunit.MAX_OTHER_UNITS`` (RU506). Reports without a unit name are never compared."""
+        from auditor.reuse.crossunit import MAX_OTHER_UNITS
+
+        cached = self._other_units.get(doc.path)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        out: list[Document] = []
+        own = doc.meta.unit
+        if own and len(self.documents) + (1 if self.index is not None else 0) > 1:
+            found: list[tuple[float, Document]] = []
+            indexes = [self.batch_index] if len(self.documents) > 1 else []
+            if self.index is not None:
+                indexes.append(self.index)
+            for index in indexes:
+                for doc_id, score in index.query(doc, k=MAX_OTHER_UNITS * 3, exclude={doc.path}):
+                    other = index.document(doc_id)
+                    if other.meta.unit and not _same_unit_cached(unit_key(other.meta.unit), own):
+                        found.append((score, other))
+            found.sort(key=lambda t: -t[0])
+            paths: set[str] = set()
+            for _, other in found:
+                if other.path not in paths and len(out) < MAX_OTHER_UNITS:
+                    out.append(other)
+                    paths.add(other.path)
+        self._other_units[doc.path] = (doc, out)
+        return out
+
+    def has_candidates(self, doc: Document) -> bool:
+        """Whether the cross-report phase has anything to compare ``doc`` with."""
+        return bool(self.candidates(doc)) or bool(self.other_unit_candidates(doc))
 
     def _shared_paragraphs(self, doc: Document) -> dict[str, int]:
         """Per document of the batch: how many paragraphs of ``doc`` share an LSH band with it."""

@@ -33,7 +33,8 @@ def copied_from_earlier_report(analysis) -> Iterator[Finding]:
     Tolerance: reused wording whose figures and years were all updated is listed once per earlier report
     at ``info`` ("沿用往年文字，数据已更新"); reused text without figures or years, and template text shared
     with other units (RU505), is not reported here; targets (不少于, ≥) are not compared; passages shorter
-    than 30 characters are ignored; only earlier years are sources (another unit's report: RU506).
+    than 30 characters are ignored; only the same unit's earlier reports are sources (another unit's
+    report: RU506; a report without a unit name is compared with every candidate).
     Severity: high when the score is at least 0.8, the passage has 60 characters or more and a figure was
     left unchanged; medium otherwise; info for reuse with updated data.
     """
@@ -44,9 +45,10 @@ def copied_from_earlier_report(analysis) -> Iterator[Finding]:
         length = passage.this_end - passage.this_start
         if length < MIN_COPIED_CHARS:
             continue
+        other_unit = passage.source_doc.meta.unit
+        if doc.meta.unit and other_unit and not same_unit(doc.meta.unit, other_unit):
+            continue  # another unit's report: copying between units is RU506's, shared template RU505's
         if not passage.stale:
-            if not same_unit(doc.meta.unit, passage.source_doc.meta.unit):
-                continue  # another unit's wording with other figures: shared template, not reuse
             units = passage.features.get("pair_units", [0] * len(passage.pairs))
             for pair, facts, shared in zip(passage.pairs, passage.features.get("facts", []), units):
                 if (facts.updated and not pair.this.is_heading and shared < MIN_OTHER_UNITS
