@@ -3,7 +3,8 @@
 Template text (the same 存在的问题 boilerplate, the form's standard sentences) is shared by many units with
 their own figures; a copied report shares the other unit's *figures* too. So a paragraph pair counts
 as copied when, with both units' names and places masked, the two paragraphs are nearly the same
-(rapidfuzz ratio ≥ ``MIN_MASKED_RATIO``) and figures are stated identically; a report is a copy of
+(rapidfuzz ratio ≥ ``MIN_MASKED_RATIO``) and most of its figures (``MIN_SHARED_SHARE``) are stated
+identically (a few equal figures in template text are coincidence); a report is a copy of
 another unit's when at least ``MIN_COPIED_PARAGRAPHS`` such paragraphs hold ``MIN_SHARED_FIGURES``
 identical figures. The other unit's place or name left in a sentence about the report's own work
 ("我局…宁山县…") is further evidence. Reports with identical text are the batch's duplicate grouping,
@@ -24,6 +25,7 @@ from auditor.reuse.text import passages
 
 MIN_MASKED_RATIO = 0.85
 MIN_SHARED_FIGURES = 3
+MIN_SHARED_SHARE = 0.6  # of a copied paragraph's figures, stated as in the other unit's report
 MIN_COPIED_PARAGRAPHS = 2
 MAX_OTHER_UNITS = 3  # other units' reports compared per report (the index's best candidates)
 _PLACE_RE = re.compile(r"^(.{2,12}?(?:自治州|自治县|新区|省|市|州|盟|县|区|旗))")
@@ -84,7 +86,9 @@ def copy_from(doc: Document, source: Document, source_index=None) -> UnitCopy | 
         if fuzz.ratio(a, b) < 100 * MIN_MASKED_RATIO:
             continue
         facts = pair_facts(doc, source, pair)
-        if not facts.unchanged:  # the same wording with other figures: template text (RU505)
+        # the same wording with other figures is template text (RU505); a few equal figures in it
+        # (an office count, a rate) are coincidence: most of the paragraph's figures must be the other's
+        if not facts.unchanged or len(facts.unchanged) < MIN_SHARED_SHARE * facts.figures:
             continue
         found.pairs.append(pair)
         found.figures += facts.unchanged

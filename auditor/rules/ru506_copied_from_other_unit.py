@@ -17,8 +17,8 @@ def copied_from_other_unit(analysis) -> Iterator[Finding]:
     What: needs references (the batch, ``--reference`` files, or an index built with ``auditor index
     build``). The indexes name the other units' reports closest to this one (any year; never the same
     unit, see RU501). Each is aligned paragraph by paragraph; with both units' names and places masked,
-    a paragraph that is nearly the same (ratio ≥ 0.85) *and* states figures identically counts as
-    copied. With at least 2 such paragraphs holding 3 identical figures, one finding names the other
+    a paragraph that is nearly the same (ratio ≥ 0.85) *and* states most of its figures (60 %) identically
+    counts as copied. With at least 2 such paragraphs holding 3 identical figures, one finding names the other
     unit's report (the closest, with how many more match), with both sides' passages as evidence, the
     identical figures, the other unit's place or name where it stands in a sentence about this unit's
     own work ("我局……宁山县……"), and a side-by-side alignment. Both reports of a pair get a finding.
@@ -26,8 +26,8 @@ def copied_from_other_unit(analysis) -> Iterator[Finding]:
     amounts as this unit's results.
     Example: 阳城县水利局's report repeats 宁山县水利局's 履职 paragraphs with "宁山县" replaced, "开展河道巡查
     126次" included.
-    Tolerance: template text that many units share with their own figures is RU505's (no identical figures,
-    no finding); reports with identical text are grouped as duplicates by the batch, not reported here;
+    Tolerance: template text that many units share with their own figures is RU505's (a few equal figures
+    in it, such as an office count or a rate, are coincidence: no finding); reports with identical text are grouped as duplicates by the batch, not reported here;
     reports without a unit name are not compared.
     Severity: medium; high when the copied paragraphs are half of the report's narrative or more, or the
     other unit's name stands in a sentence about this unit's own work.
