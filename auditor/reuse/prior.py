@@ -1,7 +1,8 @@
 """Prior-year figures against last year's report.
 
 A report often restates figures of the previous year: "2023年全年执行数1180.50万元", "上年决算数…",
-"全年执行数1299.29万元，较上年增加118.79万元" (so last year's was 1180.50). When the same unit's report of
+"全年执行数1299.29万元，较上年增加118.79万元" (so last year's was 1180.50), or a basic-data table column
+"2023年决算数" (the extractor's basic-data records: row label, year, kind). When the same unit's report of
 that previous year is among the references, what it stated for the same subject must match. Subjects
 are compared exactly (the extractor's normalised subject, year words dropped), units must agree, and
 the comparison is rounding-aware. A sentence that says the figure was revised (调整, 更正, 调增, 调减,
@@ -139,4 +140,46 @@ def prior_mismatches(doc: Document, earlier: Document) -> list[PriorMismatch]:
         if abs(m.value - claim.value) <= claim.tolerance + m.tolerance:
             continue
         out.append(PriorMismatch(claim, m))
+    return out
+
+
+@dataclass(slots=True)
+class TableMismatch:
+    """A basic-data cell for the previous year that last year's report states otherwise."""
+
+    label: str
+    kind: str
+    year: int
+    unit: str | None
+    this: NumberMention
+    earlier: NumberMention
+
+
+_FINAL_KINDS = ("决算数", "执行数", "实际数", "实际在职人数", "实有人数")
+
+
+def _table_records(doc: Document, year: int) -> dict[tuple[str, str, int, str | None], NumberMention]:
+    from auditor.extract.basic_data import read_basic_data
+
+    out: dict[tuple[str, str, int, str | None], NumberMention] = {}
+    for section in read_basic_data(doc):
+        for record in section.records(doc):
+            if record.year == year and record.kind in _FINAL_KINDS and record.value is not None:
+                out.setdefault((record.label, record.kind, year, section.unit), record.value)
+    return out
+
+
+def table_prior_mismatches(doc: Document, earlier: Document) -> list[TableMismatch]:
+    """Basic-data cells of ``doc`` for the previous year's 决算数 (执行数, 实际数 …) that ``earlier`` (that
+    year's report) states otherwise in its own basic-data table, row by row (same label, kind and unit)."""
+    if doc.meta.year is None or earlier.meta.year != doc.meta.year - 1:
+        return []
+    year = earlier.meta.year
+    theirs = _table_records(earlier, year)
+    out = []
+    for (label, kind, y, unit), mine in _table_records(doc, year).items():
+        m = theirs.get((label, kind, y, unit))
+        if m is None or abs(m.value - mine.value) <= m.tolerance + mine.tolerance:
+            continue
+        out.append(TableMismatch(label, kind, y, unit, mine, m))
     return out

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from auditor.arith import fmt
 from auditor.findings import Evidence, Finding
-from auditor.reuse.prior import prior_mismatches
+from auditor.reuse.prior import prior_mismatches, table_prior_mismatches
 from auditor.reuse.references import same_unit
 from auditor.rules.registry import rule
 
@@ -17,14 +17,17 @@ def prior_year_figure_mismatch(analysis) -> Iterator[Finding]:
     ``--reference`` files, or an index). The report's narrative figures for the previous year — stated
     ("2023年全年执行数1180.50万元", "上年决算数…") or implied by a change ("全年执行数1299.29万元，较上年增加
     118.79万元" states 1180.50 for last year) — are compared with the figure the previous year's report
-    states for the same subject (the extractor's subject, year words dropped) in the same unit.
+    states for the same subject (the extractor's subject, year words dropped) in the same unit; the
+    basic-data table's "2023年决算数" column with the previous report's own "2023年决算数" column.
     Why: last year's figures were already reported; restating them differently either misstates last
     year or hides a revision, and the auditor needs both reports' evidence side by side.
     Example: the 2024 report says "较上年增加118.79万元" after 1299.29万元, but the 2023 report states
     全年执行数1176.20万元.
     Tolerance: rounding-aware (half the last stated digit on each figure); a sentence that notes a
     revision (调整, 更正, 调增, 调减, 重述) is not compared; percentages, targets and ranges are not
-    compared; subjects must be the same words. Table columns (上年决算数) are not read yet.
+    compared; subjects must be the same words. Basic-data table columns are compared when they name the
+    year ("2023年决算数": same row label, kind and unit in both reports); a column headed "上年决算数"
+    without a year is not read yet.
     Severity: medium.
     """
     doc = analysis.doc
@@ -48,3 +51,17 @@ def prior_year_figure_mismatch(analysis) -> Iterator[Finding]:
                           Evidence.of(earlier, m.start, m.end, source=earlier.path)],
                 values={"subject": c.subject, "unit": c.unit, "stated_prior": c.value, "earlier_report": m.value,
                         "derived": c.derived, "source": earlier.path, "source_year": earlier.meta.year})
+
+        for miss in table_prior_mismatches(doc, earlier):
+            unit = miss.unit or ""
+            message = (f"本报告基础数据表“{miss.label}”的{miss.year}年{miss.kind}为{miss.this.text}{'' if miss.this.unit else unit}，"
+                       f"而{earlier.meta.year}年度报告《{earlier.path.rsplit('/', 1)[-1]}》同一栏为{miss.earlier.text}"
+                       f"{'' if miss.earlier.unit else unit}，相差{fmt(abs(miss.this.value - miss.earlier.value))}{unit}")
+            yield this.finding(
+                confidence=0.8, message=message,
+                message_en=f"table row {miss.label}: {miss.year} {miss.kind} {miss.this.text}; {earlier.path} states {miss.earlier.text}",
+                evidence=[Evidence.of(doc, miss.this.start, miss.this.end),
+                          Evidence.of(earlier, miss.earlier.start, miss.earlier.end, source=earlier.path)],
+                values={"subject": miss.label, "kind": miss.kind, "unit": unit, "stated_prior": miss.this.value,
+                        "earlier_report": miss.earlier.value, "derived": False, "table": True,
+                        "source": earlier.path, "source_year": earlier.meta.year})
