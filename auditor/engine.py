@@ -139,7 +139,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
         return []
     refs = ReferenceSet.for_batch(documents, references, index)
-    todo = [r for r in reports if r.document is not None and refs.candidates(r.document)]
+    todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
     codes = {r.code for r in reference_rules}
     for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs)):
         kept = [f for f in report.findings if f.rule not in codes]

@@ -799,6 +799,10 @@ class Writer:
         self.doc = Doc()
         self.overrides = overrides
         self.self_name = _pick(rng, unit.department.self_names)
+        # per year-specific paragraph: (opener suffix, lead, detail, outcome) and its activity counts,
+        # kept so that next year's report can reuse the wording (the reuse-pairs corpus)
+        self.perf_choices: dict[int, tuple[str, str, str, str]] = {}
+        self.perf_counts: dict[int, list[int]] = {}
 
     def f(self, key: str, value: str, text: str, where: str = "narrative") -> Fig:
         """A figure; when an injected error targets (key, where) the number in ``text`` is
@@ -869,6 +873,9 @@ class Writer:
             name = f"perf.p{number}"
             if copy and copy.mode == "paragraphs" and number in copy.paragraphs and self.paste(copy, name):
                 continue
+            if copy and copy.mode == "reuse" and number in copy.reuse and self.reuse(copy, number, group,
+                                                                                    key_prefix):
+                continue
             doc.begin(name)
             if number == 0:
                 opener = f"{self.year}年，"
@@ -876,6 +883,8 @@ class Writer:
                 opener = self.rng.choice((f"{self.year}年，", f"{self.year}年度，",
                                           f"{self.year}年内，"))
             detail = _pick(self.rng, vocab.THEME_DETAILS)
+            self.perf_choices[number] = (opener[4:], leads[number], detail, outcomes[number])
+            self.perf_counts[number] = [count for _, count in group]
             doc.add(f"{opener}{self.fill(leads[number])}，{detail}，")
             for activity, count in group:
                 prefix, fig = _activity_fig(activity, count, key_prefix + activity.indicator)
@@ -886,6 +895,69 @@ class Writer:
             doc.end(name)
             doc.add("\n")
         doc.end("perf", trailing=1)  # without the final line break
+
+    def reuse(self, copy: "CopyPlan", number: int, group: list[tuple[Activity, int]], key_prefix: str) -> bool:
+        """Paragraph ``number`` written from last year's paragraph (the reuse-pairs corpus):
+        verbatim (pasted), partial (last year's wording with some of last year's figures, sometimes
+        last year's opening year) or honest (last year's wording, every figure and the year updated,
+        some clauses reworded). Labelled in ``copy.reuse_labels``; False when last year's report has
+        no such paragraph."""
+        source = copy.source
+        assert source is not None
+        name = f"perf.p{number}"
+        span = source.doc.sections.get(name)
+        choice = source.perf_choices.get(number)
+        if span is None or choice is None:
+            return False
+        kind = copy.reuse[number]
+        doc = self.doc
+        start = doc.pos
+        if kind == "verbatim":
+            self.paste(copy, name)
+            self.perf_choices[number] = choice
+            self.perf_counts[number] = list(source.perf_counts[number])
+            copy.reuse_label("verbatim", True, start, doc.pos - 1 - start, span)
+            return True
+        suffix, lead, detail, outcome = choice
+        kept = copy.kept.get(number, set()) if kind == "partial" else set()
+        year = self.year - 1 if kind == "partial" and number in copy.stale_year else self.year
+        if kind == "honest":  # an honest writer rewords a clause now and then
+            if self.rng.random() < 0.4:
+                detail = self.rng.choice([d for d in vocab.THEME_DETAILS if d != detail])
+            if self.rng.random() < 0.3:
+                outcome = self.rng.choice([o for o in vocab.THEME_OUTCOMES if o != outcome])
+        doc.begin(name)
+        doc.add(f"{year}{suffix}{self.fill(lead)}，{detail}，")
+        previous = source.perf_counts[number]
+        counts = []
+        coincident = 0
+        for position, (activity, count) in enumerate(group):
+            if position in kept and position < len(previous):
+                count = previous[position]
+            prefix, fig = _activity_fig(activity, count, key_prefix + activity.indicator)
+            if position not in kept:
+                fig = self.f(fig.key, fig.value, fig.text)  # an injected error may restate it
+                if position < len(previous) and fig.value == str(previous[position]):
+                    coincident += 1  # this year's count happens to equal last year's
+            doc.add(prefix)
+            doc.fig(fig)
+            if position in kept:
+                doc.mentions[-1].stale = True
+            doc.add("，")
+            counts.append(count)
+        doc.add(f"{outcome}。")
+        doc.end(name)
+        doc.add("\n")
+        self.perf_choices[number] = (suffix, lead, detail, outcome)
+        self.perf_counts[number] = counts
+        stale = bool(kept) or year != self.year
+        label = kind if stale or kind == "honest" else "honest"
+        if label == "partial" and not stale:
+            label = "honest"
+        if label == "honest" and coincident:
+            label = "honest_coincident"
+        copy.reuse_label(label, stale, start, doc.pos - 1 - start, span)
+        return True
 
     def budget_management(self, copy: "CopyPlan | None") -> None:
         doc = self.doc
@@ -1011,17 +1083,33 @@ class Built:
     path: str
     year: int
     doc: Doc
+    perf_choices: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
+    perf_counts: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass
 class CopyPlan:
     """What this report copies from the same unit's previous report."""
 
-    mode: str | None  # year-specific copy: "section" | "paragraphs" | None
+    mode: str | None  # year-specific copy: "section" | "paragraphs" | "reuse" | None
     template: bool  # also copy the previous year's generic budget-management paragraph
     source: Built | None
     paragraphs: list[int] = field(default_factory=list)
     labels: list[dict[str, Any]] = field(default_factory=list)
+    # mode "reuse": paragraph → verbatim | partial | honest; for partial, the activity positions
+    # that keep last year's figure and the paragraphs that keep last year's opening year
+    reuse: dict[int, str] = field(default_factory=dict)
+    kept: dict[int, set[int]] = field(default_factory=dict)
+    stale_year: set[int] = field(default_factory=set)
+    reuse_labels: list[dict[str, Any]] = field(default_factory=list)
+
+    def reuse_label(self, kind: str, stale: bool, offset: int, length: int, span: tuple[int, int]) -> None:
+        """One paragraph of the reuse-pairs corpus: its kind and whether it states stale facts."""
+        assert self.source is not None
+        self.reuse_labels.append({
+            "kind": kind, "stale": stale, "this_offset": offset, "this_length": length,
+            "source": self.source.path, "source_year": self.source.year,
+            "source_offset": span[0], "source_length": span[1] - span[0]})
 
     def record(self, offset: int, length: int, span: tuple[int, int], content: str,
                kind: str | None = None) -> None:
@@ -1213,10 +1301,37 @@ def _choose_errors(rng: random.Random, inject: bool, forced: Forced | None) -> l
     return rng.sample(list(ERROR_KINDS), count)
 
 
+# Kinds of paragraph in the reuse-pairs corpus and their shares (the rest is written afresh).
+REUSE_KINDS: tuple[tuple[str, float], ...] = (("honest", 0.45), ("partial", 0.2), ("verbatim", 0.15))
+
+
+def _choose_reuse(rng: random.Random, previous: Built) -> CopyPlan:
+    """Every year-specific paragraph of last year's report reused one way or another (or not)."""
+    plan = CopyPlan("reuse", False, previous)
+    for number in sorted(previous.perf_choices):
+        draw, kind = rng.random(), None
+        for name, share in REUSE_KINDS:
+            if draw < share:
+                kind = name
+                break
+            draw -= share
+        if kind is None:
+            continue
+        plan.reuse[number] = kind
+        if kind == "partial":
+            size = len(previous.perf_counts[number])
+            plan.kept[number] = set(rng.sample(range(size), rng.randint(1, size))) if rng.random() < 0.8 else set()
+            if not plan.kept[number] or rng.random() < 0.3:
+                plan.stale_year.add(number)
+    return plan
+
+
 def _choose_copy(rng: random.Random, copy_rate: float, previous: Built | None,
-                 forced: Forced | None) -> CopyPlan | None:
+                 forced: Forced | None, reuse: bool = False) -> CopyPlan | None:
     if previous is None:
         return None
+    if reuse:
+        return _choose_reuse(rng, previous)
     if forced is not None:
         mode = next((m for m in forced.copy if m in ("section", "paragraphs")), None)
         template = "template" in forced.copy
@@ -1241,11 +1356,31 @@ def _stale_keys(copy: CopyPlan | None, numbers: DeptNumbers | ProjectNumbers) ->
     if copy is None or copy.mode is None:
         return set()
     counts = numbers.activity_counts if isinstance(numbers, DeptNumbers) else numbers.activities
+    if copy.mode == "reuse":
+        groups = paragraph_groups(counts)
+        return {"activity." + a.indicator for index, kind in copy.reuse.items() if index < len(groups)
+                for position, (a, _) in enumerate(groups[index])
+                if kind == "verbatim" or position in copy.kept.get(index, ())}
     if copy.mode == "section":
         return {"activity." + a.indicator for a, _ in counts}
     groups = paragraph_groups(counts)
     return {"activity." + a.indicator for index in copy.paragraphs if index < len(groups)
             for a, _ in groups[index]}
+
+
+def _reuse_labels(copy: CopyPlan | None, doc: Doc) -> list[dict[str, Any]]:
+    """The reuse-pairs labels: the year-specific paragraphs, plus the generic 问题/措施 sections that
+    every year repeats (kind "template", never stale)."""
+    if copy is None:
+        return []
+    labels = list(copy.reuse_labels)
+    assert copy.source is not None
+    for name in ("problems", "measures"):
+        here, there = doc.sections.get(name), copy.source.doc.sections.get(name)
+        if here and there:
+            copy.reuse_label("template", False, here[0], here[1] - here[0], there)
+            labels.append(copy.reuse_labels.pop())
+    return labels
 
 
 def _label_errors(plans: list[ErrorPlan], doc: Doc) -> list[dict[str, Any]]:
@@ -1281,7 +1416,7 @@ def _role(plan: ErrorPlan, mention: Mention) -> str:
 
 
 def _write_report(unit: UnitPlan, year: int, seed: int, copy_rate: float, inject: bool,
-                  previous: Built | None, forced: Forced | None
+                  previous: Built | None, forced: Forced | None, reuse: bool = False
                   ) -> tuple[Built, dict[str, Any]]:
     numbers_rng = random.Random(f"{seed}|{unit.index}|{year}|numbers")
     text_rng = random.Random(f"{seed}|{unit.index}|{year}|text")
@@ -1292,7 +1427,7 @@ def _write_report(unit: UnitPlan, year: int, seed: int, copy_rate: float, inject
     else:
         project = unit.projects[0]
         numbers = _project_numbers(numbers_rng, project, year, unit.department, "", "budget")
-    copy = _choose_copy(inject_rng, copy_rate, previous, forced)
+    copy = _choose_copy(inject_rng, copy_rate, previous, forced, reuse)
     stale = _stale_keys(copy, numbers)
     error_plans: list[ErrorPlan] = []
     for kind in _choose_errors(inject_rng, inject, forced):
@@ -1317,7 +1452,7 @@ def _write_report(unit: UnitPlan, year: int, seed: int, copy_rate: float, inject
         _project_report(writer, numbers, copy)
     doc = writer.doc
     path = f"u{unit.index:03d}_{year}_{unit.kind}.txt"
-    built = Built(path, year, doc)
+    built = Built(path, year, doc, writer.perf_choices, writer.perf_counts)
     entry: dict[str, Any] = {
         "path": path,
         "unit": unit.name,
@@ -1328,6 +1463,7 @@ def _write_report(unit: UnitPlan, year: int, seed: int, copy_rate: float, inject
         "kind": unit.kind,
         "errors": _label_errors(error_plans, doc),
         "copies": copy.labels if copy else [],
+        **({"reuse": _reuse_labels(copy, doc)} if reuse else {}),
         "numbers": numbers.as_dict() if isinstance(numbers, DeptNumbers) else
         numbers.report_dict(),
         "sections": {name: {"offset": s, "length": e - s}
@@ -1355,7 +1491,7 @@ def dump_json(value: Any, depth: int = 0) -> str:
 
 def _generate(out_dir: Path, units: list[tuple[UnitPlan, list[int]]], *, seed: int,
               copy_rate: float, inject_errors: bool,
-              forced: dict[tuple[int, int], Forced] | None = None) -> list[dict[str, Any]]:
+              forced: dict[tuple[int, int], Forced] | None = None, reuse: bool = False) -> list[dict[str, Any]]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, Any]] = []
@@ -1363,7 +1499,7 @@ def _generate(out_dir: Path, units: list[tuple[UnitPlan, list[int]]], *, seed: i
         previous: Built | None = None
         for year in sorted(years):
             built, entry = _write_report(unit, year, seed, copy_rate, inject_errors, previous,
-                                         (forced or {}).get((unit.index, year)))
+                                         (forced or {}).get((unit.index, year)), reuse)
             text = built.doc.text()
             (out_dir / built.path).write_bytes(text.encode("utf-8"))
             manifest.append(entry)
@@ -1373,9 +1509,17 @@ def _generate(out_dir: Path, units: list[tuple[UnitPlan, list[int]]], *, seed: i
 
 
 def generate_corpus(out_dir: Path, *, n_units: int, years: list[int], seed: int,
-                    copy_rate: float = 0.0, inject_errors: bool = False) -> list[dict[str, Any]]:
+                    copy_rate: float = 0.0, inject_errors: bool = False,
+                    reuse_pairs: bool = False) -> list[dict[str, Any]]:
     """Write one report per unit and year into ``out_dir`` plus ``manifest.json``; return the
-    manifest (one entry per file, with error and copy labels). Deterministic in its arguments."""
+    manifest (one entry per file, with error and copy labels). Deterministic in its arguments.
+
+    ``reuse_pairs``: every report after a unit's first is written from its previous report, the
+    way departments really work: each year-specific paragraph is reused honestly (last year's
+    wording, every figure and the year updated, some clauses reworded), partially updated (some
+    of last year's figures or its year left in), pasted verbatim, or written afresh; the manifest's
+    ``reuse`` labels each such paragraph (and the generic 问题/措施 sections, kind "template") with
+    its kind and whether it states stale facts. ``copy_rate`` is ignored then."""
     if n_units < 1:
         raise ValueError("n_units must be at least 1")
     if not years:
@@ -1384,7 +1528,7 @@ def generate_corpus(out_dir: Path, *, n_units: int, years: list[int], seed: int,
         raise ValueError("copy_rate must be between 0 and 1")
     plans = plan_units(seed, n_units)
     return _generate(out_dir, [(unit, list(years)) for unit in plans], seed=seed,
-                     copy_rate=copy_rate, inject_errors=inject_errors)
+                     copy_rate=copy_rate, inject_errors=inject_errors, reuse=reuse_pairs)
 
 
 def build_sample(out_dir: Path = SAMPLE_DIR) -> list[dict[str, Any]]:
@@ -1431,6 +1575,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="随机种子")
     parser.add_argument("--copy-rate", type=float, default=0.0, help="抄袭上年内容的比例 0–1")
     parser.add_argument("--inject-errors", action="store_true", help="注入带标注的不一致")
+    parser.add_argument("--reuse-pairs", action="store_true",
+                        help="按上年报告改写：如实更新、部分未更新、原样照抄（标注于 manifest 的 reuse）")
     args = parser.parse_args(argv)
     if args.sample:
         manifest = build_sample(args.out_dir or SAMPLE_DIR)
@@ -1441,7 +1587,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             manifest = generate_corpus(args.out_dir, n_units=args.units, years=args.years,
                                        seed=args.seed, copy_rate=args.copy_rate,
-                                       inject_errors=args.inject_errors)
+                                       inject_errors=args.inject_errors, reuse_pairs=args.reuse_pairs)
         except ValueError as error:
             parser.error(str(error))
         target = args.out_dir

@@ -80,14 +80,16 @@ def _run_with_references(code: str, path: Path) -> list[dict]:
     return findings
 
 
-@pytest.mark.parametrize("code", ["RU501", "RU505"])
+@pytest.mark.parametrize("code", ["RU501", "RU505", "RU506", "RU507"])
 def test_reference_rule_fixtures(code: str) -> None:
     cases = _cases(code)
     assert any(p.stem.startswith("flag_") for p in cases) and any(p.stem.startswith("pass_") for p in cases)
     for path in cases:
         findings = _run_with_references(code, path)
-        if path.stem.startswith("pass_"):
-            assert findings == [], f"{path.name}: {[f['message'] for f in findings]}"
+        if path.stem.startswith("pass_"):  # honest reuse may be noted at info, never more
+            assert all(f["severity"] == "info" for f in findings), f"{path.name}: {[f['message'] for f in findings]}"
+        elif code == "RU501":  # a copy with un-updated facts is more than a note
+            assert any(f["severity"] in ("high", "medium") for f in findings), f"{path.name} must be flagged by {code}"
         else:
             assert findings, f"{path.name} must be flagged by {code}"
         snapshot = [{"rule": f["rule"], "severity": f["severity"], "message": f["message"],
@@ -97,3 +99,18 @@ def test_reference_rule_fixtures(code: str) -> None:
         if os.environ.get("AUDITOR_UPDATE_SNAPSHOTS"):
             expected.write_text(json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         assert snapshot == json.loads(expected.read_text(encoding="utf-8"))
+
+
+def test_prior_year_figures_are_checked_across_a_units_reports_in_one_batch(tmp_path: Path) -> None:
+    from auditor.engine import audit
+
+    case = REUSE_FIXTURES / "RU507"
+    earlier = case / "references" / "flag_restated_differently" / "tongxi_2023.txt"
+    for name, expected in (("flag_restated_differently", 2), ("pass_honest_restatement", 0), ("pass_revision_noted", 0)):
+        batch = audit([case / f"{name}.txt", earlier], rules=["RU507"], jobs=1, engine="inline")
+        found = {Path(r.path).name: [f for f in r.findings if f.rule == "RU507"] for r in batch.reports}
+        assert len(found[f"{name}.txt"]) == expected, name
+        assert found["tongxi_2023.txt"] == []  # the earlier report states no later year
+        for f in found[f"{name}.txt"]:
+            assert f.evidence[-1].source == str(earlier)
+            assert earlier.read_text(encoding="utf-8")[f.evidence[-1].start:f.evidence[-1].end] == f.evidence[-1].text

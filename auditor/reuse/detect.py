@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from auditor.document import Document, Section
 from auditor.extract.numbers import NumberMention
-from auditor.reuse.text import Passage, passages, strip_numbering, temporal_cues
+from auditor.reuse.text import Passage, passages, strip_numbering, temporal_cues, years_in
 
 # A paragraph that opens by framing itself in a year: "2023年，…", "2023年是…", "2023年度，…",
 # "2023年内，…", "2023年全年…" (optionally after a list number). "2023年以来" (since) is not a frame.
@@ -31,7 +31,7 @@ MIN_HEADING_CHARS = 4
 
 @dataclass(slots=True)
 class Framing:
-    """A passage that opens framed in ``year`` (≠ the report year)."""
+    """A sentence (a paragraph's opening, or a sentence inside it) framed in ``year`` (< the report year)."""
 
     passage: Passage
     year: int
@@ -39,13 +39,19 @@ class Framing:
     frame_start: int  # the opening clause, for evidence
     frame_end: int
     cues: list[str] = field(default_factory=list)
+    inside: bool = False  # the framed sentence sits inside the paragraph, not at its opening
+
+
+_SENTENCE_STARTS = re.compile(r"[。！？!?；;]\s*")
 
 
 def wrong_year_framings(doc: Document) -> list[Framing]:
-    """Narrative paragraphs that open framed in an earlier year than the report's fiscal year.
+    """Narrative sentences that open framed in an earlier year than the report's fiscal year: a
+    paragraph's opening, or a sentence anywhere inside a paragraph ("…持续推进。2023年，本局…").
 
     Later years (plans: "2025年我单位将…") and years mentioned inside a sentence ("听取和审议2023年…")
-    are never framings."""
+    are never framings; nor is a sentence inside a paragraph that also names the report year or a
+    later one (a comparison: "2023年，全县共有…，2024年增至…")."""
     year = doc.meta.year
     if year is None:
         return []
@@ -54,12 +60,32 @@ def wrong_year_framings(doc: Document) -> list[Framing]:
         if p.is_heading and len(p.key) < 20:
             continue
         m = _FRAME_RE.match(doc.text, p.start, p.end)
-        if m is None or int(m.group("year")) >= year:
+        if m is not None and int(m.group("year")) < year:
+            clause_end = _clause_end(doc.text, m.end(), p.end)
+            out.append(Framing(p, int(m.group("year")), year, p.start, clause_end,
+                               temporal_cues(doc.text[p.start:p.end])))
+        if p.is_heading:
             continue
-        clause_end = _clause_end(doc.text, m.end(), p.end)
-        out.append(Framing(p, int(m.group("year")), year, p.start, clause_end,
-                           temporal_cues(doc.text[p.start:p.end])))
+        for boundary in _SENTENCE_STARTS.finditer(doc.text, p.start, p.end):
+            at = boundary.end()
+            m = _FRAME_RE.match(doc.text, at, p.end)
+            if m is None or int(m.group("year")) >= year:
+                continue
+            sentence_end = _sentence_end(doc.text, m.end(), p.end)
+            sentence = doc.text[at:sentence_end]
+            if any(y >= year for y in years_in(sentence[m.end() - at:])):
+                continue
+            clause_end = _clause_end(doc.text, m.end(), p.end)
+            out.append(Framing(p, int(m.group("year")), year, at, clause_end, temporal_cues(sentence), inside=True))
     return out
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    """End of the sentence that runs from ``start`` (its closing mark included), at most ``limit``."""
+    for i in range(start, limit):
+        if text[i] in "。！？!?":
+            return i + 1
+    return limit
 
 
 def _clause_end(text: str, start: int, limit: int, max_chars: int = 40) -> int:
@@ -78,8 +104,21 @@ def _clause_end(text: str, start: int, limit: int, max_chars: int = 40) -> int:
 
 
 def stale_scopes(doc: Document) -> list[tuple[int, int]]:
-    """Spans that read as last year's account: each wrong-year-framed paragraph."""
-    return [(f.passage.start, f.passage.end) for f in wrong_year_framings(doc)]
+    """Spans that read as last year's account: each wrong-year-framed paragraph, or from a framed
+    sentence inside a paragraph to the paragraph's end."""
+    out = []
+    for f in wrong_year_framings(doc):
+        if not f.inside:
+            out.append((f.passage.start, f.passage.end))
+            continue
+        end = f.passage.end  # up to the first later sentence that speaks of the report year (or later)
+        for boundary in _SENTENCE_STARTS.finditer(doc.text, f.frame_end, f.passage.end):
+            if any(y >= f.report_year for y in years_in(doc.text[boundary.end():_sentence_end(
+                    doc.text, boundary.end(), f.passage.end)])):
+                end = boundary.start() + 1
+                break
+        out.append((f.frame_start, end))
+    return out
 
 
 # ----------------------------------------------------------------------------- duplicates

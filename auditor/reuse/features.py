@@ -1,8 +1,10 @@
-"""Features of an aligned paragraph pair for the stale-passage score.
+"""What an aligned paragraph pair left un-updated, and the features of the stale-passage score.
 
-The score separates legitimate reuse of the yearly template (the same headings, generic
-"存在的问题" text, sentences that keep their wording but carry this year's figures) from copied
-year-specific content (last year's figures, last year's framing).
+Most departments write each year's report from last year's file: prose reuse is normal. What matters
+is year-specific content that was *not* updated. :func:`pair_facts` finds it: figures stated exactly
+as in the earlier report, years of the earlier period kept from it, an opening framed in an earlier
+year. The score separates that from legitimate reuse (the same headings, generic "存在的问题" text,
+sentences that keep their wording but carry this year's figures and year).
 """
 
 from __future__ import annotations
@@ -10,19 +12,23 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from auditor.document import Document
 from auditor.extract.numbers import find_numbers
 from auditor.reuse.align import AlignedPair
-from auditor.reuse.text import TEMPORAL_CUES, years_in
+from auditor.reuse.text import TEMPORAL_CUES, YEAR_RE
 
 FEATURE_NAMES: tuple[str, ...] = (
     "similarity",        # rapidfuzz ratio of the two spans, 0..1
-    "log_length",        # log(1 + characters of the report's span)
-    "has_numbers",       # the span states figures (years excluded)
+    "has_numbers",       # the span states figures (years and targets excluded)
     "numbers_unchanged",  # share of the span's figures that the reference states identically
+    "log_unchanged",     # log(1 + figures stated identically)
+    "log_changed",       # log(1 + figures the reference states otherwise: updated)
     "old_year",          # the span names a year before the report year
     "current_year",      # the span names the report year
+    "kept_old_year",     # a year before the report year, kept from the reference's paragraph
+    "updated_year",      # a year the reference's paragraph does not name (the year was updated)
     "old_year_frame",    # the paragraph opens framed in an earlier year ("2023年，…")
     "temporal_cues",     # count of this-year cue words (今年, 一年来, 全年, 开局之年 …)
     "is_heading",        # the paragraph is a heading
@@ -31,41 +37,111 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 _TEMPLATE_SECTION_RE = re.compile(r"问题|措施|改进|建议|公开|应用|其他|说明|经验|做法|主要职责|职能|机构设置")
 _FRAME_RE = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?([2２][0０]\d{2})\s*年度?(?:[，,]|是|内|全年|里)")
+_TARGET_QUALIFIERS = ("at_least", "at_most", "range")
 
 
-def number_texts(doc: Document, start: int, end: int) -> list[str]:
-    """The figures stated in ``doc.text[start:end]`` (cached in ``doc.memo``: a paragraph is aligned
-    with every candidate, and a reference paragraph with every report that copies it)."""
-    memo = doc.memo.setdefault("reuse_numbers", {})
+@dataclass(slots=True)
+class PairFacts:
+    """The year-specific facts of the report's span of an aligned pair, and which were not updated."""
+
+    figures: int = 0  # figures stated (years, targets and a bare "一项" excluded)
+    unchanged: list[tuple[int, int]] = field(default_factory=list)  # spans of figures stated as in the source
+    changed: int = 0  # figures the source states otherwise
+    kept_years: list[tuple[int, int]] = field(default_factory=list)  # earlier-period years kept from the source
+    updated_years: int = 0  # years the source's paragraph does not name
+    old_frame: tuple[int, int] | None = None  # the opening "2023年，" of a paragraph framed in an earlier year
+
+    @property
+    def stale(self) -> bool:
+        """Something year-specific was left as in the earlier report."""
+        return bool(self.unchanged or self.kept_years or self.old_frame)
+
+    @property
+    def updated(self) -> bool:
+        """Year-specific facts are stated and every one of them was updated."""
+        return not self.stale and bool(self.changed or self.updated_years)
+
+
+def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The figures stated in ``doc.text[start:end]`` as (start, end, text), targets and ranges left out
+    (cached in ``doc.memo``: a paragraph is aligned with every candidate, and a reference paragraph with
+    every report that copies it)."""
+    memo = doc.memo.setdefault("reuse_figures", {})
     hit = memo.get((start, end))
     if hit is None:
-        hit = memo[(start, end)] = [m.text for m in find_numbers(doc.text, start, end)]
+        hit = memo[(start, end)] = [(m.start, m.end, m.text) for m in find_numbers(doc.text, start, end)
+                                    if m.qualifier not in _TARGET_QUALIFIERS and not _idiom_one(m)]
     return hit
+
+
+def _idiom_one(m) -> bool:
+    """"一项"/"一次" in set phrases ("完成一项、销号一项") state no count of the year."""
+    return m.value <= 1 and not any(c.isdigit() for c in m.text)
+
+
+def figures_within(doc: Document, passage, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The figures of ``passage`` (read whole, so that a span boundary never cuts a number into a
+    phantom figure: "得分9|6.82") that lie entirely inside ``doc.text[start:end]``."""
+    return [f for f in figure_spans(doc, passage.start, passage.end) if start <= f[0] and f[1] <= end]
+
+
+def _years(text: str, offset: int) -> list[tuple[int, int, int]]:
+    return [(int(m.group(1)), offset + m.start(1), offset + m.end(1) + 1) for m in YEAR_RE.finditer(text)]
+
+
+def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
+    """What the report's span of ``pair`` states that the source's span states identically."""
+    memo = doc.memo.setdefault("reuse_facts", {})
+    key = (source.path, pair.this_start, pair.this_end, pair.source_start, pair.source_end)
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    facts = PairFacts()
+    src_numbers = Counter(t for _, _, t in figures_within(source, pair.source, pair.source_start, pair.source_end))
+    for s, e, t in figures_within(doc, pair.this, pair.this_start, pair.this_end):
+        facts.figures += 1
+        if src_numbers[t] > 0:
+            src_numbers[t] -= 1
+            facts.unchanged.append((s, e))
+        else:
+            facts.changed += 1
+    # years compared paragraph with paragraph: an updated year often sits just outside the aligned span
+    year = doc.meta.year
+    src_years = Counter(y for y, _, _ in _years(source.text[pair.source.start:pair.source.end], 0))
+    for y, s, e in _years(doc.text[pair.this.start:pair.this.end], pair.this.start):
+        if src_years[y] > 0:
+            src_years[y] -= 1
+            if year is not None and y < year:
+                facts.kept_years.append((s, e))
+        else:
+            facts.updated_years += 1
+    frame = _FRAME_RE.match(doc.text, pair.this.start, pair.this.end)
+    if frame and year is not None and int(frame.group(1)) < year and pair.this_start <= frame.start(1):
+        facts.old_frame = (frame.start(1), frame.end())
+    memo[key] = facts
+    return facts
 
 
 def pair_features(doc: Document, source: Document, pair: AlignedPair, shared_units: int = 0) -> list[float]:
     """The FEATURE_NAMES vector of one aligned pair."""
     this_text = doc.text[pair.this_start:pair.this_end]
     src_text = source.text[pair.source_start:pair.source_end]
-    this_numbers = number_texts(doc, pair.this_start, pair.this_end)
-    src_numbers = Counter(number_texts(source, pair.source_start, pair.source_end))
-    unchanged = 0
-    for t in this_numbers:
-        if src_numbers[t] > 0:
-            src_numbers[t] -= 1
-            unchanged += 1
+    facts = pair_facts(doc, source, pair)
     year = doc.meta.year
-    years = years_in(this_text)
+    years = [y for y, _, _ in _years(this_text, 0)]
     paragraph_text = doc.text[pair.this.start:pair.this.end]
     frame = _FRAME_RE.match(paragraph_text)
     section = doc.section_title(pair.this.start) or ""
     return [
         pair.ratio,
-        math.log1p(len(this_text)),
-        1.0 if this_numbers else 0.0,
-        unchanged / len(this_numbers) if this_numbers else 0.0,
+        1.0 if facts.figures else 0.0,
+        len(facts.unchanged) / facts.figures if facts.figures else 0.0,
+        math.log1p(len(facts.unchanged)),
+        math.log1p(facts.changed),
         1.0 if year is not None and any(y < year for y in years) else 0.0,
         1.0 if year is not None and year in years else 0.0,
+        1.0 if facts.kept_years else 0.0,
+        1.0 if facts.updated_years else 0.0,
         1.0 if frame and year is not None and int(frame.group(1)) < year else 0.0,
         float(sum(1 for w in TEMPORAL_CUES if w in this_text)),
         1.0 if pair.this.is_heading else 0.0,

@@ -1,36 +1,54 @@
-"""The stale-passage model: a calibrated scikit-learn classifier loaded by path, with a fallback.
+"""The stale-passage model: a calibrated scikit-learn classifier shipped inside the package.
 
-``models/stale_passage.joblib`` is written by ``models/train_stale.py`` as a dict
-``{"format": MODEL_FORMAT, "features": FEATURE_NAMES, "model": estimator, "metrics": {...}}``.
-``load_model()`` checks the format and the feature list; when the artefact is missing, unreadable or
-of another version, ``StaleModel.fallback()`` is used instead: a hand-set logistic score over the
-same features (documented in ``FALLBACK_WEIGHTS``), so the rules keep working and say so in
-``model.source``.
+``auditor/reuse/stale_passage.joblib`` (package data, so ``pip install .`` carries it) is written by
+``models/train_stale.py`` as a dict ``{"format": MODEL_FORMAT, "features": FEATURE_NAMES,
+"model": estimator, "metrics": {...}}`` and read with ``importlib.resources`` from the installed
+package. ``AUDITOR_STALE_MODEL`` (or ``load_model(path)``) points at another artefact.
+
+``load_model()`` checks the format and the feature list. A missing, unreadable or incompatible artefact
+is never silent: the hand-set fallback (``FALLBACK_WEIGHTS``) is used, ``StaleModel.warning`` says why
+and names the fallback, a ``StaleModelWarning`` is emitted, and the batch prints the warning
+(``ReferenceSet.for_batch``).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from auditor.reuse.features import FEATURE_NAMES
 
-MODEL_FORMAT = 1
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "stale_passage.joblib"
+MODEL_FORMAT = 2
+MODEL_FILE = "stale_passage.joblib"
 MODEL_ENV = "AUDITOR_STALE_MODEL"
-STALE_THRESHOLD = 0.5
+STALE_THRESHOLD = 0.5  # the fallback's; a fitted model carries the threshold chosen when it was trained
+
+
+def packaged_model_path() -> Path:
+    """Where the shipped artefact is: inside the installed ``auditor.reuse`` package."""
+    return Path(str(resources.files("auditor.reuse").joinpath(MODEL_FILE)))
+
+
+DEFAULT_MODEL_PATH = packaged_model_path()
+
+
+class StaleModelWarning(UserWarning):
+    """The fitted stale-passage model could not be used; the hand-set fallback scores instead."""
 
 # Fallback: logit = bias + Σ weight × feature. Copied year-specific text keeps its figures and its
 # old year; template text is generic, sits in the template's sections and is shared by many units.
 FALLBACK_BIAS = -4.0
 FALLBACK_WEIGHTS: dict[str, float] = {
-    "similarity": 3.0, "log_length": 0.0, "has_numbers": 0.0, "numbers_unchanged": 2.5, "old_year": 1.0,
-    "current_year": -1.5, "old_year_frame": 2.5, "temporal_cues": 0.7, "is_heading": -3.0,
-    "template_section": -2.0, "log_shared_units": -1.0,
+    "similarity": 3.0, "has_numbers": 0.0, "numbers_unchanged": 2.5, "log_unchanged": 1.0,
+    "log_changed": -1.0, "old_year": 1.0, "current_year": -1.5, "kept_old_year": 1.5, "updated_year": -1.0,
+    "old_year_frame": 2.5, "temporal_cues": 0.7, "is_heading": -3.0, "template_section": -2.0,
+    "log_shared_units": -1.0,
 }
 
 
@@ -39,10 +57,12 @@ class StaleModel:
     source: str  # path of the artefact, or "fallback"
     estimator: Any = None
     metrics: dict = field(default_factory=dict)
+    warning: str | None = None  # why the fallback is used (None for the fitted model)
+    threshold: float = STALE_THRESHOLD  # score at which a pair with un-updated facts is stale
 
     @classmethod
-    def fallback(cls) -> StaleModel:
-        return cls(source="fallback")
+    def fallback(cls, reason: str | None = None) -> StaleModel:
+        return cls(source="fallback", warning=reason)
 
     def score(self, rows: list[list[float]]) -> list[float]:
         """Probability (0..1) that each aligned pair is copied year-specific content."""
@@ -55,27 +75,41 @@ class StaleModel:
                 out.append(1.0 / (1.0 + math.exp(-z)))
             return out
         import numpy as np
+        from threadpoolctl import threadpool_limits
 
-        return [float(p) for p in self.estimator.predict_proba(np.asarray(rows, dtype=float))[:, 1]]
+        # one OpenMP thread: a forked cross-phase process deadlocks on a thread pool its parent started
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return [float(p) for p in self.estimator.predict_proba(np.asarray(rows, dtype=float))[:, 1]]
 
 
 def model_path() -> Path:
-    return Path(os.environ.get(MODEL_ENV) or DEFAULT_MODEL_PATH)
+    return Path(os.environ.get(MODEL_ENV) or packaged_model_path())
+
+
+def _fallback(target: Path, why: str) -> StaleModel:
+    message = (f"照抄评分模型 {target} {why}，改用备用的手工权重（FALLBACK_WEIGHTS）评分，"
+               f"照抄判断的准确度低于基准评测所述")
+    warnings.warn(message, StaleModelWarning, stacklevel=3)
+    return StaleModel.fallback(message)
 
 
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> StaleModel:
-    """The fitted model at ``path`` (default: models/stale_passage.joblib), or the fallback."""
+    """The fitted model at ``path`` (default: the artefact shipped in the package, or
+    ``$AUDITOR_STALE_MODEL``); the fallback, with a warning, when it cannot be used."""
     target = Path(path) if path else model_path()
     if not target.is_file():
-        return StaleModel.fallback()
+        return _fallback(target, "不存在")
     try:
         import joblib
 
         state = joblib.load(target)
-    except Exception:  # noqa: BLE001 - a broken artefact must not stop the audit
-        return StaleModel.fallback()
-    if (not isinstance(state, dict) or state.get("format") != MODEL_FORMAT
-            or tuple(state.get("features", ())) != FEATURE_NAMES):
-        return StaleModel.fallback()
-    return StaleModel(source=str(target), estimator=state["model"], metrics=state.get("metrics", {}))
+    except Exception as exc:  # noqa: BLE001 - a broken artefact must not stop the audit
+        return _fallback(target, f"无法读取（{type(exc).__name__}）")
+    if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
+        found = state.get("format") if isinstance(state, dict) else None
+        return _fallback(target, f"格式版本为 {found}，本程序需要 {MODEL_FORMAT}")
+    if tuple(state.get("features", ())) != FEATURE_NAMES:
+        return _fallback(target, "的特征与本程序不一致")
+    return StaleModel(source=str(target), estimator=state["model"], metrics=state.get("metrics", {}),
+                      threshold=float(state.get("threshold", STALE_THRESHOLD)))

@@ -23,6 +23,8 @@ from auditor.rules import (  # noqa: F401
     ru503_duplicated_section,
     ru504_stale_figure_conflict,
     ru505_template_text,
+    ru506_copied_from_other_unit,
+    ru507_prior_year_figure,
     tg301_target_missed,
     tg302_deduction_reason,
     tg303_actual_range,

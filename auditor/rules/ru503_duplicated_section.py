@@ -26,7 +26,7 @@ def duplicated_section(analysis) -> Iterator[Finding]:
     """
     doc = analysis.doc
     this = duplicated_section.rule
-    framed = {f.passage.start: f for f in wrong_year_framings(doc)}
+    framed = {f.passage.start: f for f in wrong_year_framings(doc) if not f.inside}
     for dup in duplicate_headings(doc):
         places = "、".join(f"第{i}处在“{_previous_heading(doc, s)}”之后" for i, s in enumerate(dup.sections, 1))
         notes = []

@@ -1,0 +1,110 @@
+"""RU506: a report made from another unit's is found in a batch (both directions, 2 and 40 reports) and
+against --reference; different units' honest reports gain nothing high or medium from the batch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.engine import audit, audit_file
+from auditor.reuse.crossunit import foreign_names, unit_names
+from corpora.generate import generate_corpus
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("honest")
+    generate_corpus(folder, n_units=12, years=[2024], seed=23, inject_errors=True)
+    return folder
+
+
+def _renamed(honest: Path, out: Path, count: int) -> list[Path]:
+    """``count`` reports made from the first report by putting other units' names and places in."""
+    manifest = json.loads((honest / "manifest.json").read_text(encoding="utf-8"))
+    first = manifest[0]
+    text = (honest / first["path"]).read_text(encoding="utf-8")
+    out.mkdir()
+    paths = []
+    for i, entry in enumerate(manifest[:count]):
+        path = out / f"copy{i:02d}.txt"
+        path.write_text(text.replace(first["unit"], entry["unit"]).replace(first["county"], entry["county"]),
+                        encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _ru506(batch) -> dict[str, list]:
+    return {Path(r.path).name: [f for f in r.findings if f.rule == "RU506"] for r in batch.reports}
+
+
+def _check_evidence(batch) -> None:
+    texts = {r.path: r.document.text for r in batch.reports}
+    for r in batch.reports:
+        for f in r.findings:
+            for e in f.evidence:
+                source = texts[e.source] if e.source else r.document.text
+                assert source[e.start:e.end] == e.text
+
+
+def test_two_report_batch_finds_the_copy_both_ways(honest: Path, tmp_path: Path) -> None:
+    original = honest / json.loads((honest / "manifest.json").read_text(encoding="utf-8"))[0]["path"]
+    [copy] = _renamed(honest, tmp_path / "b", 2)[1:]
+    batch = audit([original, copy], jobs=1, engine="inline")
+    found = _ru506(batch)
+    assert found[original.name] and found[copy.name], "both reports of the pair carry the finding"
+    assert found[original.name][0].values["source"] == str(copy)
+    assert found[copy.name][0].values["source"] == str(original)
+    assert found[copy.name][0].values["identical_figures"] >= 3
+    _check_evidence(batch)
+
+
+def test_forty_unit_batch_finds_every_copy(honest: Path, tmp_path: Path) -> None:
+    generate_corpus(tmp_path / "many", n_units=40, years=[2024], seed=23)
+    paths = _renamed(tmp_path / "many", tmp_path / "forty", 40)
+    batch = audit(paths, jobs=1, engine="inline")
+    found = _ru506(batch)
+    assert all(found[p.name] for p in paths), [n for n, f in found.items() if not f]
+    assert all(f[0].values["other_units_matching"] >= 1 for f in found.values())
+
+
+def test_against_a_reference_file(honest: Path, tmp_path: Path) -> None:
+    original = honest / json.loads((honest / "manifest.json").read_text(encoding="utf-8"))[0]["path"]
+    [copy] = _renamed(honest, tmp_path / "r", 2)[1:]
+    batch = audit([copy], references=[original], jobs=1, engine="inline")
+    [finding] = _ru506(batch)[copy.name]
+    assert finding.values["source"] == str(original)
+    assert any(e.source == str(original) for e in finding.evidence)
+
+
+def test_identical_reports_are_duplicates_not_ru506(honest: Path, tmp_path: Path) -> None:
+    original = honest / json.loads((honest / "manifest.json").read_text(encoding="utf-8"))[0]["path"]
+    twin = tmp_path / "twin.txt"
+    twin.write_bytes(original.read_bytes())
+    batch = audit([original, twin], jobs=1, engine="inline")
+    assert not any(_ru506(batch).values())
+
+
+def test_honest_batch_of_different_units_adds_nothing_high_or_medium(honest: Path) -> None:
+    batch = audit([honest], jobs=1, engine="inline")
+    assert not any(_ru506(batch).values())
+
+    def serious(findings) -> set:
+        return {(f.rule, f.severity, f.message) for f in findings if f.severity in ("high", "medium")}
+
+    for report in batch.reports:
+        alone = audit_file(Path(report.path))
+        assert serious(report.findings) <= serious(alone.findings), report.path
+
+
+def test_foreign_name_only_in_sentences_about_own_work() -> None:
+    from auditor.readers.text import build_document
+
+    assert unit_names("宁山县水利局")[:2] == ["宁山县水利局", "宁山县"] or "宁山县" in unit_names("宁山县水利局")
+    doc = build_document("2024年度阳城县水利局部门整体支出绩效自评报告\n一、情况\n本局在宁山县完成巡查12次。\n"
+                         "宁山县水利局来我县交流。\n", "a.txt", "txt")
+    other = build_document("2024年度宁山县水利局部门整体支出绩效自评报告\n一、情况\n本局完成巡查12次。\n", "b.txt", "txt")
+    spans = foreign_names(doc, other)
+    assert [doc.text[s:e] for s, e in spans] == ["宁山县"]
+    assert spans[0][0] == doc.text.index("宁山县")
