@@ -23,6 +23,10 @@ _FRAME_RE = re.compile(
     r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
     r"(?P<year>[2２][0０]\d{2})\s*年(?P<du>度)?(?P<tail>[，,]|是|内|全年|里|上半年|下半年)"
 )
+# A sentence that opens with a year and compares with the year before ("2017年本单位…支出合计13.78万元，
+# 比上年减少15万元"): it reports that year as the current one, whatever follows the year.
+_YEAR_OPENING = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?P<year>[2２][0０]\d{2})\s*年(?P<du>度)?")
+_AGAINST_LAST_YEAR = re.compile(r"(比|较|与)(上年|去年|上一年|上年度)")
 _SENTENCE_END = "。；;！？!?\n"
 MIN_DUPLICATE_CHARS = 40
 NEAR_DUPLICATE_SCORE = 95.0
@@ -59,7 +63,7 @@ def wrong_year_framings(doc: Document) -> list[Framing]:
     for p in passages(doc):
         if p.is_heading and len(p.key) < 20:
             continue
-        m = _FRAME_RE.match(doc.text, p.start, p.end)
+        m = _FRAME_RE.match(doc.text, p.start, p.end) or _framed_by_comparison(doc.text, p.start, p.end, year)
         if m is not None and int(m.group("year")) < year:
             clause_end = _clause_end(doc.text, m.end(), p.end)
             out.append(Framing(p, int(m.group("year")), year, p.start, clause_end,
@@ -68,7 +72,7 @@ def wrong_year_framings(doc: Document) -> list[Framing]:
             continue
         for boundary in _SENTENCE_STARTS.finditer(doc.text, p.start, p.end):
             at = boundary.end()
-            m = _FRAME_RE.match(doc.text, at, p.end)
+            m = _FRAME_RE.match(doc.text, at, p.end) or _framed_by_comparison(doc.text, at, p.end, year)
             if m is None or int(m.group("year")) >= year:
                 continue
             sentence_end = _sentence_end(doc.text, m.end(), p.end)
@@ -78,6 +82,18 @@ def wrong_year_framings(doc: Document) -> list[Framing]:
             clause_end = _clause_end(doc.text, m.end(), p.end)
             out.append(Framing(p, int(m.group("year")), year, at, clause_end, temporal_cues(sentence), inside=True))
     return out
+
+
+def _framed_by_comparison(text: str, start: int, limit: int, report_year: int) -> re.Match | None:
+    """A sentence opening with an earlier year, naming no later one, that compares with the year
+    before that ("2017年…支出合计13.78万元，比上年减少15万元" in a 2018 report)."""
+    m = _YEAR_OPENING.match(text, start, limit)
+    if m is None or int(m.group("year")) >= report_year:
+        return None
+    sentence = text[m.end():_sentence_end(text, m.end(), limit)]
+    if not _AGAINST_LAST_YEAR.search(sentence) or any(y >= report_year for y in years_in(sentence)):
+        return None
+    return m
 
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
