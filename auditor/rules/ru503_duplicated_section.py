@@ -14,13 +14,15 @@ def duplicated_section(analysis) -> Iterator[Finding]:
 
     What: (a) two section headings with the same words (section numbers ignored: "七、存在的问题" and
     "8、存在的问题" are the same heading) under the same parent; (b) a narrative paragraph of at least
-    40 characters that occurs twice in the report, identical or nearly so (rapidfuzz ratio ≥ 95).
-    Table cells are never compared. Needs no reference.
+    40 characters that occurs twice in the report, identical or nearly so (rapidfuzz ratio ≥ 95), in
+    two different sections. Table cells are never compared. Needs no reference.
     Why: a repeated heading or paragraph is the trace of a paste: a block from another report (often
     last year's) inserted under an existing heading, or the same text submitted twice.
     Example: "七、存在的问题及原因分析" appears twice; under the first one is a 2023 work summary.
     Tolerance: headings of fewer than 4 characters ("一、", "其他") and headings repeated under different
-    parents (each project's own "（一）项目概况") are not compared.
+    parents (each project's own "（一）项目概况") are not compared; a paragraph printed twice within one
+    section (a web page's header block shown twice, a doubled paste) carries no trace of another
+    report and is not reported.
     Severity: medium for a repeated heading and for a repeated paragraph of 100 characters or more,
     low for a shorter repeated paragraph.
     """
@@ -42,6 +44,8 @@ def duplicated_section(analysis) -> Iterator[Finding]:
                            evidence=[Evidence.of(doc, s.heading.start, s.heading.end) for s in dup.sections],
                            values={"heading": dup.title, "occurrences": len(dup.sections)})
     for dup in duplicate_paragraphs(doc):
+        if _section_of(doc, dup.first.start) == _section_of(doc, dup.second.start):
+            continue  # printed twice in one place (a page header, a doubled paste): no second context
         length = len(dup.first.key)
         same = "完全相同" if dup.score >= 100 else f"几乎相同（相似度{dup.score:.0f}%）"
         opening = clean_text(doc.text[dup.first.start:dup.first.end])[:30]
@@ -51,6 +55,12 @@ def duplicated_section(analysis) -> Iterator[Finding]:
                            evidence=[Evidence.of(doc, dup.first.start, dup.first.end),
                                      Evidence.of(doc, dup.second.start, dup.second.end)],
                            values={"characters": length, "similarity": round(dup.score, 1)})
+
+
+def _section_of(doc, offset: int) -> int | None:
+    """The start of the innermost section holding the offset (None before the first heading)."""
+    path = doc.heading_path(offset)
+    return path[-1].start if path else None
 
 
 def _previous_heading(doc, section) -> str:
