@@ -17,7 +17,7 @@ CORPUS = ROOT.parent / "shared" / "real"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 MEASURED_REQUIRED_FLOOR = 19  # of 29 (target 26)
-MEASURED_TRAP_HITS_CEILING = 6  # target 0: the RU503 duplicate-paragraph hits remain
+MEASURED_TRAP_HITS_CEILING = 3  # target 0: three info notes whose evidence spans whole passages
 MEASURED_UNEXPLAINED_CEILING = 0  # target ≤ 5
 
 
@@ -41,6 +41,8 @@ def test_traps_stay_quiet(scored) -> None:
     assert len(scored.trap_hits) <= MEASURED_TRAP_HITS_CEILING
     arithmetic = [h for h in scored.trap_hits if h[1].startswith(("AR", "XC", "TG"))]
     assert arithmetic == [], arithmetic
+    # what remains are notes (honest reuse, an attachment title), never a finding of low severity or above
+    assert all(severity == "info" for _, _, severity, _ in scored.trap_hits), scored.trap_hits
 
 
 def test_no_unexplained_serious_findings(scored) -> None:
