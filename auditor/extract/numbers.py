@@ -298,11 +298,31 @@ _SMALL_SPAN = 4096  # below this many characters, masks are tried directly (no n
 # the alphanumeric-code masks (PM2.5, A12, 5G, ISO9001) and the runs they can match within
 _CODE_PATTERNS = frozenset(_MASK_PATTERNS[i] for i, p in enumerate(_MASK_PATTERNS)
                            if p.pattern.startswith(("(?<![A-Za-z])[A-Za-z]+[0-9]", "(?<![0-9])[0-9]+(?!")))
-_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z.]+")
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+_ALNUM_DOT = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def _letter_runs(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Maximal runs of letters, digits and points that hold a letter, found from the letters (rare in
+    Chinese text) outwards; each character is looked at a bounded number of times."""
+    runs: list[tuple[int, int]] = []
+    last_end = lo
+    for letters in _LETTERS_RE.finditer(text, lo, hi):
+        p = letters.start()
+        if p < last_end:
+            continue
+        a = p
+        while a > last_end and text[a - 1] in _ALNUM_DOT:
+            a -= 1
+        b = letters.end()
+        while b < hi and text[b] in _ALNUM_DOT:
+            b += 1
+        runs.append((a, b))
+        last_end = b
+    return runs
 _CHAIN_PATTERN = next(p for p in _MASK_PATTERNS if p.pattern.startswith("(?<![0-9A-Za-z一二三四五六七八九十])"))
 _CHAIN_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz一二三四五六七八九十")
 _PLUS_RE = re.compile(r"[+＋]")
-_HAS_LETTER_RE = re.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
@@ -511,8 +531,7 @@ class _Masks:
                 # a code mixes letters and digits: try the pattern only inside such runs (few), not at
                 # every position of the text
                 if code_runs is None:
-                    code_runs = [r.span() for r in _ALNUM_RUN_RE.finditer(text, lo, hi)
-                                 if not r.group().isdigit() and _HAS_LETTER_RE.search(r.group())]
+                    code_runs = _letter_runs(text, lo, hi)
                 for a, b in code_runs:
                     for m in pat.finditer(text, a, b):
                         spans.append(m.span())
