@@ -217,5 +217,5 @@ def test_xc202_groups_give_the_pairs_of_the_full_scan() -> None:
         for i, j in full:
             assert module._pair_key(found[i]) == module._pair_key(found[j])
         total += len(full)
-        assert len(list(xc202.check(analysis))) == len({found[i].subject for i, _ in full})
+        assert len(list(xc202.run(analysis))) == len({found[i].subject for i, _ in full})
     assert total > 0, "the fixtures hold at least one conflicting pair"

@@ -45,7 +45,7 @@ def test_registration_validates() -> None:
 
 
 def test_a_rule_that_raises_becomes_an_internal_finding() -> None:
-    def explode(analysis):
+    def explode(analysis, this):
         """Always fails. Tolerance: none."""
         raise ZeroDivisionError("boom")
 

@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
 from auditor.extract.sums import MONEY_SCALE, SumGroup, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR101", "narrative-sum-mismatch", "medium")
-def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
+def narrative_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的合计数与其分项之和不符（“X万元，其中：A万元，B万元”）。
 
     What: a total stated in the narrative and the parts listed after it — "其中：基本支出A万元，项目支出B万元",
@@ -29,7 +30,6 @@ def narrative_sum_mismatch(analysis) -> Iterator[Finding]:
     Severity: high when the gap is 5% of the total or more, medium from 0.5%, low below.
     """
     doc = analysis.doc
-    this = narrative_sum_mismatch.rule
     for group in analysis.sum_groups:
         finding = _judge(doc, this, group)
         if finding is not None:

@@ -3,18 +3,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, tolerance_for, written
 from auditor.extract.tables import BudgetLine, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # Budget tables keep amounts to 0.01万元 and drop trailing zeros: "288" beside "248.05" is 288.00.
 _MIN_AMOUNT_DECIMALS = 2
 
 
 @rule("AR102", "execution-rate-mismatch", "medium")
-def execution_rate_mismatch(analysis) -> Iterator[Finding]:
+def execution_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的预算执行率与“全年执行数÷全年预算数”不符。
 
     What: in a budget block (年初预算数 / 全年预算数 / 全年执行数 / 执行率), the stated 执行率 is compared
@@ -29,7 +30,6 @@ def execution_rate_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a gap of 10 percentage points or more, medium from 1 point, low below.
     """
     doc = analysis.doc
-    this = execution_rate_mismatch.rule
     for form in analysis.forms:
         for block in form.budgets:
             for line in block.lines:

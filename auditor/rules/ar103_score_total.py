@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, interval_sum, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR103", "score-total-mismatch", "medium")
-def score_total_mismatch(analysis) -> Iterator[Finding]:
+def score_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的总分与各项得分之和不符。
 
     What: in a self-evaluation form, the stated 总分 / 绩效指标总分 / 自评总得分 is compared with the sum
@@ -29,7 +30,6 @@ def score_total_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a gap of 5 points or more, medium from 1 point, low below.
     """
     doc = analysis.doc
-    this = score_total_mismatch.rule
     for form, budget_form in with_budget_forms(analysis.forms):
         yield from _check_form(doc, this, form, budget_form)
 

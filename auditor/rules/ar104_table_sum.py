@@ -3,13 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, interval_sum, tolerance_for, written
 from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.numbers import NumberMention
 from auditor.extract.tables import BudgetBlock, ColumnTotal, cell_number, header_unit
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _COLUMN_NAMES = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "executed": "全年执行数"}
 _MONEY_UNITS = {"万元", "元", "亿元"}
@@ -18,7 +19,7 @@ _MIN_MONEY_DECIMALS = 2
 
 
 @rule("AR104", "table-sum-mismatch", "medium")
-def table_sum_mismatch(analysis) -> Iterator[Finding]:
+def table_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """表格中的合计数与其分项之和不符（资金来源、收入/支出性质、基础数据表的“其中”项、合计行）。
 
     What: totals in the tables are compared with the sum of their parts:
@@ -42,7 +43,6 @@ def table_sum_mismatch(analysis) -> Iterator[Finding]:
     Severity: high when the gap is 5% of the total or more, medium from 0.5%, low below.
     """
     doc = analysis.doc
-    this = table_sum_mismatch.rule
     for form in analysis.forms:
         for block in form.budgets:
             yield from _sources(doc, this, block)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, written
 from auditor.document import Paragraph
 from auditor.extract.numbers import NumberMention
@@ -10,11 +11,11 @@ from auditor.extract.rates import amount_subject, money_amounts, narrative_rates
 from auditor.extract.sums import MONEY_SCALE
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR105", "narrative-rate-mismatch", "medium")
-def narrative_rate_mismatch(analysis) -> Iterator[Finding]:
+def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的执行率、支付率、完成率与同句（同段）所列金额算出的比率不符。
 
     What: a rate of money stated in a sentence — "预算执行率为95%", "支付率80.00%", "完成预算数97.68%",
@@ -36,7 +37,6 @@ def narrative_rate_mismatch(analysis) -> Iterator[Finding]:
     Confidence is lower when the budget came from another paragraph.
     """
     doc = analysis.doc
-    this = narrative_rate_mismatch.rule
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
     amounts_by_para = {p.index: money_amounts(doc, analysis.numbers_in, p) for p in paragraphs}
     for para in paragraphs:

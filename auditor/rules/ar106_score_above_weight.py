@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR106", "score-above-weight", "high")
-def score_above_weight(analysis) -> Iterator[Finding]:
+def score_above_weight(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中某项指标的得分高于该项的分值（权重）。
 
     What: in every indicator row, the 得分 is compared with the row's 分值 / 权重分值. A budget block's
@@ -26,7 +27,6 @@ def score_above_weight(analysis) -> Iterator[Finding]:
     Severity: high when the excess is 2 points or more, medium from 0.5 point, low below.
     """
     doc = analysis.doc
-    this = score_above_weight.rule
     for form in analysis.forms:
         for block in form.indicators:
             for row in block.rows:

@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR107", "score-coefficient-mismatch", "medium")
-def score_coefficient_mismatch(analysis) -> Iterator[Finding]:
+def score_coefficient_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中指标得分不等于“分值×得分系数”。
 
     What: where an indicator table states a 得分系数 column, each row's 得分 is compared with
@@ -27,7 +28,6 @@ def score_coefficient_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a gap of 2 points or more, medium from 0.5 point, low below.
     """
     doc = analysis.doc
-    this = score_coefficient_mismatch.rule
     for form in analysis.forms:
         for block in form.indicators:
             if "coefficient" not in block.columns:

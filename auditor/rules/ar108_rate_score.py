@@ -3,17 +3,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, tolerance_for, written
 from auditor.extract.tables import BudgetLine, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _MIN_AMOUNT_DECIMALS = 2
 
 
 @rule("AR108", "rate-score-mismatch", "medium")
-def rate_score_mismatch(analysis) -> Iterator[Finding]:
+def rate_score_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的执行率得分不等于“执行率分值×执行率”。
 
     What: in a budget block that states 分值, 执行率 and 得分, the 得分 is compared with
@@ -32,7 +33,6 @@ def rate_score_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a gap of 2 points or more, medium from 0.5 point, low below.
     """
     doc = analysis.doc
-    this = rate_score_mismatch.rule
     for form in analysis.forms:
         for block in form.budgets:
             line = block.total_line

@@ -4,11 +4,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _LEVEL_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")
 _CONVENTION = Decimal(100)
@@ -16,7 +17,7 @@ _MIN_ROWS_FOR_CONVENTION = 3
 
 
 @rule("AR109", "weight-total-mismatch", "medium")
-def weight_total_mismatch(analysis) -> Iterator[Finding]:
+def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表各指标分值之和与表中填报的分值合计（或百分制）不符。
 
     What: the 分值 column of a self-evaluation form is added up and compared with (1) the weight total
@@ -39,7 +40,6 @@ def weight_total_mismatch(analysis) -> Iterator[Finding]:
     the total is measured on is the rows', not the heading's.
     """
     doc = analysis.doc
-    this = weight_total_mismatch.rule
     for form, budget_form in with_budget_forms(analysis.forms):
         yield from _check_form(doc, this, form, budget_form)
 

@@ -3,16 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, finest_decimals, fmt, ratio_percent, stated, written
 from auditor.extract.changes import ChangeStatement
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR110", "change-rate-mismatch", "medium")
-def change_rate_mismatch(analysis) -> Iterator[Finding]:
+def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所称的增减额、增减幅度与所比较的两个数不符（“比上年增加X万元，增长Y%”）。
 
     What: a change stated in the narrative — "比上年增加841.13万元，增长13.36%", "与预算相比，减少0.28万元，
@@ -32,7 +33,6 @@ def change_rate_mismatch(analysis) -> Iterator[Finding]:
     base of nil (the increase equals this year's figure) is low: no growth rate exists.
     """
     doc = analysis.doc
-    this = change_rate_mismatch.rule
     for statement in analysis.changes:
         finding = (_check_restated(doc, this, statement) or _check_change(doc, this, statement)
                    or _check_rate(doc, this, statement))

@@ -5,10 +5,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, fmt, written
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
 _CUE_REACH = 10  # characters before the figure searched for the rate's name
@@ -22,7 +23,7 @@ def _cue() -> re.Pattern[str]:
 
 
 @rule("AR111", "impossible-share", "medium")
-def impossible_share(analysis) -> Iterator[Finding]:
+def impossible_share(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """占比、覆盖率、发放比例等“部分占整体”的比率超过100%，数值不可能成立。
 
     What: a percentage named as a share of a whole — 发放比例, 覆盖率, 参保率, 合格率, 满意率, 占比,
@@ -35,7 +36,6 @@ def impossible_share(analysis) -> Iterator[Finding]:
     Severity: medium; high from 200% (no rounding or definition explains it).
     """
     doc = analysis.doc
-    this = impossible_share.rule
     cue = _cue()
     for m in analysis.numbers:
         if m.unit != "%" or m.qualifier not in ("none", "at_least") or m.value - m.tolerance <= HUNDRED:

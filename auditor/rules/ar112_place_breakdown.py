@@ -4,18 +4,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, interval_sum, stated, written
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: the places are complete
 
 
 @rule("AR112", "place-breakdown-mismatch", "medium")
-def place_breakdown_mismatch(analysis) -> Iterator[Finding]:
+def place_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分地区（县、区、乡镇）所列数字之和与正文所称的总数不符，而其他指标按同样的地区相加都相符。
 
     What: when the narrative gives figures for the whole (全市实施项目32个，总投资12704万元，吸纳务工2533人)
@@ -31,7 +32,6 @@ def place_breakdown_mismatch(analysis) -> Iterator[Finding]:
     Severity: high when the gap is 5% of the total or more, medium otherwise; confidence 0.75.
     """
     doc = analysis.doc
-    this = place_breakdown_mismatch.rule
     groups: dict[frozenset[str], list[tuple[PlaceBreakdown, bool, bool]]] = defaultdict(list)
     for b in place_breakdowns(analysis):
         parts = interval_sum([stated(p.mention).scale(in_unit_of(p.mention, b.total.mention)) for p in b.parts])

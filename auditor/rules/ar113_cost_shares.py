@@ -3,16 +3,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, fmt, interval_sum, stated, written
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _LOCAL = frozenset({"省", "市", "县", "区", "乡", "镇", "地方"})
 
 
 @rule("AR113", "cost-shares-not-whole", "medium")
-def cost_shares_not_whole(analysis) -> Iterator[Finding]:
+def cost_shares_not_whole(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """各级财政分担的比例相加不等于100%（“中央负担50%，省级负担20%，市县承担20%”）。
 
     What: a sentence that splits one cost between levels of government — "中央财政负担50%，省级财政负担
@@ -27,7 +28,6 @@ def cost_shares_not_whole(analysis) -> Iterator[Finding]:
     Severity: medium; high when the shares miss 100% by 10 points or more.
     """
     doc = analysis.doc
-    this = cost_shares_not_whole.rule
     for shares in analysis.share_lists:
         total = interval_sum([stated(p) for p in shares.parts])
         if total.lo <= HUNDRED <= total.hi:

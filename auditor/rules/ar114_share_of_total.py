@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import finest_decimals, fmt, ratio_percent, stated, written
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR114", "share-of-total-mismatch", "medium")
-def share_of_total_mismatch(analysis) -> Iterator[Finding]:
+def share_of_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分项后所称“占X%”与分项除以总数不符（“支出合计800万元，其中基本支出500万元，占60%”）。
 
     What: in a total's breakdown ("本年支出合计6954.57万元，其中：基本支出2657.28万元，占38.2%；项目支出
@@ -27,7 +28,6 @@ def share_of_total_mismatch(analysis) -> Iterator[Finding]:
     Severity: high for a gap of 5 percentage points or more, medium from 0.5, low below.
     """
     doc = analysis.doc
-    this = share_of_total_mismatch.rule
     for group in analysis.sum_groups:
         for part, share in zip(group.parts, group.shares):
             if share is not None:

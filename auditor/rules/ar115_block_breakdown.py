@@ -3,15 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
 from auditor.extract.sums import BlockBreakdown, block_breakdowns, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("AR115", "block-breakdown-mismatch", "medium")
-def block_breakdown_mismatch(analysis) -> Iterator[Finding]:
+def block_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """总表某一栏不等于各分项目同一栏之和，而总额等于各分项目总额之和。
 
     What: a breakdown of a whole by fields ("资金总额1084.25：其中中央补助668.00，市级资金343.00，本级资金
@@ -27,7 +28,6 @@ def block_breakdown_mismatch(analysis) -> Iterator[Finding]:
     Severity: high when the gap is 5% of the field or more, medium from 0.5%, low below.
     """
     doc = analysis.doc
-    this = block_breakdown_mismatch.rule
     reported: set[int] = set()
     for b in block_breakdowns(analysis.sum_groups):
         for finding in _judge(doc, this, b):

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 @rule("CP401", "missing-attachment", "low")
-def missing_attachment(analysis) -> Iterator[Finding]:
+def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 
     What: attachment titles (a line starting with 附件N / 附表N, usually followed by the attachment's
@@ -26,7 +27,6 @@ def missing_attachment(analysis) -> Iterator[Finding]:
     outranks an arithmetic contradiction: the risk score caps the CP family (``auditor explain risk``).
     """
     doc = analysis.doc
-    this = missing_attachment.rule
     titles = analysis.attachment_titles
     refs = analysis.attachment_references
     keys: dict[str, list[tuple[int, int]]] = {}

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.findings import Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("IN001", "rule-crashed", "info")
-def rule_crashed(analysis) -> Iterator[Finding]:
+def rule_crashed(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """一条规则运行出错：该规则对本报告的检查被跳过，其余规则照常运行。
 
     What: an internal finding that the engine emits when a rule raises on a report. The report still

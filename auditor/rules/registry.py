@@ -1,6 +1,7 @@
 """The rule registry: stable codes, kebab-case names, severities, docstrings as documentation.
 
-A rule is a function ``check(analysis) -> Iterable[Finding]`` registered with ``@rule``. Codes are a
+A rule is a function ``check(analysis, this) -> Iterable[Finding]`` registered with ``@rule``; the
+runner passes the rule itself as ``this`` (its code, name and default severity stamp the findings). Codes are a
 family prefix and three digits (AR arithmetic, XC cross-check, TG targets, RU reuse, CP completeness,
 IN internal) and never change meaning once published.
 """
@@ -12,13 +13,17 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditor.findings import SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from auditor.analysis import Analysis
 
 _CODE_RE = re.compile(r"^(AR|XC|TG|RU|CP|IN)\d{3}$")
 _NAME_RE = re.compile(r"^[a-z]+(-[a-z0-9]+)+$")
 
-CheckFn = Callable[["Analysis"], Iterable[Finding]]  # noqa: F821
+CheckFn = Callable[["Analysis", "Rule"], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,10 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else ""
+
+    def run(self, analysis: Analysis) -> Iterable[Finding]:
+        """The rule's findings for one report."""
+        return self.check(analysis, self)
 
     def finding(self, **kwargs) -> Finding:
         """A Finding stamped with this rule's code and name (severity defaults to the rule's)."""
@@ -63,7 +72,6 @@ def rule(code: str, name: str, severity: str, *, uses_references: bool = False) 
         if not (fn.__doc__ or "").strip():
             raise ValueError(f"rule {code} needs a docstring: it is the rule's documentation")
         _REGISTRY[code] = Rule(code, name, severity, fn, uses_references)
-        fn.rule = _REGISTRY[code]  # type: ignore[attr-defined]
         return fn
 
     return register
@@ -88,12 +96,12 @@ def select_rules(codes: Iterable[str] | None) -> list[Rule]:
     return [r for r in rules if r.code.startswith(prefixes)]
 
 
-def run_rules(analysis, rules: Iterable[Rule]) -> list[Finding]:
+def run_rules(analysis: Analysis, rules: Iterable[Rule]) -> list[Finding]:
     """Run each rule; a rule that raises becomes one internal finding, never a crash."""
     findings: list[Finding] = []
     for r in rules:
         try:
-            findings.extend(r.check(analysis))
+            findings.extend(r.run(analysis))
         except Exception as exc:  # noqa: BLE001 - isolation of a faulty rule is the point
             tb = traceback.extract_tb(exc.__traceback__)
             where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"

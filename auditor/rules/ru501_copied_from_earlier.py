@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
 from auditor.reuse.references import copied_passages, same_unit
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 MIN_COPIED_CHARS = 30
 MIN_REUSED_SIMILARITY = 0.6  # below this, a reused paragraph is rewritten, not reused wording
@@ -12,7 +13,7 @@ MIN_OTHER_UNITS = 2  # shared with this many other units: template text (RU505),
 
 
 @rule("RU501", "copied-from-earlier-report", "high", uses_references=True)
-def copied_from_earlier_report(analysis) -> Iterator[Finding]:
+def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落沿用往年报告且年度数据未更新（与往年相同的数字、往年的年份或“2023年，……”表述），疑为照抄。
 
     What: needs references (the same unit's reports of earlier years in the batch, ``--reference`` files,
@@ -39,7 +40,6 @@ def copied_from_earlier_report(analysis) -> Iterator[Finding]:
     left unchanged; medium otherwise; info for reuse with updated data.
     """
     doc = analysis.doc
-    this = copied_from_earlier_report.rule
     updated: dict[str, list] = {}
     for passage in copied_passages(analysis):
         length = passage.this_end - passage.this_start

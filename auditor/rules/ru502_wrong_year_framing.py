@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
 from auditor.reuse.detect import wrong_year_framings
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("RU502", "wrong-year-framing", "medium")
-def wrong_year_framing(analysis) -> Iterator[Finding]:
+def wrong_year_framing(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落或段中句子以往年开头叙述（如2024年度报告中的“2023年，是……”），疑为沿用往年报告内容。
 
     What: a narrative paragraph, or a sentence anywhere inside one (after 。！？；), that opens by framing
@@ -27,7 +28,6 @@ def wrong_year_framing(analysis) -> Iterator[Finding]:
     which makes it an account of a whole year.
     """
     doc = analysis.doc
-    this = wrong_year_framing.rule
     for f in wrong_year_framings(doc):
         severity = "high" if f.cues else "medium"
         opening = doc.text[f.frame_start:f.frame_end]

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
 from auditor.reuse.detect import duplicate_headings, duplicate_paragraphs, wrong_year_framings
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("RU503", "duplicated-section", "medium")
-def duplicated_section(analysis) -> Iterator[Finding]:
+def duplicated_section(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一报告中同一标题出现两次，或同一段落重复出现。
 
     What: (a) two section headings with the same words (section numbers ignored: "七、存在的问题" and
@@ -27,7 +28,6 @@ def duplicated_section(analysis) -> Iterator[Finding]:
     low for a shorter repeated paragraph.
     """
     doc = analysis.doc
-    this = duplicated_section.rule
     framed = {f.passage.start: f for f in wrong_year_framings(doc) if not f.inside}
     for dup in duplicate_headings(doc):
         places = "、".join(f"第{i}处在“{_previous_heading(doc, s)}”之后" for i, s in enumerate(dup.sections, 1))

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt
 from auditor.findings import Evidence, Finding
 from auditor.reuse.detect import figure_conflicts, stale_scopes
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("RU504", "stale-figure-conflict", "medium", uses_references=True)
-def stale_figure_conflict(analysis) -> Iterator[Finding]:
+def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """往年内容中的数字与本年度同一指标的数字不一致。
 
     What: inside a stale passage (a paragraph framed in an earlier year, see RU502; with references,
@@ -24,7 +25,6 @@ def stale_figure_conflict(analysis) -> Iterator[Finding]:
     Severity: medium.
     """
     doc = analysis.doc
-    this = stale_figure_conflict.rule
     scopes = stale_scopes(doc) + _copied_scopes(analysis)
     for c in figure_conflicts(analysis, scopes):
         where = "自评表" if doc.where(c.current.start) == "table" else "正文"

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
 from auditor.reuse.references import copied_passages
 from auditor.reuse.text import passages
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 MIN_TEMPLATE_CHARS = 30
 MIN_OTHER_UNITS = 2
 
 
 @rule("RU505", "template-text", "info", uses_references=True)
-def template_text(analysis) -> Iterator[Finding]:
+def template_text(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """多个单位报告中相同的模板性文字（提示，不计为照抄）。
 
     What: needs references. Among the passages that the reference alignment judged to be reused
@@ -26,7 +27,6 @@ def template_text(analysis) -> Iterator[Finding]:
     Severity: info; low when template passages make up more than half of the report's narrative.
     """
     doc = analysis.doc
-    this = template_text.rule
     shared = []
     for passage in copied_passages(analysis):
         if passage.stale:

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
 from auditor.reuse.align import AlignedPassage
 from auditor.reuse.crossunit import MIN_MASKED_RATIO, MIN_SHARED_FIGURES, unit_copies
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 HIGH_SHARE = 0.5
 
 
 @rule("RU506", "copied-from-other-unit", "medium", uses_references=True)
-def copied_from_other_unit(analysis) -> Iterator[Finding]:
+def copied_from_other_unit(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """报告正文与其他单位同年度或往年报告的年度内容（连同数字）相同，疑为套用其他单位报告。
 
     What: needs references (the batch, ``--reference`` files, or an index built with ``auditor index
@@ -33,7 +34,6 @@ def copied_from_other_unit(analysis) -> Iterator[Finding]:
     other unit's name stands in a sentence about this unit's own work.
     """
     doc = analysis.doc
-    this = copied_from_other_unit.rule
     copies = unit_copies(analysis)
     if not copies:
         return

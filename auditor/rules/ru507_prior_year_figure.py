@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt
 from auditor.findings import Evidence, Finding
 from auditor.reuse.prior import prior_mismatches, table_prior_mismatches
 from auditor.reuse.references import same_unit
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("RU507", "prior-year-figure-mismatch", "medium", uses_references=True)
-def prior_year_figure_mismatch(analysis) -> Iterator[Finding]:
+def prior_year_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """本报告引用的上年数字与上年度报告所载不一致。
 
     What: needs the same unit's report of the previous year among the references (the batch,
@@ -34,7 +35,6 @@ def prior_year_figure_mismatch(analysis) -> Iterator[Finding]:
     refs = getattr(analysis, "references", None)
     if refs is None or doc.meta.year is None:
         return
-    this = prior_year_figure_mismatch.rule
     for earlier in refs.candidates(doc):
         if earlier.meta.year != doc.meta.year - 1 or not same_unit(doc.meta.unit, earlier.meta.unit):
             continue

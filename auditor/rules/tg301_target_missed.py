@@ -4,19 +4,20 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, written
 from auditor.extract.indicators import family_of
 from auditor.extract.tables import IndicatorRow, cell_number
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # A plain target is a floor, except for a cost or a "lower is better" indicator, where it is a cap.
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
 
 
 @rule("TG301", "target-missed-full-marks", "medium")
-def target_missed_full_marks(analysis) -> Iterator[Finding]:
+def target_missed_full_marks(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值未达到年度指标值（或超出上限），该指标却得了满分。
 
     What: in each indicator row with a numeric 年度指标值, a numeric 实际完成值, a 分值 and a 得分, the
@@ -34,7 +35,6 @@ def target_missed_full_marks(analysis) -> Iterator[Finding]:
     Severity: high when the shortfall is 10% of the target or more, medium otherwise.
     """
     doc = analysis.doc
-    this = target_missed_full_marks.rule
     for form in analysis.forms:
         for block in form.indicators:
             for row in block.rows:

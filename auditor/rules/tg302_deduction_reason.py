@@ -3,17 +3,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.tables import IndicatorBlock, IndicatorRow, cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # What a 偏差原因 cell says when it gives no reason at all.
 _NO_REASON = re.compile(r"^(无|无偏差|没有偏差|无差异|/|／|—+|-+|－+|否|暂无|不适用)?$")
 
 
 @rule("TG302", "deduction-without-reason", "low")
-def deduction_without_reason(analysis) -> Iterator[Finding]:
+def deduction_without_reason(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """指标得分低于分值（有扣分），但“偏差原因分析及改进措施”栏为空或只写“无”。
 
     What: in an indicator block that has a 偏差原因分析 column, every row whose 得分 is below its 分值 must
@@ -28,7 +29,6 @@ def deduction_without_reason(analysis) -> Iterator[Finding]:
     Severity: low; medium when 2 points or more were deducted.
     """
     doc = analysis.doc
-    this = deduction_without_reason.rule
     for form in analysis.forms:
         for block in form.indicators:
             if "deviation" not in block.columns:

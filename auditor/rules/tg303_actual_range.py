@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import written
 from auditor.extract.tables import cell_number
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 _WHAT = {"at_least": "下限（≥/不低于/以上）", "at_most": "上限（≤/不超过/以下）", "range": "区间",
          "approx_more": "约数（多/余/+）", "approx_about": "约数（约/近/左右）"}
 
 
 @rule("TG303", "actual-as-range", "low")
-def actual_as_range(analysis) -> Iterator[Finding]:
+def actual_as_range(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值填写为区间、上下限或约数（如“≥90%”“≦100%”“300+人次”），而不是实际达到的数值。
 
     What: each indicator row's 实际完成值 cell that holds one figure is read with the number grammar;
@@ -25,7 +26,6 @@ def actual_as_range(analysis) -> Iterator[Finding]:
     Severity: medium for a bound or a range (the actual value is unknown), low for an approximation.
     """
     doc = analysis.doc
-    this = actual_as_range.rule
     for form in analysis.forms:
         for block in form.indicators:
             for row in block.rows:

@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.indicators import MONEY_TO_WAN
 from auditor.extract.tables import TableForm, cell_number, header_unit
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # A cost target written without a unit is read in the budget's unit (万元) unless that would make it
 # this many times the budget: then it must be in 元 ("3980000" beside a 288万元 budget is 398万元).
@@ -15,7 +16,7 @@ _YUAN_IF_RATIO = Decimal(1000)
 
 
 @rule("TG304", "cost-target-over-budget", "medium")
-def cost_target_over_budget(analysis) -> Iterator[Finding]:
+def cost_target_over_budget(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """成本指标的年度指标值（金额）超过了同一张表中该项目的全年预算数。
 
     What: in each form, the 成本指标 rows (一级 or 二级 指标 naming 成本) whose 年度指标值 is an amount
@@ -34,7 +35,6 @@ def cost_target_over_budget(analysis) -> Iterator[Finding]:
     when the target's unit had to be assumed.
     """
     doc = analysis.doc
-    this = cost_target_over_budget.rule
     for form in analysis.forms:
         budget = _budget(doc, form)
         if budget is None:

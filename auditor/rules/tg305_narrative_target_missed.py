@@ -3,18 +3,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, stated, written
 from auditor.extract.indicators import family_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # as in TG301: a plain target is a floor, except for a cost or a "lower is better" indicator
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
 
 
 @rule("TG305", "narrative-target-missed-claimed-met", "medium")
-def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
+def narrative_target_missed_claimed_met(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文写明某项指标实际完成值未达到年度指标值，却又称已完成全部目标。
 
     What: targets and actuals written in the narrative ("…人次数年初指标值为不低于180人，全年实际完成值
@@ -29,7 +30,6 @@ def narrative_target_missed_claimed_met(analysis) -> Iterator[Finding]:
     Severity: high when the shortfall is 10% of the target or more, medium otherwise.
     """
     doc = analysis.doc
-    this = narrative_target_missed_claimed_met.rule
     for pair in analysis.narrative_targets:
         target, actual = pair.target, pair.actual
         t_fam, a_fam = family_of(target.unit), family_of(actual.unit)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.indicators import (
     MATCH_THRESHOLD,
@@ -15,11 +16,11 @@ from auditor.extract.indicators import (
 )
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 
 @rule("XC201", "narrative-table-mismatch", "medium")
-def narrative_table_mismatch(analysis) -> Iterator[Finding]:
+def narrative_table_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述的完成数与自评表（或基础数据表）中同一指标的实际完成值不一致。
 
     What: every figure in a table that states what was done — an indicator row's 实际完成值, or a cell of
@@ -47,7 +48,6 @@ def narrative_table_mismatch(analysis) -> Iterator[Finding]:
     Confidence 0.85 for the same core subject, 0.6 for a fuzzy match; 0.1 less against a project table.
     """
     doc = analysis.doc
-    this = narrative_table_mismatch.rule
     found = statements(analysis)
     texts = [s for s in found if s.origin in ("paragraph", "cell_text") and s.kind == "actual" and s.stale is None
              and s.closed]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.indicators import (
     MATCH_THRESHOLD,
@@ -13,7 +14,7 @@ from auditor.extract.indicators import (
     subject_match,
 )
 from auditor.findings import Evidence, Finding
-from auditor.rules.registry import rule
+from auditor.rules.registry import Rule, rule
 
 # Amounts and rates in the narrative belong to many scopes at once (基本支出 vs 项目支出 决算数, one
 # project's 年初预算数 after another's): between two narrative passages only counts are compared.
@@ -21,7 +22,7 @@ _NARRATIVE_FAMILIES_SKIPPED = {"money", "%"}
 
 
 @rule("XC202", "indicator-value-conflict", "medium")
-def indicator_value_conflict(analysis) -> Iterator[Finding]:
+def indicator_value_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一指标在正文中两处（或在两张表中）填报的数值不一致。
 
     What: statements of what was done are compared pairwise: two narrative passages (paragraphs, or a
@@ -44,7 +45,6 @@ def indicator_value_conflict(analysis) -> Iterator[Finding]:
     the same core subject, 0.5 for a fuzzy match.
     """
     doc = analysis.doc
-    this = indicator_value_conflict.rule
     found = [s for s in statements(analysis) if s.kind == "actual" and s.subject]
     found = [s for s in found if s.stale is None]  # pasted from an earlier report: RU504's business
     clusters: dict[str, list[tuple[Statement, Statement, float]]] = {}
