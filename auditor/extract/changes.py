@@ -15,13 +15,13 @@ The extractor only finds the structure; AR110 recomputes the change and the rate
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
-from auditor.extract.numbers import NumberMention
+from auditor.document import SENTENCE_ENDS, Document, Paragraph, span_back
+from auditor.extract.numbers import MentionsIn, NumberMention
 from auditor.extract.sums import compatible_units
-from auditor.extract.views import plain, reading_view
+from auditor.extract.views import clean as _clean
+from auditor.extract.views import reading_view
 
 _CLAUSE_ENDS = "，,；;。"
 _UP = ("增加", "增长", "上升", "提高", "多", "增")
@@ -40,11 +40,6 @@ _REACH = 2  # paragraphs searched back for the subject's figure
 _SUBJECT_EXPANSIONS = {"收支": ("收入", "支出")}
 
 
-def _clean(text: str) -> str:
-    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
-    return plain(clean_text(text))
-
-
 @dataclass(slots=True)
 class ChangeStatement:
     change: NumberMention
@@ -58,7 +53,6 @@ class ChangeStatement:
     restated: NumberMention | None = None
 
 
-MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ChangeStatement]:

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
+__all__ = ["MentionsIn", "NumberMention", "find_numbers", "find_numbers_in_span", "parse_number", "simplified_view", "unit_named",
            "without_glosses", "load_lexicon", "QUALIFIERS"]
 
 QUALIFIERS = ("approx_more", "approx_about", "at_least", "at_most", "range", "none")
@@ -60,6 +61,10 @@ class NumberMention:
     upper: Decimal | None
     number_start: int
     number_end: int
+
+
+# the number mentions lying wholly inside text[start:end], in order (Analysis.numbers_in)
+MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,14 +6,12 @@ sentence with their kinds: executed (决算数, 执行数, 已支付 …), budge
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor.document import Document, Paragraph, clean_text
-from auditor.extract.numbers import NumberMention
+from auditor.extract.numbers import MentionsIn, NumberMention
 from auditor.extract.sums import MONEY_SCALE
 
-MentionsIn = Callable[[int, int], list[NumberMention]]
 
 # A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
 _RATE_CUE = re.compile(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.document import SENTENCE_ENDS, Document, Paragraph, clean_text, span_back
-from auditor.extract.numbers import NumberMention
+from auditor.document import SENTENCE_ENDS, Document, Paragraph, span_back
+from auditor.extract.numbers import MentionsIn, NumberMention
+from auditor.extract.views import clean as _clean
 from auditor.extract.views import plain, reading_view
 
 MONEY_SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
@@ -41,11 +41,6 @@ _ACTIVITY = re.compile(r"(完成|支付|发放|拨付|执行|实现|到位|下�
 _ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}|\d{1,2}")
 _ACTUAL = re.compile(r"现有|实有|在职|在岗|实际")
 _AUTHORISED = re.compile(r"编制|核定|批复")
-
-
-def _clean(text: str) -> str:
-    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
-    return plain(clean_text(text))
 
 
 @dataclass(slots=True)
@@ -127,7 +122,6 @@ def _label(text: str) -> str:
 _ASIDE = re.compile(r"[（(][^（()）]{2,}[)）]")
 
 
-MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:

@@ -11,12 +11,12 @@ The extractor only finds the structure; TG305 judges whether an actual misses it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.document import Document, Paragraph, clean_text
-from auditor.extract.numbers import NumberMention
-from auditor.extract.views import plain, reading_view
+from auditor.document import Document, Paragraph
+from auditor.extract.numbers import MentionsIn, NumberMention
+from auditor.extract.views import clean as _clean
+from auditor.extract.views import reading_view
 
 _TARGET_CUE = re.compile(r"(年初指标值|年度指标值|年度目标值|指标值|目标值|预期目标值?|计划数|计划值)"
                          r"(为|是|：|:)?\s*$")
@@ -32,11 +32,6 @@ _CLAIM = re.compile(r"(已按照?计划完成(了)?(绩效)?目标|(全面|圆�
 _HEDGE = re.compile(r"(基本|大部分|部分|未|没有|尚未|未能|未全部)")
 
 
-def _clean(text: str) -> str:
-    """Whitespace and export residue removed, and the joiners of a blanked gloss."""
-    return plain(clean_text(text))
-
-
 @dataclass(slots=True)
 class NarrativeTarget:
     label: str
@@ -44,7 +39,6 @@ class NarrativeTarget:
     actual: NumberMention
 
 
-MentionsIn = Callable[[int, int], list[NumberMention]]
 
 
 def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[NarrativeTarget]:

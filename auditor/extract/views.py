@@ -8,6 +8,7 @@ still indexes the original text. Labels read from the view drop the joiners (:fu
 
 from __future__ import annotations
 
+from auditor.document import clean_text
 from auditor.extract.numbers import simplified_view, without_glosses
 
 _JOINER = "\u2060"
@@ -27,3 +28,8 @@ def reading_view(text: str) -> str:
 def plain(label: str) -> str:
     """A label read from the view, without the joiners that blank a gloss."""
     return label.replace(_JOINER, "")
+
+
+def clean(text: str) -> str:
+    """Text read from the view, whitespace and export residue removed, without the joiners."""
+    return plain(clean_text(text))
