@@ -24,8 +24,7 @@ from auditor.extract.views import clean as _clean
 from auditor.extract.views import reading_view
 
 _CLAUSE_ENDS = "，,；;。"
-_UP = ("增加", "增长", "上升", "提高", "多", "增")
-_DOWN = ("减少", "下降", "降低", "节约", "节省", "少", "减")
+_UP = ("增加", "增长", "上升", "提高")  # the other verbs of _VERB are decreases
 _VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
 _ANY_VERB = re.compile(_VERB)
 # the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
@@ -51,8 +50,6 @@ class ChangeStatement:
     current_found_in: str  # sentence | paragraph | "" (no current figure)
     # "比上年增加378.19万元，增加45.49万元": the same change stated just before with another figure
     restated: NumberMention | None = None
-
-
 
 
 def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[ChangeStatement]:

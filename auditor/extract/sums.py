@@ -1,12 +1,20 @@
-"""Totals and their stated parts in the narrative.
+"""Totals and their stated parts in the narrative, and the shares and breakdowns built on them.
 
-Three shapes are recognised:
+Shapes of a total with its parts (SumGroup.shape):
 
-- "X万元，其中：基本支出A万元，项目支出B万元" — a total followed by 其中 and a list of parts;
-- "X万元（公务接待费A万元、公务用车运行维护费B万元）" — parts in brackets after a total;
-- "…X万元。其中：" at the end of a paragraph, followed by list paragraphs "（1）…A万元".
+- qizhong: "X万元，其中：基本支出A万元，项目支出B万元", "X。其中：A；B；C", clause by clause: comparisons
+  and reasons between parts are skipped ("比上年减少Y"), a subtotal restating the total, another quantity
+  (现有 after 编制, 退休 after 在职) and a nested 其中 end or skip the list; the total may stand in the
+  sentence before, or before a sentence announcing the categories ("主要包括三大类：…");
+- bracket: "X万元（公务接待费A万元、公务用车运行维护费B万元）";
+- list: "…X万元。其中：" ending a paragraph, followed by list paragraphs "（1）…A万元";
+- trailing: "A万元，B万元.C万元，共计X万元" (the total closes the list);
+- lines: a form flattened one field per line ("年度预算资金总额: X" / "其中:中央补助 A" / "市级资金 B").
 
-The extractor only finds the structure; the arithmetic rule judges it.
+Also: cost shares between levels of government (ShareList), a share of a total stated before
+(TotalShare) and a whole followed by its sub-programmes field by field (BlockBreakdown). Text is read
+through the same-length view of auditor.extract.views (glosses blanked, traditional simplified).
+The extractor only finds the structure; the arithmetic rules judge it.
 """
 
 from __future__ import annotations
@@ -120,8 +128,6 @@ def _label(text: str) -> str:
 
 
 _ASIDE = re.compile(r"[（(][^（()）]{2,}[)）]")
-
-
 
 
 def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:

@@ -39,8 +39,6 @@ class NarrativeTarget:
     actual: NumberMention
 
 
-
-
 def find_narrative_targets(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[NarrativeTarget]:
     text = reading_view(doc.text)
     out: list[NarrativeTarget] = []
