@@ -8,6 +8,7 @@ from functools import cached_property
 from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
 from auditor.extract.changes import ChangeStatement, find_changes
+from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
@@ -58,6 +59,11 @@ class Analysis:
     @cached_property
     def share_lists(self) -> list[ShareList]:
         return find_share_lists(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def named_shares(self) -> list[NamedShare]:
+        """Percentages named as a share of a whole (发放比例, 覆盖率 …)."""
+        return named_shares(self.doc.text, self.numbers)
 
     @cached_property
     def total_shares(self) -> list[TotalShare]:

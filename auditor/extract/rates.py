@@ -1,4 +1,4 @@
-"""Rates of money in the narrative ("预算执行率为95%", "完成预算数97.68%") and the money amounts of each
+"""Shares named as parts of a whole ("发放比例达到10150%"; AR111), rates of money in the narrative ("预算执行率为95%", "完成预算数97.68%") and the money amounts of each
 sentence with their kinds: executed (决算数, 执行数, 已支付 …), budget (预算数, 批复, 下达 …) or neither
 (结转, 结余, 收入 …). AR105 recomputes each rate from the amounts.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from auditor.document import Document, Paragraph, clean_text
 from auditor.extract.numbers import MentionsIn, NumberMention
@@ -103,3 +105,39 @@ def amount_subject(label: str) -> str:
     if len(subject) < 2 or re.search(r"\d", subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):
         return ""
     return subject
+
+
+# --- shares of a whole, named by the words before them ----------------------------------------------
+
+_BOUNDED = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
+_CUE_REACH = 10  # characters before the figure searched for the rate's name
+_LINK = r"(为|是|达|达到|到达|超过|约|仅)?[：:]?\s*"
+
+
+@lru_cache(maxsize=1)
+def _cue() -> re.Pattern[str]:
+    words = [w.strip() for w in _BOUNDED.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
+    return re.compile("(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + _LINK + "$")
+
+
+@dataclass(slots=True)
+class NamedShare:
+    """A percentage named as a share of a whole ("发放比例达到10150%"): the name and where it starts."""
+
+    mention: NumberMention
+    name: str
+    name_start: int
+
+
+def named_shares(text: str, numbers: list[NumberMention]) -> list[NamedShare]:
+    """Percentages whose name, just before them, is one of auditor/data/bounded_rates.txt."""
+    cue = _cue()
+    out = []
+    for m in numbers:
+        if m.unit != "%":
+            continue
+        before = text[max(0, m.start - _CUE_REACH):m.start]
+        found = cue.search(before)
+        if found is not None:
+            out.append(NamedShare(m, found.group(1), m.start - len(before) + found.start()))
+    return out

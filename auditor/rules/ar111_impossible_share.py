@@ -1,26 +1,12 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
 
 from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, fmt, written
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
-
-_DATA = Path(__file__).resolve().parent.parent / "data" / "bounded_rates.txt"
-_CUE_REACH = 10  # characters before the figure searched for the rate's name
-_LINK = r"(为|是|达|达到|到达|超过|约|仅)?[：:]?\s*"
-
-
-@lru_cache(maxsize=1)
-def _cue() -> re.Pattern[str]:
-    words = [w.strip() for w in _DATA.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
-    return re.compile("(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + _LINK + "$")
-
 
 @rule("AR111", "impossible-share", "medium")
 def impossible_share(analysis: Analysis, this: Rule) -> Iterator[Finding]:
@@ -36,18 +22,12 @@ def impossible_share(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     Severity: medium; high from 200% (no rounding or definition explains it).
     """
     doc = analysis.doc
-    cue = _cue()
-    for m in analysis.numbers:
-        if m.unit != "%" or m.qualifier not in ("none", "at_least") or m.value - m.tolerance <= HUNDRED:
+    for share in analysis.named_shares:
+        m = share.mention
+        if m.qualifier not in ("none", "at_least") or m.value - m.tolerance <= HUNDRED:
             continue
-        before = doc.text[max(0, m.start - _CUE_REACH):m.start]
-        found = cue.search(before)
-        if found is None:
-            continue
-        name = found.group(1)
-        severity = band("AR111", m.value)
-        message = f"{name}{written(m)}超过100%：部分占整体的比率不可能大于100%，数字疑有录入错误"
-        message_en = f"{name} is stated as {fmt(m.value)}%, but a share of a whole cannot exceed 100%"
-        yield this.finding(severity=severity, confidence=0.9, message=message, message_en=message_en,
-                           evidence=[Evidence.of(doc, m.start - len(before) + found.start(), m.end)],
-                           values={"rate": m.value, "name": name})
+        message = f"{share.name}{written(m)}超过100%：部分占整体的比率不可能大于100%，数字疑有录入错误"
+        message_en = f"{share.name} is stated as {fmt(m.value)}%, but a share of a whole cannot exceed 100%"
+        yield this.finding(severity=band("AR111", m.value), confidence=0.9, message=message, message_en=message_en,
+                           evidence=[Evidence.of(doc, share.name_start, m.end)],
+                           values={"rate": m.value, "name": share.name})
