@@ -30,6 +30,7 @@ from auditor.rules import (  # noqa: F401
     tg303_actual_range,
     tg304_cost_over_budget,
     tg305_narrative_target_missed,
+    tg306_cost_actual_over_spending,
     xc201_narrative_table,
     xc202_indicator_conflict,
 )

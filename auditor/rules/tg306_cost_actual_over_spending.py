@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from auditor.analysis import Analysis
+from auditor.arith import fmt, stated, written
+from auditor.extract.indicators import MONEY_TO_WAN
+from auditor.extract.tables import TableForm, cell_number, header_unit
+from auditor.findings import Evidence, Finding
+from auditor.policy import band
+from auditor.rules.registry import Rule, rule
+
+
+@rule("TG306", "cost-actual-over-spending", "medium")
+def cost_actual_over_spending(analysis: Analysis, this: Rule) -> Iterator[Finding]:
+    """成本指标的实际完成值（金额）超过了同一张表中该项目的全年执行数。
+
+    What: in each form, the 成本指标 rows (一级 or 二级 指标 naming 成本) whose 实际完成值 is an amount with
+    a money unit (元/万元/亿元) are compared with the form's own spending: the 全年执行数 of its 年度资金总额
+    line (or of its only budget line). A cost, whole or part, cannot exceed what the project spent.
+    Why: an actual cost above the money spent means the cost indicator was filled with the plan (or
+    last year's figure), not with what happened, and it usually scores full marks it did not earn.
+    Example: 成本指标 运行维护费 实际完成值150万元，全年执行数125.25万元.
+    Tolerance: rounding of both figures; a bare figure with no unit is not judged.
+    Severity: high when the actual exceeds the spending by 5% or more, medium otherwise.
+    """
+    doc = analysis.doc
+    for form in analysis.forms:
+        spent = _spending(doc, form)
+        if spent is None:
+            continue
+        for block in form.indicators:
+            for row in block.rows:
+                if "成本" not in row.level1 + row.level2:
+                    continue
+                actual = cell_number(doc, row.cells.get("actual"))
+                if actual is None or actual.qualifier != "none" or actual.unit not in MONEY_TO_WAN:
+                    continue
+                finding = _judge(doc, this, row, actual, spent)
+                if finding is not None:
+                    yield finding
+
+
+def _spending(doc, form: TableForm):
+    for block in form.budgets:
+        line = block.total_line or (block.lines[0] if len(block.lines) == 1 else None)
+        m = cell_number(doc, line.cells.get("executed")) if line is not None else None
+        if m is None or m.value <= 0:
+            continue
+        unit = m.unit or next((u for c in block.header.cells if (u := header_unit(doc.text[c.start:c.end]))), "万元")
+        if unit in MONEY_TO_WAN:
+            return m, unit
+    return None
+
+
+def _judge(doc, this, row, actual, spent) -> Finding | None:
+    spent_m, spent_unit = spent
+    actual_iv = stated(actual).scale(MONEY_TO_WAN[actual.unit])
+    spent_iv = stated(spent_m).scale(MONEY_TO_WAN[spent_unit])
+    if actual_iv.lo <= spent_iv.hi:
+        return None
+    actual_wan = actual.value * MONEY_TO_WAN[actual.unit]
+    spent_wan = spent_m.value * MONEY_TO_WAN[spent_unit]
+    excess = actual_wan - spent_wan
+    label = doc.cell_text(row.cells["indicator"]) if "indicator" in row.cells else row.level2
+    message = (f"成本指标“{label}”实际完成值{written(actual)}，超过本表全年执行数{written(spent_m, spent_unit)}，"
+               f"高出{fmt(excess)}万元：实际成本不可能多于实际支出")
+    message_en = f"cost indicator '{label}': actual {fmt(actual_wan)} exceeds the spending {fmt(spent_wan)} (10k yuan)"
+    return this.finding(severity=band("TG306", excess / spent_wan), confidence=0.8, message=message,
+                        message_en=message_en,
+                        evidence=[Evidence.of(doc, actual.start, actual.end), Evidence.of(doc, spent_m.start, spent_m.end)],
+                        values={"indicator": label, "actual": actual.value, "actual_unit": actual.unit,
+                                "executed": spent_m.value, "executed_unit": spent_unit, "excess_wan": excess})
