@@ -14,6 +14,7 @@ The extractor only finds the structure; AR110 recomputes the change and the rate
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from auditor.extract.views import clean as _clean
 from auditor.extract.views import reading_view
 
 _CLAUSE_ENDS = "，,；;。"
+_SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
 _UP = ("增加", "增长", "上升", "提高")  # the other verbs of _VERB are decreases
 _VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
 _ANY_VERB = re.compile(_VERB)
@@ -59,10 +61,12 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
         if not _ANY_VERB.search(text, para.start, para.end):
             continue
         mentions = mentions_in(para.start, para.end)
+        ends = [e.end() for e in _SENTENCE_END_RE.finditer(text, para.start, para.end)]
         for i, m in enumerate(mentions):
             if m.unit in ("", "%") or "百分点" in m.unit:
                 continue
-            sentence_start = span_back(text, m.start, SENTENCE_ENDS, para.start)
+            k_end = bisect.bisect_right(ends, m.start)
+            sentence_start = ends[k_end - 1] if k_end else para.start
             before = mentions[i - 1] if i and mentions[i - 1].end > sentence_start else None
             lead = text[before.end if before else sentence_start:m.start]
             cue = _CHANGE_CUE.search(lead)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -142,7 +143,7 @@ def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Men
             if reach is None:
                 reach = mentions_in(para.start, min(len(text), para.end + _MAX_LIST_CHARS))
             group = None
-            if not [m for m in mentions if m.start > q]:
+            if not mentions or mentions[-1].start <= q:  # 其中 ends the paragraph's figures
                 group = _list_group(doc, text, mentions, q, paragraphs[k + 1:], mentions_in)
             if group is None:
                 group = _qizhong_group(text, reach, q, para.start)
@@ -206,10 +207,13 @@ def _category_key(label: str) -> str:
 
 
 def _link_siblings(groups: list[SumGroup]) -> None:
-    for group in groups:
-        keys = {_category_key(x) for x in group.labels}
-        near = [g for g in groups if g is not group and abs(g.total.start - group.total.start) <= _SIBLING_REACH
-                and len(keys & {_category_key(x) for x in g.labels}) >= 2]
+    ordered = sorted(groups, key=lambda g: g.total.start)
+    starts = [g.total.start for g in ordered]
+    keys = {id(g): {_category_key(x) for x in g.labels} for g in ordered}
+    for group in ordered:
+        lo = bisect.bisect_left(starts, group.total.start - _SIBLING_REACH)
+        hi = bisect.bisect_right(starts, group.total.start + _SIBLING_REACH)
+        near = [g for g in ordered[lo:hi] if g is not group and len(keys[id(group)] & keys[id(g)]) >= 2]
         if near:
             group.sibling = min(near, key=lambda g: abs(g.total.start - group.total.start))
 
@@ -229,20 +233,20 @@ def _find_all(text: str, needle: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _clauses_before(text: str, start: int, q: int) -> list[tuple[int, int]]:
-    """The top-level clauses of text[start:q], nearest first: split at ，,；; outside brackets."""
-    out, depth, end = [], 0, q
+def _clauses_before(text: str, start: int, q: int) -> Iterator[tuple[int, int]]:
+    """The top-level clauses of text[start:q], nearest first: split at ，,；; outside brackets. A
+    generator: callers stop at the clause they need, so a long run-on paragraph is not rescanned."""
+    depth, end = 0, q
     for i in range(q - 1, start - 1, -1):
         ch = text[i]
         if ch in "）)":
             depth += 1
         elif ch in "（(":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in _CLAUSE_BREAK or _is_stop(text, i)):
-            out.append((i + 1, end))
+        elif depth == 0 and (ch in _CLAUSE_BREAK or (ch == "." and _is_stop(text, i))):
+            yield i + 1, end
             end = i
-    out.append((start, end))
-    return out
+    yield start, end
 
 
 def _is_stop(text: str, i: int) -> bool:
@@ -273,7 +277,7 @@ def _figures_in(mentions: list[NumberMention], spans: list[tuple[int, int]]) -> 
     """The mentions (sorted by start) lying wholly inside one of the spans (sorted, disjoint)."""
     if not spans:
         return []
-    lo = bisect.bisect_left([m.start for m in mentions], spans[0][0]) if len(mentions) > 16 else 0
+    lo = bisect.bisect_left(mentions, spans[0][0], key=lambda m: m.start) if len(mentions) > 16 else 0
     out = []
     for m in mentions[lo:]:
         if m.start >= spans[-1][1]:
@@ -299,7 +303,7 @@ def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) 
             return None, 0
         sentence, q = span_back(text, prev_end, SENTENCE_ENDS, floor), prev_end
         categories = _CATEGORY_COUNT.search(text, sentence, q)
-        if categories and not [m for m in mentions if sentence <= m.start < q and m.unit not in _COUNTED_CATEGORY]:
+        if categories and not [m for m in _figures_in(mentions, [(sentence, q)]) if m.unit not in _COUNTED_CATEGORY]:
             announced = _small_count(categories.group(1))
             prev_end = sentence - 1
             if prev_end < floor or text[prev_end] not in "。" or not announced:
@@ -601,15 +605,21 @@ class BlockBreakdown:
 
 
 def block_breakdowns(groups: list[SumGroup]) -> list[BlockBreakdown]:
-    """Each group followed by at least two later groups with the same field labels, up to the next
-    group that has them too and whose total could be another whole (the judging rule decides)."""
+    """Each group followed, within the next few groups, by at least two with the same field labels
+    (whether their totals make up the whole is the judging rule's business)."""
     out = []
+    keys = [[_category_key(x) for x in g.labels] for g in groups]
     for i, whole in enumerate(groups):
-        keys = [_category_key(x) for x in whole.labels]
-        same = [g for g in groups[i + 1:] if [_category_key(x) for x in g.labels] == keys]
-        if len(same) >= 2 and len(set(keys)) == len(keys):
+        if len(set(keys[i])) != len(keys[i]):
+            continue
+        # the sub-programmes follow the whole: its next groups with the same fields, a bounded run
+        same = [g for g, k in zip(groups[i + 1:i + 1 + _MAX_BLOCKS], keys[i + 1:i + 1 + _MAX_BLOCKS]) if k == keys[i]]
+        if len(same) >= 2:
             out.append(BlockBreakdown(whole=whole, blocks=same))
     return out
+
+
+_MAX_BLOCKS = 12  # groups looked at after a whole for its sub-programmes
 
 
 # --- "X起，占总数的Y%": a share of a total stated elsewhere ----------------------------------------
