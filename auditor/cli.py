@@ -56,7 +56,7 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（递归查找）")],
     reference: Annotated[Optional[list[Path]], typer.Option("--reference", help="往年报告（文件或文件夹），仅作比对参考，不参与排名")] = None,
     index: Annotated[Optional[Path], typer.Option("--index", help="用 `auditor index build` 建立的参考索引")] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", help="输出格式（csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = CheckFormat.text,
+    fmt: Annotated[Optional[CheckFormat], typer.Option("--format", help="输出格式（默认按 -o 的扩展名，否则 text；csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
@@ -80,6 +80,7 @@ def check(
 
     if fail_on is not None and fail_on not in SEVERITIES:
         _usage_error(f"--fail-on 只能是 {'|'.join(SEVERITIES)}，收到 {fail_on!r}")
+    fmt = _output_format(fmt, output)
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
         _usage_error("找不到输入：" + "、".join(missing))
@@ -93,6 +94,12 @@ def check(
         if problem:
             _usage_error(problem)
     codes = [c.strip() for c in rules.split(",") if c.strip()] if rules else None
+    if codes:
+        from auditor.rules import all_rules
+
+        unknown = [c for c in codes if not any(r.code.startswith(c.upper()) for r in all_rules())]
+        if unknown:
+            _usage_error(f"--rules 中有未知的规则代码：{'、'.join(unknown)}；用 `auditor rules` 查看全部规则")
     try:
         config = load_config(risk_config) if risk_config else None
         batch = audit(paths, references=reference or [], index=index, rules=codes, risk_config=config, jobs=jobs,
@@ -118,6 +125,19 @@ def check(
         threshold = severity_rank(fail_on)
         if any(severity_rank(f["severity"]) >= threshold for r in result["reports"] for f in r["findings"]):
             raise typer.Exit(1)
+
+
+_EXTENSION_FORMATS = {".json": CheckFormat.json, ".html": CheckFormat.html, ".htm": CheckFormat.html,
+                      ".xlsx": CheckFormat.xlsx, ".csv": CheckFormat.csv, ".txt": CheckFormat.text}
+
+
+def _output_format(fmt: CheckFormat | None, output: Path | None) -> CheckFormat:
+    """The format asked for, else the one the -o file's extension names, else text; a --format that
+    contradicts the extension (-o 结果.xlsx --format json) is a usage error."""
+    implied = _EXTENSION_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None and implied is not None and fmt is not implied:
+        _usage_error(f"--format {fmt.value} 与输出文件扩展名 {output.suffix} 不一致；请改用一致的扩展名或去掉 --format")
+    return fmt or implied or CheckFormat.text
 
 
 def output_problem(output: Path) -> str | None:

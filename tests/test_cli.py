@@ -133,3 +133,25 @@ def test_check_with_reference_and_index(tmp_path: Path) -> None:
                 assert source_text[e["start"]:e["end"]] == e["text"]  # offsets index the earlier report
         assert "alignment" in copied[0]
     assert run("check", this_year, "--reference", tmp_path / "missing.txt").exit_code == 2
+
+
+def test_output_format_follows_the_extension_and_a_conflict_is_a_usage_error(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("一、基本情况\n本年度支出总额300.00万元，其中：基本支出180.00万元，项目支出100.00万元。\n", encoding="utf-8")
+    out = tmp_path / "结果.xlsx"
+    done = runner.invoke(app, ["check", str(report), "-o", str(out), "--no-progress", "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes()[:2] == b"PK"  # a real workbook, not terminal text
+    as_json = tmp_path / "结果.json"
+    assert runner.invoke(app, ["check", str(report), "-o", str(as_json), "--no-progress", "--jobs", "1"]).exit_code == 0
+    assert json.loads(as_json.read_text(encoding="utf-8"))["reports"][0]["findings"]
+    clash = runner.invoke(app, ["check", str(report), "-o", str(tmp_path / "x.xlsx"), "--format", "json"])
+    assert clash.exit_code == 2 and "不一致" in clash.output
+
+
+def test_unknown_rule_code_is_a_usage_error(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("一、基本情况\n本年度支出总额300.00万元。\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(report), "--rules", "AR101,ZZ9"])
+    assert result.exit_code == 2 and "ZZ9" in result.output
+    assert runner.invoke(app, ["check", str(report), "--rules", "AR10", "--no-progress", "--jobs", "1"]).exit_code == 0
