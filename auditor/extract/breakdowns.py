@@ -41,7 +41,8 @@ def _place(st: Statement) -> str | None:
 
 def place_breakdowns(analysis: Analysis) -> list[PlaceBreakdown]:
     found = [s for s in statements(analysis) if s.where == "narrative" and s.kind == "actual"
-             and s.family not in _NOT_ADDITIVE and s.mention.qualifier == "none" and (s.subject or s.label)]
+             and s.family not in _NOT_ADDITIVE and "/" not in s.unit  # rates per head or per month
+             and s.mention.qualifier == "none" and (s.subject or s.label)]
     part_places = {p for s in found if (p := _place(s))}
     by_key: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
     for s in found:
