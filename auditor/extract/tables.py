@@ -15,6 +15,7 @@ figure columns give :class:`ColumnTotal` records.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -614,3 +615,24 @@ def _read_indicators(doc: Document, table: Table, start: int,
             block.rows.append(IndicatorRow(row=row, cells=cells, level1=level1, level2=level2))
         i += 1
     return block, i
+
+
+def cost_rows(form: TableForm) -> list[IndicatorRow]:
+    """The 成本指标 rows of a form (一级 or 二级 指标 naming 成本)."""
+    return [row for block in form.indicators for row in block.rows if "成本" in row.level1 + row.level2]
+
+
+def form_amount(doc: Document, form: TableForm, role: str,
+                money_units: Container[str]) -> tuple[NumberMention, str] | None:
+    """A form's own amount for a budget role (budget_full, executed) on its 年度资金总额 line, or its
+    only budget line, with the unit written on it or in the block's header (万元 when none is);
+    None when the form has no such positive money amount."""
+    for block in form.budgets:
+        line = block.total_line or (block.lines[0] if len(block.lines) == 1 else None)
+        m = cell_number(doc, line.cells.get(role)) if line is not None else None
+        if m is None or m.value <= 0:
+            continue
+        unit = m.unit or next((u for c in block.header.cells if (u := header_unit(doc.text[c.start:c.end]))), "万元")
+        if unit in money_units:
+            return m, unit
+    return None

@@ -6,7 +6,7 @@ from decimal import Decimal
 from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.indicators import MONEY_TO_WAN
-from auditor.extract.tables import TableForm, cell_number, header_unit
+from auditor.extract.tables import cell_number, cost_rows, form_amount
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import Rule, rule
 
@@ -36,37 +36,19 @@ def cost_target_over_budget(analysis: Analysis, this: Rule) -> Iterator[Finding]
     """
     doc = analysis.doc
     for form in analysis.forms:
-        budget = _budget(doc, form)
+        budget = form_amount(doc, form, "budget_full", MONEY_TO_WAN)
         if budget is None:
             continue
-        for block in form.indicators:
-            for row in block.rows:
-                if "成本" not in row.level1 + row.level2:
-                    continue
-                target = cell_number(doc, row.cells.get("target"))
-                if target is None or target.qualifier not in ("none", "at_most"):
-                    continue
-                if target.unit and target.unit not in MONEY_TO_WAN:
-                    continue  # a percentage (预算控制率) or a count is not an amount
-                finding = _judge(doc, this, row, target, budget)
-                if finding is not None:
-                    yield finding
-
-
-def _budget(doc, form: TableForm):
-    for block in form.budgets:
-        line = block.total_line or (block.lines[0] if len(block.lines) == 1 else None)
-        if line is None:
-            continue
-        m = cell_number(doc, line.cells.get("budget_full"))
-        if m is None or m.value <= 0:
-            continue
-        header_units = (header_unit(doc.text[c.start:c.end]) for c in block.header.cells)
-        unit = m.unit or next((u for u in header_units if u), None) or "万元"
-        if unit not in MONEY_TO_WAN:
-            continue
-        return m, m.value * MONEY_TO_WAN[unit], unit
-    return None
+        budget_m, unit = budget
+        for row in cost_rows(form):
+            target = cell_number(doc, row.cells.get("target"))
+            if target is None or target.qualifier not in ("none", "at_most"):
+                continue
+            if target.unit and target.unit not in MONEY_TO_WAN:
+                continue  # a percentage (预算控制率) or a count is not an amount
+            finding = _judge(doc, this, row, target, (budget_m, budget_m.value * MONEY_TO_WAN[unit], unit))
+            if finding is not None:
+                yield finding
 
 
 def _judge(doc, this, row, target, budget) -> Finding | None:

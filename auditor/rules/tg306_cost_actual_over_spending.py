@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from auditor.analysis import Analysis
 from auditor.arith import fmt, stated, written
 from auditor.extract.indicators import MONEY_TO_WAN
-from auditor.extract.tables import TableForm, cell_number, header_unit
+from auditor.extract.tables import cell_number, cost_rows, form_amount
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
@@ -26,31 +26,16 @@ def cost_actual_over_spending(analysis: Analysis, this: Rule) -> Iterator[Findin
     """
     doc = analysis.doc
     for form in analysis.forms:
-        spent = _spending(doc, form)
+        spent = form_amount(doc, form, "executed", MONEY_TO_WAN)
         if spent is None:
             continue
-        for block in form.indicators:
-            for row in block.rows:
-                if "成本" not in row.level1 + row.level2:
-                    continue
-                actual = cell_number(doc, row.cells.get("actual"))
-                if actual is None or actual.qualifier != "none" or actual.unit not in MONEY_TO_WAN:
-                    continue
-                finding = _judge(doc, this, row, actual, spent)
-                if finding is not None:
-                    yield finding
-
-
-def _spending(doc, form: TableForm):
-    for block in form.budgets:
-        line = block.total_line or (block.lines[0] if len(block.lines) == 1 else None)
-        m = cell_number(doc, line.cells.get("executed")) if line is not None else None
-        if m is None or m.value <= 0:
-            continue
-        unit = m.unit or next((u for c in block.header.cells if (u := header_unit(doc.text[c.start:c.end]))), "万元")
-        if unit in MONEY_TO_WAN:
-            return m, unit
-    return None
+        for row in cost_rows(form):
+            actual = cell_number(doc, row.cells.get("actual"))
+            if actual is None or actual.qualifier != "none" or actual.unit not in MONEY_TO_WAN:
+                continue
+            finding = _judge(doc, this, row, actual, spent)
+            if finding is not None:
+                yield finding
 
 
 def _judge(doc, this, row, actual, spent) -> Finding | None:
