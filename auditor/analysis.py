@@ -8,6 +8,7 @@ from functools import cached_property
 from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
 from auditor.extract.changes import ChangeStatement, find_changes
+from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, stated_comparisons
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.numbers import NumberMention, find_numbers
@@ -55,6 +56,15 @@ class Analysis:
     @cached_property
     def changes(self) -> list[ChangeStatement]:
         return find_changes(self.doc, self.prose, self.numbers_in)
+
+    @cached_property
+    def figure_rows(self) -> list[FigureRow]:
+        """Rows of the budget-against-actual tables (layout and flattened)."""
+        return figure_rows(self.doc, [form.table for form in self.forms])
+
+    @cached_property
+    def stated_comparisons(self) -> list[StatedComparison]:
+        return stated_comparisons(self.doc, self.prose, self.numbers_in)
 
     @cached_property
     def share_lists(self) -> list[ShareList]:

@@ -236,3 +236,43 @@ def test_column_totals_skipped_when_a_row_lost_an_empty_cell() -> None:
                "| 3 | 丙 | 150.00 | | 150.00 | 注2 |\n| 合计 | | 530.00 | 20.00 | 550.00 | |\n")
     doc = doc_of("表1 安排情况\n" + header + aligned)
     assert [doc.cell_text(t.total) for f in read_forms(doc) for t in f.column_totals] == ["530.00", "550.00"]
+
+
+def _grid(doc, table) -> list[list[str]]:
+    return [[doc.text[c.start:c.end] for c in row.cells] for row in table.rows]
+
+
+def test_one_cell_per_line_rows_follow_separator_lines() -> None:
+    doc = doc_of("标题\n||||\n项目 |\n|\n预算数 |\n决算数 |\n|||\n办公费 |\n12.5 |\n10 |\n|||\n"
+                 "差旅费 |\n3 |\n|\n|||\n说明文字。")
+    [t] = pipe_tables(doc)
+    assert _grid(doc, t) == [["项目", "", "预算数", "决算数"], ["办公费", "12.5", "10"], ["差旅费", "3", ""]]
+    assert all(doc.text[c.start:c.end] == doc.cell_text(c) or c.is_continuation for r in t.rows for c in r.cells)
+
+
+def test_one_cell_per_line_rows_follow_the_one_width_that_fits() -> None:
+    doc = doc_of("单位:万元\n项目 |\n预算数 |\n决算数 |\n合计 |\n20 |\n7.5 |\n会议费 |\n8 |\n|\n"
+                 "培训费 |\n12 |\n7.5 |\n其他费用 |\n二、说明")
+    [t] = pipe_tables(doc)
+    assert _grid(doc, t)[:4] == [["项目", "预算数", "决算数"], ["合计", "20", "7.5"], ["会议费", "8", ""],
+                                 ["培训费", "12", "7.5"]]
+
+
+def test_one_cell_per_line_without_a_width_is_not_a_table() -> None:
+    # labels and figures that no single width arranges into rows
+    doc = doc_of("甲 |\n乙 |\n1 |\n丙 |\n2 |\n3 |\n丁 |\n戊 |\n己 |\n4 |")
+    assert pipe_tables(doc) == []
+
+
+def test_indicator_rows_that_lost_their_merged_cells_align_on_the_right() -> None:
+    doc = doc_of("||||\n一级指标 |\n二级指标 |\n三级指标 |\n指标值 |\n实际完成值 |\n分值 |\n得分 |\n|||\n"
+                 "产出指标 |\n数量指标 |\n培训班次 |\n4次 |\n4次 |\n20 |\n20 |\n|||\n"
+                 "受训人数 |\n200人 |\n180人 |\n20 |\n18 |\n|||\n"
+                 "成本指标 |\n培训成本 |\n30万 |\n28万 |\n20 |\n20 |\n|||\n说明。")
+    [form] = read_forms(doc)
+    rows = form.indicators[0].rows
+    assert [(r.level1, r.level2, doc.cell_text(r.cells["indicator"]), doc.cell_text(r.cells["score"]))
+            for r in rows] == [("产出指标", "数量指标", "培训班次", "20"), ("产出指标", "数量指标", "受训人数", "18"),
+                               ("产出指标", "成本指标", "培训成本", "20")]
+    cost = cell_number(doc, rows[2].cells["actual"])
+    assert (cost.value, cost.unit) == (Decimal(28), "万元")  # a cost's bare 万 is 万元

@@ -67,11 +67,16 @@ def _bar_tables(doc: Document, first_index: int) -> list[Table]:
     run: list[Paragraph] = []
 
     def close() -> None:
-        if len(run) >= 2 and max(_bars(doc, p) for p in run) >= _MIN_BARS:
+        rows = _cell_line_rows(doc, run) if len(run) >= _MIN_CELL_LINES else None
+        if rows is None and len(run) >= 2 and max(_bars(doc, p) for p in run) >= _MIN_BARS:
+            rows = [_bar_cells(doc, para, 0) for para in run]
+        if rows:
             table = Table(index=first_index + len(tables), start=run[0].start, end=run[-1].end)
-            for para in run:
-                row = Row(index=len(table.rows), cells=_bar_cells(doc, para, len(table.rows)))
-                table.rows.append(row)
+            for cells in rows:
+                r = len(table.rows)
+                for c, cell in enumerate(cells):
+                    cell.row, cell.col = r, c
+                table.rows.append(Row(index=r, cells=cells))
             tables.append(table)
         run.clear()
 
@@ -82,6 +87,87 @@ def _bar_tables(doc: Document, first_index: int) -> list[Table]:
             close()
     close()
     return tables
+
+
+# --- one cell per line ----------------------------------------------------------------------------
+# A web table exported one cell per line: "年度资金总额 |", "150 |", "|" (an empty cell), rows
+# separated by lines of bars only ("|||||||") or, without separators, by the row width alone.
+
+_MIN_CELL_LINES = 6
+_CELL_LINE_SHARE = 0.7
+_MAX_WIDTH = 12
+_FIGURE_CELL = re.compile(r"[-+]?\d[\d,，.]*\s*(万元|亿元|元|万|亿|%|％)?|[—－-]+")
+
+
+def _line_cells(doc: Document, para: Paragraph) -> list[Cell]:
+    """The non-empty cells of a line; a lone "|" is one empty cell."""
+    cells = [c for c in _bar_cells(doc, para, 0) if c.end > c.start]
+    if not cells and _bars(doc, para) == 1:
+        bar = doc.text.index("|", para.start) if "|" in doc.text[para.start:para.end] else para.start
+        cells = [Cell(start=bar, end=bar, row=0, col=0, is_continuation=True)]
+    return cells
+
+
+def _is_separator(doc: Document, para: Paragraph) -> bool:
+    return _bars(doc, para) >= 2 and not doc.text[para.start:para.end].strip(" \t" + _BARS)
+
+
+def _ends_row(doc: Document, para: Paragraph) -> bool:
+    """"50.29 | ||||": one cell, then the empty rest of its row."""
+    body = doc.text[para.start:para.end].rstrip()
+    return len(body) - len(body.rstrip(" \t" + _BARS)) >= 3 and _bars(doc, para) >= 3
+
+
+def _is_figure(doc: Document, cell: Cell) -> bool:
+    return cell.end == cell.start or bool(_FIGURE_CELL.fullmatch(doc.text[cell.start:cell.end]))
+
+
+def _cell_line_rows(doc: Document, run: list[Paragraph]) -> list[list[Cell]] | None:
+    """Rows of a one-cell-per-line run, or None when the run is not of that shape: most of its lines
+    hold exactly one cell, and its rows are marked by separator lines or follow from one width."""
+    lines = [p for p in run if not _is_separator(doc, p)]
+    single = sum(1 for p in lines if len(_line_cells(doc, p)) == 1)
+    if len(lines) < _MIN_CELL_LINES or single < _CELL_LINE_SHARE * len(lines):
+        return None
+    if any(_is_separator(doc, p) for p in run):
+        rows: list[list[Cell]] = []
+        current: list[Cell] = []
+        for para in run:
+            if _is_separator(doc, para):
+                if current:
+                    rows.append(current)
+                current = []
+                continue
+            current.extend(_line_cells(doc, para))
+            if _ends_row(doc, para):
+                rows.append(current)
+                current = []
+        if current:
+            rows.append(current)
+        return rows if len(rows) >= 2 else None
+    if single != len(lines):
+        return None
+    cells = [_line_cells(doc, p)[0] for p in lines]
+    width = _row_width(doc, cells)
+    if width is None:
+        return None
+    return [cells[k:k + width] for k in range(0, len(cells), width)]
+
+
+def _row_width(doc: Document, cells: list[Cell]) -> int | None:
+    """The one width that makes a header row of labels, then rows of a label followed by figures
+    (or empty cells), with at least two such rows."""
+    figure = [_is_figure(doc, c) for c in cells]
+    fits = []
+    for width in range(2, _MAX_WIDTH + 1):
+        body = [figure[k:k + width] for k in range(width, len(cells), width)]
+        complete = [row for row in body if len(row) == width]
+        if (len(complete) >= 2 and not any(figure[:width])
+                and all(not row[0] and all(row[1:]) for row in complete)
+                and any(any(row[1:]) for row in complete)
+                and all(not row[0] for row in body)):
+            fits.append(width)
+    return fits[0] if len(fits) == 1 else None
 
 
 # --- runs with lost cell boundaries ---------------------------------------------------------------

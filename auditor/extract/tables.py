@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from auditor.document import Cell, Document, Row, Table
@@ -352,6 +352,8 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
             break
         texts = [doc.cell_text(c) for c in row.cells]
         numeric = [c for c in row.cells if cell_number(doc, c) is not None]
+        for cell in numeric:  # a budget block's bare "150万" is an amount
+            _read_as_money(doc, cell)
         if not numeric and len(texts) > len(labels) and sum(1 for t in texts if t) >= 2:
             sub_labels = texts  # "总数 | 其中：财政资金" under merged headers
             i += 1
@@ -376,6 +378,21 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
                 block.lines.append(BudgetLine(row=row, label=label, cells=roles, decimals=decimals))
         i += 1
     return block, i
+
+
+_SCALE_UNITS = {10_000: "万元", 100_000_000: "亿元"}
+
+
+def _read_as_money(doc: Document, cell: Cell) -> None:
+    """A bare "150万" in a budget block or a cost row is 150万元 (web forms drop the 元): the cell's figure is
+    re-read once, and every reader of the cell sees the amount."""
+    m = cell_number(doc, cell)
+    unit = _SCALE_UNITS.get(m.scale) if m is not None and not m.unit else None
+    if unit is None:
+        return
+    doc.memo["cell_number"][(cell.start, cell.end)] = replace(
+        m, value=m.value / m.scale, unit=unit, scale=1, tolerance=m.tolerance / m.scale,
+        decimals=m.decimals + len(str(m.scale)) - 1, upper=None if m.upper is None else m.upper / m.scale)
 
 
 def _read_source_row(doc: Document, block: BudgetBlock, row: Row, texts: list[str], columns: list[str]) -> None:
@@ -602,19 +619,45 @@ def _read_indicators(doc: Document, table: Table, start: int,
         if _roles(doc, row, INDICATOR_ROLES).get("indicator") is not None:
             break  # the next indicator block
         if len(row.cells) != width:
-            if any(texts) and not any(cell_number(doc, c) for c in row.cells):
-                pass  # a title or note row inside the block
-            i += 1
-            continue
-        cells = {role: row.cells[col] for role, col in roles.items()}
-        if "level1" in cells and texts[roles["level1"]]:
-            level1, level2 = texts[roles["level1"]], ""
-        if "level2" in cells and texts[roles["level2"]]:
-            level2 = texts[roles["level2"]]
+            cells = _right_aligned(doc, row, roles, width)
+            if cells is None:  # a title or note row inside the block, or a row that cannot be placed
+                i += 1
+                continue
+            texts = [doc.cell_text(c) for c in row.cells]
+        else:
+            cells = {role: row.cells[col] for role, col in roles.items()}
+        if "level1" in cells and doc.cell_text(cells["level1"]):
+            level1, level2 = doc.cell_text(cells["level1"]), ""
+        if "level2" in cells and doc.cell_text(cells["level2"]):
+            level2 = doc.cell_text(cells["level2"])
         if any(texts):
+            if "成本" in level1 + level2:  # a cost's bare "150万" is an amount
+                for role in ("target", "actual"):
+                    if role in cells:
+                        _read_as_money(doc, cells[role])
             block.rows.append(IndicatorRow(row=row, cells=cells, level1=level1, level2=level2))
         i += 1
     return block, i
+
+
+def _right_aligned(doc: Document, row: Row, roles: dict[str, int], width: int) -> dict[str, Cell] | None:
+    """The cells of a row that lost its leading merged cells (a web table omits a row-spanning
+    一级/二级指标 cell instead of repeating it), aligned on the header's right end; None unless the
+    row is shorter than the header, names an indicator in words, and holds points where the header
+    has 分值 and 得分."""
+    offset = width - len(row.cells)
+    if offset <= 0 or roles.get("indicator", -1) - offset < 0:
+        return None
+    cells = {role: row.cells[col - offset] for role, col in roles.items() if col - offset >= 0}
+    name = doc.cell_text(cells["indicator"])
+    if not name or cell_number(doc, cells["indicator"]) is not None:
+        return None
+    for role in ("weight", "score"):
+        if role in roles:
+            m = cell_number(doc, cells.get(role))
+            if m is None or m.unit == "%" or not 0 <= m.value <= 100:
+                return None
+    return cells
 
 
 def cost_rows(form: TableForm) -> list[IndicatorRow]:

@@ -33,6 +33,7 @@ from auditor.rules import (  # noqa: F401
     tg306_cost_actual_over_spending,
     xc201_narrative_table,
     xc202_indicator_conflict,
+    xc203_comparison_table,
 )
 from auditor.rules.registry import Rule, all_rules, get_rule, rule, run_rules, select_rules
 

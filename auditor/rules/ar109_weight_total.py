@@ -14,6 +14,7 @@ from auditor.rules.registry import Rule, rule
 _LEVEL_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")
 _CONVENTION = Decimal(100)
 _MIN_ROWS_FOR_CONVENTION = 3
+_CUT_SHORT = 30  # characters: a document ending this close after a table stops inside it
 
 
 @rule("AR109", "weight-total-mismatch", "medium")
@@ -34,7 +35,8 @@ def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     Example: weights 10 + 10 + 5 + 5 + 5 + 5 = 40 under "产出指标(50分)".
     Tolerance: weights are exact points; a stated total may be rounded to its decimals. The
     100-point convention is only applied to forms with at least three weighted rows, at a lower
-    confidence.
+    confidence, and not to a flattened web table the document ends in (it may be cut short). A 分值 of 100 on the
+    funds row is the form's whole scale, not an execution-rate weight.
     Severity: high for a gap of 5 points or more, medium from 1 point, low below; a heading's points
     that disagree with its rows are at most medium (medium from 5 points, else low), since the scale
     the total is measured on is the rows', not the heading's.
@@ -67,7 +69,8 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
     exec_weight = None
     for block in budget_form.budgets:
         line = block.total_line
-        if line is not None and (m := cell_number(doc, line.cells.get("rate_weight"))) is not None:
+        m = cell_number(doc, line.cells.get("rate_weight")) if line is not None else None
+        if m is not None and m.value < _CONVENTION:  # "分值 100" on the funds row is the form's whole scale
             exec_weight = m
             break
     readings = [total] + ([total + exec_weight.value] if exec_weight is not None else [])
@@ -116,7 +119,7 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
                            evidence=evidence,
                            values={"level": name, "announced_points": points, "weight_sum": level_sum,
                                    "indicator_rows": len(level_weights)})
-    if stated_totals or len(weights) < _MIN_ROWS_FOR_CONVENTION:
+    if stated_totals or len(weights) < _MIN_ROWS_FOR_CONVENTION or _runs_to_the_end(doc, form):
         return
     full = readings[-1]
     if full == _CONVENTION:
@@ -135,6 +138,15 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
                        values={"convention": _CONVENTION, "weight_sum": total,
                                "execution_weight": exec_weight.value if exec_weight is not None else None,
                                "computed_total": full, "indicator_rows": len(weights)})
+
+
+def _runs_to_the_end(doc, form: TableForm) -> bool:
+    """Whether the form's table, flattened into text, is the last thing in the document (at most a
+    fragment of a line follows it): a web export or an excerpt that stops inside the table may have lost rows, so its weights cannot be held to a whole-form total."""
+    if form.table.index < len(doc.tables):
+        return False  # a layout table is whole: a form is often the whole document
+    rest = doc.text[form.table.end:].strip()
+    return len(rest) < _CUT_SHORT and "。" not in rest
 
 
 def _level_cell(doc, form: TableForm, level: str):

@@ -26,10 +26,14 @@ def deduction_without_reason(analysis: Analysis, this: Rule) -> Iterator[Finding
     Example: 分值10，得分9，偏差原因分析栏空白.
     Tolerance: a score within 0.005 of its weight is not a deduction. Rows whose 分值 is written as a
     percentage ("10%") are skipped (their points are not comparable with the 得分).
+    Not applied to a table that reached the text flattened ("|"-separated or one cell per line): there
+    an empty cell may be an export loss, not the form's.
     Severity: low; medium when 2 points or more were deducted.
     """
     doc = analysis.doc
     for form in analysis.forms:
+        if form.table.index >= len(doc.tables):
+            continue  # a web table flattened into text: an empty cell may be an export loss
         for block in form.indicators:
             if "deviation" not in block.columns:
                 continue

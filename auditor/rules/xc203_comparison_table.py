@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.analysis import Analysis
+from auditor.arith import Interval, fmt, written
+from auditor.extract.comparisons import FigureRow, StatedComparison
+from auditor.extract.numbers import NumberMention
+from auditor.extract.sums import MONEY_SCALE
+from auditor.findings import Evidence, Finding
+from auditor.policy import band
+from auditor.rules.registry import Rule, rule
+
+_MIN_LABEL = 4  # characters of a row label that must end the text before the figure
+
+
+@rule("XC203", "comparison-contradicts-table", "medium")
+def comparison_contradicts_table(analysis: Analysis, this: Rule) -> Iterator[Finding]:
+    """正文所述某项与预算（或上年）相比的增减额，与本报告表格中该项的预算数、决算数之差不符。
+
+    What: a sentence that gives an item's figure and its change against the budget or the previous
+    year ("X支出A万元，与预算相比减少B万元", "…与预算相比无变化") is matched with the row of a
+    budget-against-actual table whose label is the item (the label must end the text right before the
+    figure) and whose actual figure equals A. The change the table gives, actual − basis, is compared
+    with the stated one (a "无变化"/"持平" is a change of zero).
+    Why: an item explained as "unchanged" or "down 0.1万元" while the report's own table shows it far
+    below budget is a sentence carried over or never updated; the reader is told the wrong story.
+    Example: table 公务用车运行维护费 预算数15、决算数2.48; text "支出2.48万元，与预算相比无变化".
+    Tolerance: rounding-aware: each figure stands for the interval its decimals allow; the table's
+    bare figures are read in the sentence's unit only when its actual figure equals the sentence's.
+    Severity: high for a gap of 5% of the table's change or more, medium from 0.5%, low below.
+    """
+    doc = analysis.doc
+    rows = analysis.figure_rows
+    if not rows:
+        return
+    for stated in analysis.stated_comparisons:
+        row = _row_for(stated, rows)
+        if row is None or stated.basis not in row.basis:
+            continue
+        finding = _judge(doc, this, stated, row)
+        if finding is not None:
+            yield finding
+
+
+def _in_unit(m: NumberMention, unit: str) -> Decimal:
+    """The mention's value in ``unit`` (a bare table figure is taken to be in it already)."""
+    if not m.unit or m.unit == unit:
+        return m.value
+    return m.value * MONEY_SCALE[m.unit] / MONEY_SCALE[unit]
+
+
+def _interval(m: NumberMention, unit: str) -> Interval:
+    factor = MONEY_SCALE[m.unit] / MONEY_SCALE[unit] if m.unit in MONEY_SCALE else Decimal(1)
+    return Interval.around(_in_unit(m, unit), m.tolerance * factor)
+
+
+def _row_for(stated: StatedComparison, rows: list[FigureRow]) -> FigureRow | None:
+    unit = stated.current.unit
+    fits = [row for row in rows if len(row.label) >= _MIN_LABEL and stated.lead.endswith(_strip_verb(row.label))
+            and _interval(row.current, unit).overlaps(_interval(stated.current, unit))]
+    if not fits:
+        # "公务接待费支出5.21万元": the label, then a verb of spending
+        fits = [row for row in rows if len(row.label) >= _MIN_LABEL
+                and _strip_verb(stated.lead).endswith(row.label)
+                and _interval(row.current, unit).overlaps(_interval(stated.current, unit))]
+    return max(fits, key=lambda r: len(r.label)) if fits else None
+
+
+_SPENDING = ("支出决算为", "支出决算", "支出预算为", "支出为", "决算为", "支出", "为")
+
+
+def _strip_verb(text: str) -> str:
+    for word in _SPENDING:
+        if text.endswith(word):
+            return text[: -len(word)]
+    return text
+
+
+def _judge(doc, this: Rule, stated: StatedComparison, row: FigureRow) -> Finding | None:
+    unit = stated.current.unit
+    basis = row.basis[stated.basis]
+    table_change = _interval(row.current, unit) - _interval(basis, unit)
+    if stated.change is None:
+        said = Interval.exact(Decimal(0))
+        said_text = "无变化"
+    else:
+        said = _interval(stated.change, unit).scale(Decimal(stated.direction))
+        said_text = ("增加" if stated.direction > 0 else "减少") + written(stated.change)
+    if said.overlaps(table_change):
+        return None
+    expected = _in_unit(row.current, unit) - _in_unit(basis, unit)
+    gap = said.gap(table_change)
+    measure = gap / abs(expected) if expected else Decimal(1)
+    direction = "增加" if expected > 0 else "减少"
+    basis_word = "预算数" if stated.basis == "预算" else "上年数"
+    message = (f"正文称“{row.label}”{written(stated.current)}，与{stated.basis}相比{said_text}；但表中该项"
+               f"{basis_word}{written(basis, unit)}、决算数{written(row.current, unit)}，实际{direction}"
+               f"{fmt(abs(expected))}{unit}")
+    evidence = [Evidence.of(doc, stated.phrase_start, stated.phrase_end),
+                Evidence.of(doc, row.label_cell.start, row.label_cell.end),
+                Evidence.of(doc, basis.start, basis.end), Evidence.of(doc, row.current.start, row.current.end)]
+    return this.finding(
+        severity=band("XC203", measure), confidence=0.8, message=message,
+        message_en=f"the text says {row.label} changed by {fmt(said.mid)} against the {stated.basis}, "
+                   f"the table gives {fmt(expected)}",
+        evidence=evidence,
+        values={"item": row.label, "basis": stated.basis, "stated_change": said.mid, "table_change": expected,
+                "table_basis": basis.value, "table_actual": row.current.value})
