@@ -30,6 +30,9 @@ from auditor.extract.sums import is_exhaustive
 from auditor.extract.tables import cell_number, clean_label, header_unit
 
 _YEAR_KIND = re.compile(r"(?P<year>(19|20)\d{2})年(度)?(?P<kind>决算数|预算数|执行数|实际数|预算|决算|实际在职人数|实有人数)")
+# "上年决算数", "本年预算数": a year named relative to the report's own
+_RELATIVE_KIND = re.compile(r"^(?P<rel>上一?年度?|去年|本年度?|当年|今年)(?P<kind>决算数|预算数|执行数|实际数|预算|决算)$")
+_RELATIVE_OFFSET = {"上": -1, "去": -1, "本": 0, "当": 0, "今": 0}
 _KIND_ONLY = re.compile(r"^(?P<kind>编制数|核定编制数?|实际在职人数|实有人数|在职人数|控制率|预算数|决算数|执行数)$")
 _NUMBERED = re.compile(r"^[（(]?\d{1,2}[）)、.．]")
 _QIZHONG = re.compile(r"^其中[：:，,]?")
@@ -46,6 +49,7 @@ class BasicDataColumn:
     label: str  # as written, whitespace removed ("2023年决算数")
     year: int | None
     kind: str  # 决算数 | 预算数 | 执行数 | 编制数 | 实际在职人数 | 控制率 …
+    year_offset: int | None = None  # "上年决算数": -1 from the report's year
 
 
 @dataclass(slots=True)
@@ -84,8 +88,8 @@ class BasicDataSection:
             for column in self.columns:
                 cell = row.values.get(column.col)
                 if cell is not None:
-                    out.append(BasicDataRecord(label=row.label, year=column.year, kind=column.kind, cell=cell,
-                                               value=cell_number(doc, cell)))
+                    out.append(BasicDataRecord(label=row.label, year=_year_of(doc, column), kind=column.kind,
+                                               cell=cell, value=cell_number(doc, cell)))
         return out
 
     def children(self, index: int) -> list[int]:
@@ -106,12 +110,20 @@ class BasicDataSection:
                    for pair in _EXHAUSTIVE_PAIRS)
 
 
+def _year_of(doc: Document, column: BasicDataColumn) -> int | None:
+    if column.year is not None or column.year_offset is None or doc.meta.year is None:
+        return column.year
+    return doc.meta.year + column.year_offset
+
+
 def _column(label: str, col: int) -> BasicDataColumn | None:
     parsed = _column_label(label)
     if parsed is None:
         return None
     key, year, kind = parsed
-    return BasicDataColumn(col=col, label=key, year=year, kind=kind)
+    relative = _RELATIVE_KIND.match(re.sub(r"[（(].*?[）)]", "", key))
+    offset = _RELATIVE_OFFSET[relative.group("rel")[0]] if relative else None
+    return BasicDataColumn(col=col, label=key, year=year, kind=kind, year_offset=offset)
 
 
 @lru_cache(maxsize=4096)
@@ -122,7 +134,7 @@ def _column_label(label: str) -> tuple[str, int | None, str] | None:
     m = _YEAR_KIND.search(key)
     if m:
         return key, int(m.group("year")), _kind(m.group("kind"))
-    m = _KIND_ONLY.match(re.sub(r"[（(].*?[）)]", "", key))
+    m = _KIND_ONLY.match(re.sub(r"[（(].*?[）)]", "", key)) or _RELATIVE_KIND.match(re.sub(r"[（(].*?[）)]", "", key))
     if m:
         return key, None, _kind(m.group("kind"))
     return None
