@@ -276,3 +276,24 @@ def test_indicator_rows_that_lost_their_merged_cells_align_on_the_right() -> Non
                                ("产出指标", "成本指标", "培训成本", "20")]
     cost = cell_number(doc, rows[2].cells["actual"])
     assert (cost.value, cost.unit) == (Decimal(28), "万元")  # a cost's bare 万 is 万元
+
+
+def test_glued_budget_rows_cut_by_their_rate_inside_a_page_cell() -> None:
+    # a whole form exported into one cell of a page's "|" table, header words and rows run together;
+    # several cuts have the shapes, one gives a rate near 执行数 ÷ 预算数
+    doc = doc_of("信息名称 | 某项目自评表 | 内容概述 | 自评表资金投入情况(万元)全年预算数(A)全年执行数(B)"
+                 "预算执行率(B/A×100%)年度资金总额:2406025.00%其中:中央财政资金1503020%地方资金903033.33% |\n"
+                 "发布机构 | 某局 | 发文日期 | 2024-04-15 |")
+    [form] = [f for f in read_forms(doc) if f.budgets]
+    lines = form.budgets[0].lines
+    assert [(_values(doc, line.cells)) for line in lines] == [
+        {"budget_full": "240", "executed": "60", "rate": "25.00%"},
+        {"budget_full": "150", "executed": "30", "rate": "20%"},
+        {"budget_full": "90", "executed": "30", "rate": "33.33%"}]
+
+
+def test_header_words_in_traditional_script_with_glosses_are_recognised() -> None:
+    assert header_key("全年預(yù)算數(shù)") == "全年预算数"
+    doc = doc_of("項目 | 全年預(yù)算數(shù) | 全年執(zhí)行數(shù) | 執(zhí)行率 |\n年度資金總額 | 100.00 | 90.00 | 90% |")
+    [form] = read_forms(doc)
+    assert form.budgets[0].columns == {"budget_full": 1, "executed": 2, "rate": 3}

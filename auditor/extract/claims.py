@@ -33,6 +33,7 @@ from typing import Any
 from auditor.analysis import Analysis
 from auditor.document import Cell, Table, clean_text
 from auditor.extract.numbers import NumberMention, load_lexicon, simplified_view, unit_named, without_glosses
+from auditor.extract.pipe_tables import rate_split as _rate_split
 from auditor.extract.tables import header_unit
 from auditor.findings import _plain
 
@@ -470,34 +471,6 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
 # (预算数 390 | 执行数 390 | 执行率 100%). An impossible percentage (five digits before its point)
 # is cut into amount | amount | rate where the rate is the second amount over the first.
 _GLUED_RATE_RE = re.compile(r"([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")  # the run's start is checked in code
-
-
-def _rate_split(run: str) -> list[tuple[int, int]] | None:
-    """The best cut of ``run`` into whole a | whole b | rate r with r close to 100·b/a; None if none is
-    close (within half a point or 2 % of r) or two cuts are equally close."""
-    best: list[tuple[tuple[bool, float], list[tuple[int, int]]]] = []
-    n = len(run)
-    point = run.find(".")
-    for i in range(1, n):
-        for j in range(i + 1, n):
-            a, b, r = run[:i], run[i:j], run[j:]
-            if "." in a or "." in b or (point >= 0 and j > point) or r.startswith("."):
-                continue
-            if any(len(x) > 1 and x[0] == "0" for x in (a, b)) or (len(r.split(".")[0]) > 1 and r[0] == "0"):
-                continue
-            va, vb, vr = int(a), int(b), float(r)
-            if va == 0 or vr > 200 or (vr == 0) != (vb == 0):
-                continue
-            gap = abs(100.0 * vb / va - vr)
-            if gap <= max(0.5, 0.02 * vr):
-                # a cut with nothing executed (b = 0, r = 0) fits any first amount: least telling
-                best.append(((vb == 0 and vr == 0, gap), [(0, i), (i, j), (j, n)]))
-    if not best:
-        return None
-    best.sort(key=lambda x: x[0])
-    if len(best) > 1 and best[1][0] == best[0][0]:
-        return None
-    return best[0][1]
 
 
 def _glued_rates(text: str) -> list[tuple[int, int, bool]]:

@@ -27,6 +27,7 @@ import re
 from functools import lru_cache
 
 from auditor.document import Cell, Document, Paragraph, Row, Table
+from auditor.extract.views import _JOINER, reading_view
 
 _BARS = "|｜"
 _MIN_BARS = 2
@@ -174,10 +175,12 @@ def _row_width(doc: Document, cells: list[Cell]) -> int | None:
 
 _HEADER_WORDS: dict[str, str] = {  # header word -> figure shape of its column
     "年初预算数": "amount", "全年预算数": "amount", "调整后预算数": "amount", "全年执行数": "amount",
-    "执行率权重分值": "weight", "分值": "weight", "执行率": "rate", "得分": "score",
+    "执行率权重分值": "weight", "分值": "weight", "预算执行率": "rate", "执行率": "rate", "得分": "score",
 }
+_AMOUNTS_AND_RATE = ["amount", "amount", "rate"]
 _UNIT_GAP = re.compile(r"^\s*([（(][^）)]{0,4}[）)])?\s*$")  # "（%）" between two header words
-_ROW_LABEL = re.compile(r"(年度资金总额|(其中[：:]?)?当年财政拨款|上年结转(资金|金额)?|其[他它]资金)[：:]?")
+_ROW_LABEL = re.compile(r"(年度资金总额|(其中[：:]?)?当年财政拨款|上年结转(资金|金额)?|其[他它]资金"
+                        r"|(其中[：:]?)?(中央|省级?|市级?|县级?|地方)(财政)?(补助)?资金)[：:]?")
 _SHAPES = {
     "amount": re.compile(r"(0|[1-9]\d{0,8})(\.\d{2})?"),
     "weight": re.compile(r"100|[1-9]\d?"),
@@ -229,41 +232,81 @@ def split_run(run: str, shapes: list[str]) -> list[tuple[int, int]] | None:
     return solutions[0] if len(solutions) == 1 else None
 
 
+def rate_split(run: str) -> list[tuple[int, int]] | None:
+    """The best cut of ``run`` into whole a | whole b | rate r with r close to 100·b/a; None if none is
+    close (within half a point or 2 % of r) or two cuts are equally close."""
+    best: list[tuple[tuple[bool, float], list[tuple[int, int]]]] = []
+    n = len(run)
+    point = run.find(".")
+    for i in range(1, n):
+        for j in range(i + 1, n):
+            a, b, r = run[:i], run[i:j], run[j:]
+            if "." in a or "." in b or (point >= 0 and j > point) or r.startswith("."):
+                continue
+            if any(len(x) > 1 and x[0] == "0" for x in (a, b)) or (len(r.split(".")[0]) > 1 and r[0] == "0"):
+                continue
+            va, vb, vr = int(a), int(b), float(r)
+            if va == 0 or vr > 200 or (vr == 0) != (vb == 0):
+                continue
+            gap = abs(100.0 * vb / va - vr)
+            if gap <= max(0.5, 0.02 * vr):
+                # a cut with nothing executed (b = 0, r = 0) fits any first amount: least telling
+                best.append(((vb == 0 and vr == 0, gap), [(0, i), (i, j), (j, n)]))
+    if not best:
+        return None
+    best.sort(key=lambda x: x[0])
+    if len(best) > 1 and best[1][0] == best[0][0]:
+        return None
+    return best[0][1]
+
+
+def _compact(view: str, start: int, end: int) -> tuple[str, list[int]]:
+    """``view[start:end]`` without the joiners that blank a gloss ("预(yù)算" reads "预算"), and the
+    offset in the document of each of its characters (plus one past the end)."""
+    keep = [k for k in range(start, end) if view[k] != _JOINER]
+    return "".join(view[k] for k in keep), keep + [end]
+
+
 def _run_tables(doc: Document, first_index: int) -> list[Table]:
     tables: list[Table] = []
+    view = reading_view(doc.text)  # simplified, glosses blanked, same offsets
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
     for k, para in enumerate(paragraphs):
-        body = doc.text[para.start:para.end]
-        header = _header_run(body, para.start)
+        body, where = _compact(view, para.start, para.end)
+        header = _header_run(body, 0)
         if header is None:
             continue
         shapes = [_HEADER_WORDS[w] for _, _, w in header]
-        rows_text = body[header[-1][1] - para.start:]
-        rows_offset = header[-1][1]
-        # the rows may follow in the same paragraph or in the next ones
-        candidates = [(rows_text, rows_offset)] + [
-            (doc.text[p.start:p.end], p.start) for p in paragraphs[k + 1:k + 5]]
+        # the rows may follow in the same paragraph (after the header) or in the next ones
+        candidates = [(body, where, header[-1][1])] + [
+            (*_compact(view, p.start, p.end), 0) for p in paragraphs[k + 1:k + 5]]
         data_rows: list[list[Cell]] = []
-        for text, offset in candidates:
-            for m in _ROW_LABEL.finditer(text):
+        for text, offsets, lo in candidates:
+            for m in _ROW_LABEL.finditer(text, lo):
                 run_start = m.end()
                 run_end = run_start
                 while run_end < len(text) and (text[run_end].isdigit() or text[run_end] in ".%％"):
                     run_end += 1
-                cut = split_run(text[run_start:run_end], shapes)
+                run = text[run_start:run_end]
+                cut = split_run(run, shapes)
+                if cut is None and shapes == _AMOUNTS_AND_RATE and run[-1:] in "%％":
+                    # "1484631.00%": the one cut whose rate is close to 执行数 ÷ 预算数
+                    cut = rate_split(run[:-1])
+                    cut = cut[:2] + [(cut[2][0], len(run))] if cut is not None else None
                 if cut is None:
                     continue
                 r = len(data_rows) + 1
-                cells = [Cell(start=offset + m.start(), end=offset + m.end(), row=r, col=0)]
-                cells += [Cell(start=offset + run_start + a, end=offset + run_start + b, row=r, col=c + 1)
+                cells = [Cell(start=offsets[m.start()], end=offsets[m.end() - 1] + 1, row=r, col=0)]
+                cells += [Cell(start=offsets[run_start + a], end=offsets[run_start + b - 1] + 1, row=r, col=c + 1)
                           for c, (a, b) in enumerate(cut)]
                 data_rows.append(cells)
         if not data_rows:
             continue
-        title_end = header[0][0]
+        title_end = where[header[0][0]]
         header_cells = [Cell(start=para.start, end=title_end, row=0, col=0,
-                             is_continuation=not doc.text[para.start:title_end].strip())]
-        header_cells += [Cell(start=a, end=b, row=0, col=c + 1) for c, (a, b, _) in enumerate(header)]
+                             is_continuation=not view[para.start:title_end].strip())]
+        header_cells += [Cell(start=where[a], end=where[b - 1] + 1, row=0, col=c + 1)
+                         for c, (a, b, _) in enumerate(header)]
         table = Table(index=first_index + len(tables), start=para.start,
                       end=max(c.end for row in data_rows for c in row))
         table.rows = [Row(index=0, cells=header_cells)] + [Row(index=i + 1, cells=cells)
@@ -276,7 +319,16 @@ def pipe_tables(doc: Document) -> list[Table]:
     """Tables given as paragraphs: "|"-separated rows, and budget rows whose cell boundaries were lost.
     Their ``index`` continues after the document's own tables."""
     bar = _bar_tables(doc, len(doc.tables))
-    covered = [(t.start, t.end) for t in bar]
-    runs = [t for t in _run_tables(doc, len(doc.tables) + len(bar))
-            if not any(a <= t.start < b for a, b in covered)]
+    runs = [t for t in _run_tables(doc, len(doc.tables) + len(bar)) if not _read_by(t, bar)]
     return bar + runs
+
+
+def _read_by(run: Table, bar: list[Table]) -> bool:
+    """Whether a "|" table already reads the run's figures: the run lies in a "|" table and is not
+    glued inside one of its cells (a whole form exported into one cell of a page's table)."""
+    header = run.rows[0].cells[-1]
+    for table in bar:
+        if table.start <= run.start < table.end:
+            return not any(c.start <= header.start and header.end <= c.end and c.start <= run.end <= c.end
+                           for row in table.rows for c in row.cells)
+    return False

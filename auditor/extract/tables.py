@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from auditor.document import Cell, Document, Row, Table
-from auditor.extract.numbers import NumberMention, find_numbers_in_span
+from auditor.extract.numbers import NumberMention, find_numbers_in_span, simplified_view, without_glosses
 
 # --- header vocabulary (on cell text with whitespace removed) -------------------------------------
 
@@ -29,7 +29,7 @@ BUDGET_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("budget_full", re.compile(r"^(全年|调整后|年度|全年[（(]调整[）)])预算(数|金额)$")),
     ("executed", re.compile(r"^(全年)?执行数([（(].{0,8}[）)])?$|^(全年)?决算数$|^实际支出(数|金额)?$")),
     ("rate_weight", re.compile(r"^(执行率)?(权重)?分值$|^执行率权重")),
-    ("rate", re.compile(r"^执行率([（(]%[）)])?$")),
+    ("rate", re.compile(r"^(预算)?执行率([（(]%[）)])?$")),
     ("rate_score", re.compile(r"^(执行率)?得分$")),
 ]
 INDICATOR_ROLES: list[tuple[str, re.Pattern[str]]] = [
@@ -52,10 +52,12 @@ _HEADER_UNIT = re.compile(r"[（(](万元|元|亿元|%|％|人|分)[）)]")
 _HEADER_BREAK = re.compile(r"[/／\s]")
 
 
+@lru_cache(maxsize=8192)
 def header_key(text: str) -> str:
     """Header text for matching: units in brackets, line breaks and slashes removed
-    ("年初\\n预算数（万元）", "年初/预算数")."""
-    return _HEADER_UNIT.sub("", _HEADER_BREAK.sub("", text))
+    ("年初\\n预算数（万元）", "年初/预算数"), in simplified script without pinyin glosses
+    ("預(yù)算數" reads "预算数")."""
+    return _HEADER_UNIT.sub("", _HEADER_BREAK.sub("", simplified_view(without_glosses(text)).replace("\u2060", "")))
 
 
 def header_unit(text: str) -> str | None:
