@@ -297,3 +297,18 @@ def test_header_words_in_traditional_script_with_glosses_are_recognised() -> Non
     doc = doc_of("項目 | 全年預(yù)算數(shù) | 全年執(zhí)行數(shù) | 執(zhí)行率 |\n年度資金總額 | 100.00 | 90.00 | 90% |")
     [form] = read_forms(doc)
     assert form.budgets[0].columns == {"budget_full": 1, "executed": 2, "rate": 3}
+
+
+def test_space_separated_form_rows_and_the_weight_in_a_score_header() -> None:
+    doc = doc_of("预算执行情况(万元)\n  预算数(A) 执行数(B) 执行率(B/A) 得分\n(10分×执行率)\n"
+                 "年度财政资金总额 80 72 90 9\n年度绩效目标 一级指标 二级指标\n")
+    [form] = read_forms(doc)
+    [line] = form.budgets[0].lines
+    assert _values(doc, line.cells) == {"budget_full": "80", "executed": "72", "rate": "90", "rate_score": "9",
+                                        "rate_weight": "10分"}
+    assert header_key("执行率(B/A×100%)") == "执行率" and header_key("得分（10分×执行率）") == "得分"
+
+
+def test_space_separated_lines_without_a_budget_header_are_not_a_table() -> None:
+    doc = doc_of("分值 得分 备注\n培训 10 9\n宣传 5 5\n")
+    assert pipe_tables(doc) == []

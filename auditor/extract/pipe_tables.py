@@ -315,12 +315,73 @@ def _run_tables(doc: Document, first_index: int) -> list[Table]:
     return tables
 
 
+# --- space-separated rows -------------------------------------------------------------------------
+# A PDF or web form whose cells became words on a line: a header of column names
+# ("预算数(A) 执行数(B) 执行率(B/A) 得分", a bracket on the next line continuing the last name) and rows
+# of a label followed by one figure per column ("年度财政资金总额 104 103.97 99.97 19").
+
+_TOKEN = re.compile(r"\S+")
+_FIGURE_TOKEN = re.compile(r"[-+]?\d[\d,.]*[%％]?")
+_MAX_SPACE_ROWS = 8
+
+
+def _tokens(view: str, para: Paragraph) -> list[tuple[int, int]]:
+    body, where = _compact(view, para.start, para.end)
+    return [(where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(body)]
+
+
+def _space_header(view: str, tokens: list[tuple[int, int]]) -> bool:
+    from auditor.extract.tables import BUDGET_ROLES, header_key
+
+    roles = [next((r for r, pattern in BUDGET_ROLES if pattern.search(header_key(view[a:b]))), None)
+             for a, b in tokens]
+    money = {"budget_initial", "budget_full", "executed"} & set(roles)
+    return len(tokens) >= 3 and None not in roles and len(money) >= 2
+
+
+def _space_tables(doc: Document, first_index: int) -> list[Table]:
+    view = reading_view(doc.text)
+    paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
+    tables: list[Table] = []
+    for k, para in enumerate(paragraphs):
+        header = _tokens(view, para)
+        if not _space_header(view, header):
+            continue
+        nxt = k + 1
+        if nxt < len(paragraphs) and view[paragraphs[nxt].start:paragraphs[nxt].end].strip()[:1] in "(（":
+            header[-1] = (header[-1][0], paragraphs[nxt].end)  # "得分" + "(20分*执行率)"
+            nxt += 1
+        width = len(header)
+        rows: list[list[Cell]] = []
+        for row_para in paragraphs[nxt:nxt + _MAX_SPACE_ROWS]:
+            tokens = _tokens(view, row_para)
+            figures = tokens[-width:]
+            if len(tokens) <= width or not all(_FIGURE_TOKEN.fullmatch(view, a, b) for a, b in figures) \
+                    or _FIGURE_TOKEN.fullmatch(view, *tokens[-width - 1]):
+                break
+            r = len(rows) + 1
+            label = (tokens[0][0], tokens[-width - 1][1])
+            rows.append([Cell(start=label[0], end=label[1], row=r, col=0)]
+                        + [Cell(start=a, end=b, row=r, col=c + 1) for c, (a, b) in enumerate(figures)])
+        if not rows:
+            continue
+        header_cells = [Cell(start=para.start, end=para.start, row=0, col=0, is_continuation=True)]
+        header_cells += [Cell(start=a, end=b, row=0, col=c + 1) for c, (a, b) in enumerate(header)]
+        table = Table(index=first_index + len(tables), start=para.start, end=rows[-1][-1].end)
+        table.rows = [Row(index=0, cells=header_cells)] + [Row(index=i + 1, cells=cells)
+                                                          for i, cells in enumerate(rows)]
+        tables.append(table)
+    return tables
+
+
 def pipe_tables(doc: Document) -> list[Table]:
     """Tables given as paragraphs: "|"-separated rows, and budget rows whose cell boundaries were lost.
     Their ``index`` continues after the document's own tables."""
     bar = _bar_tables(doc, len(doc.tables))
     runs = [t for t in _run_tables(doc, len(doc.tables) + len(bar)) if not _read_by(t, bar)]
-    return bar + runs
+    spaced = [t for t in _space_tables(doc, len(doc.tables) + len(bar) + len(runs))
+              if not any(o.start <= t.start < o.end for o in bar + runs)]
+    return bar + runs + spaced
 
 
 def _read_by(run: Table, bar: list[Table]) -> bool:

@@ -26,7 +26,7 @@ from auditor.extract.numbers import NumberMention, find_numbers_in_span, simplif
 
 BUDGET_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("budget_initial", re.compile(r"^年初(预算|批复)(数|金额)?$")),
-    ("budget_full", re.compile(r"^(全年|调整后|年度|全年[（(]调整[）)])预算(数|金额)$")),
+    ("budget_full", re.compile(r"^(全年|调整后|年度|全年[（(]调整[）)])?预算(数|金额)$")),
     ("executed", re.compile(r"^(全年)?执行数([（(].{0,8}[）)])?$|^(全年)?决算数$|^实际支出(数|金额)?$")),
     ("rate_weight", re.compile(r"^(执行率)?(权重)?分值$|^执行率权重")),
     ("rate", re.compile(r"^(预算)?执行率([（(]%[）)])?$")),
@@ -49,6 +49,8 @@ INDICATOR_ROLES: list[tuple[str, re.Pattern[str]]] = [
 TOTAL_LABELS = re.compile(r"^(总分|合计|总计|小计|绩效指标总分|自评总得分|自评得分|总得分)[：:]?$")
 SELF_TOTAL_LABELS = re.compile(r"^(自评总得分|自评得分|总得分)[：:]?$")
 _HEADER_UNIT = re.compile(r"[（(](万元|元|亿元|%|％|人|分)[）)]")
+# the letters a form names its columns with, and formulas: "预算数(A)", "执行率(B/A×100%)", "得分(20分×执行率)"
+_COLUMN_LETTERS = re.compile(r"[（(]([A-Za-z][A-Za-z/×*÷xX\d%％.\s]*|[^（()）]*[×*÷＊][^（()）]*)[）)]")
 _HEADER_BREAK = re.compile(r"[/／\s]")
 
 
@@ -57,7 +59,8 @@ def header_key(text: str) -> str:
     """Header text for matching: units in brackets, line breaks and slashes removed
     ("年初\\n预算数（万元）", "年初/预算数"), in simplified script without pinyin glosses
     ("預(yù)算數" reads "预算数")."""
-    return _HEADER_UNIT.sub("", _HEADER_BREAK.sub("", simplified_view(without_glosses(text)).replace("\u2060", "")))
+    key = _HEADER_BREAK.sub("", simplified_view(without_glosses(text)).replace("\u2060", ""))
+    return _COLUMN_LETTERS.sub("", _HEADER_UNIT.sub("", key))
 
 
 def header_unit(text: str) -> str | None:
@@ -304,12 +307,13 @@ def _read_form(doc: Document, table: Table) -> TableForm:
             if SELF_TOTAL_LABELS.match(doc.cell_text(label)) and cell_number(doc, value):
                 form.self_totals.append((label, value))
         i += 1
-    if not form.budgets and not form.indicators:
-        form.column_totals = _column_totals(doc, table)
+    if not form.indicators and not any(block.columns.keys() & _FORM_ROLES for block in form.budgets):
+        form.column_totals = _column_totals(doc, table)  # a plain table of amounts, not a form
     return form
 
 
 _MONEY_ROLES = ("budget_initial", "budget_full", "executed")
+_FORM_ROLES = frozenset({"rate", "rate_weight", "rate_score"})
 
 
 def _two_row_header(doc: Document, table: Table, i: int) -> list[str] | None:
@@ -372,6 +376,10 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
             roles = {role: row.cells[col] for role, col in _column_roles(doc, columns).items()
                      if col < len(row.cells)}
             roles = {r: c for r, c in roles.items() if cell_number(doc, c) is not None}
+            if roles and "rate_score" in roles and "rate_weight" not in roles:
+                weight = _weight_in_header(doc, header, _column_roles(doc, columns).get("rate_score"))
+                if weight is not None:
+                    roles["rate_weight"] = weight
             if roles:
                 block.columns = _column_roles(doc, columns)
                 label = next((t for c, t in zip(row.cells, texts) if t and cell_number(doc, c) is None), "")
@@ -380,6 +388,18 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
                 block.lines.append(BudgetLine(row=row, label=label, cells=roles, decimals=decimals))
         i += 1
     return block, i
+
+
+_WEIGHT_FORMULA = re.compile(r"(\d+(?:\.\d+)?)分\s*[×*xX＊]")
+
+
+def _weight_in_header(doc: Document, header: Row, col: int | None) -> Cell | None:
+    """The weight a score column's header states as a formula ("得分(20分×执行率)"): the "20分" span."""
+    if col is None or col >= len(header.cells):
+        return None
+    cell = header.cells[col]
+    m = _WEIGHT_FORMULA.search(doc.text, cell.start, cell.end)
+    return Cell(start=m.start(), end=m.start(1) + len(m.group(1)) + 1, row=cell.row, col=cell.col) if m else None
 
 
 _SCALE_UNITS = {10_000: "万元", 100_000_000: "亿元"}
