@@ -7,6 +7,7 @@ from functools import cached_property
 
 from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
+from auditor.extract.category_tables import CategoryCell, NarrativeMention, category_cells, narrative_mentions
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, stated_comparisons
 from auditor.extract.rates import NamedShare, named_shares
@@ -61,6 +62,17 @@ class Analysis:
     def figure_rows(self) -> list[FigureRow]:
         """Rows of the budget-against-actual tables (layout and flattened)."""
         return figure_rows(self.doc, [form.table for form in self.forms])
+
+    @cached_property
+    def category_cells(self) -> list[CategoryCell]:
+        """Figures of one-row tables of amounts by category, with their column's label."""
+        return category_cells(self.doc, [form.table for form in self.forms])
+
+    @cached_property
+    def category_mentions(self) -> list[NarrativeMention]:
+        """Narrative figures written right after a category label of those tables."""
+        labels = {c.label for c in self.category_cells}
+        return narrative_mentions(self.doc, self.prose, labels, self.numbers_in) if labels else []
 
     @cached_property
     def stated_comparisons(self) -> list[StatedComparison]:

@@ -34,6 +34,7 @@ from auditor.rules import (  # noqa: F401
     xc201_narrative_table,
     xc202_indicator_conflict,
     xc203_comparison_table,
+    xc204_category_figure,
 )
 from auditor.rules.registry import Rule, all_rules, get_rule, rule, run_rules, select_rules
 

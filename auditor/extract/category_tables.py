@@ -1,0 +1,113 @@
+"""One-row tables of amounts by category, and the narrative figures that name the same categories.
+
+The "三公" table of a budget or final-accounts disclosure is a row of amounts under category headers,
+often with a second header row that splits one category:
+
+    “三公”经费合计 | 因公出国(境)费 | 公务用车购置及运行费        | 公务接待费
+                   |               | 小计 | 购置费 | 运行费      |
+    79             | 0             | 75   | 50     | 25          | 4
+
+:func:`category_cells` gives each figure its column's label (the split category's 小计 takes the
+category's own label). :func:`narrative_mentions` finds, in the paragraphs outside tables, a figure
+written right after one of those labels ("其中：公务用车运行费50万元", "公务接待费支出预算为4万元").
+XC204 compares the two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.document import Cell, Document, Paragraph, Table
+from auditor.extract.numbers import MentionsIn, NumberMention
+from auditor.extract.tables import cell_number
+from auditor.extract.views import reading_view
+
+_SUBTOTAL = re.compile(r"^(小计|合计)$")
+_LABEL_NOISE = re.compile(r"[\s\u2060“”\"'‘’]|^其中[：:]?")
+_MIN_LABEL = 4
+# between a label and its figure: "支出", "预算", "决算", "为", "是", "：" and nothing else
+_JOIN = re.compile(r"^(支出|经费)?(预算|决算)?(数)?(为|是|[：:])?\s*$")
+_MONEY = ("万元", "亿元", "元")
+
+
+@dataclass(slots=True)
+class CategoryCell:
+    label: str  # normalised
+    cell: Cell
+    value: NumberMention
+    table: Table
+
+
+@dataclass(slots=True)
+class NarrativeMention:
+    label: str
+    label_start: int
+    value: NumberMention
+
+
+def normalised(text: str) -> str:
+    return _LABEL_NOISE.sub("", reading_view(text) if text else text)
+
+
+def category_cells(doc: Document, tables: list[Table]) -> list[CategoryCell]:
+    out: list[CategoryCell] = []
+    for table in tables:
+        columns = _columns(doc, table)
+        if columns is None:
+            continue
+        values = table.rows[-1].cells
+        for label, cell in zip(columns, values):
+            m = cell_number(doc, cell)
+            if m is not None and len(label) >= _MIN_LABEL and m.unit in ("", *_MONEY):
+                out.append(CategoryCell(label=label, cell=cell, value=m, table=table))
+    return out
+
+
+def _columns(doc: Document, table: Table) -> list[str] | None:
+    """Column labels of a table whose last row holds only figures under one or two header rows."""
+    if len(table.rows) not in (2, 3):
+        return None
+    values = table.rows[-1].cells
+    if len(values) < 3 or not all(cell_number(doc, c) is not None for c in values):
+        return None
+    headers = [[normalised(doc.text[c.start:c.end]) for c in row.cells if doc.text[c.start:c.end].strip()]
+               for row in table.rows[:-1]]
+    if any(not row or any(cell_number(doc, c) is not None for c in table.rows[k].cells)
+           for k, row in enumerate(table.rows[:-1])):
+        return None
+    if len(headers) == 1:
+        return headers[0] if len(headers[0]) == len(values) else None
+    top, sub = headers
+    if len(top) - 1 + len(sub) != len(values) or not _SUBTOTAL.match(sub[0]):
+        return None
+    # the split category: the top label that shares most characters with the sub-labels
+    parent = max(range(len(top)), key=lambda k: sum(len(set(top[k]) & set(s)) for s in sub[1:]))
+    return top[:parent] + [top[parent]] + sub[1:] + top[parent + 1:]
+
+
+def narrative_mentions(doc: Document, paragraphs: list[Paragraph], labels: set[str],
+                       mentions_in: MentionsIn) -> list[NarrativeMention]:
+    view = reading_view(doc.text)
+    out: list[NarrativeMention] = []
+    for para in paragraphs:
+        body = view[para.start:para.end]
+        found = [(label, k) for label in labels for k in _find_all(body, label)]
+        if not found:
+            continue
+        mentions = mentions_in(para.start, para.end)
+        for label, k in found:
+            end = para.start + k + len(label)
+            nxt = next((m for m in mentions if m.start >= end), None)
+            if nxt is None or nxt.unit not in _MONEY or not _JOIN.match(view[end:nxt.start]):
+                continue
+            out.append(NarrativeMention(label=label, label_start=para.start + k, value=nxt))
+    return out
+
+
+def _find_all(body: str, label: str) -> list[int]:
+    out, k = [], body.find(label)
+    while k >= 0:
+        out.append(k)
+        k = body.find(label, k + 1)
+    return out

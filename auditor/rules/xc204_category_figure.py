@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditor.analysis import Analysis
+from auditor.arith import Interval, fmt, written
+from auditor.extract.category_tables import CategoryCell, NarrativeMention
+from auditor.findings import Evidence, Finding
+from auditor.policy import band
+from auditor.rules.registry import Rule, rule
+
+_YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
+_EARLIER = re.compile(r"上年|去年|上一年|同期")
+_YEAR_BEFORE_TABLE = 200  # characters searched before a table for the year its title names
+
+
+@rule("XC204", "category-figure-mismatch", "medium")
+def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
+    """正文所列某类经费的金额，与本报告同一张分类表（如“三公”经费表）中该类的数字不一致。
+
+    What: a one-row table of amounts under category headers (one or two header rows, a split
+    category's 小计 standing for the category) gives each category's figure; a narrative figure written
+    right after the same category's name ("其中：公务用车运行费50万元", "公务接待费支出预算为4万元") is
+    compared with it. Two categories whose figures are exchanged between text and table are one
+    finding.
+    Not compared: a sentence that names a year other than the table's, or speaks of 上年/去年/同期
+    before the figure (another period's figure of the same category).
+    Why: the narrative explains the table; a category stated with another category's amount, or with
+    a different amount, misleads the reader about where the money went.
+    Example: table 公务用车购置费50、公务用车运行费25; text "公务用车运行费50万元…公务用车购置费25万元".
+    Tolerance: rounding-aware; the table's bare figures are read in the text's unit.
+    Severity: high for a gap of 5% of the table's figure or more, medium from 0.5%, low below.
+    """
+    doc = analysis.doc
+    cells = analysis.category_cells
+    if not cells:
+        return
+    by_label: dict[str, list[CategoryCell]] = {}
+    for c in cells:
+        by_label.setdefault(c.label, []).append(c)
+    mismatches: list[tuple[NarrativeMention, CategoryCell]] = []
+    for mention in analysis.category_mentions:
+        candidates = [c for c in by_label.get(mention.label, []) if _same_period(doc.text, mention, c)]
+        if len(candidates) != 1:
+            continue
+        cell = candidates[0]
+        if not _agree(mention, cell):
+            mismatches.append((mention, cell))
+    used: set[int] = set()
+    for i, (mention, cell) in enumerate(mismatches):
+        if i in used:
+            continue
+        partner = next((j for j, (m2, c2) in enumerate(mismatches) if j > i and j not in used
+                        and c2.table is cell.table and _agree(m2, cell) and _agree(mention, c2)), None)
+        if partner is not None:
+            used.add(partner)
+            yield _swapped(doc, this, mention, cell, *mismatches[partner])
+        else:
+            yield _differs(doc, this, mention, cell)
+
+
+def _same_period(text: str, mention: NarrativeMention, cell: CategoryCell) -> bool:
+    sentence_start = max(text.rfind(p, 0, mention.label_start) for p in "。；;\n") + 1
+    before = text[sentence_start:mention.value.start]
+    if _EARLIER.search(before):
+        return False
+    said = {m.group(0) for m in _YEAR.finditer(before)}
+    title = text[max(0, cell.table.start - _YEAR_BEFORE_TABLE):cell.table.start]
+    table_years = {m.group(0) for m in _YEAR.finditer(title)}
+    return not said or not table_years or bool(said & table_years)
+
+
+def _agree(mention: NarrativeMention, cell: CategoryCell) -> bool:
+    said = Interval.around(mention.value.value, mention.value.tolerance)
+    table = Interval.around(cell.value.value, cell.value.tolerance)
+    return said.overlaps(table)
+
+
+def _severity(gap: Decimal, base: Decimal) -> str:
+    return band("XC204", gap / abs(base) if base else Decimal(1))
+
+
+def _differs(doc, this: Rule, mention: NarrativeMention, cell: CategoryCell) -> Finding:
+    gap = abs(mention.value.value - cell.value.value)
+    unit = mention.value.unit
+    message = (f"正文称“{mention.label}”{written(mention.value)}，但本报告的分类表中该项为"
+               f"{written(cell.value, unit)}，相差{fmt(gap)}{unit}")
+    return this.finding(
+        severity=_severity(gap, cell.value.value), confidence=0.8, message=message,
+        message_en=f"the text gives {mention.label} as {fmt(mention.value.value)}, the table as {fmt(cell.value.value)}",
+        evidence=[Evidence.of(doc, mention.label_start, mention.value.end), Evidence.of(doc, cell.cell.start, cell.cell.end)],
+        values={"category": mention.label, "stated": mention.value.value, "table": cell.value.value})
+
+
+def _swapped(doc, this: Rule, m1: NarrativeMention, c1: CategoryCell, m2: NarrativeMention,
+             c2: CategoryCell) -> Finding:
+    unit = m1.value.unit
+    gap = abs(m1.value.value - c1.value.value)
+    message = (f"正文称“{m1.label}”{written(m1.value)}、“{m2.label}”{written(m2.value)}，但本报告的分类表中"
+               f"“{c1.label}”为{written(c1.value, unit)}、“{c2.label}”为{written(c2.value, unit)}："
+               f"两项数字在正文与表中互换")
+    return this.finding(
+        severity=_severity(gap, c1.value.value), confidence=0.85, message=message,
+        message_en=f"{m1.label} and {m2.label} have their figures exchanged between the text and the table",
+        evidence=[Evidence.of(doc, m1.label_start, m1.value.end), Evidence.of(doc, m2.label_start, m2.value.end),
+                  Evidence.of(doc, c1.cell.start, c1.cell.end), Evidence.of(doc, c2.cell.start, c2.cell.end)],
+        values={"categories": [m1.label, m2.label], "stated": [m1.value.value, m2.value.value],
+                "table": [c1.value.value, c2.value.value], "swapped": True})
