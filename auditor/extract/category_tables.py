@@ -92,7 +92,7 @@ def narrative_mentions(doc: Document, paragraphs: list[Paragraph], labels: set[s
     out: list[NarrativeMention] = []
     for para in paragraphs:
         body = view[para.start:para.end]
-        found = [(label, k) for label in labels for k in _find_all(body, label)]
+        found = sorted(((label, k) for label in labels for k in _find_all(body, label)), key=lambda x: (x[1], x[0]))
         if not found:
             continue
         mentions = mentions_in(para.start, para.end)
