@@ -312,3 +312,17 @@ def test_space_separated_form_rows_and_the_weight_in_a_score_header() -> None:
 def test_space_separated_lines_without_a_budget_header_are_not_a_table() -> None:
     doc = doc_of("分值 得分 备注\n培训 10 9\n宣传 5 5\n")
     assert pipe_tables(doc) == []
+
+
+def test_glued_indicator_rows_read_only_when_their_figures_cut_one_way() -> None:
+    doc = doc_of("部门整体绩效自评表 指标名称计量单位指标性质年初指标值全年完成值得分系数(%)指标权重(分)指标得分(分)"
+                 "是否核心指标项目按期完工率%定量指标95%88%100%33是培训覆盖人次人次500人次520人次100%1010否"
+                 "信息公开及时性好好100%22否预算调整率%5%0100%22否评分高于满分率%80%70%90%43否")
+    [form] = [f for f in read_forms(doc) if f.indicators]
+    block = form.indicators[0]
+    assert block.partial  # qualitative and unreadable rows are left out: the rows are not the whole form
+    got = [{role: doc.cell_text(c) for role, c in row.cells.items() if role != "measure_unit"} for row in block.rows]
+    assert got == [
+        {"indicator": "项目按期完工率", "target": "95%", "actual": "88%", "coefficient": "100%", "weight": "3", "score": "3"},
+        {"indicator": "培训覆盖人次", "target": "500人次", "actual": "520人次", "coefficient": "100%", "weight": "10",
+         "score": "10"}]

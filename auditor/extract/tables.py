@@ -236,6 +236,7 @@ class IndicatorBlock:
     columns: dict[str, int]
     rows: list[IndicatorRow] = field(default_factory=list)
     totals: list[TotalRow] = field(default_factory=list)
+    partial: bool = False  # only the rows that could be read (glued cells): not to be summed
 
 
 @dataclass(slots=True)
@@ -274,9 +275,17 @@ def with_budget_forms(forms: list[TableForm]):
 def read_forms(doc: Document) -> list[TableForm]:
     """One TableForm per table of the document, then per table given as "|"-separated paragraphs
     (auditor.extract.pipe_tables)."""
+    from auditor.extract.glued_indicators import glued_indicator_tables
     from auditor.extract.pipe_tables import pipe_tables
 
-    return [_read_form(doc, table) for table in [*doc.tables, *pipe_tables(doc)]]
+    tables = [*doc.tables, *pipe_tables(doc)]
+    forms = [_read_form(doc, table) for table in tables]
+    for table, rows in glued_indicator_tables(doc, len(tables)):
+        columns = {role: cell.col for role, cell in rows[0].items()}
+        block = IndicatorBlock(table=table, header=table.rows[0], columns=columns, partial=True,
+                               rows=[IndicatorRow(row=row, cells=cells) for row, cells in zip(table.rows[1:], rows)])
+        forms.append(TableForm(table=table, indicators=[block]))
+    return forms
 
 
 def _read_form(doc: Document, table: Table) -> TableForm:

@@ -37,6 +37,8 @@ def score_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
 def _score_sum(doc, form: TableForm) -> tuple[Interval, Decimal, int, Interval, Decimal, list] | None:
     """(score interval, score point sum, rows counted, weight interval, weight point sum, score mentions)."""
     scores, weights = [], []
+    if any(block.partial for block in form.indicators):
+        return None  # only some rows could be read: their scores are not the form's
     for block in form.indicators:
         for row in block.rows:
             s = cell_number(doc, row.cells.get("score"))

@@ -55,6 +55,8 @@ def _percent_note(weights) -> str:
 
 
 def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[Finding]:
+    if any(block.partial for block in form.indicators):
+        return  # only some rows could be read: their weights are not the form's
     weights, levels = [], {}
     for block in form.indicators:
         for row in block.rows:

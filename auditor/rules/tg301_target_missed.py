@@ -13,7 +13,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 # A plain target is a floor, except for a cost or a "lower is better" indicator, where it is a cap.
-_CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
+_CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减|调整率|结余率|结转率|变动率")
 
 
 @rule("TG301", "target-missed-full-marks", "medium")
