@@ -272,6 +272,8 @@ def _run_tables(doc: Document, first_index: int) -> list[Table]:
     view = reading_view(doc.text)  # simplified, glosses blanked, same offsets
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
     for k, para in enumerate(paragraphs):
+        if "算" not in view[para.start:para.end]:
+            continue  # every header run names a 预算数 column
         body, where = _compact(view, para.start, para.end)
         header = _header_run(body, 0)
         if header is None:
@@ -344,6 +346,9 @@ def _space_tables(doc: Document, first_index: int) -> list[Table]:
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
     tables: list[Table] = []
     for k, para in enumerate(paragraphs):
+        line = view[para.start:para.end]
+        if "算" not in line or len(line.split()) < 3:
+            continue  # a header names a 预算/决算 column among three or more
         header = _tokens(view, para)
         if not _space_header(view, header):
             continue
