@@ -202,7 +202,7 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
     elif fmt is CheckFormat.html:
         from auditor.reporters.html import render_html
 
-        documents = {r.path: r.document.text for r in batch.reports if r.document is not None}
+        documents = {r.path: r.document for r in batch.reports if r.document is not None}  # tables drawn as grids
         _emit(render_html(result, documents), output)
     elif fmt is CheckFormat.xlsx:
         from auditor.reporters.sheets import write_xlsx
