@@ -259,6 +259,14 @@ class Document:
             found.paragraph = k + 1
         return found
 
+    def locate_span(self, start: int, end: int) -> Location:
+        """Where a span is: the location of its first visible character (a span that starts with
+        a cell's TAB or a line break is where its text is)."""
+        text = self.text
+        while start < end - 1 and text[start].isspace():
+            start += 1
+        return self.locate(start)
+
     def finish(self) -> None:
         """Index the sections once the reader has filled them in."""
         self._section_starts = [s.start for s in self.sections]

@@ -31,7 +31,7 @@ class Evidence:
     @classmethod
     def of(cls, doc: Document, start: int, end: int, *, source: str | None = None) -> Evidence:
         return cls(text=doc.text[start:end], start=start, end=end, where=doc.where(start),
-                   section=doc.location(start), source=source, location=doc.locate(start).to_dict())
+                   section=doc.location(start), source=source, location=doc.locate_span(start, end).to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end, "where": self.where,

@@ -144,3 +144,75 @@ def test_findings_json_carries_locations(tmp_path):
     for item in evidence:
         assert item["location"]["label"] == "第3段"
         assert item["location"]["paragraph"] == 3
+
+
+def _page(html: str):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_reporters_html import parse
+
+    return parse(html)
+
+
+def _one_finding_batch(doc, spans: list[tuple[int, int]]) -> dict:
+    return {"auditor_version": "test", "reports": [{
+        "path": doc.path, "unit": None, "year": None, "kind": "unknown", "error": None, "format": doc.format,
+        "risk_score": 1.0, "rank": 1, "tier": "低", "findings": [{
+            "rule": "AR101", "name": "sum-mismatch", "severity": "medium", "confidence": 0.9, "message": "合计不符",
+            "values": {}, "evidence": [Evidence.of(doc, a, b).to_dict() for a, b in spans]}]}]}
+
+
+def test_html_draws_pipe_table_as_grid_and_keeps_the_text_whole(tmp_path):
+    from auditor.reporters.html import render_html
+
+    path = tmp_path / "r.txt"
+    text = ("某某站二〇二三年度项目支出绩效自评报告\n本年度资金安排如下。\n"
+            "| 项目 | 预算数 | 执行数 |\n| 培训 | 40.00 | 38.20 |\n| 合计 | 52.00 | 51.75 |\n全年完成检修任务十八项。\n")
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    start = doc.text.index("51.75")
+    html = render_html(_one_finding_batch(doc, [(start, start + 5)]), {doc.path: doc.text})  # a text: read again
+    page = _page(html)
+    assert page.doc_text["r-1"] == doc.text  # bars and line breaks are kept, hidden
+    assert page.ev_text["r1-f0-e0"] == "51.75"
+    assert html.count('<table class="docgrid">') == 1 and html.count("<tr>") >= 3
+    assert '<td class="hit sev-medium" title="表1 第3行第3列">' in html
+    assert '<span class="loc" title="在原文件中的位置">表1 第3行第3列</span>' in html
+
+
+def test_html_grid_cells_of_a_sheet_are_titled_with_their_address(tmp_path):
+    from openpyxl import Workbook
+
+    from auditor.reporters.html import render_html
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "自评表"
+    for r, row in enumerate([["指标", "完成值"], ["培训人次", "472"]], start=3):
+        for c, value in enumerate(row, start=2):
+            sheet.cell(row=r, column=c, value=value)
+    workbook.save(str(tmp_path / "a.xlsx"))
+    doc = read_document(tmp_path / "a.xlsx")
+    start = doc.text.index("472")
+    html = render_html(_one_finding_batch(doc, [(start, start + 3)]), {doc.path: doc})
+    assert '<td class="hit sev-medium" title="自评表!C4">' in html
+    assert _page(html).doc_text["r-1"] == doc.text
+
+
+def test_cli_terminal_and_csv_show_the_label(tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    path = tmp_path / "r.txt"
+    path.write_text("某某站二〇二三年度部门整体支出绩效自评报告\n一、预算执行情况\n"
+                    "全年预算数为 500.00 万元，其中基本支出 300.00 万元，项目支出 150.00 万元。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(path), "--no-progress"])
+    assert "第3段" in result.output
+    out = tmp_path / "out.csv"
+    CliRunner().invoke(app, ["check", str(path), "--format", "csv", "-o", str(out), "--no-progress"])
+    rows = [row for row in csv.DictReader(out.open(encoding="utf-8-sig")) if row.get("证据")]
+    assert rows and all(set(row["位置"].split("\n")) == {"第3段"} for row in rows)
