@@ -15,6 +15,9 @@ split into elementary segments, each carrying the ids of all findings and eviden
 cover it (``data-finding`` / ``data-ev``, space separated), so concatenating the marks of one
 evidence id gives back exactly ``documents[path][start:end]``. Evidence whose offsets do not
 match the text is not highlighted (never at a wrong place) and is flagged in the sidebar.
+The document's tables are drawn as ``<table>`` grids, the cell holding evidence outlined; the
+TABs, bars and line breaks between cells stay in the page as hidden text, so the page's text is
+still the whole document. Each evidence item shows its location label ("表2 第4行第3列").
 
 An optional ``alignment`` on a finding, ``{"source": path, "pairs": [...]}``, is rendered as a
 side-by-side block (left: this report, right: the source) with changed numbers marked. A pair
