@@ -198,4 +198,4 @@ def test_table_grid_with_the_evidence_cell_highlighted(browser, tmp_path):
         page.locator("section#r-1 li.finding").first.click()
         assert _in_viewport(page, hit)
         page.screenshot(path=str(tmp_path / "grid.png"))
-        shutil.copyfile(tmp_path / "grid.png", "/tmp/locate_grid.png")
+        shutil.copyfile(tmp_path / "grid.png", "/tmp/auditor_browser_grid.png")
