@@ -35,6 +35,7 @@ class CheckFormat(str, Enum):
 class ClaimsFormat(str, Enum):
     text = "text"
     json = "json"
+    spacy = "spacy"  # a spaCy DocBin (auditor.nlp.spacy_component), written to -o
 
 
 class Lang(str, Enum):
@@ -202,7 +203,7 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
     elif fmt is CheckFormat.html:
         from auditor.reporters.html import render_html
 
-        documents = {r.path: r.document.text for r in batch.reports if r.document is not None}
+        documents = {r.path: r.document for r in batch.reports if r.document is not None}  # tables drawn as grids
         _emit(render_html(result, documents), output)
     elif fmt is CheckFormat.xlsx:
         from auditor.reporters.sheets import write_xlsx
@@ -269,12 +270,24 @@ def text(path: Annotated[Path, typer.Argument(help="报告文件")]) -> None:
 @app.command()
 def claims(
     path: Annotated[Path, typer.Argument(help="报告文件")],
-    fmt: Annotated[ClaimsFormat, typer.Option("--format", help="输出格式")] = ClaimsFormat.text,
+    fmt: Annotated[ClaimsFormat, typer.Option("--format", help="输出格式；spacy：spaCy 的 DocBin 文件（需 -o）")] = ClaimsFormat.text,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="spacy 格式的输出文件（.spacy）")] = None,
 ) -> None:
     """列出抽取到的数字断言（数值、单位、限定词、所计对象）。"""
     from auditor.analysis import Analysis
     from auditor.extract.claims import extract_claims
 
+    if fmt is ClaimsFormat.spacy:
+        if output is None or not output.parent.is_dir():
+            _usage_error("spacy 格式是二进制文件，请用 -o 指定输出文件，且其所在文件夹须已存在（如 -o 断言.spacy）")
+        doc = _read_or_exit(path)
+        from auditor.nlp.spacy_component import claims_docbin  # spaCy is imported only here
+
+        docbin = claims_docbin([doc.text])
+        _atomic_output(output, lambda target: docbin.to_disk(target))
+        return
+    if output is not None:
+        _usage_error("-o 只用于 --format spacy；text 与 json 格式输出到终端（可用 > 重定向）")
     doc = _read_or_exit(path)
     found = extract_claims(Analysis(doc))
     if fmt is ClaimsFormat.json:

@@ -86,6 +86,67 @@ class Section:
     index: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where the text from ``start`` on came from, as the reader knows it: a PDF page, a sheet and
+    its cell. It holds until the next anchor (``Document.anchors`` is sorted by ``start``)."""
+
+    start: int
+    page: int | None = None
+    sheet: str | None = None
+    cell: str | None = None  # "C7"
+
+
+class LocatedText(str):
+    """Document text as a reader rendered it, carrying the anchors it recorded on the way.
+
+    A ``str`` in every other respect, so a reader's callers need not know about locations;
+    :func:`auditor.readers.text.build_document` moves the anchors onto the Document."""
+
+    anchors: list[Anchor]
+
+    def __new__(cls, text: str, anchors: list[Anchor]) -> LocatedText:
+        self = super().__new__(cls, text)
+        self.anchors = anchors
+        return self
+
+    def __reduce__(self):  # pickles (worker → parent) with its anchors
+        return (LocatedText, (str(self), self.anchors))
+
+
+@dataclass(slots=True)
+class Location:
+    """Where an offset is, as a person finds it in Word, Acrobat or Excel (numbers count from 1)."""
+
+    paragraph: int | None = None  # the n-th non-empty paragraph line (narrative text only)
+    page: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+    @property
+    def label(self) -> str:
+        """A short Chinese label: "第3页", "表2 第4行第3列", "自评表!D7", "第12段"."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        elif self.sheet:
+            parts.append(self.sheet)
+        if self.table is not None:
+            parts.append(f"表{self.table} 第{self.row}行第{self.column}列")
+        elif self.paragraph is not None and self.page is None:
+            parts.append(f"第{self.paragraph}段")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "page": self.page, "sheet": self.sheet, "cell": self.cell,
+                "table": self.table, "row": self.row, "column": self.column, "label": self.label}
+
+
 @dataclass(slots=True)
 class Metadata:
     unit: str | None = None
@@ -104,6 +165,8 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     meta: Metadata = field(default_factory=Metadata)
     _section_starts: list[int] = field(default_factory=list, repr=False)
+    # where the text came from, sorted by start (recorded by readers that know pages, sheets, cells)
+    anchors: list[Anchor] = field(default_factory=list, repr=False)
     # views derived from the text by extractors, keyed by the extractor (cleared if the text changed)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -177,9 +240,60 @@ class Document:
                 return title
         return self.section_title(offset)
 
+    def locate(self, offset: int) -> Location:
+        """Where ``offset`` is: the reader's anchor (page, sheet!cell) before it, the table, row and
+        column of the cell holding it (TAB tables, then "|" tables), else its paragraph number."""
+        found = Location()
+        memo = self.memo.get("locate")
+        if memo is None:
+            memo = self.memo["locate"] = _LocateIndex(self)
+        k = bisect.bisect_right(memo.anchor_starts, offset) - 1
+        if k >= 0:
+            anchor = self.anchors[k]
+            found.page, found.sheet, found.cell = anchor.page, anchor.sheet, anchor.cell
+        cell = memo.cell_at(offset)
+        if cell is not None:
+            found.table, found.row, found.column = cell
+        k = bisect.bisect_right(memo.paragraph_starts, offset) - 1
+        if k >= 0 and offset <= self.paragraphs[k].end:
+            found.paragraph = k + 1
+        return found
+
+    def locate_span(self, start: int, end: int) -> Location:
+        """Where a span is: the location of its first visible character (a span that starts with
+        a cell's TAB or a line break is where its text is)."""
+        text = self.text
+        while start < end - 1 and text[start].isspace():
+            start += 1
+        return self.locate(start)
+
     def finish(self) -> None:
         """Index the sections once the reader has filled them in."""
         self._section_starts = [s.start for s in self.sections]
+
+
+class _LocateIndex:
+    """The Document's cells and paragraphs sorted by start, for :meth:`Document.locate`."""
+
+    def __init__(self, doc: Document) -> None:
+        from auditor.extract.pipe_tables import pipe_tables  # tables written as "|" paragraphs
+
+        self.anchor_starts = [a.start for a in doc.anchors]
+        self.paragraph_starts = [p.start for p in doc.paragraphs]
+        cells: list[tuple[int, int, tuple[int, int, int]]] = []
+        for number, table in enumerate([*doc.tables, *pipe_tables(doc)], start=1):
+            for row in table.rows:
+                for cell in row.cells:
+                    cells.append((cell.start, cell.end, (number, row.index + 1, cell.col + 1)))
+        cells.sort(key=lambda c: (c[0], c[1]))
+        self.cells = cells
+        self.cell_starts = [c[0] for c in cells]
+
+    def cell_at(self, offset: int) -> tuple[int, int, int] | None:
+        k = bisect.bisect_right(self.cell_starts, offset) - 1
+        if k >= 0 and offset <= self.cells[k][1]:
+            return self.cells[k][2]
+        return None
 
 
 # --- sentence and clause bounds: one implementation for every extractor --------------------------

@@ -25,15 +25,17 @@ class Evidence:
     where: str  # narrative | table
     section: str | None = None
     source: str | None = None  # path of a reference document; None for the audited report
+    # where a person finds it (Location.to_dict: paragraph, page, sheet, cell, table, row, column, label)
+    location: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, doc: Document, start: int, end: int, *, source: str | None = None) -> Evidence:
         return cls(text=doc.text[start:end], start=start, end=end, where=doc.where(start),
-                   section=doc.location(start), source=source)
+                   section=doc.location(start), source=source, location=doc.locate_span(start, end).to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end, "where": self.where,
-                "section": self.section, "source": self.source}
+                "section": self.section, "source": self.source, "location": self.location}
 
 
 @dataclass(slots=True)

@@ -146,3 +146,56 @@ def test_hostile_text_does_not_run(page):
     section = page.locator("section.report:target .doctext")
     assert "<script>alert(1)</script>" in section.inner_text()
     assert page.evaluate("typeof window.alert") == "function"  # page alive, no dialog opened
+
+
+def test_table_grid_with_the_evidence_cell_highlighted(browser, tmp_path):
+    """A .docx table is drawn as a real grid; clicking a finding on one of its figures brings the
+    outlined cell, at its row and column, into view."""
+    from docx import Document as WordDocument
+
+    from auditor.engine import read_document
+    from auditor.findings import Evidence
+
+    word = WordDocument()
+    word.add_paragraph("青山区水务局2023年度部门整体支出绩效自评报告")
+    word.add_paragraph("一、预算执行情况")
+    word.add_paragraph("本年度各项工作有序推进。" * 150)
+    table = word.add_table(rows=4, cols=3)
+    for r, row in enumerate([["项目", "全年预算数", "全年执行数"], ["设备购置", "310.50", "297.25"],
+                             ["河道维护", "615.80", "567.87"], ["合计", "926.30", "856.12"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    word.add_paragraph("全年执行数为 865.12 万元。")
+    word.save(str(tmp_path / "表格.docx"))
+    doc = read_document(tmp_path / "表格.docx")
+    cell_start = doc.text.index("856.12")
+    said_start = doc.text.index("865.12")
+    # the cell's evidence starts at its TAB, so its first mark lies in a hidden separator
+    evidence = [Evidence.of(doc, cell_start - 1, cell_start + 6), Evidence.of(doc, said_start, said_start + 6)]
+    assert doc.text[cell_start - 1] == "\t" and evidence[0].location["label"] == "表1 第4行第3列"
+    batch = {"auditor_version": "test", "reports": [{
+        "path": doc.path, "unit": "青山区水务局", "year": 2023, "kind": "department", "error": None,
+        "format": "docx", "findings": [{
+            "rule": "XC201", "name": "narrative-table-mismatch", "severity": "high", "confidence": 0.9,
+            "message": "正文执行数865.12万元，表中合计为856.12万元", "values": {},
+            "evidence": [e.to_dict() for e in evidence]}]}]}
+    for page in _open(browser, tmp_path, batch, {doc.path: doc}):
+        page.locator("#ranking a").first.click()
+        grid = page.locator("section#r-1 .doctext table.docgrid")
+        assert grid.count() == 1
+        assert grid.locator("tr").count() == 4
+        assert [grid.locator("tr").nth(i).locator("td").count() for i in range(4)] == [3, 3, 3, 3]
+        assert grid.locator("caption").evaluate("c => getComputedStyle(c, '::before').content") == '"表1"'
+        hit = grid.locator("td.hit")
+        assert hit.count() == 1
+        assert hit.inner_text().strip() == "856.12"  # the TAB and line breaks are hidden
+        assert hit.evaluate("td => [td.parentElement.rowIndex + 1, td.cellIndex + 1]") == [4, 3]
+        assert hit.get_attribute("title") == "表1 第4行第3列"
+        assert hit.evaluate("td => getComputedStyle(td).outlineStyle") == "solid"
+        assert not _in_viewport(page, hit)  # a long paragraph above: the cell starts off screen
+        assert page.locator("section#r-1 li.finding .loc").all_inner_texts() == ["表1 第4行第3列", "第4段"]
+        # the first mark in the page is the cell's hidden TAB: the click scrolls to the first one shown
+        page.locator("section#r-1 li.finding").first.click()
+        assert _in_viewport(page, hit)
+        page.screenshot(path=str(tmp_path / "grid.png"))
+        shutil.copyfile(tmp_path / "grid.png", "/tmp/auditor_browser_grid.png")

@@ -46,7 +46,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.document import Anchor, LocatedText
 from auditor.errors import ReadError
+from auditor.readers.anchors import cell_line_offsets, visible_slots
 from auditor.readers.render import Block, SpanCell, Table, grid_from_spans, render_blocks
 
 __all__ = ["read_pdf", "extract_pdf", "PdfExtraction", "join_wrapped_lines", "is_heading"]
@@ -198,18 +200,25 @@ def _concat(a: str, b: str) -> str:
 
 
 def join_wrapped_lines(lines: Sequence[_Line], right: float, left: float,
-                       indent_marks_paragraphs: bool, same_page: bool = True) -> list[str]:
-    """Group lines into paragraphs with the re-joining heuristic (module docstring)."""
+                       indent_marks_paragraphs: bool, same_page: bool = True,
+                       groups: list[list[_Line]] | None = None) -> list[str]:
+    """Group lines into paragraphs with the re-joining heuristic (module docstring). ``groups``,
+    when given, receives the lines of each paragraph."""
     if not lines:
         return []
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
     pitch = statistics.median(pitches) if (pitches and same_page) else None
     paragraphs = [lines[0].text]
+    grouped = [[lines[0]]]
     for a, b in zip(lines, lines[1:]):
         if _should_join(a, b, right, left, indent_marks_paragraphs, pitch):
             paragraphs[-1] = _concat(paragraphs[-1], b.text)
+            grouped[-1].append(b)
         else:
             paragraphs.append(b.text)
+            grouped.append([b])
+    if groups is not None:
+        groups.extend(grouped)
     return paragraphs
 
 
@@ -315,7 +324,7 @@ def _same_columns(a: _PdfTable, b: _PdfTable) -> bool:
         abs(x - y) <= 2.0 for x, y in zip(a.col_bounds, b.col_bounds))
 
 
-def _assemble(pages: list[_PageItems]) -> str:
+def _assemble(pages: list[_PageItems]) -> LocatedText:
     # Right edge of the text area: the widest line, or the mirror of the left margin when
     # no line reaches that far (a page of short lines must not look "full").
     right = 0.0
@@ -324,6 +333,9 @@ def _assemble(pages: list[_PageItems]) -> str:
             left_edge = min(ln.x0 for ln in page.lines)
             right = max(right, max(ln.x1 for ln in page.lines), page.width - left_edge)
     blocks: list[Block] = []
+    # per block, where it came from: the lines of a paragraph, the page of each row of a table
+    origins: list[list[_Line] | list[int]] = []
+    line_page: dict[int, int] = {id(ln): number for number, page in enumerate(pages, start=1) for ln in page.lines}
     pending: list[_Line] = []  # lines of the current run (may cross a page break)
     pending_left = 0.0
     pending_indent = False
@@ -331,11 +343,13 @@ def _assemble(pages: list[_PageItems]) -> str:
     def flush() -> None:
         nonlocal pending
         if pending:
-            blocks.extend(join_wrapped_lines(pending, right, pending_left, pending_indent))
+            groups: list[list[_Line]] = []
+            blocks.extend(join_wrapped_lines(pending, right, pending_left, pending_indent, groups=groups))
+            origins.extend(groups)
         pending = []
 
     last_table: _PdfTable | None = None
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         left = min((ln.x0 for ln in page.lines), default=0.0)
         indent = _uses_indent(page.lines, left)
         items: list[tuple[float, int, Any]] = [(ln.top, 0, ln) for ln in page.lines]
@@ -347,8 +361,10 @@ def _assemble(pages: list[_PageItems]) -> str:
                 if (index == 0 and last_table is not None and blocks
                         and isinstance(blocks[-1], Table) and _same_columns(last_table, item)):
                     blocks[-1].rows.extend(item.grid)
+                    origins[-1].extend([number] * len(item.grid))
                 else:
                     blocks.append(Table(list(item.grid)))
+                    origins.append([number] * len(item.grid))
                 last_table = item
             else:
                 if not pending:
@@ -358,7 +374,35 @@ def _assemble(pages: list[_PageItems]) -> str:
         if items and items[-1][1] == 0:
             last_table = None
     flush()
-    return render_blocks(blocks)
+    return _render_with_pages(blocks, origins, line_page)
+
+
+def _render_with_pages(blocks: list[Block], origins: list[Any], line_page: dict[int, int]) -> LocatedText:
+    """``render_blocks(blocks)``, with an anchor wherever the page changes (inside a paragraph
+    joined across a page break too)."""
+    pieces: list[str] = []
+    anchors: list[Anchor] = []
+    offset = 0
+
+    def mark(position: int, page: int) -> None:
+        if not anchors or anchors[-1].page != page:
+            anchors.append(Anchor(position, page=page))
+
+    for block, origin in zip(blocks, origins):
+        piece = render_blocks([block])
+        if isinstance(block, Table):
+            for line_offset, (r, _c) in zip(cell_line_offsets(piece), visible_slots(block.rows)):
+                mark(offset + line_offset - 1, origin[r])
+        elif piece == block + "\n":
+            joined = ""
+            for line in origin:
+                joined = _concat(joined, line.text) if joined else line.text
+                mark(offset + len(joined) - len(line.text), line_page[id(line)])
+        elif origin:
+            mark(offset, line_page[id(origin[0])])
+        pieces.append(piece)
+        offset += len(piece)
+    return LocatedText("".join(pieces), anchors)
 
 
 def _spans_pages(lines: Sequence[_Line]) -> bool:

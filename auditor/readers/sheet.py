@@ -21,8 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from auditor.document import Anchor, LocatedText
 from auditor.errors import ReadError
 from auditor.preflight import DEFAULT_LIMITS
+from auditor.readers.anchors import cell_line_offsets, column_letters, visible_slots
 from auditor.readers.render import SpanCell, Table, grid_from_spans, render_blocks
 
 __all__ = ["read_sheet", "read_xlsx", "read_xls", "format_cell_value", "format_number"]
@@ -172,13 +174,14 @@ def _xlsx_number_formats(path: Path) -> dict[str, dict[tuple[int, int], str]]:
 MAX_EMPTY_ROW_RUN = 50
 
 
-def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None
-                 ) -> list[list[Any]] | None:
+def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None,
+                 kept_rows: list[int] | None = None) -> list[list[Any]] | None:
     """The sheet's table grid (``Cell | None`` rows), or None when the sheet holds nothing.
 
     Rows are streamed (``iter_rows``) and only rows with content are kept, so the cost follows
     the content, not the used range; runs of more than :data:`MAX_EMPTY_ROW_RUN` empty rows are
-    dropped from the layout."""
+    dropped from the layout. ``kept_rows``, when given, receives the sheet row (0-based) of each
+    grid row; a grid column is the sheet column."""
     formats = formats or {}
     start_col = (sheet.start or (0, 0))[1]
     width = sheet.width
@@ -223,6 +226,8 @@ def _sheet_table(sheet: Any, formats: dict[tuple[int, int], str] | None = None
         kept.append(r)
         previous = r
     new_index = {r: i for i, r in enumerate(kept)}
+    if kept_rows is not None:
+        kept_rows.extend(kept)
     spans: list[SpanCell] = []
     merged_slots: set[tuple[int, int]] = set()
     for (r0, c0), (r1, c1) in merges:
@@ -320,21 +325,30 @@ def read_sheet(path: Path, max_sheet_cells: int = DEFAULT_MAX_SHEET_CELLS,
             raise ReadError("表格文件已加密，无法读取，请提供未加密的文件", code="encrypted-sheet") from exc
         raise ReadError(f"表格文件已损坏或不是有效的 Excel 文件，无法读取（{type(exc).__name__}）",
                         code=code) from exc
-    blocks: list[str | Table] = []
+    pieces: list[str] = []
+    anchors: list[Anchor] = []  # the sheet of each name line, the sheet!cell of each cell line
+    offset = 0
     formats = _xlsx_number_formats(Path(path)) if zipfile.is_zipfile(path) else {}
     try:
         with workbook:
             for name in workbook.sheet_names:
-                grid = _sheet_table(workbook.get_sheet_by_name(name), formats.get(name))
+                kept_rows: list[int] = []
+                grid = _sheet_table(workbook.get_sheet_by_name(name), formats.get(name), kept_rows)
                 if grid is None:
                     continue
-                blocks.append(name)
-                blocks.append(Table(grid))
+                title, table = render_blocks([name]), render_blocks([Table(grid)])
+                anchors.append(Anchor(offset, sheet=name))
+                offset += len(title)
+                for line_offset, (r, c) in zip(cell_line_offsets(table), visible_slots(grid)):
+                    anchors.append(Anchor(offset + line_offset, sheet=name,
+                                          cell=f"{column_letters(c)}{kept_rows[r] + 1}"))
+                pieces += [title, table]
+                offset += len(table)
     except (ReadError, MemoryError):  # out of memory is not damage: the caller reports it
         raise
     except Exception as exc:
         raise ReadError(f"表格文件已损坏，读取工作表时出错（{type(exc).__name__}）", code=code) from exc
-    return render_blocks(blocks)
+    return LocatedText("".join(pieces), anchors)
 
 
 def read_xlsx(path: Path) -> str:

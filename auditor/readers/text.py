@@ -55,10 +55,11 @@ def _split_lines(text: str) -> list[_Line]:
 
 
 def build_document(text: str, path: str, fmt: str = "txt") -> Document:
-    """Parse ``text`` (kept unchanged) into paragraphs, tables, sections and metadata."""
+    """Parse ``text`` (kept unchanged) into paragraphs, tables, sections and metadata. A reader's
+    :class:`~auditor.document.LocatedText` gives the Document its anchors (pages, sheet cells)."""
     from auditor.metadata import infer_metadata
 
-    doc = Document(path=path, text=text, format=fmt)
+    doc = Document(path=path, text=str(text), format=fmt, anchors=list(getattr(text, "anchors", ())))
     lines = _split_lines(text)
     _parse_blocks(doc, lines)
     _build_sections(doc)

@@ -15,6 +15,9 @@ split into elementary segments, each carrying the ids of all findings and eviden
 cover it (``data-finding`` / ``data-ev``, space separated), so concatenating the marks of one
 evidence id gives back exactly ``documents[path][start:end]``. Evidence whose offsets do not
 match the text is not highlighted (never at a wrong place) and is flagged in the sidebar.
+The document's tables are drawn as ``<table>`` grids, the cell holding evidence outlined; the
+TABs, bars and line breaks between cells stay in the page as hidden text, so the page's text is
+still the whole document. Each evidence item shows its location label ("表2 第4行第3列").
 
 An optional ``alignment`` on a finding, ``{"source": path, "pairs": [...]}``, is rendered as a
 side-by-side block (left: this report, right: the source) with changed numbers marked. A pair
@@ -79,6 +82,7 @@ class EvidenceView:
     highlighted: bool = False
     problem: str = ""
     snippet: Markup | None = None
+    label: str = ""  # where a person finds it: "第3页", "表2 第4行第3列", "自评表!D7", "第12段"
 
 
 @dataclass
@@ -212,6 +216,82 @@ def highlight_text(text: str, spans: Sequence[_Span], context_chars: int | None 
     return Markup("".join(out))
 
 
+def _shifted(spans: Sequence[_Span], a: int, b: int) -> list[_Span]:
+    """The parts of ``spans`` inside [a, b), with offsets relative to ``a``."""
+    return [_Span(max(s.start, a) - a, min(s.end, b) - a, s.finding_id, s.evidence_key, s.severity, s.title)
+            for s in spans if s.start < b and s.end > a]
+
+
+def _grid_tables(layout: Any) -> list[Any]:
+    """The tables shown as grids: the Document's TAB tables and its "|" tables, in text order,
+    each with its cells in text order and no two overlapping (any other is shown as text)."""
+    from auditor.extract.pipe_tables import pipe_tables
+
+    text = layout.text
+    candidates = list(layout.tables) + [t for t in pipe_tables(layout)
+                                        if any(bar in text[t.start:t.end] for bar in "|｜")]
+    tables: list[Any] = []
+    for table in sorted(candidates, key=lambda t: t.start):
+        cells = [c for row in table.rows for c in row.cells]
+        ordered = all(x.end <= y.start for x, y in zip(cells, cells[1:]))
+        if cells and ordered and (not tables or tables[-1].end <= table.start) \
+                and table.start <= cells[0].start and cells[-1].end <= table.end:
+            tables.append(table)
+    return tables
+
+
+def _layout(document: Any, path: str) -> Any:
+    """The Document whose tables are drawn: the one given, or the text read again (readers' layout)."""
+    if isinstance(document, str):
+        from auditor.readers.text import build_document
+
+        return build_document(document, path)
+    return document
+
+
+def highlight_with_grids(text: str, spans: Sequence[_Span], layout: Any) -> Markup:
+    """Like :func:`highlight_text`, but each table of ``layout`` (a Document over ``text``) is a
+    real ``<table>``: one cell per table cell, the cell holding evidence marked ``hit``. The TABs,
+    bars and line breaks between cells are kept in hidden ``<span class="sep">``, so the page's
+    text is still the whole document and every evidence id's marks still join to its slice."""
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    out: list[str] = []
+    position = 0
+    for table in _grid_tables(layout):
+        start = table.start - 1 if table.start > 0 and text[table.start - 1] == "\n" else table.start
+        end = table.end
+        while end < len(text) and text[end] in "\r\n":
+            end += 1
+        if start < position:
+            continue
+        out.append(highlight_text(text[position:start], _shifted(valid, position, start)))
+        number = layout.locate(table.rows[0].cells[0].start).table if table.rows and table.rows[0].cells else None
+        out.append(f'<table class="docgrid"><caption data-label="表{number or ""}"></caption>')
+        cursor = start
+        last = [c for row in table.rows for c in row.cells][-1]
+        for row in table.rows:
+            out.append("<tr>")
+            for cell in row.cells:
+                hits = _shifted(valid, cell.start, cell.end)
+                classes = "hit sev-" + _css_token(max((h.severity for h in hits),
+                                                      key=lambda sev: SEVERITY_ORDER.get(sev, 2))) if hits else ""
+                label = layout.locate(cell.start).label
+                out.append(f'<td class="{classes}" title="{escape(label)}">' if classes else f'<td title="{escape(label)}">')
+                if cursor < cell.start:
+                    out.append(f'<span class="sep">{highlight_text(text[cursor:cell.start], _shifted(valid, cursor, cell.start))}</span>')
+                out.append(highlight_text(text[cell.start:cell.end], hits))
+                cursor = cell.end
+                if cell is last and cursor < end:  # the line breaks after the table, hidden
+                    out.append(f'<span class="sep">{highlight_text(text[cursor:end], _shifted(valid, cursor, end))}</span>')
+                    cursor = end
+                out.append("</td>")
+            out.append("</tr>")
+        out.append("</table>")
+        position = end
+    out.append(highlight_text(text[position:], _shifted(valid, position, len(text))))
+    return Markup("".join(out))
+
+
 def _gap_marker(count: int) -> str:
     return f'<span class="gap">……（此处省略 {count} 字）……</span>'
 
@@ -306,6 +386,7 @@ def _evidence_view(
         where=str(ev.get("where") or ""),
         section=str(ev.get("section") or ""),
         source=str(source) if source else None,
+        label=str(ev["location"].get("label") or "") if isinstance(ev.get("location"), Mapping) else "",
     )
     target_path = view.source or report_path
     doc = documents.get(target_path)
@@ -411,7 +492,8 @@ def _sidebar_order(view: FindingView) -> tuple[int, int, int]:
 
 
 def _report_view(
-    report: Mapping[str, Any], index: int, documents: Mapping[str, str], context_chars: int | None
+    report: Mapping[str, Any], index: int, documents: Mapping[str, str], context_chars: int | None,
+    layouts: Mapping[str, Any] | None = None,
 ) -> ReportView:
     path = str(report.get("path") or f"（未命名报告 {index}）")
     anchor = f"r-{index}"
@@ -476,6 +558,8 @@ def _report_view(
         text_html = None
         if not report.get("error"):
             notes.append("未提供本报告的正文，证据只能以文字列出。")
+    elif context_chars is None and (layouts or {}).get(path) is not None:
+        text_html = highlight_with_grids(text, spans, _layout(layouts[path], path))
     else:
         text_html = highlight_text(text, spans, context_chars)
         if context_chars is not None:
@@ -667,23 +751,25 @@ def _ordered(reports: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 def render_html(
     batch: Mapping[str, Any],
-    documents: Mapping[str, str],
+    documents: Mapping[str, Any],
     *,
     context_chars: int | None = None,
     title: str = "绩效自评报告审核结果",
 ) -> str:
     """Render a batch (contract JSON shape) as one self-contained HTML page.
 
-    ``documents`` maps a path to the Document text its evidence offsets index. With
+    ``documents`` maps a path to the Document (or its text) that evidence offsets index; its
+    tables are shown as grids (:func:`highlight_with_grids`; from a text they are read again). With
     ``context_chars`` set, each report shows only the text within that many characters of its
     highlighted evidence (a smaller file for very large batches); by default the whole text.
     Control characters are shown as Control Pictures (␇, ␛) and file names that are not UTF-8
     as ``\\xNN`` (:mod:`auditor.display`); the page is always valid UTF-8.
     """
     batch = scrub(batch, visible_controls)
-    documents = {scrub(path, visible_controls): same_length_text(text) for path, text in documents.items()}
+    layouts = {scrub(path, visible_controls): doc for path, doc in documents.items()}
+    documents = {path: same_length_text(doc if isinstance(doc, str) else doc.text) for path, doc in layouts.items()}
     reports = _ordered(list(batch.get("reports") or []))
-    views = [_report_view(r, i, documents, context_chars) for i, r in enumerate(reports, start=1)]
+    views = [_report_view(r, i, documents, context_chars, layouts) for i, r in enumerate(reports, start=1)]
     for prev, nxt in zip(views, views[1:]):
         prev.next_anchor = nxt.anchor
         nxt.prev_anchor = prev.anchor

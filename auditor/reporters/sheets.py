@@ -33,7 +33,7 @@ RANKING_HEADERS: tuple[str, ...] = (
     *(f"{SEVERITY_LABELS[s]}（条）" for s in SEVERITIES), "错误",
 )
 FINDING_HEADERS: tuple[str, ...] = (
-    "文件", "单位", "年度", "规则", "名称", "严重程度", "置信度", "说明", "证据", "证据位置", "数值",
+    "文件", "单位", "年度", "规则", "名称", "严重程度", "置信度", "说明", "证据", "证据位置", "数值", "位置",
 )
 EVIDENCE_SEPARATOR = "\n"
 MAX_COLUMN_WIDTH = 60
@@ -111,8 +111,15 @@ def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
                 and not isinstance(confidence, bool) else None,
                 finding.get("message") or "", texts, positions,
                 json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "",
+                EVIDENCE_SEPARATOR.join(_location_label(e) for e in evidence),
             ])
     return rows
+
+
+def _location_label(evidence: Mapping[str, Any]) -> str:
+    """Where a person finds the evidence: "第3页", "表2 第4行第3列", "自评表!D7", "第12段"."""
+    location = evidence.get("location")
+    return str(location.get("label") or "") if isinstance(location, Mapping) else ""
 
 
 def _position(evidence: Mapping[str, Any]) -> str:
@@ -187,7 +194,7 @@ def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
             cell.number_format = "0.0"
     findings = workbook.create_sheet("发现")
     _write_sheet(findings, FINDING_HEADERS, finding_rows(batch),
-                 wrap_columns={"说明", "证据", "证据位置", "数值"})
+                 wrap_columns={"说明", "证据", "证据位置", "位置", "数值"})
     for row in findings.iter_rows(min_row=2, min_col=7, max_col=7):
         for cell in row:
             cell.number_format = "0.00"

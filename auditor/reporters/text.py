@@ -50,4 +50,5 @@ def render_text(batch: dict[str, Any], console: Console) -> None:
                 where = "表格" if e["where"] == "table" else "正文"
                 section = f"｜{e['section']}" if e.get("section") else ""
                 source = f"｜来源 {e['source']}" if e.get("source") else ""
-                console.print(Text(f"      {where}{section}{source} @{e['start']}-{e['end']}：「{e['text']}」", style="dim"))
+                label = f"｜{e['location']['label']}" if (e.get("location") or {}).get("label") else ""
+                console.print(Text(f"      {where}{section}{source}{label} @{e['start']}-{e['end']}：「{e['text']}」", style="dim"))

@@ -66,7 +66,9 @@
     card.classList.add("active");
     var marks = marksOf(id);
     if (marks.length === 0) { flash(card); return; }
-    marks[0].scrollIntoView({ block: "center", inline: "nearest" });
+    // the first mark that is shown (a table's separators are hidden: their marks have no box)
+    var shown = Array.prototype.filter.call(marks, function (m) { return m.getClientRects().length > 0; });
+    (shown[0] || marks[0]).scrollIntoView({ block: "center", inline: "nearest" });
     Array.prototype.forEach.call(marks, flash);
   }
 
