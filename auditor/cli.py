@@ -466,18 +466,17 @@ def _finding_context(results: Path) -> dict[str, dict[str, str]]:
 
 
 def _print_decisions(decisions: list) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """One decision per line: 编号  状态  理由  复核人 时间  单位 年度  问题."""
+    from auditor.display import terminal_safe
 
     if not decisions:
         sys.stdout.write("文件中还没有复核决定。\n")
         return
-    table = Table(title=f"复核决定（{len(decisions)} 条）")
-    for column in ("编号", "状态", "理由", "复核人", "时间", "单位", "年度", "问题"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("编号", "状态"))
+    sys.stdout.write(f"复核决定 {len(decisions)} 条（编号  状态  理由  复核人 时间  单位 年度  问题）：\n")
     for d in decisions:
-        table.add_row(*(Text(cell) for cell in (d.id, d.status, d.reason, d.by, d.at, d.unit, d.year, d.message)))
-    Console().print(table)
+        context = "  ".join(part for part in (f"{d.unit} {d.year}".strip(), d.message) if part)
+        line = f"{d.id}  {d.status}  {d.reason or '—'}  {d.by} {d.at}".rstrip() + (f"  {context}" if context else "")
+        sys.stdout.write(terminal_safe(line) + "\n")
 
 
 def _mount_index() -> None:

@@ -123,7 +123,7 @@ def totals_line(batch: dict[str, Any], shown: int, hidden: int) -> str:
     parts = "，".join(f"{_SEVERITY_ZH[s]} {counts.get(s, 0)}" for s in _SEVERITY_ORDER)
     text = (f"合计：{len(reports)} 份报告（出错 {errors}），发现 {sum(counts.values())} 条（{parts}）；"
             f"风险等级 高 {tiers.get('高', 0)}，中 {tiers.get('中', 0)}，低 {tiers.get('低', 0)}")
-    if any("review" in f for r in reports for f in r["findings"]) or batch.get("review"):
+    if batch.get("review"):
         text += f"；已决定 {decided} 条"
     if shown < len(reports):
         text += f"；终端只列出风险最高的 {shown} 份"
