@@ -368,7 +368,7 @@ def list_rules() -> None:
 
     table = Table(title="规则")
     for column in ("代码", "标题", "名称（JSON 中的 name）", "默认级别", "说明"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("代码", "标题", "默认级别"), overflow="fold")
     for r in all_rules():
         table.add_row(r.code, r.title, r.name, SEVERITY_ZH.get(r.severity, r.severity), r.summary)
     Console().print(table)
