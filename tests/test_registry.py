@@ -20,7 +20,7 @@ def test_codes_names_and_docs() -> None:
         assert re.match(r"^(AR|XC|TG|RU|CP|IN)\d{3}$", r.code)
         assert re.match(r"^[a-z]+(-[a-z0-9]+)+$", r.name)
         assert r.severity in ("info", "low", "medium", "high")
-        assert r.summary and "Tolerance" in r.doc
+        assert r.summary and "容差：" in r.doc and "级别：" in r.doc or r.code == "IN001"
 
 
 def test_one_module_per_rule() -> None:
