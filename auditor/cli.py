@@ -84,7 +84,7 @@ def check(
     fmt: Annotated[Optional[CheckFormat], typer.Option("--format", help="输出格式（默认按 -o 的扩展名，否则 text；csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：高|中|低|提示（也可写 high|medium|low|info）")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
+    lang: Annotated[Lang, typer.Option("--lang", help="消息与命令行提示的语言（zh 中文，en 英文）")] = Lang.zh,
     rules: Annotated[Optional[str], typer.Option("--rules", help="只运行这些规则，逗号分隔的代码或前缀，如 AR101,AR")] = None,
     risk_config: Annotated[Optional[Path], typer.Option("--risk-config", help="风险评分参数（TOML）")] = None,
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认全部 CPU 核）", min=1)] = None,

@@ -129,3 +129,22 @@ def test_explain_is_chinese() -> None:
     assert out.startswith("AR101 正文合计与分项之和不符（narrative-sum-mismatch；默认级别：中）")
     risk = runner.invoke(app, ["explain", "risk"]).output
     assert "误报：该条发现不再计入风险分" in risk
+
+
+def test_cli_prints_each_finding_whole_on_one_line(two_reports: Path) -> None:
+    data = runner.invoke(app, ["check", str(two_reports), "--engine", "inline", "--no-progress", "--format", "json"])
+    messages = [f["message"] for r in __import__("json").loads(data.stdout)["reports"] for f in r["findings"]]
+    assert len(messages) >= 4
+    text = runner.invoke(app, ["check", str(two_reports), "--engine", "inline", "--no-progress"]).output
+    lines = text.splitlines()
+    for message in messages:  # at 80 columns, each message (and every number in it) stays on its line
+        assert any(message in line for line in lines), message
+    assert lines[-1].startswith(f"合计：2 份报告（出错 0），发现 {len(messages)} 条")
+
+
+def test_csv_shows_the_chinese_title(two_reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "结果.csv"
+    result = runner.invoke(app, ["check", str(two_reports), "--engine", "inline", "--no-progress", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = out.read_text(encoding="utf-8-sig")
+    assert "正文合计与分项之和不符" in table and "narrative-sum-mismatch" not in table
