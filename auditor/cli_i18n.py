@@ -9,16 +9,19 @@
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from types import ModuleType
+from typing import Any, Sequence
 
 _TABLE = Path(__file__).resolve().parent / "data" / "cli_messages_zh.tsv"
 _ERRORS = Path(__file__).resolve().parent / "data" / "cli_errors_zh.tsv"
-_GETTEXT_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
-                    "click.formatting", "click.termui", "typer.core", "typer.rich_utils")
 _TYPER_HEADINGS = ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING",
                    "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE", "ERRORS_PANEL_TITLE",
                    "ABORTED_TEXT", "RICH_HELP")
@@ -69,10 +72,6 @@ def translate(message: str) -> str:
     return messages_zh().get(message, message) if _state["lang"] == "zh" else message
 
 
-def translate_plural(singular: str, plural: str, n: int) -> str:
-    return translate(singular if n == 1 else plural)
-
-
 def lang_of(args: Sequence[str]) -> str:
     """``en`` when the command line (or AUDITOR_LANG) asks for English, else ``zh``."""
     args = list(args)
@@ -85,42 +84,29 @@ def lang_of(args: Sequence[str]) -> str:
 
 
 def use_language(lang: str) -> None:
-    """Make click's and typer's messages speak ``lang`` (zh or en) from now on."""
-    import importlib
-
+    """Make typer's messages speak ``lang`` (zh or en) from now on. ``typer.rich_utils`` (help and error
+    display; it pulls in rich.markdown) is not imported for this: it is patched when typer imports it."""
     if not _state["installed"]:
-        for name in _GETTEXT_MODULES:
-            module = importlib.import_module(name)
-            if hasattr(module, "_"):
-                module._ = translate
-            if hasattr(module, "ngettext"):
-                module.ngettext = translate_plural
-        rich_utils = importlib.import_module("typer.rich_utils")
-        _english_headings.update({key: getattr(rich_utils, key) for key in _TYPER_HEADINGS})
-        _state["installed"] = True
         _install_formatters()
+        _state["installed"] = True
     _state["lang"] = "en" if lang == "en" else "zh"
-    rich_utils = importlib.import_module("typer.rich_utils")
-    for key, english in _english_headings.items():
-        setattr(rich_utils, key, translate(english))
+    rich_utils = sys.modules.get("typer.rich_utils")
+    if rich_utils is not None:
+        _localise_rich_utils(rich_utils)
 
 
 def _install_formatters() -> None:
-    """typer's error display, help option and usage line, with our words in them."""
+    """typer's gettext lookups, help option and usage line with our words; its error display and
+    headings once ``typer.rich_utils`` is imported."""
     import typer.core
-    import typer.rich_utils
     from typer._click import core as click_core
     from typer._click import formatting
 
-    english_error = typer.rich_utils.rich_format_error
-
-    def rich_format_error(error) -> None:  # noqa: ANN001 - a click exception
-        if _state["lang"] == "zh" and hasattr(error, "format_message"):
-            original = error.format_message
-            error.format_message = lambda: translate_error(original())
-        english_error(error)
-
-    typer.rich_utils.rich_format_error = rich_format_error
+    typer.core._ = translate
+    if "typer.rich_utils" in sys.modules:
+        _localise_rich_utils(sys.modules["typer.rich_utils"])
+    else:
+        sys.meta_path.insert(0, _RichUtilsHook())
 
     write_usage = formatting.HelpFormatter.write_usage
 
@@ -140,3 +126,41 @@ def _install_formatters() -> None:
         return option
 
     click_core.Command.get_help_option = localised_help_option
+
+
+def _localise_rich_utils(rich_utils: ModuleType) -> None:
+    """Headings in the current language; errors shown through :func:`translate_error` (once)."""
+    if not _english_headings:
+        _english_headings.update({key: getattr(rich_utils, key) for key in _TYPER_HEADINGS})
+        rich_utils._ = translate
+        english_error = rich_utils.rich_format_error
+
+        def rich_format_error(error) -> None:  # noqa: ANN001 - a click exception
+            if _state["lang"] == "zh" and hasattr(error, "format_message"):
+                original = error.format_message
+                error.format_message = lambda: translate_error(original())
+            english_error(error)
+
+        rich_utils.rich_format_error = rich_format_error
+    for key, english in _english_headings.items():
+        setattr(rich_utils, key, translate(english))
+
+
+class _RichUtilsHook(importlib.abc.MetaPathFinder):
+    """Localises ``typer.rich_utils`` right after typer imports it (only when help or an error is shown)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            _localise_rich_utils(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
