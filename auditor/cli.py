@@ -16,11 +16,36 @@ from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from auditor import __version__
+from auditor.cli_i18n import lang_of, use_language
 from auditor.findings import SEVERITIES, severity_rank
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+use_language(lang_of(sys.argv[1:]))
+
+
+class _LocalisedGroup(TyperGroup):
+    """Speaks Chinese in click's own usage errors and help headings; ``--lang en`` gives English."""
+
+    def main(self, args=None, *rest, **kwargs):  # noqa: ANN001, ANN201 - click's signature
+        use_language(lang_of(sys.argv[1:] if args is None else args))
+        return super().main(args, *rest, **kwargs)
+
+
+SEVERITY_WORDS = {"高": "high", "中": "medium", "低": "low", "提示": "info"}
+SEVERITY_ZH = {english: chinese for chinese, english in SEVERITY_WORDS.items()}
+
+
+def severity_key(value: str | None) -> str | None:
+    """high|medium|low|info from 高|中|低|提示 or the English word; None when neither."""
+    if value is None:
+        return None
+    value = value.strip()
+    return SEVERITY_WORDS.get(value) or (value.lower() if value.lower() in SEVERITIES else None)
+
+
+app = typer.Typer(cls=_LocalisedGroup, add_completion=False, no_args_is_help=True,
                   help="绩效自评报告一致性审核工具：找出数字矛盾、加总错误、执行率与得分问题，并按风险排序。")
 
 
@@ -59,8 +84,8 @@ def check(
     index: Annotated[Optional[Path], typer.Option("--index", help="用 `auditor index build` 建立的参考索引")] = None,
     fmt: Annotated[Optional[CheckFormat], typer.Option("--format", help="输出格式（默认按 -o 的扩展名，否则 text；csv 与 -o 同用时，另写 *.ranking.csv：每个文件一行，含错误）")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（默认标准输出）")] = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：high|medium|low|info")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="消息语言")] = Lang.zh,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="存在该级别及以上问题时退出码为 1：高|中|低|提示（也可写 high|medium|low|info）")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="消息与命令行提示的语言（zh 中文，en 英文）")] = Lang.zh,
     rules: Annotated[Optional[str], typer.Option("--rules", help="只运行这些规则，逗号分隔的代码或前缀，如 AR101,AR")] = None,
     risk_config: Annotated[Optional[Path], typer.Option("--risk-config", help="风险评分参数（TOML）")] = None,
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", help="并行进程数（默认全部 CPU 核）", min=1)] = None,
@@ -72,6 +97,9 @@ def check(
     memory_limit: Annotated[int, typer.Option("--memory-limit", help="单个文件的内存上限（MB）", min=64)] = 2048,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="显示进度条（默认：终端上显示）")] = None,
     retry_errors: Annotated[bool, typer.Option("--retry-errors", help="续跑时重审所有超时、超内存或进程中断的文件（默认只重试一次）")] = False,
+    review: Annotated[Optional[Path], typer.Option("--review", help="复核决定文件（CSV，见 `auditor review`）：已决定的发现标出其决定，误报不计入风险分")] = None,
+    top: Annotated[Optional[int], typer.Option("--top", help="终端输出只列风险最高的 N 份报告", min=1)] = None,
+    min_severity: Annotated[Optional[str], typer.Option("--min-severity", help="终端输出只列该级别及以上的发现：高|中|低|提示（也可写 high|medium|low|info）")] = None,
 ) -> None:
     """审核报告，输出发现的问题和风险排序。"""
     from auditor.batch import BatchUsageError
@@ -79,8 +107,12 @@ def check(
     from auditor.errors import AuditorError
     from auditor.scoring import load_config
 
-    if fail_on is not None and fail_on not in SEVERITIES:
-        _usage_error(f"--fail-on 只能是 {'|'.join(SEVERITIES)}，收到 {fail_on!r}")
+    if fail_on is not None and severity_key(fail_on) is None:
+        _usage_error(f"--fail-on 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {fail_on!r}")
+    fail_on = severity_key(fail_on)
+    if min_severity is not None and severity_key(min_severity) is None:
+        _usage_error(f"--min-severity 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {min_severity!r}")
+    decisions = _read_review_or_exit(review) if review is not None else None
     fmt = _output_format(fmt, output)
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
@@ -111,9 +143,14 @@ def check(
         _usage_error(exc.message)
     except AuditorError as exc:  # an unusable store or risk configuration: the run cannot start
         _usage_error(f"[{exc.code}] {exc.message}")
+    review_summary = _stamp_and_review(batch, decisions, review, config)
     result = batch.to_dict(lang.value)
+    if review_summary is not None:
+        result["review"] = review_summary.to_dict()
+        if fmt is not CheckFormat.text or output is not None:
+            Console(stderr=True).print(review_summary.sentence(lang.value), highlight=False)
     try:
-        _write_check(result, batch, fmt, output)
+        _write_check(result, batch, fmt, output, top=top, min_severity=severity_key(min_severity), lang=lang.value)
     except OSError as exc:
         from auditor.display import display_path
 
@@ -195,7 +232,38 @@ def _atomic_output(output: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> None:
+def _read_review_or_exit(path: Path):
+    """The decisions of ``--review FILE``, read before the batch starts (a bad file is a usage error)."""
+    from auditor.review import ReviewFileError, read_decisions
+
+    if not path.is_file():
+        _usage_error(f"找不到复核决定文件：{path}（用 `auditor review {path} --id 编号 --status 误报 --reason 理由` 新建）")
+    try:
+        return read_decisions(path)
+    except ReviewFileError as exc:
+        _usage_error(exc.message)
+
+
+def _stamp_and_review(batch, decisions, review_file: Path | None, config):
+    """Stable ids on every finding; with a decisions file, each decided finding carries its decision
+    and the reports are scored again (a 误报 leaves the risk score). Returns the review summary."""
+    from auditor.review import apply_decisions, stamp_ids
+
+    stamp_ids(batch.reports)
+    if decisions is None:
+        return None
+    from auditor.display import display_path
+
+    summary = apply_decisions(batch.reports, decisions, display_path(review_file))
+    if summary.out_of_risk:
+        from auditor.engine import score_batch
+
+        batch.reports = score_batch(batch.reports, config).reports
+    return summary
+
+
+def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None, *, top: int | None = None,
+                 min_severity: str | None = None, lang: str = "zh") -> None:
     if fmt is CheckFormat.json:
         from auditor.reporters.json import render_json
 
@@ -225,12 +293,13 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None) -> 
     else:
         from auditor.reporters.text import render_text
 
+        options = {"top": top, "min_severity": min_severity, "lang": lang}
         if output is None:
-            render_text(result, Console())
+            render_text(result, Console(), **options)
         else:
             def write_text(target: Path) -> None:
                 with target.open("w", encoding="utf-8") as handle:
-                    render_text(result, Console(file=handle, width=120, no_color=True))
+                    render_text(result, Console(file=handle, width=120, no_color=True), **options)
 
             _atomic_output(output, write_text)
 
@@ -311,10 +380,10 @@ def list_rules() -> None:
     from auditor.rules import all_rules
 
     table = Table(title="规则")
-    for column in ("代码", "名称", "默认级别", "说明"):
-        table.add_column(column)
+    for column in ("代码", "标题", "名称（JSON 中的 name）", "默认级别", "说明"):
+        table.add_column(column, no_wrap=column in ("代码", "标题", "默认级别"), overflow="fold")
     for r in all_rules():
-        table.add_row(r.code, r.name, r.severity, r.summary)
+        table.add_row(r.code, r.title, r.name, SEVERITY_ZH.get(r.severity, r.severity), r.summary)
     Console().print(table)
 
 
@@ -324,7 +393,9 @@ def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101�
     if code.lower() == "risk":
         from auditor.scoring import explain_risk
 
-        sys.stdout.write(explain_risk() + "\n")
+        from auditor.review import RISK_RULE_ZH
+
+        sys.stdout.write(explain_risk() + "\n" + RISK_RULE_ZH + "\n")
         return
     from auditor.rules import get_rule
 
@@ -333,7 +404,92 @@ def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101�
         _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则")
     from auditor.policy import describe
 
-    sys.stdout.write(f"{found.code} {found.name}（默认级别：{found.severity}）\n\n{found.doc}\n{describe(found.code)}")
+    severity = SEVERITY_ZH.get(found.severity, found.severity)
+    sys.stdout.write(f"{found.code} {found.title}（{found.name}；默认级别：{severity}）\n\n{found.doc}\n{describe(found.code)}")
+
+
+@app.command("review")
+def review_command(
+    file: Annotated[Path, typer.Argument(help="复核决定文件（CSV；不存在时新建）")],
+    ids: Annotated[Optional[list[str]], typer.Option("--id", help="发现的编号（见 JSON 的 id 或终端输出的 #编号），可重复")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="已复核 | 误报 | 待跟进（也可写 reviewed | false-positive | follow-up）")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="理由（标为误报时必填）")] = "",
+    by: Annotated[Optional[str], typer.Option("--by", help="复核人（默认当前系统用户名）")] = None,
+    results: Annotated[Optional[Path], typer.Option("--from", help="`auditor check --format json` 的结果文件：补上规则、单位、年度和问题，便于阅读")] = None,
+) -> None:
+    """记录复核决定（已复核 / 误报 / 待跟进），或不带 --id 时列出文件中的全部决定。"""
+    from auditor.review import Decision, ReviewFileError, normalise_status, now_text, read_decisions, record_decision
+
+    if not ids:
+        if status is not None:
+            _usage_error("用 --status 记录决定时须同时给出 --id 编号")
+        decisions = _read_review_or_exit(file)
+        _print_decisions(list(decisions.values()))
+        return
+    chosen = normalise_status(status or "")
+    if chosen is None:
+        _usage_error(f"--status 只能是 已复核、误报、待跟进（收到 {status!r}）")
+    if chosen == "误报" and not reason.strip():
+        _usage_error("标为误报时请用 --reason 写明理由")
+    from auditor.review import ID_PATTERN
+
+    bad = [i for i in ids if not ID_PATTERN.match(i)]
+    if bad:
+        _usage_error(f"编号格式不对：{'、'.join(bad)}（应如 AR101-3f9a2c1b7e，见 JSON 的 id 或终端输出的 #编号）")
+    if file.exists() and not file.is_file():
+        _usage_error(f"{file} 不是文件")
+    context = _finding_context(results) if results is not None else {}
+    who = by or _user_name()
+    try:
+        for fid in ids:
+            extra = context.get(fid, {})
+            record_decision(file, Decision(fid, chosen, reason.strip(), who, now_text(), **extra))
+    except ReviewFileError as exc:
+        _usage_error(exc.message)
+    except OSError as exc:
+        _usage_error(f"无法写入复核决定文件 {file}：{exc.strerror or exc}")
+    unknown = [fid for fid in ids if context and fid not in context]
+    sys.stdout.write(f"已记录 {len(ids)} 条决定（{chosen}）到 {file}\n")
+    if unknown:
+        sys.stdout.write(f"注意：结果文件中没有这些编号：{'、'.join(unknown)}\n")
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this system: leave it blank
+        return ""
+
+
+def _finding_context(results: Path) -> dict[str, dict[str, str]]:
+    """id → rule, unit, year and message, from a `check --format json` result file."""
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _usage_error(f"无法读取结果文件 {results}：{exc}")
+    context: dict[str, dict[str, str]] = {}
+    for report in data.get("reports") or []:
+        for f in report.get("findings") or []:
+            if f.get("id"):
+                context[f["id"]] = {"rule": str(f.get("rule") or ""), "unit": str(report.get("unit") or ""),
+                                    "year": str(report.get("year") or ""), "message": str(f.get("message") or "")}
+    return context
+
+
+def _print_decisions(decisions: list) -> None:
+    """One decision per line: 编号  状态  理由  复核人 时间  单位 年度  问题."""
+    from auditor.display import terminal_safe
+
+    if not decisions:
+        sys.stdout.write("文件中还没有复核决定。\n")
+        return
+    sys.stdout.write(f"复核决定 {len(decisions)} 条（编号  状态  理由  复核人 时间  单位 年度  问题）：\n")
+    for d in decisions:
+        context = "  ".join(part for part in (f"{d.unit} {d.year}".strip(), d.message) if part)
+        line = f"{d.id}  {d.status}  {d.reason or '—'}  {d.by} {d.at}".rstrip() + (f"  {context}" if context else "")
+        sys.stdout.write(terminal_safe(line) + "\n")
 
 
 def _mount_index() -> None:
@@ -355,6 +511,7 @@ def version_callback(value: bool) -> None:
 def main(
     version: Annotated[Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True,
                                                     help="显示版本")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="命令行提示的语言（zh 中文，en 英文）")] = Lang.zh,
 ) -> None:
     """绩效自评报告一致性审核工具。"""
 

@@ -50,6 +50,10 @@ class Finding:
     message_en: str | None = None
     # side by side with an earlier report: {"source": path, "pairs": [...]} (see reporters/html.py)
     alignment: dict[str, Any] | None = None
+    # stable identity across runs (auditor.review.finding_id), stamped once the report's unit/year are known
+    id: str | None = None
+    # a reviewer's decision {"status": 已复核|误报|待跟进, "reason", "by", "at"} from a decisions file
+    review: dict[str, Any] | None = None
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         message = self.message_en if lang == "en" and self.message_en else self.message
@@ -58,6 +62,12 @@ class Finding:
                "evidence": [e.to_dict() for e in self.evidence], "values": _plain(self.values)}
         if self.alignment is not None:
             out["alignment"] = self.alignment
+        from auditor.rules.registry import rule_title
+
+        out["title"] = rule_title(self.rule, self.name, lang)
+        if self.id is not None:
+            out["id"] = self.id
+            out["review"] = self.review
         return out
 
 

@@ -125,6 +125,9 @@ def raw_risk(findings: list[Mapping[str, Any]], config: RiskConfig = RiskConfig(
     """Sum of finding contributions with diminishing returns per rule (before saturation)."""
     by_rule: dict[str, list[float]] = defaultdict(list)
     for finding in findings:
+        review = finding.get("review")
+        if isinstance(review, Mapping) and review.get("status") == "误报":  # a reviewer's false alarm leaves the risk
+            continue
         base = config.weight_of(str(finding.get("severity", ""))) * _confidence(finding)
         by_rule[str(finding.get("rule", ""))].append(base)
     total = completeness = 0.0

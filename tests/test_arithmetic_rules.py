@@ -30,7 +30,7 @@ def test_rules_are_registered_with_documentation() -> None:
     rules = {r.code: r for r in select_rules(CODES)}
     assert sorted(rules) == CODES
     for r in rules.values():
-        for part in ("What:", "Why:", "Example:", "Tolerance:", "Severity:"):
+        for part in ("检查内容：", "为何重要：", "示例：", "容差：", "级别："):
             assert part in r.doc, (r.code, part)
 
 

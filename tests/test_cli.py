@@ -102,7 +102,7 @@ def test_rules_and_explain() -> None:
     for code in ("AR101", "AR102", "AR103", "IN001"):
         assert code in listing
     explained = run("explain", "AR102")
-    assert explained.exit_code == 0 and "年初预算数" in explained.stdout and "Tolerance" in explained.stdout
+    assert explained.exit_code == 0 and "年初预算数" in explained.stdout and "容差：" in explained.stdout
     assert run("explain", "ZZ999").exit_code == 2
     risk = run("explain", "risk")
     assert risk.exit_code == 0 and "风险" in risk.stdout

@@ -243,7 +243,7 @@ def test_rules_are_registered_with_documentation() -> None:
     for code in CODES:
         r = get_rule(code)
         assert r is not None, code
-        for part in ("What", "Why", "Example", "Tolerance", "Severity"):
+        for part in ("检查内容：", "为何重要：", "示例：", "容差：", "级别："):
             assert part in r.doc, f"{code} docstring lacks {part}"
 
 

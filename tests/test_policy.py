@@ -14,8 +14,8 @@ from auditor.rules import get_rule
 
 
 def _severity_paragraph(doc: str) -> str:
-    found = re.search(r"Severity:(.*?)(?:\n\s*\n|\n[A-Z][a-z]+:|\Z)", doc, re.S)
-    assert found, "the docstring has a Severity: paragraph"
+    found = re.search(r"(?:Severity:|级别：)(.*?)(?:\n\s*\n|\n[A-Z][a-z]+:|\n[\u4e00-\u9fff]{2,4}：|\Z)", doc, re.S)
+    assert found, "the docstring has a Severity: (级别：) paragraph"
     return " ".join(found.group(1).split())
 
 

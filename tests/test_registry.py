@@ -20,7 +20,7 @@ def test_codes_names_and_docs() -> None:
         assert re.match(r"^(AR|XC|TG|RU|CP|IN)\d{3}$", r.code)
         assert re.match(r"^[a-z]+(-[a-z0-9]+)+$", r.name)
         assert r.severity in ("info", "low", "medium", "high")
-        assert r.summary and "Tolerance" in r.doc
+        assert r.summary and "容差：" in r.doc and "级别：" in r.doc or r.code == "IN001"
 
 
 def test_one_module_per_rule() -> None:
@@ -54,3 +54,15 @@ def test_a_rule_that_raises_becomes_an_internal_finding() -> None:
     findings = run_rules(Analysis(doc), [broken, get_rule("AR101")])
     assert [f.rule for f in findings] == ["IN001", "AR101"]
     assert "AR990" in findings[0].message and "ZeroDivisionError" in findings[0].message
+
+
+def test_every_rule_has_a_chinese_title() -> None:
+    from auditor.rules.registry import rule_title, rule_titles
+
+    titles = rule_titles()
+    assert set(titles) == {r.code for r in all_rules()}
+    for r in all_rules():
+        assert re.search(r"[\u4e00-\u9fff]", r.title), r.code
+        assert r.title != r.name
+    assert rule_title("AR101", "narrative-sum-mismatch", "en") == "Narrative sum mismatch"
+    assert rule_title("ZZ999", "made-up-rule") == "Made up rule"

@@ -505,7 +505,7 @@ def _report_view(
         severity = str(finding.get("severity") or "unknown")
         counts[severity] += 1
         rule = str(finding.get("rule") or "")
-        name = str(finding.get("name") or "")
+        name = str(finding.get("title") or finding.get("name") or "")  # the Chinese title when known
         evidence_views = []
         for ei, ev in enumerate(finding.get("evidence") or []):
             key = f"{fid}-e{ei}"
@@ -531,7 +531,7 @@ def _report_view(
         )
         values = finding.get("values") or {}
         value_items = (
-            [(str(k), _format_value(v)) for k, v in values.items()]
+            [(value_label(str(k)), _format_value(v)) for k, v in values.items()]
             if isinstance(values, Mapping)
             else [("values", _format_value(values))]
         )
@@ -792,5 +792,57 @@ def render_html(
         severities=SEVERITIES,
         tier_css=_tier_css,
         css=Markup(_read_asset("style.css")),
-        js=Markup(_read_asset("script.js")),
+        js=Markup(review_script(reports) + _read_asset("script.js")),
     )
+
+
+# --------------------------------------------------------------------------- review marks
+
+
+def value_labels() -> dict[str, str]:
+    """Chinese labels of ``values`` keys (auditor/data/value_labels.tsv), read once."""
+    if not _VALUE_LABEL_CACHE:
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parents[1] / "data" / "value_labels.tsv"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and "\t" in line:
+                key, label = line.split("\t", 1)
+                _VALUE_LABEL_CACHE[key.strip()] = label.strip()
+    return _VALUE_LABEL_CACHE
+
+
+_VALUE_LABEL_CACHE: dict[str, str] = {}
+
+
+def value_label(key: str) -> str:
+    """A ``values`` key as a reader sees it (``stated_total`` → 所称合计数); unknown keys unchanged."""
+    return value_labels().get(key, key)
+
+
+def review_data(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the page's review marks need: per finding card (``r{i}-f{j}``, as :func:`_report_view`
+    numbers them) its stable id, rule, unit, year, message and the decision already on file, and the
+    columns of the decisions file the export writes (:mod:`auditor.review`)."""
+    from auditor.review import COLUMNS, STATUSES
+
+    cards: dict[str, Any] = {}
+    for index, report in enumerate(reports, start=1):
+        for fi, finding in enumerate(report.get("findings") or []):
+            if not isinstance(finding, Mapping) or not finding.get("id"):
+                continue
+            cards[f"r{index}-f{fi}"] = {
+                "id": str(finding["id"]), "rule": str(finding.get("rule") or ""),
+                "unit": str(report.get("unit") or ""), "year": "" if report.get("year") is None else str(report.get("year")),
+                "message": str(finding.get("message") or ""),
+                "review": finding.get("review") if isinstance(finding.get("review"), Mapping) else None,
+            }
+    return {"columns": list(COLUMNS), "statuses": list(STATUSES), "findings": cards}
+
+
+def review_script(reports: Sequence[Mapping[str, Any]]) -> str:
+    """``window.AUDITOR_REVIEW = {...};`` for script.js; every ``<`` is escaped so that no text from a
+    report can close the script element."""
+    payload = json.dumps(review_data(reports), ensure_ascii=False).replace("<", "\\u003c")
+    payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.AUDITOR_REVIEW = {payload};\n"

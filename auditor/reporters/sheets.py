@@ -105,7 +105,7 @@ def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
             confidence = finding.get("confidence")
             rows.append([
                 report.get("path") or "", report.get("unit") or "", report.get("year"),
-                finding.get("rule") or "", finding.get("name") or "",
+                finding.get("rule") or "", finding.get("title") or finding.get("name") or "",
                 _severity_label(finding.get("severity")),
                 float(confidence) if isinstance(confidence, (int, float))
                 and not isinstance(confidence, bool) else None,

@@ -15,19 +15,16 @@ from auditor.rules.registry import Rule, rule
 def narrative_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的合计数与其分项之和不符（“X万元，其中：A万元，B万元”）。
 
-    What: a total stated in the narrative and the parts listed after it — "其中：基本支出A万元，项目支出B万元",
-    parts in brackets after the total, or a "其中：" followed by list items — are added up and compared
-    with the total.
-    Why: a budget whose parts do not add up means one of the figures is wrong, and the reviewer cannot
-    tell which without going back to the accounts.
-    Example: 全年预算数520.40万元，其中本年收入410.25万元，年初结转结余120.15万元 (410.25+120.15=530.40).
-    Tolerance: rounding-aware. Each figure stands for the interval its stated decimals allow
-    (182.01 → [182.005, 182.015]); a figure written with fewer decimals than others of the same unit
-    in the group (43 beside 43.8) is read at the finest precision shown; a plain count of people or
-    things (11人) is exact. A finding is raised only when no rounding of the parts reaches the total. Parts that exceed the total are always a contradiction. Parts that fall short are one only
-    when they form a known exhaustive breakdown (基本支出+项目支出, 人员经费+公用经费, the economic
-    classes, 本年收入+结转结余 …), because a "其中" list may name only some of the items.
-    Severity: high when the gap is 5% of the total or more, medium from 0.5%, low below.
+    检查内容：正文所称的合计数与其后列出的分项——“其中：基本支出A万元，项目支出B万元”、合计数后括号内的分项，
+    或“其中：”后的列举项——相加后与合计数比较。
+    为何重要：预算分项加不出总数，说明其中某个数字有误，而复核人不回查账目就无法判断是哪一个。
+    示例：全年预算数520.40万元，其中本年收入410.25万元，年初结转结余120.15万元（410.25+120.15=530.40）。
+    容差：考虑四舍五入。每个数字代表其所写小数位允许的区间（182.01 → [182.005, 182.015]）；同组同单位中
+    小数位少于其他数字的（43 与 43.8 并列），按组内最细的精度理解；人数、件数等纯计数（11人）是精确值。只有
+    分项的任何舍入都凑不出合计数时才报告。分项之和超过合计数一律是矛盾；分项之和不足合计数，只在分项构成
+    已知的完整分类（基本支出+项目支出、人员经费+公用经费、经济分类、本年收入+结转结余 …）时才算矛盾，因为
+    “其中”可能只列出部分项目。
+    级别：差额达到合计数的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for group in analysis.sum_groups:

@@ -18,16 +18,15 @@ _MIN_AMOUNT_DECIMALS = 2
 def execution_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的预算执行率与“全年执行数÷全年预算数”不符。
 
-    What: in a budget block (年初预算数 / 全年预算数 / 全年执行数 / 执行率), the stated 执行率 is compared
-    with 全年执行数 ÷ 全年预算数 × 100%. When the stated rate instead equals 全年执行数 ÷ 年初预算数, the
-    finding says so: the rate was computed on the wrong budget.
-    Why: the execution rate drives the 执行率得分 and is the first figure a reviewer reads.
-    Example: 全年预算数1519.94、全年执行数1519.94 (100%) but 执行率 stated as 78%.
-    Tolerance: rounding-aware. The stated rate stands for the interval its decimals allow (95.45% →
-    [95.445, 95.455]); the amounts for theirs, where a budget table's amounts count to at least
-    0.01万元 (tables drop trailing zeros). A rate written without "%" in the 执行率 column is a percent
-    ("100"); a fraction ("0.95") is read as 95%.
-    Severity: high for a gap of 10 percentage points or more, medium from 1 point, low below.
+    检查内容：在预算栏（年初预算数 / 全年预算数 / 全年执行数 / 执行率）中，把填报的执行率与
+    全年执行数 ÷ 全年预算数 × 100% 比较。若填报的执行率恰好等于全年执行数 ÷ 年初预算数，发现中会说明：
+    执行率用错了预算数。
+    为何重要：执行率决定执行率得分，也是复核人最先看的数字。
+    示例：全年预算数1519.94、全年执行数1519.94（100%），执行率却填为78%。
+    容差：考虑四舍五入。填报的执行率代表其小数位允许的区间（95.45% → [95.445, 95.455]），金额亦然；预算表
+    中的金额至少精确到0.01万元（表格常省略末尾的0）。执行率栏中不带“%”的数按百分数理解（“100”）；小数
+    （“0.95”）按95%理解。
+    级别：相差 10 个百分点及以上为“高”，1 个百分点起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

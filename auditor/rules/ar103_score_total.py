@@ -15,19 +15,15 @@ from auditor.rules.registry import Rule, rule
 def score_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的总分与各项得分之和不符。
 
-    What: in a self-evaluation form, the stated 总分 / 绩效指标总分 / 自评总得分 is compared with the sum
-    of the indicator rows' 得分, with and without the budget block's 执行率得分 (forms differ on whether
-    the total includes it; either reading is accepted). A 总分 row that states two figures gives the
-    分值 total first and the 得分 total last; a lone figure that equals the 分值 total is not judged.
-    Why: the total score decides the grade (优/良/中/差); a total that is not the sum of its items
-    overstates or understates the result.
-    A form split over two tables (the budget block's table directly followed by the indicators') is
-    read as one form.
-    Example: indicator scores adding to 88 and 执行率得分 10, but 总分 stated as 99.
-    Tolerance: rounding-aware. A score with decimals stands for the interval they allow (9.55 → ±0.005);
-    a whole-number score is whole points awarded, so it is exact; the stated total may be rounded to
-    its own decimals (98 → ±0.5, 98.60 → ±0.005).
-    Severity: high for a gap of 5 points or more, medium from 1 point, low below.
+    检查内容：自评表中填报的总分 / 绩效指标总分 / 自评总得分，与各指标行得分之和比较，分别按含与不含预算栏
+    的执行率得分计算（各地表样对总分是否含执行率得分做法不一，两种理解都接受）。总分行写有两个数时，前者为
+    分值合计、后者为得分合计；只有一个数且等于分值合计的，不作判断。
+    为何重要：总分决定评价等级（优/良/中/差）；总分不是各项之和，就会高估或低估结果。
+    分成两张表的自评表（预算栏一张表，紧接着指标一张表）按一张表处理。
+    示例：各指标得分合计88分，执行率得分10分，总分却填为99分。
+    容差：考虑四舍五入。带小数的得分代表其小数位允许的区间（9.55 → ±0.005）；整数得分是整分评定，按精确值；
+    填报的总分可按其自身小数位舍入（98 → ±0.5，98.60 → ±0.005）。
+    级别：相差 5 分及以上为“高”，1 分起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form, budget_form in with_budget_forms(analysis.forms):

@@ -22,25 +22,21 @@ _MIN_MONEY_DECIMALS = 2
 def table_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """表格中的合计数与其分项之和不符（资金来源、收入/支出性质、基础数据表的“其中”项、合计行）。
 
-    What: totals in the tables are compared with the sum of their parts:
-    (1) a budget block's 年度资金总额 against 当年财政拨款 + 上年结转 + 其他资金, column by column
-    (年初预算数, 全年预算数, 全年执行数); (2) the 按收入性质分 items (一般公共预算 + 政府性基金 + 非税收入 +
-    其他资金) and the 按支出性质分 items (基本支出 + 项目支出) against 年度资金总额 — income against 全年预算数,
-    spending against 全年执行数; the form does not say which column a breakdown splits, so a sum
-    that equals any of the line's amounts is accepted; (3) basic-data rows with parts, per year
-    column: 三公经费 = 公务用车 + 出国 + 公务接待, 项目支出 = its numbered items, and a "其中" list (公用经费:
-    办公经费, 水电差旅, 会议培训) that may name only some items must stay at or below its head;
-    (4) a plain table's 合计/总计 row against the figures of its column.
-    Why: a total that is not the sum of its parts means one of the figures in the table is wrong.
-    Example: 年度资金总额 全年预算数 120.00, but 当年财政拨款 100.00 + 上年结转 30.00 + 其他资金 0 = 130.00.
-    Tolerance: rounding-aware (XBRL Calculations 1.1). Each figure stands for the interval its
-    decimals allow, where money in these tables counts to at least 0.01万元 (tables drop trailing
-    zeros); a blank part is a stated nothing (0), but a column whose parts are all blank is not
-    judged. A finding needs that no rounding of the parts reaches the total: 4282.96 + 0.0 + 0.0 +
-    67.57 = 4350.53 against 4350.54 is rounding. Parts that fall short of the total are a finding
-    only for a complete breakdown (funding sources, income or spending classes, numbered items, a
-    known partition, a 合计 row); an incomplete "其中" list is only flagged when it exceeds its head.
-    Severity: high when the gap is 5% of the total or more, medium from 0.5%, low below.
+    检查内容：表格中的合计数与其分项之和比较：
+    （1）预算栏的年度资金总额与当年财政拨款 + 上年结转 + 其他资金，逐栏（年初预算数、全年预算数、全年执行数）
+    比较；（2）按收入性质分（一般公共预算 + 政府性基金 + 非税收入 + 其他资金）与按支出性质分（基本支出 +
+    项目支出）的各项与年度资金总额比较——收入对全年预算数，支出对全年执行数；表中未说明分项拆分的是哪一栏，
+    所以分项之和等于该行任一金额即可；（3）基础数据表中带分项的行，逐个年度栏比较：三公经费 = 公务用车 + 出国
+    + 公务接待，项目支出 = 其编号各项；可能只列出部分项目的“其中”（公用经费：办公经费、水电差旅、会议培训）
+    不得超过其上级数；（4）普通表格的合计/总计行与该栏各数比较。
+    为何重要：合计数不等于分项之和，说明表中某个数字有误。
+    示例：年度资金总额全年预算数120.00，而当年财政拨款100.00 + 上年结转30.00 + 其他资金0 = 130.00。
+    容差：考虑四舍五入（参照 XBRL Calculations 1.1）。每个数字代表其小数位允许的区间，这类表格中的金额至少
+    精确到0.01万元（表格常省略末尾的0）；空白的分项视为填报了0，但一栏分项全为空白的不作判断。只有分项的任何
+    舍入都凑不出合计数时才报告：4282.96 + 0.0 + 0.0 + 67.57 = 4350.53 对 4350.54 属于舍入。分项之和不足合计数，
+    只对完整的分类（资金来源、收入或支出性质、编号各项、已知分类、合计行）报告；不完整的“其中”只在超过其上级数
+    时才报告。
+    级别：差额达到合计数的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

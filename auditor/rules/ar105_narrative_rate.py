@@ -18,23 +18,18 @@ from auditor.rules.registry import Rule, rule
 def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的执行率、支付率、完成率与同句（同段）所列金额算出的比率不符。
 
-    What: a rate of money stated in a sentence — "预算执行率为95%", "支付率80.00%", "完成预算数97.68%",
-    "预算完成率85.85%" — is recomputed from the amounts the text ties it to: an executed amount
-    (决算数, 执行数, 实际支出, 已支付, 拨付 …) divided by a budget amount (预算数, 批复, 下达, 安排 …),
-    looked for first in the same sentence, then in the same paragraph. When the paragraph names no
-    budget, the budget of the same item is looked up elsewhere in the report: a figure with the same
-    label (基本支出, 项目支出 …) in a sentence that speaks only of budgets. A figure's kind comes from its
-    own label; a figure without one ("其中：基本支出540.38万元") takes the kind of the figure it breaks
-    down, or the only kind its sentence speaks of. Carry-overs, additions and income (结转, 结余, 追加,
-    收入) are neither. Satisfaction and other non-money rates are not judged.
-    Why: a narrative rate that its own amounts do not give is either a typo or a rate computed on
-    other figures than the ones reported, and the reviewer cannot tell which.
-    Example: 全年预算数300.00万元，全年执行数270.00万元，预算执行率为95% (270 ÷ 300 = 90%).
-    Tolerance: rounding-aware. Every pairing of an executed and a budget amount is tried; a finding
-    needs that none of them, under any rounding of the amounts and of the rate, gives the stated
-    rate. A stated 100% is accepted when the amounts give more (the rate is capped).
-    Severity: high for a gap of 10 percentage points or more, medium from 1 point, low below.
-    Confidence is lower when the budget came from another paragraph.
+    检查内容：正文句子中所称的资金比率——“预算执行率为95%”“支付率80.00%”“完成预算数97.68%”“预算完成率
+    85.85%”——用文中与之相关的金额重新计算：执行金额（决算数、执行数、实际支出、已支付、拨付 …）除以预算金额
+    （预算数、批复、下达、安排 …），先在同一句中找，再在同一段中找。段中没有预算数时，到报告其他地方查找同一
+    项目的预算：只谈预算的句子中标签相同（基本支出、项目支出 …）的数字。数字的类别取自其自身标签；没有标签的
+    数字（“其中：基本支出540.38万元”）取其所分解数字的类别，或所在句子唯一涉及的类别。结转、结余、追加、收入
+    既不算执行数也不算预算数。满意率等非资金比率不作判断。
+    为何重要：正文中的比率与其自己列出的金额算不出来，要么是笔误，要么是用别的数字算的，复核人无从判断。
+    示例：全年预算数300.00万元，全年执行数270.00万元，预算执行率为95%（270 ÷ 300 = 90%）。
+    容差：考虑四舍五入。执行金额与预算金额的每一种配对都会尝试；只有任何配对在金额和比率的任何舍入下都得不出
+    所称比率时才报告。所称100%而金额算出更高的，接受（执行率封顶）。
+    级别：相差 10 个百分点及以上为“高”，1 个百分点起为“中”，以下为“低”。
+    预算数取自其他段落时，置信度较低。
     """
     doc = analysis.doc
     paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]

@@ -14,17 +14,13 @@ from auditor.rules.registry import Rule, rule
 def score_above_weight(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中某项指标的得分高于该项的分值（权重）。
 
-    What: in every indicator row, the 得分 is compared with the row's 分值 / 权重分值. A budget block's
-    执行率得分 is compared with its 分值 too when the block states no 执行率 (with a stated rate the
-    score is checked by AR108). A weight written "10%" in a points column is read as 10 points, as
-    the column's other rows and its 总分 show.
-    Why: a score can never exceed the points the indicator is worth; a score above its weight
-    inflates the total score and the grade.
-    Example: 指标“开展调研次数” 分值5, 得分6.
-    Tolerance: the weight is exact (points are awarded against it); the score may be rounded to its
-    stated decimals ("6" stands for 5.5–6.5), so only a score that exceeds the weight under every
-    rounding is reported.
-    Severity: high when the excess is 2 points or more, medium from 0.5 point, low below.
+    检查内容：每个指标行的得分与该行的分值 / 权重分值比较。预算栏未填执行率时，其执行率得分也与分值比较（填了
+    执行率的，由 AR108 检查得分）。分数栏中写作“10%”的权重按10分理解，该栏其他行及总分可以印证。
+    为何重要：得分不可能超过该指标的分值；得分高于分值会抬高总分和评价等级。
+    示例：指标“开展调研次数”分值5，得分6。
+    容差：分值是精确值（按分值评分）；得分可按其小数位舍入（“6”代表5.5–6.5），因此只报告在任何舍入下都超过
+    分值的得分。
+    级别：超出 2 分及以上为“高”，0.5 分起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

@@ -15,17 +15,13 @@ from auditor.rules.registry import Rule, rule
 def score_coefficient_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中指标得分不等于“分值×得分系数”。
 
-    What: where an indicator table states a 得分系数 column, each row's 得分 is compared with
-    分值 × 得分系数. A coefficient written as a percent ("80%") or a plain number ("80") is a percent;
-    one written as a fraction ("0.8") is read as such. A weight written "10%" in a points column is
-    10 points.
-    Why: the coefficient is the evaluator's judgement of the indicator; a score that does not follow
-    from it was changed by hand or copied from another row.
-    Example: 分值10, 得分系数80%, 得分10 (10 × 80% = 8).
-    Tolerance: rounding-aware: the coefficient stands for the interval its decimals allow (80% →
-    79.5%–80.5%) and the score for its own (a whole-number score for ±0.5), so a score rounded to
-    whole points is accepted.
-    Severity: high for a gap of 2 points or more, medium from 0.5 point, low below.
+    检查内容：指标表有得分系数栏时，每行得分与分值 × 得分系数比较。写作百分数（“80%”）或整数（“80”）的系数按
+    百分数理解；写作小数（“0.8”）的按小数理解。分数栏中写作“10%”的分值按10分理解。
+    为何重要：得分系数是评价人对该指标的判断；得分与系数对不上，说明得分被手工改过或抄自其他行。
+    示例：分值10，得分系数80%，得分10（10 × 80% = 8）。
+    容差：考虑四舍五入：系数代表其小数位允许的区间（80% → 79.5%–80.5%），得分亦然（整数得分 ±0.5），因此四舍
+    五入到整分的得分可以接受。
+    级别：相差 2 分及以上为“高”，0.5 分起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

@@ -17,20 +17,15 @@ _MIN_AMOUNT_DECIMALS = 2
 def rate_score_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的执行率得分不等于“执行率分值×执行率”。
 
-    What: in a budget block that states 分值, 执行率 and 得分, the 得分 is compared with
-    分值 × 执行率 computed with the STATED rate. An execution rate above 100% earns the full weight,
-    never more: the expected score is 分值 × min(执行率, 100%), which is what an auditor applies to an
-    overspent budget. When the score instead matches 分值 × (全年执行数 ÷ 全年预算数), the score is right
-    and the stated rate is the wrong figure: that is AR102's finding and this rule stays quiet. When
-    the score matches neither and the stated rate is itself wrong, the message says so too, without
-    a second finding.
-    Why: the execution-rate score enters the total score; a score that does not follow from the
-    rate inflates or deflates the result.
-    Example: 分值10, 执行率80.00%, 得分9.00 (10 × 80% = 8).
-    Tolerance: rounding-aware: the rate stands for the interval its decimals allow (91.00% →
-    90.995%–91.005%), the score for its own (a whole-number score for ±0.5: forms round to whole
-    points, 10 × 94% = 9.4 written "9" is accepted).
-    Severity: high for a gap of 2 points or more, medium from 0.5 point, low below.
+    检查内容：预算栏填有分值、执行率和得分时，得分与用“所填”执行率算出的分值 × 执行率比较。执行率超过100%的
+    得满分为止，不会更多：应得分为分值 × min(执行率, 100%)，这也是审核人对超支预算的做法。若得分恰好等于
+    分值 × （全年执行数 ÷ 全年预算数），说明得分是对的、所填执行率是错的：那是 AR102 的发现，本规则不报告。若
+    得分两者都不符且所填执行率本身也错，消息中一并说明，不另立一条发现。
+    为何重要：执行率得分计入总分；与执行率对不上的得分会抬高或压低评价结果。
+    示例：分值10，执行率80.00%，得分9.00（10 × 80% = 8）。
+    容差：考虑四舍五入：执行率代表其小数位允许的区间（91.00% → 90.995%–91.005%），得分亦然（整数得分 ±0.5：
+    表中常取整分，10 × 94% = 9.4 写作“9”可以接受）。
+    级别：相差 2 分及以上为“高”，0.5 分起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

@@ -21,25 +21,19 @@ _CUT_SHORT = 30  # characters: a document ending this close after a table stops 
 def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表各指标分值之和与表中填报的分值合计（或百分制）不符。
 
-    What: the 分值 column of a self-evaluation form is added up and compared with (1) the weight total
-    the form states — the first figure of a 总分 / 绩效指标总分 row that states two figures (分值 total,
-    then 得分 total) — with and without the budget block's 执行率分值, since forms differ on whether the
-    total includes it (a form split over two tables takes the 执行率分值 from the budget table just
-    before the indicators' table, as AR103 does); (2) the points a first-level heading announces
-    ("产出指标(50分)") against the weights of its rows; (3) when the form states no weight total, the 100-point convention:
-    indicator weights plus the 执行率分值 make 100. A weight written "10%" in a points column is read
-    as 10 points: the seeds' forms write "10%" in a 权重分值 column whose 绩效指标总分 row says 90 for
-    nine such rows.
-    Why: weights that do not add up to the total mean an indicator was dropped, added or re-weighted
-    after the total was set, and the score total is then measured against the wrong scale.
-    Example: weights 10 + 10 + 5 + 5 + 5 + 5 = 40 under "产出指标(50分)".
-    Tolerance: weights are exact points; a stated total may be rounded to its decimals. The
-    100-point convention is only applied to forms with at least three weighted rows, at a lower
-    confidence, and not to a flattened web table the document ends in (it may be cut short). A 分值 of 100 on the
-    funds row is the form's whole scale, not an execution-rate weight.
-    Severity: high for a gap of 5 points or more, medium from 1 point, low below; a heading's points
-    that disagree with its rows are at most medium (medium from 5 points, else low), since the scale
-    the total is measured on is the rows', not the heading's.
+    检查内容：自评表的分值栏相加后比较：（1）与表中填报的分值合计比较——总分 / 绩效指标总分行写有两个数时取
+    前一个（先分值合计、后得分合计）——分别按含与不含预算栏的执行率分值计算，因为各地表样对合计是否含执行率
+    分值做法不一（分成两张表的自评表，执行率分值取自指标表之前的预算表，与 AR103 相同）；（2）一级指标标题所称
+    分数（“产出指标(50分)”）与其下各行分值比较；（3）表中未填分值合计时，按百分制惯例：各指标分值加执行率分值
+    应为100。分数栏中写作“10%”的分值按10分理解：种子报告的表样在权重分值栏写“10%”，九个这样的行在绩效指标
+    总分行合计为90。
+    为何重要：分值加不出合计，说明有指标在定好合计后被删除、增加或改了权重，得分合计也就用错了标尺。
+    示例：“产出指标(50分)”下分值 10 + 10 + 5 + 5 + 5 + 5 = 40。
+    容差：分值是精确的分数；填报的合计可按其小数位舍入。百分制惯例只用于至少有三个带分值行的表，置信度较低；
+    文档在其中结束的网页导出表（可能被截断）不用百分制惯例。预算栏的“分值 100”是整张表的满分，不是执行率分值；
+    只读出部分行的表（单元格粘连）不相加。
+    级别：相差 5 分及以上为“高”，1 分起为“中”，以下为“低”；一级指标标题所称分数与其下各行不符的，最多为“中”
+    （相差5分起为“中”，否则为“低”），因为合计所用的标尺是各行的，而不是标题的。
     """
     doc = analysis.doc
     for form, budget_form in with_budget_forms(analysis.forms):

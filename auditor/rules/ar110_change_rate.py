@@ -16,21 +16,17 @@ from auditor.rules.registry import Rule, rule
 def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所称的增减额、增减幅度与所比较的两个数不符（“比上年增加X万元，增长Y%”）。
 
-    What: a change stated in the narrative — "比上年增加841.13万元，增长13.36%", "与预算相比，减少0.28万元，
-    下降15%", "比2010年实际支出330.08万元，减少27.08万元，降低8.20%" — is recomputed from the figures it
-    compares. The rate is the change divided by the earlier figure (growth is measured on the base, not on
-    this year's figure); the earlier figure is the one the text names, or this year's figure less the
-    change. When both figures are named, their difference must be the stated change.
-    Why: a growth rate computed on the wrong base, or a change that its own figures do not give, means
-    one of the figures is wrong, and the reviewer cannot tell which.
-    Example: 支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%; ÷ 700 would be 14.29%).
-    Tolerance: rounding-aware: every figure stands for the interval its stated decimals allow, and a
-    figure written with fewer decimals than the others is read at the finest precision shown.
-    Severity: a rate is high 5 percentage points or more off, medium from 0.3 points; a change is high
-    5% or more off, medium from 0.5%; low below; a change stated twice is medium. When this year's figure is found only by its
-    label elsewhere in the paragraph ("支出总计…。…支出增加X，增长Y%"), it may be either year's figure:
-    the rate is reported only when neither reading gives it, with a lower confidence. A rate stated on a
-    base of nil (the increase equals this year's figure) is low: no growth rate exists.
+    检查内容：正文所称的增减——“比上年增加841.13万元，增长13.36%”“与预算相比，减少0.28万元，下降15%”
+    “比2010年实际支出330.08万元，减少27.08万元，降低8.20%”——用所比较的数字重新计算。增减幅度是增减额除以
+    较早的数（增长以基数计，而不是以本年数计）；较早的数取文中所称的，或用本年数减去增减额。两个数都写明时，
+    其差必须等于所称增减额。
+    为何重要：用错基数算出的增长率，或与自身数字对不上的增减额，说明其中某个数字有误，而复核人无从判断是哪一个。
+    示例：支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%；÷ 700 则为 14.29%）。
+    容差：考虑四舍五入：每个数字代表其小数位允许的区间，小数位少于其他数字的按所见最细精度理解。
+    级别：增减幅度相差 5 个百分点及以上为“高”，0.3 个百分点起为“中”；增减额相差 5% 及以上为“高”，0.5% 起为
+    “中”；以下为“低”；同一增减额两处说法不一的为“中”。本年数只能在段中其他地方凭标签找到时（“支出总计…。
+    …支出增加X，增长Y%”），它可能是任一年度的数：只有两种理解都得不出所称幅度时才报告，置信度较低。基数为零
+    时所称的增长率（增加额等于本年数）为“低”：此时不存在增长率。
     """
     doc = analysis.doc
     for statement in analysis.changes:

@@ -13,14 +13,13 @@ from auditor.rules.registry import Rule, rule
 def impossible_share(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """占比、覆盖率、发放比例等“部分占整体”的比率超过100%，数值不可能成立。
 
-    What: a percentage named as a share of a whole — 发放比例, 覆盖率, 参保率, 合格率, 满意率, 占比,
-    比重, 到位率, "占总数的" … (auditor/data/bounded_rates.txt) — is checked against the ceiling of 100%.
-    Rates that may exceed 100% (执行率, 完成率, 增长, "为年度计划任务的105%") are not named there.
-    Why: a share above 100% cannot be true; the figure is mistyped (a lost decimal point, a ≥ read
-    as 2), and whatever was computed from it is wrong too.
-    Example: 全年困难群众救助资金发放比例达到10150%.
-    Tolerance: none beyond the figure's own rounding (100.4% written as 100% is accepted).
-    Severity: medium; high from 200% (no rounding or definition explains it).
+    检查内容：称为整体之一部分的百分数——发放比例、覆盖率、参保率、合格率、满意率、占比、比重、到位率、
+    “占总数的” …（auditor/data/bounded_rates.txt）——以100%为上限检查。可能超过100%的比率（执行率、完成率、
+    增长、“为年度计划任务的105%”）不在其列。
+    为何重要：占比超过100%不可能成立；数字录错了（丢了小数点、把 ≥ 看成了 2），由它算出的一切也都错了。
+    示例：全年困难群众救助资金发放比例达到10150%。
+    容差：只考虑数字本身的舍入（100.4% 写作 100% 可以接受）。
+    级别：“中”；达到 200% 起为“高”（任何舍入或口径都解释不了）。
     """
     doc = analysis.doc
     for share in analysis.named_shares:

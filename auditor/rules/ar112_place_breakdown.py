@@ -19,17 +19,14 @@ MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: th
 def place_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分地区（县、区、乡镇）所列数字之和与正文所称的总数不符，而其他指标按同样的地区相加都相符。
 
-    What: when the narrative gives figures for the whole (全市实施项目32个，总投资12704万元，吸纳务工2533人)
-    and then the same measures place by place (甲县…乙县…丙县…), each measure's places are added up and
-    compared with its total. A sum that falls short is reported only when at least two other measures
-    over the same places add up exactly (so the places are all the parts); a sum that exceeds the total
-    needs one such measure.
-    Why: when the counties' investment, jobs and projects add up to the city's figures but one measure
-    does not, that one figure is wrong, in the total or in a county.
-    Example: 全市完成投资8679万元; 甲县1294万元，乙县2555万元，丙县1830万元 (= 5679), while the counties'
-    总投资 and 吸纳务工人数 add up to the city's.
-    Tolerance: rounding-aware (each figure stands for its rounding interval; plain counts are exact).
-    Severity: high when the gap is 5% of the total or more, medium otherwise; confidence 0.75.
+    检查内容：正文先给出全域的数字（全市实施项目32个，总投资12704万元，吸纳务工2533人），再逐地列出同样的指标
+    （甲县…乙县…丙县…）时，把每项指标的各地数字相加，与其总数比较。各地之和不足总数的，只在至少另有两项指标
+    按同样的地区相加恰好相符时才报告（说明所列地区就是全部）；超过总数的，有一项这样的指标即可。
+    为何重要：各县的投资、务工人数、项目数都加得出全市数字，唯独一项加不出，那这一个数字有误——错在总数或某个县。
+    示例：全市完成投资8679万元；甲县1294万元，乙县2555万元，丙县1830万元（= 5679），而各县总投资和吸纳务工人数
+    都加得出全市数字。
+    容差：考虑四舍五入（每个数字代表其舍入区间；纯计数是精确值）。
+    级别：差额达到总数的 5% 及以上为“高”，否则为“中”；置信度 0.75。
     """
     doc = analysis.doc
     groups: dict[frozenset[str], list[tuple[PlaceBreakdown, bool, bool]]] = defaultdict(list)

@@ -16,16 +16,13 @@ _LOCAL = frozenset({"省", "市", "县", "区", "乡", "镇", "地方"})
 def cost_shares_not_whole(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """各级财政分担的比例相加不等于100%（“中央负担50%，省级负担20%，市县承担20%”）。
 
-    What: a sentence that splits one cost between levels of government — "中央财政负担50%，省级财政负担
-    20%，市、县财政承担30%" — has its shares added up. Shares above 100% in total are always reported;
-    shares below 100% are reported when the levels named run from 中央 down to a local level (the split is
-    meant to be complete). Shares in brackets ("（原则上市级承担不低于10%）") are conditions on one share,
-    not further shares, and bounds ("不低于") are not added.
-    Why: shares of one cost that do not make up the whole leave part of it unfunded or fund it twice;
-    the standard or the shares are misstated.
-    Example: 补助资金由中央财政负担60%，省级财政负担20%，市、县财政承担10%.
-    Tolerance: rounding-aware (each share stands for its rounding interval).
-    Severity: medium; high when the shares miss 100% by 10 points or more.
+    检查内容：把一项费用在各级政府之间分担的句子——“中央财政负担50%，省级财政负担20%，市、县财政承担30%”——
+    中的比例相加。合计超过100%的一律报告；不足100%的，只在所列层级从中央一直到地方（分担应当完整）时报告。括号内
+    的比例（“（原则上市级承担不低于10%）”）是对某一份额的附加条件，不是另一份额；“不低于”之类的界限不相加。
+    为何重要：一项费用的各份额凑不满整体，就有一部分无人出钱，或被重复出钱；标准或份额写错了。
+    示例：补助资金由中央财政负担60%，省级财政负担20%，市、县财政承担10%。
+    容差：考虑四舍五入（每个比例代表其舍入区间）。
+    级别：“中”；各比例之和与100%相差 10 个百分点及以上为“高”。
     """
     doc = analysis.doc
     for shares in analysis.share_lists:

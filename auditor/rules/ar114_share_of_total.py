@@ -15,17 +15,15 @@ from auditor.rules.registry import Rule, rule
 def share_of_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分项后所称“占X%”与分项除以总数不符（“支出合计800万元，其中基本支出500万元，占60%”）。
 
-    What: in a total's breakdown ("本年支出合计6954.57万元，其中：基本支出2657.28万元，占38.2%；项目支出
-    4297.28万元，占61.8%"), each share stated after a part is recomputed as part ÷ total; so is a share
-    "占总数的…" whose total was stated before as a whole ("全国共接报火灾17.6万起 … 非建筑物火灾6.6万起，占
-    总数的38.9%"; the nearest earlier larger figure of the unit named with 共/总/全国 that is not itself
-    a share; confidence 0.7). "合计占总数的…" (a share of a sum of figures) is not read.
-    Why: a share that its own part and total do not give means one of the three figures is wrong.
-    Example: 收入合计500.00万元，其中财政拨款收入420.00万元，占80.00% (420 ÷ 500 = 84%).
-    Tolerance: rounding-aware: the part, the total and the share each stand for the interval their
-    stated decimals allow (a figure written with fewer decimals than the others of its unit is read at
-    the finest precision shown), so 2657.28 ÷ 6954.57 = 38.21% written 38.2% is quiet.
-    Severity: high for a gap of 5 percentage points or more, medium from 0.5, low below.
+    检查内容：在合计数的分项中（“本年支出合计6954.57万元，其中：基本支出2657.28万元，占38.2%；项目支出
+    4297.28万元，占61.8%”），分项后所称的占比按“分项 ÷ 总数”重新计算；总数在前文作为整体给出的“占总数的…”
+    也一样（“全国共接报火灾17.6万起 … 非建筑物火灾6.6万起，占总数的38.9%”；总数取前文最近的、以共/总/全国
+    限定的、同单位的更大数字，且其本身不是占比；置信度 0.7）。“合计占总数的…”（几个数字之和的占比）不读。
+    为何重要：占比与其自身的分项和总数算不出来，说明三个数字中有一个是错的。
+    示例：收入合计500.00万元，其中财政拨款收入420.00万元，占80.00%（420 ÷ 500 = 84%）。
+    容差：考虑四舍五入：分项、总数和占比各自代表其小数位允许的区间（小数位少于同单位其他数字的，按所见最细精度
+    理解），因此 2657.28 ÷ 6954.57 = 38.21% 写作 38.2% 不报告。
+    级别：相差 5 个百分点及以上为“高”，0.5 个百分点起为“中”，以下为“低”。
     """
     doc = analysis.doc
     for group in analysis.sum_groups:

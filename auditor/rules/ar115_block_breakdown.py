@@ -15,17 +15,13 @@ from auditor.rules.registry import Rule, rule
 def block_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """总表某一栏不等于各分项目同一栏之和，而总额等于各分项目总额之和。
 
-    What: a breakdown of a whole by fields ("资金总额1084.25：其中中央补助668.00，市级资金343.00，本级资金
-    73.25") followed by the same breakdown for each sub-programme ("763.00：502.00，208.00，53.00";
-    "321.25：166.00，136.00，20.25"). When the sub-programmes' totals add up to the whole's total (so they
-    are all of it), each field of the whole must be the sum of that field across the sub-programmes.
-    Why: when the totals tie but one field does not, the field is misstated in the whole or in a
-    sub-programme, and the money attributed to that source is wrong somewhere.
-    Example: 市级资金 343.00 in the whole against 208.00 + 136.00 = 344.00 in the two sub-programmes,
-    while 763.00 + 321.25 = 1084.25.
-    Tolerance: rounding-aware (each figure stands for its rounding interval, read at the finest
-    precision the figures show).
-    Severity: high when the gap is 5% of the field or more, medium from 0.5%, low below.
+    检查内容：先按栏目分解整体（“资金总额1084.25：其中中央补助668.00，市级资金343.00，本级资金73.25”），再对
+    每个子项目给出同样的分解（“763.00：502.00，208.00，53.00”；“321.25：166.00，136.00，20.25”）。各子项目总额
+    相加等于整体总额时（说明子项目就是全部），整体的每一栏都必须等于各子项目该栏之和。
+    为何重要：总额对得上而某一栏对不上，说明这一栏在整体或某个子项目中填错了，归于该资金来源的钱总有一处不对。
+    示例：整体中市级资金343.00，而两个子项目为 208.00 + 136.00 = 344.00，同时 763.00 + 321.25 = 1084.25。
+    容差：考虑四舍五入（每个数字代表其舍入区间，按数字所见的最细精度理解）。
+    级别：差额达到该栏的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
     reported: set[int] = set()

@@ -11,20 +11,15 @@ from auditor.rules.registry import Rule, rule
 def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 
-    What: attachment titles (a line starting with 附件N / 附表N, usually followed by the attachment's
-    name) and references in running text (见附件2, 详见附表, （附件1）) are collected. A titled attachment
-    is present when a table (or the attachment's own text) follows its title before the next attachment
-    title; a reference without a title is present when the document has such a title followed by
-    content, or (for a bare "见附表") any table at all. Each missing attachment is reported once, with
-    every line that names it as evidence.
-    Why: the 基础数据表 and 自评表 carry the figures the narrative summarises; without them the report
-    cannot be checked, and a reviewer may score a form that was never submitted.
-    Example: the report ends with "附件1.…基础数据表 / 附件2.…自评表" but contains no table.
-    Tolerance: the attachment may have been filed as a separate document in the batch (a .pdf or
-    .xlsx beside the report); the message says so, and the confidence is below that of arithmetic
-    findings.
-    Severity: low; info for a bare reference to "附表" with no number. A completeness finding never
-    outranks an arithmetic contradiction: the risk score caps the CP family (``auditor explain risk``).
+    检查内容：收集附件标题（以附件N / 附表N 开头的一行，通常后接附件名称）和正文中的引用（见附件2、详见附表、
+    （附件1））。有标题的附件，在其标题之后、下一个附件标题之前有表格（或附件自身的文字）即视为存在；没有标题的
+    引用，文档中有这样的标题并且后有内容即视为存在，单说“见附表”的，文档中有任何表格即可。每个缺失的附件只报告
+    一次，提到它的每一行都作为证据。
+    为何重要：基础数据表和自评表载有正文所概述的数字；缺了它们，报告无法核对，复核人还可能给一张从未提交的表打分。
+    示例：报告末尾写有“附件1.…基础数据表 / 附件2.…自评表”，但文中没有任何表格。
+    容差：附件可能作为批次中的另一个文件提交（报告旁的 .pdf 或 .xlsx）；消息会说明这一点，置信度也低于计算类发现。
+    级别：“低”；单说“附表”而无编号的为“提示”。完整性类发现永远排不到计算矛盾之前：风险分对 CP 类封顶
+    （``auditor explain risk``）。
     """
     doc = analysis.doc
     titles = analysis.attachment_titles

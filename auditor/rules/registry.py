@@ -13,6 +13,8 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.findings import SEVERITIES, Finding
@@ -39,6 +41,11 @@ class Rule:
         return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
+    def title(self) -> str:
+        """The rule's short Chinese title (auditor/data/rule_titles.tsv), shown instead of the name."""
+        return rule_title(self.code, self.name)
+
+    @property
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else ""
 
@@ -53,6 +60,28 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
+_TITLES_PATH = Path(__file__).resolve().parents[1] / "data" / "rule_titles.tsv"
+
+
+@lru_cache(maxsize=1)
+def rule_titles() -> dict[str, str]:
+    """Rule code → Chinese title, from ``auditor/data/rule_titles.tsv`` (code, name, title a line)."""
+    titles: dict[str, str] = {}
+    for line in _TITLES_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, _name, title = line.split("\t")[:3]
+            titles[code.strip()] = title.strip()
+    return titles
+
+
+def rule_title(code: str, name: str = "", lang: str = "zh") -> str:
+    """What a person reads for a rule: its Chinese title; in English (or when no title is on file) the
+    kebab-case name as words ("narrative-sum-mismatch" → "Narrative sum mismatch")."""
+    title = rule_titles().get(code)
+    if lang == "en" or not title:
+        words = name.replace("-", " ").strip()
+        return words[:1].upper() + words[1:] if words else (title or code)
+    return title
 
 
 def rule(code: str, name: str, severity: str, *, uses_references: bool = False) -> Callable[[CheckFn], CheckFn]:

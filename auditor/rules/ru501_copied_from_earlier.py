@@ -16,28 +16,20 @@ MIN_OTHER_UNITS = 2  # shared with this many other units: template text (RU505),
 def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落沿用往年报告且年度数据未更新（与往年相同的数字、往年的年份或“2023年，……”表述），疑为照抄。
 
-    What: needs references (the same unit's reports of earlier years in the batch, ``--reference`` files,
-    or an index built with ``auditor index build``). The report's paragraphs are aligned with each
-    candidate (character n-gram seeds, boundaries refined with rapidfuzz). A copied passage is reported
-    by what was *not updated*: figures stated exactly as in the earlier report, years of the earlier
-    period kept from it, an opening framed in an earlier year. Every aligned paragraph also gets a
-    stale-passage score from the fitted model (auditor/reuse/stale_passage.joblib, shipped in the
-    package; a documented fallback with a printed warning when it cannot be used), trained on honest
-    updates, partial updates, verbatim copies and template text. A paragraph is stale when the score is
-    at least 0.5 and something was left un-updated; consecutive stale paragraphs become one finding,
-    with the passage on both sides (the reference's evidence sets ``source``), the un-updated figures
-    and years as evidence, and a side-by-side alignment.
-    Why: most departments write each year's report from last year's file, so reused wording is normal;
-    year-specific content that was not updated (last year's counts, its "2023年，…" framing) states last
-    year's results as this year's.
-    Example: the 2024 report's 履职产出效益 paragraph keeps "举办讲座209场" and "2023年，" from the 2023 report.
-    Tolerance: reused wording whose figures and years were all updated is listed once per earlier report
-    at ``info`` ("沿用往年文字，数据已更新"); reused text without figures or years, and template text shared
-    with other units (RU505), is not reported here; targets (不少于, ≥) are not compared; passages shorter
-    than 30 characters are ignored; only the same unit's earlier reports are sources (another unit's
-    report: RU506; a report without a unit name is compared with every candidate).
-    Severity: high when the score is at least 0.8, the passage has 60 characters or more and a figure was
-    left unchanged; medium otherwise; info for reuse with updated data.
+    检查内容：需要参考报告（批次中同一单位往年的报告、``--reference`` 指定的文件，或 ``auditor index build``
+    建立的索引）。报告的段落与每个候选报告对齐（字符 n-gram 定位，再用 rapidfuzz 精修边界）。照抄的段落按
+    “未更新的内容”报告：与往年报告完全相同的数字、沿用的往年年份、以往年开头的表述。每个对齐的段落还由训练好的
+    模型（auditor/reuse/stale_passage.joblib，随包提供；无法使用时改用有文档说明的后备规则并打印警告）给出一个
+    “陈旧段落”分数，模型用如实更新、部分更新、原文照抄和模板文字训练。分数至少 0.5 且有内容未更新的段落视为
+    陈旧；相邻的陈旧段落合为一条发现，附两边的段落（参考报告一侧的证据带 ``source``）、未更新的数字和年份作为
+    证据，以及并排比对。
+    为何重要：多数部门照着上一年的文件写本年报告，沿用措辞很正常；但年度性的内容没有更新（上一年的次数、
+    “2023年，…”的开头），就是把去年的成绩当作今年的来报。
+    示例：2024年报告的履职产出效益段落保留了2023年报告中的“举办讲座209场”和“2023年，”。
+    容差：沿用措辞但数字和年份都已更新的，每份往年报告列一条“提示”（“沿用往年文字，数据已更新”）；不含数字或
+    年份的沿用文字，以及与其他单位共用的模板文字（RU505），不在此报告；指标值（不少于、≥）不比较；少于30字的
+    段落不计；只以同一单位的往年报告为来源（其他单位的报告见 RU506；未识别单位名称的报告与每个候选比较）。
+    级别：分数至少 0.8、段落在60字及以上且有数字未更新的为“高”；其余为“中”；数据已更新的沿用为“提示”。
     """
     doc = analysis.doc
     updated: dict[str, list] = {}

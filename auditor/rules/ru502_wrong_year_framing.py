@@ -12,20 +12,15 @@ from auditor.rules.registry import Rule, rule
 def wrong_year_framing(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落或段中句子以往年开头叙述（如2024年度报告中的“2023年，是……”），疑为沿用往年报告内容。
 
-    What: a narrative paragraph, or a sentence anywhere inside one (after 。！？；), that opens by framing
-    itself in a year earlier than the report's fiscal year: "2023年，…", "2023年是…", "2023年度，…",
-    "2023年内，…", "2023年全年…" (a list number in front is allowed). The report year comes from the
-    metadata (title, else the dominant year). Needs no reference.
-    Why: a self-evaluation reports on its own year; a paragraph that opens as an account of the previous
-    year was almost always pasted from last year's report, and its figures are last year's.
-    Example: in a 2024 report, section 七 opens "2023年，是……开局之年……召开主任会议23次".
-    Tolerance: only the opening of a paragraph or of a sentence counts. A framed sentence inside a
-    paragraph that also names the report year or a later one is a comparison, not a paste ("2023年，共有
-    12家，2024年增至15家"). Earlier years mentioned inside a sentence
-    ("审议2023年度环境状况报告", "对上年度为民办实事项目开展满意度测评"), "2023年以来" (since), later years
-    ("2025年我单位将…", a plan) and headings or table captions are never flagged.
-    Severity: medium; high when the paragraph also uses a this-year cue (一年来, 全年, 开局之年, 今年 …),
-    which makes it an account of a whole year.
+    检查内容：正文段落，或段中任何一句（在 。！？； 之后），以早于报告所属年度的年份开头叙述：“2023年，…”
+    “2023年是…”“2023年度，…”“2023年内，…”“2023年全年…”（前面可以有序号）。报告年度取自元数据（标题，
+    否则为文中出现最多的年份）。不需要参考报告。
+    为何重要：自评报告讲的是本年度；以上一年度开头叙述的段落几乎总是从去年的报告粘贴来的，其中的数字也是去年的。
+    示例：2024年报告中，第七部分开头是“2023年，是……开局之年……召开主任会议23次”。
+    容差：只看段落或句子的开头。段中以往年开头的句子若同时写到报告年度或更晚的年份，是比较而不是粘贴（“2023年，
+    共有12家，2024年增至15家”）。句中提到的往年（“审议2023年度环境状况报告”“对上年度为民办实事项目开展满意度
+    测评”）、“2023年以来”、更晚的年份（“2025年我单位将…”，属于计划）以及标题、表名，一概不报告。
+    级别：“中”；段落同时使用表示本年的词语（一年来、全年、开局之年、今年 …），即把它当作整年情况叙述的，为“高”。
     """
     doc = analysis.doc
     for f in wrong_year_framings(doc):

@@ -13,19 +13,14 @@ from auditor.rules.registry import Rule, rule
 def duplicated_section(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一报告中同一标题出现两次，或同一段落重复出现。
 
-    What: (a) two section headings with the same words (section numbers ignored: "七、存在的问题" and
-    "8、存在的问题" are the same heading) under the same parent; (b) a narrative paragraph of at least
-    40 characters that occurs twice in the report, identical or nearly so (rapidfuzz ratio ≥ 95), in
-    two different sections. Table cells are never compared. Needs no reference.
-    Why: a repeated heading or paragraph is the trace of a paste: a block from another report (often
-    last year's) inserted under an existing heading, or the same text submitted twice.
-    Example: "七、存在的问题及原因分析" appears twice; under the first one is a 2023 work summary.
-    Tolerance: headings of fewer than 4 characters ("一、", "其他") and headings repeated under different
-    parents (each project's own "（一）项目概况") are not compared; a paragraph printed twice within one
-    section (a web page's header block shown twice, a doubled paste) carries no trace of another
-    report and is not reported.
-    Severity: medium for a repeated heading and for a repeated paragraph of 100 characters or more,
-    low for a shorter repeated paragraph.
+    检查内容：（a）同一上级标题下，文字相同的两个章节标题（忽略序号：“七、存在的问题”与“8、存在的问题”视为
+    同一标题）；（b）至少40字的正文段落在报告中出现两次，完全相同或几乎相同（rapidfuzz 相似度 ≥ 95），且分属
+    两个不同章节。表格单元格不比较。不需要参考报告。
+    为何重要：重复的标题或段落是粘贴的痕迹：从另一份报告（常是去年的）拷来一段插在已有标题下，或同一段文字交了两遍。
+    示例：“七、存在的问题及原因分析”出现两次，第一次之下是一段2023年的工作总结。
+    容差：少于4个字的标题（“一、”“其他”）和不同上级下重复的标题（每个项目自己的“（一）项目概况”）不比较；同一
+    章节内印了两遍的段落（网页页头显示两次、粘贴了两遍）看不出来自另一份报告，不报告。
+    级别：重复的标题和100字及以上的重复段落为“中”，较短的重复段落为“低”。
     """
     doc = analysis.doc
     framed = {f.passage.start: f for f in wrong_year_framings(doc) if not f.inside}

@@ -13,16 +13,13 @@ from auditor.rules.registry import Rule, rule
 def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """往年内容中的数字与本年度同一指标的数字不一致。
 
-    What: inside a stale passage (a paragraph framed in an earlier year, see RU502; with references,
-    also a passage copied from an earlier report, see RU501) every figure is tied to what it counts
-    (its subject, e.g. 主任会议) and compared with the first figure for the same subject and unit
-    outside the stale passages: the narrative, or an indicator row's 实际完成值 whose name matches.
-    Why: a stale passage states last year's results as this year's; where the report also gives this
-    year's figure for the same indicator, the two disagree and one of them misleads the reader.
-    Example: the current account says "主任会议17次" while the pasted 2023 passage says "主任会议23次".
-    Tolerance: rounding-aware (a difference within half the last stated digit is ignored); targets
-    (≥, 不少于, 以下) and ranges are not compared; figures without a unit are ignored.
-    Severity: medium.
+    检查内容：在陈旧段落（以往年开头的段落，见 RU502；有参考报告时，还包括照抄往年报告的段落，见 RU501）中，
+    每个数字都与其所计对象（如主任会议）对应，并与陈旧段落之外同一对象、同一单位的第一个数字比较：正文，或名称
+    相符的指标行的实际完成值。
+    为何重要：陈旧段落把去年的成绩当作今年的来报；报告中另有同一指标的本年数字时，两者不一致，其中一个会误导读者。
+    示例：本年叙述称“主任会议17次”，粘贴来的2023年段落称“主任会议23次”。
+    容差：考虑四舍五入（相差在所写末位的一半以内忽略）；指标值（≥、不少于、以下）和区间不比较；没有单位的数字忽略。
+    级别：“中”。
     """
     doc = analysis.doc
     scopes = stale_scopes(doc) + _copied_scopes(analysis)

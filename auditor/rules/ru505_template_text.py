@@ -16,15 +16,13 @@ MIN_OTHER_UNITS = 2
 def template_text(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """多个单位报告中相同的模板性文字（提示，不计为照抄）。
 
-    What: needs references. Among the passages that the reference alignment judged to be reused
-    template text (not stale, see RU501), those of 30 characters or more whose wording (figures
-    masked) is also found in the reports of at least 2 other units are listed in one finding per
-    report, each passage as evidence.
-    Why: text that many units share ("存在的问题" boilerplate, standard phrases of the form) says
-    nothing about this unit's year; the auditor should know it is template, and not read it as copying.
-    Example: "（一）绩效管理专业力量薄弱……" in the reports of four different bureaus.
-    Tolerance: passages shared only with the unit's own earlier reports are not listed.
-    Severity: info; low when template passages make up more than half of the report's narrative.
+    检查内容：需要参考报告。在参考比对判定为沿用模板文字（非陈旧，见 RU501）的段落中，30字及以上、且措辞（数字
+    遮蔽后）也出现在至少另外2个单位报告中的，每份报告列为一条发现，每段作为一条证据。
+    为何重要：许多单位共用的文字（“存在的问题”套话、表样的标准用语）说明不了本单位本年度的情况；审核人应当知道
+    它是模板，不要当作照抄。
+    示例：“（一）绩效管理专业力量薄弱……”出现在四个不同局的报告中。
+    容差：只与本单位往年报告共用的段落不列出。
+    级别：“提示”；模板段落占报告正文一半以上时为“低”。
     """
     doc = analysis.doc
     shared = []

@@ -15,23 +15,17 @@ HIGH_SHARE = 0.5
 def copied_from_other_unit(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """报告正文与其他单位同年度或往年报告的年度内容（连同数字）相同，疑为套用其他单位报告。
 
-    What: needs references (the batch, ``--reference`` files, or an index built with ``auditor index
-    build``). The indexes name the other units' reports closest to this one (any year; never the same
-    unit, see RU501). Each is aligned paragraph by paragraph; with both units' names and places masked,
-    a paragraph that is nearly the same (ratio ≥ 0.85) *and* states most of its figures (60 %) identically
-    counts as copied. With at least 2 such paragraphs holding 3 identical figures, one finding names the other
-    unit's report (the closest, with how many more match), with both sides' passages as evidence, the
-    identical figures, the other unit's place or name where it stands in a sentence about this unit's
-    own work ("我局……宁山县……"), and a side-by-side alignment. Both reports of a pair get a finding.
-    Why: a report made from another unit's by replacing the names states that unit's activity counts and
-    amounts as this unit's results.
-    Example: 阳城县水利局's report repeats 宁山县水利局's 履职 paragraphs with "宁山县" replaced, "开展河道巡查
-    126次" included.
-    Tolerance: template text that many units share with their own figures is RU505's (a few equal figures
-    in it, such as an office count or a rate, are coincidence: no finding); reports with identical text are grouped as duplicates by the batch, not reported here;
-    reports without a unit name are not compared.
-    Severity: medium; high when the copied paragraphs are half of the report's narrative or more, or the
-    other unit's name stands in a sentence about this unit's own work.
+    检查内容：需要参考报告（批次、``--reference`` 指定的文件，或 ``auditor index build`` 建立的索引）。索引给出与
+    本报告最接近的其他单位报告（任何年度；从不包括同一单位，见 RU501）。逐段对齐；遮蔽两个单位的名称和地名后，
+    几乎相同（相似度 ≥ 0.85）“并且”大部分数字（60 %）完全相同的段落算作照抄。至少有2个这样的段落、共含3个相同
+    数字时，生成一条发现，指明其他单位的报告（最接近的一份，并说明另有几份相符），附两边的段落作为证据，以及相同
+    的数字、出现在讲本单位自身工作的句子里的其他单位地名或名称（“我局……宁山县……”）和并排比对。一对报告两边各
+    得一条发现。
+    为何重要：把其他单位的报告换掉名称做成的报告，把那个单位的活动次数和金额当作本单位的成绩来报。
+    示例：阳城县水利局的报告重复了宁山县水利局的履职段落，只把“宁山县”换掉，连“开展河道巡查126次”也在内。
+    容差：许多单位各填自己数字的共用模板文字归 RU505（其中少数相同的数字，如科室数或某个比率，属于巧合：不报告）；
+    文字完全相同的报告由批次归为重复件，不在此报告；未识别单位名称的报告不比较。
+    级别：“中”；照抄段落占报告正文一半及以上，或其他单位的名称出现在讲本单位自身工作的句子里，为“高”。
     """
     doc = analysis.doc
     copies = unit_copies(analysis)

@@ -14,22 +14,17 @@ from auditor.rules.registry import Rule, rule
 def prior_year_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """本报告引用的上年数字与上年度报告所载不一致。
 
-    What: needs the same unit's report of the previous year among the references (the batch,
-    ``--reference`` files, or an index). The report's narrative figures for the previous year — stated
-    ("2023年全年执行数1180.50万元", "上年决算数…") or implied by a change ("全年执行数1299.29万元，较上年增加
-    118.79万元" states 1180.50 for last year) — are compared with the figure the previous year's report
-    states for the same subject (the extractor's subject, year words dropped) in the same unit; the
-    basic-data table's "2023年决算数" column with the previous report's own "2023年决算数" column.
-    Why: last year's figures were already reported; restating them differently either misstates last
-    year or hides a revision, and the auditor needs both reports' evidence side by side.
-    Example: the 2024 report says "较上年增加118.79万元" after 1299.29万元, but the 2023 report states
-    全年执行数1176.20万元.
-    Tolerance: rounding-aware (half the last stated digit on each figure); a sentence that notes a
-    revision (调整, 更正, 调增, 调减, 重述) is not compared; percentages, targets and ranges are not
-    compared; subjects must be the same words. Basic-data table columns are compared when they name the
-    year ("2023年决算数": same row label, kind and unit in both reports); a column headed "上年决算数"
-    without a year is not read yet.
-    Severity: medium.
+    检查内容：需要参考报告中有同一单位上一年度的报告（批次、``--reference`` 指定的文件，或索引）。报告正文中上一
+    年度的数字——直接写明的（“2023年全年执行数1180.50万元”“上年决算数…”）或由增减推出的（“全年执行数
+    1299.29万元，较上年增加118.79万元”即称上年为1180.50）——与上年报告中同一对象（抽取器给出的对象，去掉年份
+    词）、同一单位的数字比较；基础数据表的“2023年决算数”栏与上年报告自己的“2023年决算数”栏比较。
+    为何重要：上年的数字已经报过；再报时说法不同，要么是把上年报错了，要么隐瞒了一次调整，审核人需要把两份报告
+    的证据并排来看。
+    示例：2024年报告在1299.29万元之后称“较上年增加118.79万元”，而2023年报告所载全年执行数为1176.20万元。
+    容差：考虑四舍五入（每个数字所写末位的一半）；说明了调整的句子（调整、更正、调增、调减、重述）不比较；百分数、
+    指标值和区间不比较；对象的词语必须相同。基础数据表各栏写明年份时才比较（“2023年决算数”：两份报告中行名、
+    类别和单位都相同）；不写年份的“上年决算数”栏暂不读取。
+    级别：“中”。
     """
     doc = analysis.doc
     refs = getattr(analysis, "references", None)

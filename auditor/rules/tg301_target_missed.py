@@ -20,19 +20,14 @@ _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|�
 def target_missed_full_marks(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值未达到年度指标值（或超出上限），该指标却得了满分。
 
-    What: in each indicator row with a numeric 年度指标值, a numeric 实际完成值, a 分值 and a 得分, the
-    actual is compared with the target: a floor (≥, 不少于, ＞, or a plain figure) is missed when the
-    actual is below it; a cap (≤, 不超过, or a plain figure in a 成本指标 row or a "lower is better"
-    indicator such as 投诉率/差错率) is missed when the actual is above it. A missed target that still
-    scores the full 分值 (得分 == 分值) is reported.
-    Why: full marks for a missed target inflate the self-evaluation score; the 评分标准 asks for a
-    deduction in proportion to the shortfall.
-    Example: 年度指标值 ≥95%，实际完成值 92%，分值10，得分10.
-    Tolerance: the actual stands for its rounding interval (94.96% is not below 95% if written as 95.0%);
-    the target is exact. Units must agree (万元 and 元 are converted; 次 against 件 is not compared).
-    An actual given as a range or bound is TG303's business. A weight written "10%" in the points
-    column is read as 10 points.
-    Severity: high when the shortfall is 10% of the target or more, medium otherwise.
+    检查内容：每个年度指标值、实际完成值为数字且有分值和得分的指标行，把实际值与指标值比较：下限（≥、不少于、
+    ＞，或单写一个数）在实际值低于它时未达到；上限（≤、不超过，或成本指标行、投诉率/差错率等“越低越好”指标中
+    单写的数）在实际值高于它时未达到。未达到指标却仍得满分（得分 == 分值）的，予以报告。
+    为何重要：未达标却得满分会抬高自评分数；评分标准要求按差距比例扣分。
+    示例：年度指标值 ≥95%，实际完成值 92%，分值10，得分10。
+    容差：实际值代表其舍入区间（写作 95.0% 的 94.96% 不算低于 95%）；指标值是精确值。单位必须一致（万元与元换算；
+    次与件不比较）。实际值填为区间或上下限的，归 TG303。分数栏中写作“10%”的分值按10分理解。
+    级别：差距达到指标值的 10% 及以上为“高”，否则为“中”。
     """
     doc = analysis.doc
     for form in analysis.forms:

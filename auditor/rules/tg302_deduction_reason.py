@@ -17,18 +17,14 @@ _NO_REASON = re.compile(r"^(无|无偏差|没有偏差|无差异|/|／|—+|-+|�
 def deduction_without_reason(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """指标得分低于分值（有扣分），但“偏差原因分析及改进措施”栏为空或只写“无”。
 
-    What: in an indicator block that has a 偏差原因分析 column, every row whose 得分 is below its 分值 must
-    explain the shortfall there. An empty cell, or one that says only 无 / 无偏差 / — / /, is reported.
-    A cell left empty because a merged reason cell above covers it (vertical merge) counts as explained
-    when the nearest non-empty cell above in that column, within the block, holds a reason.
-    Why: the self-evaluation rules ask for the cause of every deviation and the corrective measure; a
-    deduction without one cannot be reviewed and hides what went wrong.
-    Example: 分值10，得分9，偏差原因分析栏空白.
-    Tolerance: a score within 0.005 of its weight is not a deduction. Rows whose 分值 is written as a
-    percentage ("10%") are skipped (their points are not comparable with the 得分).
-    Not applied to a table that reached the text flattened ("|"-separated or one cell per line): there
-    an empty cell may be an export loss, not the form's.
-    Severity: low; medium when 2 points or more were deducted.
+    检查内容：在有偏差原因分析栏的指标表中，得分低于分值的每一行都必须在该栏说明原因。单元格为空，或只写 无 /
+    无偏差 / — / /，予以报告。因上方合并的原因单元格覆盖（纵向合并）而为空的单元格，若同一表内该栏上方最近的非空
+    单元格写有原因，视为已说明。
+    为何重要：自评办法要求说明每一项偏差的原因和改进措施；扣了分却不说明，无法复核，也掩盖了问题所在。
+    示例：分值10，得分9，偏差原因分析栏空白。
+    容差：得分与分值相差在0.005以内的不算扣分。分值写作百分数（“10%”）的行跳过（其分数与得分不可比）。
+    不适用于以文本形式展开的表格（“|”分隔或每格一行）：其中的空白单元格可能是导出时丢失的，不是原表的。
+    级别：“低”；扣分达到2分及以上为“中”。
     """
     doc = analysis.doc
     for form in analysis.forms:

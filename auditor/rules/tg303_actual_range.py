@@ -16,14 +16,12 @@ _WHAT = {"at_least": "下限（≥/不低于/以上）", "at_most": "上限（�
 def actual_as_range(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值填写为区间、上下限或约数（如“≥90%”“≦100%”“300+人次”），而不是实际达到的数值。
 
-    What: each indicator row's 实际完成值 cell that holds one figure is read with the number grammar;
-    a comparator (≥ ≧ > 不低于 以上; ≤ ≦ 不超过 以下), a range (90%–95%) or an approximation
-    (多/余/+, 约/近/左右) in it is reported.
-    Why: a 实际完成值 must be what was achieved; "≥90%" copies the target and makes it impossible to
-    check whether the target was met or the score earned.
-    Example: 年度指标值 ≥90%，实际完成值 ≥90%.
-    Tolerance: none; a plain figure, text ("已完成"), or an empty cell is not judged.
-    Severity: medium for a bound or a range (the actual value is unknown), low for an approximation.
+    检查内容：每个指标行只含一个数字的实际完成值单元格，按数字语法读取；其中带有比较符（≥ ≧ > 不低于 以上；≤ ≦
+    不超过 以下）、区间（90%–95%）或约数（多/余/+、约/近/左右）的，予以报告。
+    为何重要：实际完成值必须是实际达到的数；写“≥90%”等于照抄指标值，无法检查是否达标、得分是否应得。
+    示例：年度指标值 ≥90%，实际完成值 ≥90%。
+    容差：无；单写一个数、文字（“已完成”）或空单元格不作判断。
+    级别：上下限或区间为“中”（实际值不得而知），约数为“低”。
     """
     doc = analysis.doc
     for form in analysis.forms:

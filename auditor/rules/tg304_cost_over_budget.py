@@ -19,20 +19,15 @@ _YUAN_IF_RATIO = Decimal(1000)
 def cost_target_over_budget(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """成本指标的年度指标值（金额）超过了同一张表中该项目的全年预算数。
 
-    What: in each form, the 成本指标 rows (一级 or 二级 指标 naming 成本) whose 年度指标值 is an amount
-    are compared with the form's own budget: the 全年预算数 of its 年度资金总额 line (or of the only
-    budget line), converted to 万元. A cost target above the budget is reported; a target equal to or
-    below it is fine.
-    Units: an amount with 元/万元/亿元 is converted. A bare figure is read in the budget block's unit
-    (万元 from its header, else 万元), unless that would make it 1000 times the budget or more, in
-    which case it is read as 元 and the message says so (a 3980000 target beside a 288万元 budget is
-    398万元). Percentages (预算控制率 ≤100%) are not amounts and are not judged.
-    Why: a cost target above the money the project has cannot be a real target; it is usually copied
-    from another project or year, and it makes the cost indicator meaningless.
-    Example: 经济成本指标 年度指标值 74万元，全年预算数 66.91万元.
-    Tolerance: rounding of the two figures (the target may be rounded to its own digits).
-    Severity: high when the target exceeds the budget by 20% or more, medium otherwise; at most medium
-    when the target's unit had to be assumed.
+    检查内容：每张表中，年度指标值为金额的成本指标行（一级或二级指标名称含“成本”），与该表自己的预算比较：年度
+    资金总额行（或唯一预算行）的全年预算数，换算为万元。成本指标值超过预算数的予以报告；等于或低于预算数的没有问题。
+    单位：带元/万元/亿元的金额换算。没有单位的数字按预算栏的单位理解（取其表头中的万元，否则为万元），除非这样理解
+    会使它达到预算数的1000倍及以上，此时按元理解并在消息中说明（288万元预算旁的3980000指标值即398万元）。百分数
+    （预算控制率 ≤100%）不是金额，不作判断。
+    为何重要：超过项目全部资金的成本指标不可能是真实的指标；通常抄自其他项目或年度，使成本指标失去意义。
+    示例：经济成本指标年度指标值74万元，全年预算数66.91万元。
+    容差：两个数字的舍入（指标值可按其自身位数舍入）。
+    级别：指标值超过预算数 20% 及以上为“高”，否则为“中”；指标值的单位系推定时最多为“中”。
     """
     doc = analysis.doc
     for form in analysis.forms:

@@ -18,16 +18,14 @@ _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|�
 def narrative_target_missed_claimed_met(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文写明某项指标实际完成值未达到年度指标值，却又称已完成全部目标。
 
-    What: targets and actuals written in the narrative ("…人次数年初指标值为不低于180人，全年实际完成值
-    164人") are compared: a floor (不低于, ≥, or a plain figure) is missed when the actual is below it; a
-    cap (不超过, ≤, or a plain figure of a cost or "lower is better" indicator) when the actual is above
-    it. A missed target is reported when the report also says that the targets were met ("已按照计划完成
-    目标", "全面完成年度绩效目标", "各项指标均已完成"; not "基本完成").
-    Why: a report cannot have met every target while its own figures show one missed; the completion
-    statement, and the scores built on it, overstate the result.
-    Example: 年初指标值为不低于200人，全年实际完成值176人 … 该项目已全面完成年度绩效目标.
-    Tolerance: the actual stands for its rounding interval; units must agree (万元 and 元 converted).
-    Severity: high when the shortfall is 10% of the target or more, medium otherwise.
+    检查内容：比较正文中写出的指标值和实际值（“…人次数年初指标值为不低于180人，全年实际完成值164人”）：下限
+    （不低于、≥，或单写一个数）在实际值低于它时未达到；上限（不超过、≤，或成本类、“越低越好”指标单写的数）在
+    实际值高于它时未达到。报告同时称已达成目标（“已按照计划完成目标”“全面完成年度绩效目标”“各项指标均已完成”；
+    不含“基本完成”）时，报告未达到的指标。
+    为何重要：报告自己的数字显示有指标未达到，就不可能“全部完成”；完成情况的表述以及据此给出的分数都夸大了结果。
+    示例：年初指标值为不低于200人，全年实际完成值176人 … 该项目已全面完成年度绩效目标。
+    容差：实际值代表其舍入区间；单位必须一致（万元与元换算）。
+    级别：差距达到指标值的 10% 及以上为“高”，否则为“中”。
     """
     doc = analysis.doc
     for pair in analysis.narrative_targets:

@@ -15,14 +15,14 @@ from auditor.rules.registry import Rule, rule
 def cost_actual_over_spending(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """成本指标的实际完成值（金额）超过了同一张表中该项目的全年执行数。
 
-    What: in each form, the 成本指标 rows (一级 or 二级 指标 naming 成本) whose 实际完成值 is an amount with
-    a money unit (元/万元/亿元) are compared with the form's own spending: the 全年执行数 of its 年度资金总额
-    line (or of its only budget line). A cost, whole or part, cannot exceed what the project spent.
-    Why: an actual cost above the money spent means the cost indicator was filled with the plan (or
-    last year's figure), not with what happened, and it usually scores full marks it did not earn.
-    Example: 成本指标 运行维护费 实际完成值150万元，全年执行数125.25万元.
-    Tolerance: rounding of both figures; a bare figure with no unit is not judged.
-    Severity: high when the actual exceeds the spending by 5% or more, medium otherwise.
+    检查内容：每张表中，实际完成值为带货币单位（元/万元/亿元）金额的成本指标行（一级或二级指标名称含“成本”），
+    与该表自己的支出比较：年度资金总额行（或唯一预算行）的全年执行数。成本，无论整体还是部分，都不可能超过项目
+    实际花出的钱。
+    为何重要：实际成本高于实际支出，说明成本指标填的是计划数（或去年的数），而不是实际发生的，而且它通常得了本不
+    应得的满分。
+    示例：成本指标运行维护费实际完成值150万元，全年执行数125.25万元。
+    容差：两个数字的舍入；没有单位的数字不作判断。
+    级别：实际值超过执行数 5% 及以上为“高”，否则为“中”。
     """
     doc = analysis.doc
     for form in analysis.forms:

@@ -23,29 +23,23 @@ from auditor.rules.registry import Rule, rule
 def narrative_table_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述的完成数与自评表（或基础数据表）中同一指标的实际完成值不一致。
 
-    What: every figure in a table that states what was done — an indicator row's 实际完成值, or a cell of
-    a data table under a 决算数/执行数/实际 column of the report's year — is compared with the narrative's
-    statements of the same indicator (narrative paragraphs, and sentences in 实际完成情况 cells). A
-    sentence in a table cell that states what was done ("…215件建议均按期办复，满意率96.1%" in a 实际完成值
-    cell) is compared with the narrative paragraphs too, but only for exactly the same subject and
-    plain (unqualified) figures on both sides.
-    Indicators are matched by their core subject ("开展专题调研次数" ~ "专题调研"; synonyms from
-    auditor/data/indicator_synonyms.tsv; rapidfuzz for near spellings, with lower confidence).
-    Only like is compared with like: actual with actual (never a target, a plan or a 计划/预计 clause),
-    the same unit family (万元 and 元 converted), the same year and the same scope words (全市/本级/县/镇).
-    A table row naming several activities ("主任会、常委会 18次"; "办理代表议案、建议、意见等 40件") is never
-    compared with one of them alone: it is compared with the sum of one narrative sentence's figures
-    when those name every activity of the row ("代表所提5件议案，42件建议、批评和意见" gives 47), at
-    confidence 0.7. A project's own table may count a part of the
-    department's total, so a project figure below the narrative's is not a conflict; above it, it is.
-    Why: the table is what the finance bureau scores; the narrative is what readers believe. When they
-    differ, one of them is wrong.
-    Example: 正文称专题调研18次，自评表实际完成值为20次.
-    Tolerance: two plain figures agree when equal at the coarser precision (113.2 ~ 113.21);
-    480余 covers 480–490, 约800 ±10%, ≥400 everything from 400. Passages in a block whose heading
-    repeats (pasted from an earlier report) are left to XC202, which reports them once.
-    Severity: high when the gap is 10% of the table value or more, medium from 1%, low below.
-    Confidence 0.85 for the same core subject, 0.6 for a fuzzy match; 0.1 less against a project table.
+    检查内容：表格中每个说明完成情况的数字——指标行的实际完成值，或数据表中报告年度的决算数/执行数/实际栏下的
+    单元格——与正文中同一指标的表述（正文段落，以及实际完成情况单元格中的句子）比较。表格单元格中说明完成情况的
+    句子（实际完成值单元格中的“…215件建议均按期办复，满意率96.1%”）也与正文段落比较，但只限对象完全相同、两边都
+    是不带限定词的数字。
+    指标按核心对象匹配（“开展专题调研次数” ~ “专题调研”；同义词见 auditor/data/indicator_synonyms.tsv；相近写法用
+    rapidfuzz 匹配，置信度较低）。
+    只比较同类：实际值对实际值（从不与指标值、计划或“计划/预计”分句比较），同一单位类别（万元与元换算），同一年度，
+    同一范围词（全市/本级/县/镇）。列有多项活动的表格行（“主任会、常委会 18次”；“办理代表议案、建议、意见等 40件”）
+    从不与其中单独一项比较：当正文某一句的数字涵盖该行的每一项活动时（“代表所提5件议案，42件建议、批评和意见”
+    合计47），与这些数字之和比较，置信度 0.7。项目自己的表可能只统计部门总数的一部分，所以项目数字低于正文数字不算
+    矛盾；高于则算。
+    为何重要：表格是财政部门打分的依据，正文是读者相信的内容。两者不一致，必有一个是错的。
+    示例：正文称专题调研18次，自评表实际完成值为20次。
+    容差：两个不带限定词的数字按较粗的精度相等即为一致（113.2 ~ 113.21）；480余 涵盖 480–490，约800 为 ±10%，
+    ≥400 涵盖400以上的一切。标题重复出现的（粘贴自往年报告的）段落交给 XC202，由它报告一次。
+    级别：差额达到表中数值的 10% 及以上为“高”，1% 起为“中”，以下为“低”。
+    置信度：核心对象相同时为 0.85，模糊匹配为 0.6；与项目表比较时再低 0.1。
     """
     doc = analysis.doc
     found = statements(analysis)

@@ -25,24 +25,19 @@ _NARRATIVE_FAMILIES_SKIPPED = {"money", "%"}
 def indicator_value_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一指标在正文中两处（或在两张表中）填报的数值不一致。
 
-    What: statements of what was done are compared pairwise: two narrative passages (paragraphs, or a
-    sentence in a form's 实际完成情况 cell), or two tables of the same scope (the same project's form, or
-    two department-level tables). Narrative against table is XC201's business. Matching and "like with
-    like" are those of XC201: actual with actual, same unit family, same year, same scope words
-    (全市/本级/县级/镇级), same form; figures in one sentence are an enumeration of different things
-    and are never paired. Two narrative figures must also share their context: the topic of their
-    sections and of a label opening their paragraph ("一、城市低保" and "二、农村低保", or "城市低保：…"
-    and "农村低保：…", count different people), and the places (舒城县 against a
-    city total) and periods (一季度, 夏季 against the year) their sentences name. Between narrative passages only counts are compared (amounts and rates
-    there belong to many scopes: 基本支出 and 项目支出 决算数, one project after another), and never
-    standards per head or per month (元/人·月), which differ by category.
-    A block of text whose heading appears again later (a section pasted from an earlier report) is
-    left out: its figures are last year's, and RU504 (stale-figure-conflict) reports them as such.
-    Why: a report that says 主任会议17次 in one place and 23次 in another cannot be right twice.
-    Example: 正文“六、部门整体支出绩效情况”称主任会议17次，“七、存在的问题及原因分析”称主任会议23次.
-    Tolerance: as XC201 (coarser precision; 多/余/约 approximations cover their range).
-    Severity: medium; high when the two values differ by half the larger one or more. Confidence 0.7 for
-    the same core subject, 0.5 for a fuzzy match.
+    检查内容：说明完成情况的表述两两比较：两处正文（段落，或表中实际完成情况单元格里的句子），或同一范围的两张表
+    （同一项目的表，或两张部门级的表）。正文对表格归 XC201。匹配和“只比较同类”的做法与 XC201 相同：实际值对实际值，
+    同一单位类别，同一年度，同一范围词（全市/本级/县级/镇级），同一张表；同一句中的数字是对不同事物的列举，从不配对。
+    两处正文的数字还必须语境相同：所在章节的主题和段首标签（“一、城市低保”与“二、农村低保”，或“城市低保：…”与
+    “农村低保：…”，计的是不同的人），以及句中所说的地方（舒城县对全市总数）和时段（一季度、夏季对全年）。两处正文
+    之间只比较计数（那里的金额和比率属于许多不同的范围：基本支出和项目支出决算数、一个又一个项目），也从不比较按人
+    或按月的标准（元/人·月），因为它们因类别而异。
+    标题在后文再次出现的文字块（粘贴自往年报告的章节）不参与比较：其中的数字是去年的，由 RU504（stale-figure-conflict）
+    作为陈旧数字报告。
+    为何重要：一份报告一处说主任会议17次、另一处说23次，不可能两处都对。
+    示例：正文“六、部门整体支出绩效情况”称主任会议17次，“七、存在的问题及原因分析”称主任会议23次。
+    容差：同 XC201（按较粗精度；多/余/约 等约数涵盖其范围）。
+    级别：“中”；两个数值相差达到较大者的一半及以上为“高”。置信度：核心对象相同时为 0.7，模糊匹配为 0.5。
     """
     doc = analysis.doc
     found = [s for s in statements(analysis) if s.kind == "actual" and s.subject]

@@ -19,17 +19,13 @@ _MIN_LABEL = 4  # characters of a row label that must end the text before the fi
 def comparison_contradicts_table(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述某项与预算（或上年）相比的增减额，与本报告表格中该项的预算数、决算数之差不符。
 
-    What: a sentence that gives an item's figure and its change against the budget or the previous
-    year ("X支出A万元，与预算相比减少B万元", "…与预算相比无变化") is matched with the row of a
-    budget-against-actual table whose label is the item (the label must end the text right before the
-    figure) and whose actual figure equals A. The change the table gives, actual − basis, is compared
-    with the stated one (a "无变化"/"持平" is a change of zero).
-    Why: an item explained as "unchanged" or "down 0.1万元" while the report's own table shows it far
-    below budget is a sentence carried over or never updated; the reader is told the wrong story.
-    Example: table 公务用车运行维护费 预算数15、决算数2.48; text "支出2.48万元，与预算相比无变化".
-    Tolerance: rounding-aware: each figure stands for the interval its decimals allow; the table's
-    bare figures are read in the sentence's unit only when its actual figure equals the sentence's.
-    Severity: high for a gap of 5% of the table's change or more, medium from 0.5%, low below.
+    检查内容：写明某项数字及其与预算或上年相比增减额的句子（“X支出A万元，与预算相比减少B万元”“……与预算相比
+    无变化”），与“预算数—决算数”类表格中同名的行比较：该行标签须紧接在句中数字之前，且该行决算数等于A。表中给出
+    的增减（决算数 − 基准数）与所述增减比较；“无变化”“持平”视为增减为零。
+    为何重要：表中明明远低于预算，正文却说“无变化”或“减少0.1万元”，是沿用旧句或没有更新，读者得到的是错的说法。
+    示例：表中公务用车运行维护费预算数15、决算数2.48；正文“支出2.48万元，与预算相比无变化”。
+    容差：按小数位舍入区间比较；表中不带单位的数字，只在其决算数与句中数字相等时按句中单位理解。
+    级别：差额达到表中增减额的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
     rows = analysis.figure_rows

@@ -20,18 +20,14 @@ _YEAR_BEFORE_TABLE = 200  # characters searched before a table for the year its 
 def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所列某类经费的金额，与本报告同一张分类表（如“三公”经费表）中该类的数字不一致。
 
-    What: a one-row table of amounts under category headers (one or two header rows, a split
-    category's 小计 standing for the category) gives each category's figure; a narrative figure written
-    right after the same category's name ("其中：公务用车运行费50万元", "公务接待费支出预算为4万元") is
-    compared with it. Two categories whose figures are exchanged between text and table are one
-    finding.
-    Not compared: a sentence that names a year other than the table's, or speaks of 上年/去年/同期
-    before the figure (another period's figure of the same category).
-    Why: the narrative explains the table; a category stated with another category's amount, or with
-    a different amount, misleads the reader about where the money went.
-    Example: table 公务用车购置费50、公务用车运行费25; text "公务用车运行费50万元…公务用车购置费25万元".
-    Tolerance: rounding-aware; the table's bare figures are read in the text's unit.
-    Severity: high for a gap of 5% of the table's figure or more, medium from 0.5%, low below.
+    检查内容：按类别列出金额、只有一行数字的表（一行或两行表头，拆分的类别以“小计”代表该类别本身）给出每一类的
+    数字；正文中紧跟同一类别名称写出的数字（“其中：公务用车运行费50万元”“公务接待费支出预算为4万元”）与之比较。
+    两个类别的数字在正文与表中互换的，合为一条。
+    不比较：句中数字之前写有与表格不同年度，或写有上年/去年/同期（同一类别另一时期的数字）。
+    为何重要：正文是对表格的说明；把某类写成另一类的金额或写成别的数，会让读者误解钱花在了哪里。
+    示例：表中公务用车购置费50、公务用车运行费25；正文“公务用车运行费50万元……公务用车购置费25万元”。
+    容差：按小数位舍入区间比较；表中不带单位的数字按句中单位理解。
+    级别：差额达到表中数字的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
     cells = analysis.category_cells
