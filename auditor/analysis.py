@@ -1,30 +1,66 @@
-"""The extractors' output for one Document, computed lazily and once, shared by all rules."""
+"""The extractors' output for one Document, computed lazily and once, shared by all rules.
+
+Each field is an extractor declared with what it requires (the model is spaCy's requires/assigns):
+``@extractor("numbers", "forms")`` computes the field from the Document and those fields only, and
+rules declare which fields they read (``@rule(..., requires=("forms",))``). ``tests/test_analysis_graph.py``
+checks both declarations against the code, so the dependency graph printed by
+:meth:`Analysis.extractors` is the real one. Extractor modules never import this one: they take their
+inputs as arguments.
+"""
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
+from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.category_tables import CategoryCell, NarrativeMention, category_cells, narrative_mentions
 from auditor.extract.changes import ChangeStatement, find_changes
+from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, stated_comparisons
-from auditor.extract.rates import NamedShare, named_shares
-from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
+from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
 from auditor.extract.tables import TableForm, read_forms
+from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
+
+
+def extractor(*requires: str) -> Callable[[Callable[..., Any]], cached_property]:
+    """An Analysis field computed once, on first access, from the Document and the fields named."""
+
+    def wrap(fn: Callable[..., Any]) -> cached_property:
+        field = cached_property(fn)
+        field.requires = requires  # type: ignore[attr-defined]
+        return field
+
+    return wrap
 
 
 class Analysis:
-    """A Document plus what the extractors found in it (numbers, sums, table forms)."""
+    """A Document plus what the extractors found in it (numbers, sums, table forms, claims …)."""
+
+    # set by the engine for the cross-report rules (auditor.reuse.references.attach)
+    references: Any = None
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
 
-    @cached_property
+    @classmethod
+    def extractors(cls) -> dict[str, tuple[str, ...]]:
+        """Every field and the fields it requires, in declaration order."""
+        return {name: value.requires for name, value in vars(cls).items()
+                if isinstance(value, cached_property) and hasattr(value, "requires")}
+
+    # --- the number pass and the paragraphs -------------------------------------------------------
+
+    @extractor()
     def numbers(self) -> list[NumberMention]:
+        """Every number mention of the text, in order: the one pass of the number grammar."""
         return find_numbers(self.doc.text)
 
     @cached_property
@@ -32,7 +68,7 @@ class Analysis:
         return [m.start for m in self.numbers]
 
     def numbers_in(self, start: int, end: int) -> list[NumberMention]:
-        """Number mentions lying wholly inside text[start:end], in order."""
+        """Number mentions lying wholly inside text[start:end], in order (a view of ``numbers``)."""
         i = bisect.bisect_left(self._number_starts, start)
         out = []
         while i < len(self.numbers) and self.numbers[i].start < end:
@@ -41,74 +77,93 @@ class Analysis:
             i += 1
         return out
 
-    @cached_property
+    @extractor()
     def narrative(self) -> list[Paragraph]:
         return [p for p in self.doc.paragraphs]
 
-    @cached_property
-    def sum_groups(self) -> list[SumGroup]:
-        return find_sum_groups(self.doc, self.narrative, self.numbers_in)
-
-    @cached_property
+    @extractor("narrative")
     def prose(self) -> list[Paragraph]:
         """Paragraphs outside tables."""
         return [p for p in self.narrative if self.doc.table_at(p.start) is None]
 
-    @cached_property
-    def changes(self) -> list[ChangeStatement]:
-        return find_changes(self.doc, self.prose, self.numbers_in)
+    # --- tables ------------------------------------------------------------------------------------
 
-    @cached_property
+    @extractor()
+    def forms(self) -> list[TableForm]:
+        """One form per table (layout, "|"-separated, one cell per line, space-separated, glued)."""
+        return read_forms(self.doc)
+
+    @extractor("forms")
     def figure_rows(self) -> list[FigureRow]:
         """Rows of the budget-against-actual tables (layout and flattened)."""
         return figure_rows(self.doc, [form.table for form in self.forms])
 
-    @cached_property
+    @extractor("forms")
     def category_cells(self) -> list[CategoryCell]:
         """Figures of one-row tables of amounts by category, with their column's label."""
         return category_cells(self.doc, [form.table for form in self.forms])
 
-    @cached_property
+    # --- claims and the relations between them -------------------------------------------------------
+
+    @extractor("numbers", "forms")
+    def claims(self) -> list[Claim]:
+        """Every numeric claim, with its unit, qualifier, subject and role."""
+        return extract_claims(self.doc, self.numbers, self.forms)
+
+    @extractor("claims", "forms")
+    def indicator_statements(self) -> list[Statement]:
+        """Every figure that states an indicator's value (target, actual …), narrative and table."""
+        return collect_statements(self.doc, self.claims, self.forms)
+
+    @extractor("indicator_statements")
+    def place_breakdowns(self) -> list[PlaceBreakdown]:
+        return place_breakdowns(self.indicator_statements)
+
+    @extractor("narrative", "numbers")
+    def sum_groups(self) -> list[SumGroup]:
+        return find_sum_groups(self.doc, self.narrative, self.numbers_in)
+
+    @extractor("prose", "numbers")
+    def changes(self) -> list[ChangeStatement]:
+        return find_changes(self.doc, self.prose, self.numbers_in)
+
+    @extractor("prose", "numbers")
+    def stated_comparisons(self) -> list[StatedComparison]:
+        return stated_comparisons(self.doc, self.prose, self.numbers_in)
+
+    @extractor("category_cells", "prose", "numbers")
     def category_mentions(self) -> list[NarrativeMention]:
         """Narrative figures written right after a category label of those tables."""
         labels = {c.label for c in self.category_cells}
         return narrative_mentions(self.doc, self.prose, labels, self.numbers_in) if labels else []
 
-    @cached_property
-    def stated_comparisons(self) -> list[StatedComparison]:
-        return stated_comparisons(self.doc, self.prose, self.numbers_in)
-
-    @cached_property
+    @extractor("prose", "numbers")
     def share_lists(self) -> list[ShareList]:
         return find_share_lists(self.doc, self.prose, self.numbers_in)
 
-    @cached_property
+    @extractor("numbers")
     def named_shares(self) -> list[NamedShare]:
         """Percentages named as a share of a whole (发放比例, 覆盖率 …)."""
         return named_shares(self.doc.text, self.numbers)
 
-    @cached_property
+    @extractor("prose", "numbers")
     def total_shares(self) -> list[TotalShare]:
         return find_total_shares(self.doc, self.prose, self.numbers_in)
 
-    @cached_property
+    @extractor("prose", "numbers")
     def narrative_targets(self) -> list[NarrativeTarget]:
         return find_narrative_targets(self.doc, self.prose, self.numbers_in)
 
-    @cached_property
+    @extractor("prose")
     def completion_claims(self) -> list[tuple[int, int]]:
         return completion_claims(self.doc, self.prose)
 
-    @cached_property
+    @extractor()
     def attachment_titles(self) -> list[tuple[str, int, int, bool]]:
         """(key, start, end, followed by content) of each attachment title line."""
         return attachment_titles(self.doc)
 
-    @cached_property
+    @extractor("attachment_titles")
     def attachment_references(self) -> list[tuple[str, int, int]]:
         """(key, start, end) of each reference to an attachment in running text."""
         return attachment_references(self.doc, {t[0] for t in self.attachment_titles})
-
-    @cached_property
-    def forms(self) -> list[TableForm]:
-        return read_forms(self.doc)

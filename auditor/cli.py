@@ -344,7 +344,6 @@ def claims(
 ) -> None:
     """列出抽取到的数字断言（数值、单位、限定词、所计对象）。"""
     from auditor.analysis import Analysis
-    from auditor.extract.claims import extract_claims
 
     if fmt is ClaimsFormat.spacy:
         if output is None or not output.parent.is_dir():
@@ -358,7 +357,7 @@ def claims(
     if output is not None:
         _usage_error("-o 只用于 --format spacy；text 与 json 格式输出到终端（可用 > 重定向）")
     doc = _read_or_exit(path)
-    found = extract_claims(Analysis(doc))
+    found = Analysis(doc).claims
     if fmt is ClaimsFormat.json:
         from auditor.display import display_path
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_claims_real.py [--dir ../shared/real] [--misses] [--files 001,017]
 
 Same code path as ``auditor claims FILE --format json``: the .txt is read into a Document
-(auditor.engine.read_document) and auditor.extract.claims.extract_claims runs on its Analysis.
+(auditor.engine.read_document) and its Analysis gives the claims (Analysis.claims).
 
 Gold rules (../shared/real/README.md): every row of ``claims/NNN.tsv`` is located in ``NNN.txt``
 sequentially (each surface is searched from the end of the previous one), so a repeated figure maps
@@ -100,10 +100,9 @@ def predict(path: Path) -> tuple[str, list[dict]]:
     """(document text, claims as ``auditor claims --format json`` prints them)."""
     from auditor.analysis import Analysis
     from auditor.engine import read_document
-    from auditor.extract.claims import extract_claims
 
     doc = read_document(path)
-    return doc.text, [c.to_dict() for c in extract_claims(Analysis(doc))]
+    return doc.text, [c.to_dict() for c in Analysis(doc).claims]
 
 
 def _align(gold: list[GoldClaim], claims: list[dict]) -> dict[int, int]:

@@ -166,10 +166,10 @@ def _target_edits(a: Analysis, flagged: list[tuple[int, int]]) -> list[Edit]:
 
 def _figure_edits(a: Analysis, baseline: set) -> list[Edit]:
     """A narrative figure a table restates (found by the cross-check's own statements)."""
-    from auditor.extract.indicators import comparable, consistent, statements, subject_match
+    from auditor.extract.indicators import comparable, consistent, subject_match
 
     doc = a.doc
-    sts = statements(a)
+    sts = a.indicator_statements
     narrative = [s for s in sts if s.where == "narrative" and not s.parts and s.stale is None]
     # a project's form may count a part of the department's figure: compare within one scope only
     table = [s for s in sts if s.where == "table" and not s.parts and not s.scope.startswith("project:")]

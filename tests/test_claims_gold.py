@@ -15,7 +15,6 @@ import pytest
 
 from auditor.analysis import Analysis
 from auditor.engine import read_document
-from auditor.extract.claims import extract_claims
 from conftest import seed_path
 
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -26,7 +25,7 @@ FLOOR_TUPLE = 0.98
 def _score(prefix: str) -> dict:
     gold = [json.loads(line) for line in (GOLD / f"claims_{prefix}.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    claims = [c.to_dict() for c in extract_claims(Analysis(read_document(seed_path(prefix))))]
+    claims = [c.to_dict() for c in Analysis(read_document(seed_path(prefix))).claims]
     used: set[int] = set()
     value_unit = tuple_ok = 0
     misses, wrong = [], []
@@ -75,7 +74,7 @@ def test_claims_on_generated_reports_of_other_departments() -> None:
     missed = []
     for entry in manifest:
         doc = read_document(root / Path(entry["path"]).name)
-        claims = [c.to_dict() for c in extract_claims(Analysis(doc))]
+        claims = [c.to_dict() for c in Analysis(doc).claims]
         for fig in entry["figures"]:
             total += 1
             start, end = fig["offset"], fig["offset"] + fig["length"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.analysis import Analysis
-from auditor.extract.claims import _rate_split, _sum_split, extract_claims
+from auditor.extract.claims import _rate_split, _sum_split
 from auditor.readers.text import build_document
 
 
 def _claims(text: str) -> list[dict]:
-    found = [c.to_dict() for c in extract_claims(Analysis(build_document(text, "t.txt")))]
+    found = [c.to_dict() for c in Analysis(build_document(text, "t.txt")).claims]
     for c in found:
         assert c["text"] == text[c["start"]:c["end"]]
     return found

@@ -8,7 +8,6 @@ import pytest
 
 from auditor.analysis import Analysis
 from auditor.engine import audit_file
-from auditor.extract.claims import extract_claims
 from formats_factory import docx_to_pdf, soffice_available
 from test_docx_end_to_end import build_report
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.skipif(not soffice_available(),
 
 
 def _claims(report):
-    return [(str(c.value), c.unit, c.mention.qualifier, c.where) for c in extract_claims(Analysis(report.document))]
+    return [(str(c.value), c.unit, c.mention.qualifier, c.where) for c in Analysis(report.document).claims]
 
 
 def _findings(report):

@@ -211,7 +211,7 @@ def test_xc202_groups_give_the_pairs_of_the_full_scan() -> None:
     total = 0
     for doc in docs:
         analysis = Analysis(doc)
-        found = [s for s in indicators.statements(analysis) if s.kind == "actual" and s.subject and s.stale is None]
+        found = [s for s in analysis.indicator_statements if s.kind == "actual" and s.subject and s.stale is None]
         full = [(i, j) for i, a in enumerate(found) for j, b in enumerate(found)
                 if j > i and module._pair_strength(a, b) is not None]
         for i, j in full:

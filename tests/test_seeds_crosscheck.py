@@ -9,7 +9,7 @@ import pytest
 
 from auditor.analysis import Analysis
 from conftest import audit_seeds, by_rule
-from auditor.extract.indicators import statements, sum_explanation
+from auditor.extract.indicators import sum_explanation
 
 CODES = ["XC201", "XC202", "TG301", "TG302", "TG303", "TG304", "CP401"]
 
@@ -56,7 +56,7 @@ def test_001_only_the_three_real_mismatches(batch) -> None:
 
 def test_001_compound_rows_are_sums_of_the_narrative(batch) -> None:
     analysis = Analysis(batch["001"].document)
-    found = statements(analysis)
+    found = analysis.indicator_statements
     texts = [s for s in found if s.where == "narrative" and s.kind == "actual"]
     rows = {s.label: s for s in found if s.origin == "indicator" and s.kind == "actual" and s.parts}
     meetings = sum_explanation(rows["高标准召开主任会、常委会"], texts)

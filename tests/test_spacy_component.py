@@ -9,7 +9,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
 from auditor.analysis import Analysis  # noqa: E402
-from auditor.extract.claims import extract_claims  # noqa: E402
+
 from auditor.nlp.spacy_component import ATTRIBUTES, claims_docbin, make_nlp  # noqa: E402
 from auditor.readers.text import build_document  # noqa: E402
 
@@ -25,7 +25,7 @@ def nlp():
 
 
 def _auditor_claims(text: str) -> list[dict]:
-    return [c.to_dict() for c in extract_claims(Analysis(build_document(text, "t.txt")))]
+    return [c.to_dict() for c in Analysis(build_document(text, "t.txt")).claims]
 
 
 def _span_claims(doc) -> list[dict]:

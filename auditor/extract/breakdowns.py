@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from auditor.analysis import Analysis
-from auditor.extract.indicators import Statement, statements
+from auditor.extract.indicators import Statement
 
 _NOT_ADDITIVE = {"%"}
 
@@ -39,8 +38,9 @@ def _place(st: Statement) -> str | None:
     return next(iter(places)) if len(places) == 1 else None
 
 
-def place_breakdowns(analysis: Analysis) -> list[PlaceBreakdown]:
-    found = [s for s in statements(analysis) if s.where == "narrative" and s.kind == "actual"
+def place_breakdowns(statements: list[Statement]) -> list[PlaceBreakdown]:
+    """Totals over places followed by their per-place parts, from the indicator statements."""
+    found = [s for s in statements if s.where == "narrative" and s.kind == "actual"
              and s.family not in _NOT_ADDITIVE and "/" not in s.unit  # rates per head or per month
              and s.mention.qualifier == "none" and (s.subject or s.label)]
     part_places = {p for s in found if (p := _place(s))}

@@ -30,11 +30,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from auditor.analysis import Analysis
-from auditor.document import Cell, Table, clean_text
+from auditor.document import Cell, Document, Table, clean_text
 from auditor.extract.numbers import NumberMention, load_lexicon, simplified_view, unit_named, without_glosses
 from auditor.extract.pipe_tables import rate_split as _rate_split
-from auditor.extract.tables import header_unit
+from auditor.extract.tables import TableForm, header_unit
 from auditor.findings import _plain
 
 _ROLE_UNITS = {"weight": "分", "score": "分", "rate_weight": "分", "rate_score": "分", "rate": "%",
@@ -57,11 +56,10 @@ class Claim:
                 "role": self.role}
 
 
-def _cell_roles(analysis: Analysis) -> dict[int, tuple[str, str, str | None]]:
+def _cell_roles(doc: Document, forms: list[TableForm]) -> dict[int, tuple[str, str, str | None]]:
     """cell.start → (role, subject, unit from the header) for cells of recognised table blocks."""
-    doc = analysis.doc
     out: dict[int, tuple[str, str, str | None]] = {}
-    for form in analysis.forms:
+    for form in forms:
         for block in form.budgets:
             block_unit = next((u for c in block.header.cells if (u := header_unit(doc.text[c.start:c.end]))), None)
             for line in block.lines:
@@ -85,10 +83,9 @@ def _cell_roles(analysis: Analysis) -> dict[int, tuple[str, str, str | None]]:
     return out
 
 
-def _header_unit(analysis: Analysis, cell: Cell, table_index: int) -> str | None:
+def _header_unit(doc: Document, cell: Cell, table_index: int) -> str | None:
     """A unit stated by the cell's column header (a row above whose cell in this column says "（万元）")
     or by the first cell of its row or of a header row above ("经费控制情况（万元）")."""
-    doc = analysis.doc
     table = doc.tables[table_index]
     rows = table.rows[: cell.row + 1]
     width = len(table.rows[cell.row].cells)
@@ -498,23 +495,23 @@ def _glued_mention(text: str, start: int, end: int) -> NumberMention:
                          upper=None, number_start=start, number_end=end)
 
 
-def extract_claims(analysis: Analysis) -> list[Claim]:
+def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[TableForm]) -> list[Claim]:
+    """Every numeric claim of the document, in text order (the number pass and the table forms given)."""
     from auditor.extract.subjects import subject_for
 
-    doc = analysis.doc
-    roles = _cell_roles(analysis)
+    roles = _cell_roles(doc, forms)
     cells = sorted(((c.start, c.end, t.index, c) for t in doc.tables for r in t.rows for c in r.cells),
                    key=lambda x: x[0])
     # tables given as "|"-separated paragraphs: their cells are narrative (Document.where), but their
     # figures take the unit of their column header
-    pipe = sorted(((c.start, c.end, t, c) for form in analysis.forms if form.table.index >= len(doc.tables)
+    pipe = sorted(((c.start, c.end, t, c) for form in forms if form.table.index >= len(doc.tables)
                    for t in (form.table,) for r in t.rows for c in r.cells), key=lambda x: x[0])
     declarations: _Declarations | None = None
     pipe_units = _PipeUnits(doc.text)
     rubric_lines: dict[int, bool] = {}
     claims: list[Claim] = []
     k = j = 0
-    for m in analysis.numbers:
+    for m in numbers:
         while k < len(cells) and cells[k][1] < m.start:
             k += 1
         cell = cells[k] if k < len(cells) and cells[k][0] <= m.start < cells[k][1] + 1 else None
@@ -561,7 +558,7 @@ def extract_claims(analysis: Analysis) -> list[Claim]:
             subject = clean_text(doc.text[row_label.start:row_label.end]) if row_label is not c else ""
         if len(doc.cell_text(c)) > 30:  # a sentence in a cell: read it like narrative
             subject = subject_for(doc.text, m, clause_start=start)
-        claim_unit = m.unit or unit or _header_unit(analysis, c, table_index) or ""
+        claim_unit = m.unit or unit or _header_unit(doc, c, table_index) or ""
         claims.append(Claim(m, m.value, claim_unit, subject, "table", role))
     taken = [(c.mention.start, c.mention.end) for c in claims]
     # a |-table cell holding a four-digit count such as 1990 or 2000 (the grammar reads a lone

@@ -23,15 +23,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from auditor.analysis import Analysis
 from auditor.arith import Interval
 from auditor.document import Cell, Document, Table, clean_text
 from auditor.document import span_back as _span_back
 from auditor.document import span_forward as _span_forward
-from auditor.extract.claims import Claim, extract_claims
+from auditor.extract.claims import Claim
 from auditor.extract.numbers import NumberMention
 from auditor.extract.subjects import _get_tokenizer, _strip, normalise_subject, subject_for
-from auditor.extract.tables import cell_number
+from auditor.extract.tables import TableForm, cell_number
 
 __all__ = ["Statement", "statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
@@ -354,30 +353,21 @@ def stale_blocks(doc: Document) -> list[tuple[int, int, str]]:
 
 # --- collecting statements ------------------------------------------------------------------------
 
-def statements(analysis: Analysis) -> list[Statement]:
-    """Every figure in the report that states an indicator's value, computed once per analysis."""
-    cached = analysis.__dict__.get("_indicator_statements")
-    if cached is None:
-        cached = _collect(analysis)
-        analysis.__dict__["_indicator_statements"] = cached
-    return cached
-
-
 def _cells_by_start(doc: Document) -> dict[int, tuple[Table, Cell]]:
     return {c.start: (t, c) for t in doc.tables for r in t.rows for c in r.cells}
 
 
-def _collect(analysis: Analysis) -> list[Statement]:
-    doc = analysis.doc
+def collect_statements(doc: Document, claims: list[Claim], forms: list[TableForm]) -> list[Statement]:
+    """Every figure in the report that states an indicator's value (from its claims), in text order."""
     report_year = doc.meta.year
     cells = _cells_by_start(doc)
     cell_starts = sorted(cells)
     stale = stale_blocks(doc)
-    measure_units = _measure_units(analysis)
+    measure_units = _measure_units(doc, forms)
     doc_scope = "department" if doc.meta.kind == "department" else "document"
     out: list[Statement] = []
     paragraph_starts = [p.start for p in doc.paragraphs]
-    for claim in extract_claims(analysis):
+    for claim in claims:
         m = claim.mention
         unit = claim.unit
         if claim.where == "table":
@@ -400,11 +390,10 @@ def _collect(analysis: Analysis) -> list[Statement]:
     return out
 
 
-def _measure_units(analysis: Analysis) -> dict[int, str]:
+def _measure_units(doc: Document, forms: list[TableForm]) -> dict[int, str]:
     """Unit cells of indicator rows (度量单位 "次") for the target and actual cells of the row."""
-    doc = analysis.doc
     out = {}
-    for form in analysis.forms:
+    for form in forms:
         for block in form.indicators:
             for row in block.rows:
                 unit_cell = row.cells.get("measure_unit")

@@ -10,7 +10,7 @@
 
 The component reads ``doc.text`` as auditor reads a report (:func:`auditor.readers.text.build_document`:
 TAB-led lines are table cells, so give it the text of ``auditor text FILE``), extracts the claims with
-:func:`auditor.extract.claims.extract_claims` and adds one span per claim. A claim's boundaries need
+auditor's claims (``Analysis.claims``) and adds one span per claim. A claim's boundaries need
 not fall on jieba's token boundaries ("1400多人次" may be one word): the tokens are split there first,
 so every span covers exactly the claim's characters. The attributes are Span extensions, which
 spaCy keeps in ``doc.user_data``: they travel in a :class:`spacy.tokens.DocBin` made with
@@ -45,10 +45,9 @@ class AuditorClaims:
 
     def __call__(self, doc: Doc) -> Doc:
         from auditor.analysis import Analysis
-        from auditor.extract.claims import extract_claims
         from auditor.readers.text import build_document
 
-        claims = [c.to_dict() for c in extract_claims(Analysis(build_document(doc.text, "<spacy>")))]
+        claims = [c.to_dict() for c in Analysis(build_document(doc.text, "<spacy>")).claims]
         _split_at(doc, {offset for c in claims for offset in (c["start"], c["end"])})
         spans = []
         for claim in claims:

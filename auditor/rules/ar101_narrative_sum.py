@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR101", "narrative-sum-mismatch", "medium")
+@rule("AR101", "narrative-sum-mismatch", "medium", requires=("sum_groups",))
 def narrative_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的合计数与其分项之和不符（“X万元，其中：A万元，B万元”）。
 

@@ -14,7 +14,7 @@ from auditor.rules.registry import Rule, rule
 _MIN_AMOUNT_DECIMALS = 2
 
 
-@rule("AR102", "execution-rate-mismatch", "medium")
+@rule("AR102", "execution-rate-mismatch", "medium", requires=("forms",))
 def execution_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的预算执行率与“全年执行数÷全年预算数”不符。
 

@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR103", "score-total-mismatch", "medium")
+@rule("AR103", "score-total-mismatch", "medium", requires=("forms",))
 def score_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的总分与各项得分之和不符。
 

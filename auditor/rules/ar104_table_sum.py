@@ -18,7 +18,7 @@ _MONEY_UNITS = {"万元", "元", "亿元"}
 _MIN_MONEY_DECIMALS = 2
 
 
-@rule("AR104", "table-sum-mismatch", "medium")
+@rule("AR104", "table-sum-mismatch", "medium", requires=("forms",))
 def table_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """表格中的合计数与其分项之和不符（资金来源、收入/支出性质、基础数据表的“其中”项、合计行）。
 

@@ -14,7 +14,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR105", "narrative-rate-mismatch", "medium")
+@rule("AR105", "narrative-rate-mismatch", "medium", requires=("numbers",))
 def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的执行率、支付率、完成率与同句（同段）所列金额算出的比率不符。
 

@@ -10,7 +10,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR106", "score-above-weight", "high")
+@rule("AR106", "score-above-weight", "high", requires=("forms",))
 def score_above_weight(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中某项指标的得分高于该项的分值（权重）。
 

@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR107", "score-coefficient-mismatch", "medium")
+@rule("AR107", "score-coefficient-mismatch", "medium", requires=("forms",))
 def score_coefficient_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表中指标得分不等于“分值×得分系数”。
 

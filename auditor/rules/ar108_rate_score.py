@@ -13,7 +13,7 @@ from auditor.rules.registry import Rule, rule
 _MIN_AMOUNT_DECIMALS = 2
 
 
-@rule("AR108", "rate-score-mismatch", "medium")
+@rule("AR108", "rate-score-mismatch", "medium", requires=("forms",))
 def rate_score_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表的执行率得分不等于“执行率分值×执行率”。
 

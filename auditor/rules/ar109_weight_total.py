@@ -17,7 +17,7 @@ _MIN_ROWS_FOR_CONVENTION = 3
 _CUT_SHORT = 30  # characters: a document ending this close after a table stops inside it
 
 
-@rule("AR109", "weight-total-mismatch", "medium")
+@rule("AR109", "weight-total-mismatch", "medium", requires=("forms",))
 def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表各指标分值之和与表中填报的分值合计（或百分制）不符。
 

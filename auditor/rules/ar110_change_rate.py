@@ -12,7 +12,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR110", "change-rate-mismatch", "medium")
+@rule("AR110", "change-rate-mismatch", "medium", requires=("changes",))
 def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所称的增减额、增减幅度与所比较的两个数不符（“比上年增加X万元，增长Y%”）。
 

@@ -9,7 +9,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR111", "impossible-share", "medium")
+@rule("AR111", "impossible-share", "medium", requires=("named_shares",))
 def impossible_share(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """占比、覆盖率、发放比例等“部分占整体”的比率超过100%，数值不可能成立。
 

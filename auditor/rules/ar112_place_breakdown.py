@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import fmt, interval_sum, stated, written
-from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
+from auditor.extract.breakdowns import PlaceBreakdown
 from auditor.extract.sums import in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
@@ -15,7 +15,7 @@ from auditor.rules.registry import Rule, rule
 MIN_MATCHING_MEASURES = 2  # other measures over the same places that add up: the places are complete
 
 
-@rule("AR112", "place-breakdown-mismatch", "medium")
+@rule("AR112", "place-breakdown-mismatch", "medium", requires=("place_breakdowns",))
 def place_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分地区（县、区、乡镇）所列数字之和与正文所称的总数不符，而其他指标按同样的地区相加都相符。
 
@@ -30,7 +30,7 @@ def place_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
     """
     doc = analysis.doc
     groups: dict[frozenset[str], list[tuple[PlaceBreakdown, bool, bool]]] = defaultdict(list)
-    for b in place_breakdowns(analysis):
+    for b in analysis.place_breakdowns:
         parts = interval_sum([stated(p.mention).scale(in_unit_of(p.mention, b.total.mention)) for p in b.parts])
         total = stated(b.total.mention)
         groups[b.places].append((b, parts.overlaps(total), parts.lo > total.hi))

@@ -12,7 +12,7 @@ from auditor.rules.registry import Rule, rule
 _LOCAL = frozenset({"省", "市", "县", "区", "乡", "镇", "地方"})
 
 
-@rule("AR113", "cost-shares-not-whole", "medium")
+@rule("AR113", "cost-shares-not-whole", "medium", requires=("share_lists",))
 def cost_shares_not_whole(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """各级财政分担的比例相加不等于100%（“中央负担50%，省级负担20%，市县承担20%”）。
 

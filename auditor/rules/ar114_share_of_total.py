@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR114", "share-of-total-mismatch", "medium")
+@rule("AR114", "share-of-total-mismatch", "medium", requires=("sum_groups", "total_shares"))
 def share_of_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """分项后所称“占X%”与分项除以总数不符（“支出合计800万元，其中基本支出500万元，占60%”）。
 

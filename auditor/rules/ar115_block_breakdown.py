@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR115", "block-breakdown-mismatch", "medium")
+@rule("AR115", "block-breakdown-mismatch", "medium", requires=("sum_groups",))
 def block_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """总表某一栏不等于各分项目同一栏之和，而总额等于各分项目总额之和。
 

@@ -7,7 +7,7 @@ from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import Rule, rule
 
-@rule("CP401", "missing-attachment", "low")
+@rule("CP401", "missing-attachment", "low", requires=("attachment_references", "attachment_titles"))
 def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 

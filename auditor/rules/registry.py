@@ -35,6 +35,7 @@ class Rule:
     severity: str  # the default severity; a finding may grade itself up or down by the size of the gap
     check: CheckFn
     uses_references: bool = False  # reads analysis.references (earlier reports): re-run once they are known
+    requires: tuple[str, ...] = ()  # the Analysis fields the rule reads (besides its Document)
 
     @property
     def doc(self) -> str:
@@ -84,10 +85,12 @@ def rule_title(code: str, name: str = "", lang: str = "zh") -> str:
     return title
 
 
-def rule(code: str, name: str, severity: str, *, uses_references: bool = False) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under a stable code. ``uses_references``: the rule compares the report with
-    earlier reports (``analysis.references``); the engine runs it again once a batch's references
-    are known."""
+def rule(code: str, name: str, severity: str, *, requires: tuple[str, ...] = (),
+         uses_references: bool = False) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under a stable code. ``requires``: the Analysis fields the rule reads (checked
+    against the code by tests/test_analysis_graph.py). ``uses_references``: the rule compares the
+    report with earlier reports (``analysis.references``); the engine runs it again once a batch's
+    references are known."""
     if not _CODE_RE.match(code):
         raise ValueError(f"bad rule code {code!r}")
     if not _NAME_RE.match(name):
@@ -100,7 +103,7 @@ def rule(code: str, name: str, severity: str, *, uses_references: bool = False) 
             raise ValueError(f"rule code {code} registered twice")
         if not (fn.__doc__ or "").strip():
             raise ValueError(f"rule {code} needs a docstring: it is the rule's documentation")
-        _REGISTRY[code] = Rule(code, name, severity, fn, uses_references)
+        _REGISTRY[code] = Rule(code, name, severity, fn, uses_references, tuple(requires))
         return fn
 
     return register

@@ -12,7 +12,7 @@ MIN_REUSED_SIMILARITY = 0.6  # below this, a reused paragraph is rewritten, not 
 MIN_OTHER_UNITS = 2  # shared with this many other units: template text (RU505), not listed here
 
 
-@rule("RU501", "copied-from-earlier-report", "high", uses_references=True)
+@rule("RU501", "copied-from-earlier-report", "high", requires=("references",), uses_references=True)
 def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落沿用往年报告且年度数据未更新（与往年相同的数字、往年的年份或“2023年，……”表述），疑为照抄。
 

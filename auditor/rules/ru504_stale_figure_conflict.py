@@ -9,7 +9,8 @@ from auditor.reuse.detect import figure_conflicts, stale_scopes
 from auditor.rules.registry import Rule, rule
 
 
-@rule("RU504", "stale-figure-conflict", "medium", uses_references=True)
+@rule("RU504", "stale-figure-conflict", "medium",
+      requires=("references", "numbers", "forms"), uses_references=True)
 def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """往年内容中的数字与本年度同一指标的数字不一致。
 

@@ -12,7 +12,7 @@ MIN_TEMPLATE_CHARS = 30
 MIN_OTHER_UNITS = 2
 
 
-@rule("RU505", "template-text", "info", uses_references=True)
+@rule("RU505", "template-text", "info", requires=("references",), uses_references=True)
 def template_text(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """多个单位报告中相同的模板性文字（提示，不计为照抄）。
 

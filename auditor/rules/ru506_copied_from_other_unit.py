@@ -11,7 +11,7 @@ from auditor.rules.registry import Rule, rule
 HIGH_SHARE = 0.5
 
 
-@rule("RU506", "copied-from-other-unit", "medium", uses_references=True)
+@rule("RU506", "copied-from-other-unit", "medium", requires=("references",), uses_references=True)
 def copied_from_other_unit(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """报告正文与其他单位同年度或往年报告的年度内容（连同数字）相同，疑为套用其他单位报告。
 

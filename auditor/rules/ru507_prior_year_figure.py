@@ -10,7 +10,7 @@ from auditor.reuse.references import same_unit
 from auditor.rules.registry import Rule, rule
 
 
-@rule("RU507", "prior-year-figure-mismatch", "medium", uses_references=True)
+@rule("RU507", "prior-year-figure-mismatch", "medium", requires=("references",), uses_references=True)
 def prior_year_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """本报告引用的上年数字与上年度报告所载不一致。
 

@@ -16,7 +16,7 @@ from auditor.rules.registry import Rule, rule
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减|调整率|结余率|结转率|变动率")
 
 
-@rule("TG301", "target-missed-full-marks", "medium")
+@rule("TG301", "target-missed-full-marks", "medium", requires=("forms",))
 def target_missed_full_marks(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值未达到年度指标值（或超出上限），该指标却得了满分。
 

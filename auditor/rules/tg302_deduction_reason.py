@@ -13,7 +13,7 @@ from auditor.rules.registry import Rule, rule
 _NO_REASON = re.compile(r"^(无|无偏差|没有偏差|无差异|/|／|—+|-+|－+|否|暂无|不适用)?$")
 
 
-@rule("TG302", "deduction-without-reason", "low")
+@rule("TG302", "deduction-without-reason", "low", requires=("forms",))
 def deduction_without_reason(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """指标得分低于分值（有扣分），但“偏差原因分析及改进措施”栏为空或只写“无”。
 

@@ -12,7 +12,7 @@ _WHAT = {"at_least": "下限（≥/不低于/以上）", "at_most": "上限（�
          "approx_more": "约数（多/余/+）", "approx_about": "约数（约/近/左右）"}
 
 
-@rule("TG303", "actual-as-range", "low")
+@rule("TG303", "actual-as-range", "low", requires=("forms",))
 def actual_as_range(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """实际完成值填写为区间、上下限或约数（如“≥90%”“≦100%”“300+人次”），而不是实际达到的数值。
 

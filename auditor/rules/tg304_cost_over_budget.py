@@ -15,7 +15,7 @@ from auditor.rules.registry import Rule, rule
 _YUAN_IF_RATIO = Decimal(1000)
 
 
-@rule("TG304", "cost-target-over-budget", "medium")
+@rule("TG304", "cost-target-over-budget", "medium", requires=("forms",))
 def cost_target_over_budget(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """成本指标的年度指标值（金额）超过了同一张表中该项目的全年预算数。
 

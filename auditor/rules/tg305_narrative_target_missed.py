@@ -14,7 +14,8 @@ from auditor.rules.registry import Rule, rule
 _CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
 
 
-@rule("TG305", "narrative-target-missed-claimed-met", "medium")
+@rule("TG305", "narrative-target-missed-claimed-met", "medium",
+      requires=("completion_claims", "narrative_targets"))
 def narrative_target_missed_claimed_met(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文写明某项指标实际完成值未达到年度指标值，却又称已完成全部目标。
 

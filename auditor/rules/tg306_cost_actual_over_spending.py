@@ -11,7 +11,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("TG306", "cost-actual-over-spending", "medium")
+@rule("TG306", "cost-actual-over-spending", "medium", requires=("forms",))
 def cost_actual_over_spending(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """成本指标的实际完成值（金额）超过了同一张表中该项目的全年执行数。
 

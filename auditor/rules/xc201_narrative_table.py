@@ -11,7 +11,6 @@ from auditor.extract.indicators import (
     comparable,
     compound_words,
     consistent,
-    statements,
     subject_match,
 )
 from auditor.findings import Evidence, Finding
@@ -19,7 +18,7 @@ from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("XC201", "narrative-table-mismatch", "medium")
+@rule("XC201", "narrative-table-mismatch", "medium", requires=("indicator_statements",))
 def narrative_table_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述的完成数与自评表（或基础数据表）中同一指标的实际完成值不一致。
 
@@ -42,7 +41,7 @@ def narrative_table_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
     置信度：核心对象相同时为 0.85，模糊匹配为 0.6；与项目表比较时再低 0.1。
     """
     doc = analysis.doc
-    found = statements(analysis)
+    found = analysis.indicator_statements
     texts = [s for s in found if s.origin in ("paragraph", "cell_text") and s.kind == "actual" and s.stale is None
              and s.closed]
     paragraphs = [s for s in texts if s.origin == "paragraph"]

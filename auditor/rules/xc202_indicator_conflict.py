@@ -10,7 +10,6 @@ from auditor.extract.indicators import (
     Statement,
     comparable,
     consistent,
-    statements,
     subject_match,
 )
 from auditor.findings import Evidence, Finding
@@ -21,7 +20,7 @@ from auditor.rules.registry import Rule, rule
 _NARRATIVE_FAMILIES_SKIPPED = {"money", "%"}
 
 
-@rule("XC202", "indicator-value-conflict", "medium")
+@rule("XC202", "indicator-value-conflict", "medium", requires=("indicator_statements",))
 def indicator_value_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一指标在正文中两处（或在两张表中）填报的数值不一致。
 
@@ -40,7 +39,7 @@ def indicator_value_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding
     级别：“中”；两个数值相差达到较大者的一半及以上为“高”。置信度：核心对象相同时为 0.7，模糊匹配为 0.5。
     """
     doc = analysis.doc
-    found = [s for s in statements(analysis) if s.kind == "actual" and s.subject]
+    found = [s for s in analysis.indicator_statements if s.kind == "actual" and s.subject]
     found = [s for s in found if s.stale is None]  # pasted from an earlier report: RU504's business
     clusters: dict[str, list[tuple[Statement, Statement, float]]] = {}
     # Only statements that agree on everything _pair_strength requires to be equal can pair; visiting

@@ -15,7 +15,7 @@ from auditor.rules.registry import Rule, rule
 _MIN_LABEL = 4  # characters of a row label that must end the text before the figure
 
 
-@rule("XC203", "comparison-contradicts-table", "medium")
+@rule("XC203", "comparison-contradicts-table", "medium", requires=("figure_rows", "stated_comparisons"))
 def comparison_contradicts_table(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述某项与预算（或上年）相比的增减额，与本报告表格中该项的预算数、决算数之差不符。
 

@@ -16,7 +16,7 @@ _EARLIER = re.compile(r"上年|去年|上一年|同期")
 _YEAR_BEFORE_TABLE = 200  # characters searched before a table for the year its title names
 
 
-@rule("XC204", "category-figure-mismatch", "medium")
+@rule("XC204", "category-figure-mismatch", "medium", requires=("category_cells", "category_mentions"))
 def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所列某类经费的金额，与本报告同一张分类表（如“三公”经费表）中该类的数字不一致。
 
