@@ -25,7 +25,10 @@ from auditor.rules.registry import Rule, run_rules, select_rules
 if TYPE_CHECKING:
     from auditor.preflight import Limits
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm",
+                      ".doc", ".wps", ".odt", ".rtf", ".et", ".ods")  # the last six via LibreOffice
+# Found in a folder but never a submission: the system's and the office suites' own files.
+_IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 
 # format → (module, function) rendering the file into the TAB-led Document text
 _RENDERERS = {
@@ -71,16 +74,35 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
     Chinese of a plausible length, and build the Document (whose ``path`` is the name as every
     output can write it, :func:`auditor.display.display_path`).
 
-    Raises ReadError: the pre-flight codes; ``memory-limit`` when a reader runs out of memory
+    A .doc/.wps/.odt/.rtf (.et/.ods) is converted to .docx (.xlsx) by LibreOffice first
+    (:mod:`auditor.readers.convert`); its Document's format is the converted one.
+
+    Raises ReadError: the pre-flight and conversion codes; ``memory-limit`` when a reader runs out of memory
     (not "damaged": the file may be fine, only too big for the limit); ``text-too-large`` above
     ``limits.max_document_chars``; ``unreadable-text`` for a mis-decoded or non-Chinese text."""
     from auditor.display import display_path
     from auditor.preflight import DEFAULT_LIMITS, preflight
+    from auditor.readers.convert import CONVERTED_FORMATS, converted_copy
     from auditor.readers.decode import check_readable
 
     path = Path(path)
     limits = limits or DEFAULT_LIMITS
     fmt = preflight(path, limits=limits)
+    if fmt in CONVERTED_FORMATS:  # .doc .wps .odt .rtf .et .ods: LibreOffice makes a .docx/.xlsx
+        with converted_copy(path, fmt) as (converted, fmt):
+            preflight(converted, limits=limits)  # the converted file passes the same checks
+            text = _render(converted, fmt, limits)
+    else:
+        text = _render(path, fmt, limits)
+    if len(text) > limits.max_document_chars:
+        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
+                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
+    check_readable(text)
+    return build_document(text, display_path(path), fmt)
+
+
+def _render(path: Path, fmt: str, limits: Limits) -> str:
+    """The TAB-led Document text of a file of a format the readers parse."""
     try:
         if fmt == "txt":
             text, _encoding = decode_text(path.read_bytes())
@@ -98,11 +120,7 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
     except MemoryError:
         raise ReadError("读取时内存不足（超过单个文件的内存上限），已停止读取该文件；这并不表示文件损坏，"
                         "可能是文件过大或结构过于复杂，可拆分后重新提交或提高 --memory-limit", code="memory-limit") from None
-    if len(text) > limits.max_document_chars:
-        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
-                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
-    check_readable(text)
-    return build_document(text, display_path(path), fmt)
+    return text
 
 
 def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
@@ -230,7 +248,8 @@ class InputFile:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[InputFile]:
-    """Files as given, and folders searched recursively for supported files, in a stable order.
+    """Files as given, and folders searched recursively, in a stable order: every file found is
+    an input (one the readers cannot read gets its error row), except :func:`is_ignored_name`'s.
 
     Nothing is opened: only ``stat`` is used, so a FIFO or a device can never block. A path that
     does not exist is kept (it is reported as an error rather than skipped). Inside a folder,
@@ -268,7 +287,7 @@ def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | boo
                 code="unreadable-file")))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if is_ignored_name(entry.name):
                 continue
             path = Path(entry.path)
             try:
@@ -276,19 +295,24 @@ def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | boo
                     pending.append(path)
                     continue
                 if entry.is_file(follow_symlinks=False):
-                    if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                        found.append(InputFile(path))
+                    found.append(InputFile(path))  # any suffix: an unreadable one gets its error row
                     continue
             except OSError:
                 pass
             # a symlink or a special file: read it (True), skip it (False) or give it an error row
-            verdict = refuse(path, real_root, path.suffix.lower() in SUPPORTED_SUFFIXES)
+            verdict = refuse(path, real_root, True)
             if verdict is True:
                 found.append(InputFile(path))
             elif verdict is not False:
                 found.append(InputFile(path, verdict))
     found.sort(key=lambda item: item.path)
     return found
+
+
+def is_ignored_name(name: str) -> bool:
+    """Entries of a searched folder that are never submissions and get no row: hidden files and
+    folders (.DS_Store, .git), Office/WPS lock files (~$报告.docx), Thumbs.db and desktop.ini."""
+    return name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES
 
 
 def display_name(path: str | Path) -> str:
