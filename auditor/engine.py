@@ -53,12 +53,15 @@ class Report:
     tier: str | None = None
     format: str | None = None
     document: Document | None = field(default=None, repr=False)
+    # {"code", "message"} when the document shows no report structure (auditor.structure): tier 需人工确认
+    needs_review: dict[str, str] | None = None
+    structure_checked: bool = field(default=False, repr=False)  # needs_review was judged (not restored)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,
                 "risk_score": self.risk_score, "rank": self.rank, "tier": self.tier,
                 "error": self.error.to_dict() if self.error else None, "format": self.format,
-                "findings": [f.to_dict(lang) for f in self.findings]}
+                "findings": [f.to_dict(lang) for f in self.findings], "needs_review": self.needs_review}
 
 
 @dataclass(slots=True)
@@ -66,7 +69,10 @@ class Batch:
     reports: list[Report]
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
+        from auditor.summary import batch_summary
+
+        reports = [r.to_dict(lang) for r in self.reports]
+        return {"auditor_version": __version__, "summary": batch_summary(reports), "reports": reports}
 
 
 def read_document(path: Path, limits: Limits | None = None) -> Document:
@@ -235,6 +241,9 @@ def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
     report.format = doc.format
     report.unit, report.year, report.kind = doc.meta.unit, doc.meta.year, doc.meta.kind
     report.findings = check_document(doc, rules)
+    from auditor.structure import structure_problem
+
+    report.needs_review, report.structure_checked = structure_problem(doc), True
     return report
 
 
@@ -335,12 +344,18 @@ def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> 
 
 
 def score_batch(reports: list[Report], risk_config=None) -> Batch:
-    """Risk score, tier and rank for every report (reports with an error are ranked last)."""
+    """Risk score, tier and rank for every report (reports with an error are ranked last; those
+    flagged 需人工确认 with the 高 ones)."""
     from auditor.scoring import RiskConfig, rank_batch
+    from auditor.structure import structure_problem
 
     config = risk_config or RiskConfig()
+    for r in reports:  # a report restored from a store (--resume) with its Document: judge it again
+        if r.error is None and not r.structure_checked and r.document is not None:
+            r.needs_review, r.structure_checked = structure_problem(r.document), True
     ranked = rank_batch({"reports": [{"path": r.path, "error": r.error.to_dict() if r.error else None,
-                                      "findings": [f.to_dict() for f in r.findings], "_i": i}
+                                      "findings": [f.to_dict() for f in r.findings], "_i": i,
+                                      "needs_review": r.needs_review}
                                      for i, r in enumerate(reports)]}, config)
     ordered = []
     for item in ranked["reports"]:
