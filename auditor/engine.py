@@ -331,8 +331,12 @@ def display_name(path: str | Path) -> str:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """The files :func:`expand_inputs` finds that may be opened (refused ones left out)."""
-    return [item.path for item in expand_inputs(paths) if item.refusal is None]
+    """The files :func:`expand_inputs` finds that may be opened (refused ones left out) and, inside
+    folders, are of a format the auditor reads (SUPPORTED_SUFFIXES): what references and indexes read."""
+    paths = [Path(p) for p in paths]
+    given = set(paths)
+    return [item.path for item in expand_inputs(paths) if item.refusal is None
+            and (item.path in given or item.path.suffix.lower() in SUPPORTED_SUFFIXES)]
 
 
 def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> Iterator[Report]:

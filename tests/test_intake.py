@@ -155,6 +155,11 @@ def test_every_file_of_a_folder_is_an_input_except_system_files(tmp_path):
         path.write_bytes(b"x")
     found = sorted(item.path.relative_to(tmp_path).as_posix() for item in expand_inputs([tmp_path]))
     assert found == ["a.txt", "b.pptx", "c.jpg", "d", "sub/e.doc"]
+    # references and indexes read only the formats the auditor reads
+    from auditor.engine import expand_paths
+
+    readable = sorted(p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path]))
+    assert readable == ["a.txt", "sub/e.doc"]
 
 
 def test_a_folder_of_pictures_only_is_not_an_empty_silent_run(tmp_path):
