@@ -172,17 +172,23 @@ def test_a_folder_of_pictures_only_is_not_an_empty_silent_run(tmp_path):
     assert [r["error"]["code"] for r in data["reports"]] == ["needs-ocr", "needs-ocr"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder whatever its permissions")
-def test_an_unreadable_sub_folder_has_its_row(tmp_path):
+def test_an_unreadable_sub_folder_has_its_row(tmp_path, monkeypatch):
+    import auditor.engine as engine
+
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "inside.txt").write_text("x", encoding="utf-8")
-    locked.chmod(0)
-    try:
-        found = {item.path.name: item.refusal.code if item.refusal else None for item in expand_inputs([tmp_path])}
-    finally:
-        locked.chmod(0o755)
-    assert found == {"locked": "unreadable-file"}
+    real_scandir = os.scandir
+
+    def scandir(folder):  # what a folder without read permission does (root would read it anyway)
+        if Path(folder) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(folder)
+
+    monkeypatch.setattr(engine.os, "scandir", scandir)
+    found = {item.path.name: item.refusal for item in expand_inputs([tmp_path])}
+    assert list(found) == ["locked"] and found["locked"].code == "unreadable-file"
+    assert "未审核" in found["locked"].message
 
 
 @needs_soffice
