@@ -326,3 +326,44 @@ def test_html_shows_the_needs_review_reason_and_the_duplicate_group():
     page = render_html(batch, {})
     assert "需人工确认：全文没有任何金额或数量" in page
     assert "重复提交（G1）：与 in/a.txt 内容相同" in page
+
+
+def _calc_missing() -> bool:
+    soffice = convert.find_soffice()
+    return soffice is None or convert.component_missing(soffice, "xlsx") is not None
+
+
+@pytest.mark.skipif(_calc_missing(), reason="LibreOffice Calc is not installed (Writer alone converts no sheet)")
+@pytest.mark.parametrize("fmt", ["ods", "et"])
+def test_spreadsheets_of_other_suites_are_converted(tmp_path, fmt):
+    """.ods (LibreOffice) and .et (WPS: an Excel 97-2003 workbook under its own name)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["北岸街道办事处2024年度部门整体支出绩效自评表"])
+    sheet.append(["项目", "年初预算数", "全年预算数", "全年执行数", "执行率"])
+    sheet.append(["年度资金总额", 210, 220, 209, "95%"])
+    source = tmp_path / "form.xlsx"
+    workbook.save(source)
+    made = _soffice_convert([source], "ods" if fmt == "ods" else "xls", tmp_path / "made")[0]
+    target = tmp_path / f"form.{fmt}"
+    shutil.copyfile(made, target)
+    doc = read_document(target)
+    assert doc.format == "xlsx" and "年度资金总额" in doc.text and "209" in doc.text
+    assert doc.meta.unit == "北岸街道办事处"
+
+
+def test_a_missing_libreoffice_component_is_named(tmp_path, monkeypatch):
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "libswlo.so").write_bytes(b"")  # Writer present, Calc absent
+    fake = program / "soffice"
+    fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(convert, "find_soffice", lambda: str(fake))
+    sheet = tmp_path / "old.et"
+    sheet.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "Workbook".encode("utf-16-le") + b"\0\0")
+    report = audit_file(sheet)
+    assert report.error.code == "converter-missing"
+    assert "Calc" in report.error.message and "另存为 .xlsx" in report.error.message
+    assert convert.component_missing(str(fake), "docx") is None

@@ -13,8 +13,8 @@ on exit. It runs in the batch's isolated worker (it is called from ``engine.read
   available, in its own process group, so that even if the worker is killed, LibreOffice and its
   children are stopped when the limit passes.
 
-Errors (``ReadError`` codes): ``converter-missing`` (LibreOffice not installed: the advice is to
-save the file as .docx/.xlsx), ``conversion-failed`` (LibreOffice could not open the file: damaged,
+Errors (``ReadError`` codes): ``converter-missing`` (LibreOffice, or the component the format
+needs — Writer, Calc —, not installed: the advice is to save the file as .docx/.xlsx), ``conversion-failed`` (LibreOffice could not open the file: damaged,
 password-protected, or not what its extension says), ``conversion-timeout``.
 """
 
@@ -42,6 +42,9 @@ CONVERTED_FORMATS: dict[str, tuple[str, str, str]] = {
     "et": ("xlsx", "xlsx:Calc MS Excel 2007 XML", "WPS 表格（.et）"),
     "ods": ("xlsx", "xlsx:Calc MS Excel 2007 XML", "OpenDocument 表格（.ods）"),
 }
+# The library of the LibreOffice component a target format needs (Linux layout): a distribution may
+# install Writer without Calc (e.g. Debian's libreoffice-writer-nogui alone).
+_COMPONENT_LIBRARY = {"docx": ("libswlo.so", "文字组件（Writer）"), "xlsx": ("libsclo.so", "表格组件（Calc）")}
 CONVERT_TIMEOUT_S = 60.0  # a 100-page .doc converts in a few seconds; below the batch's 120 s per file
 _KILL_GRACE_S = 5
 
@@ -51,9 +54,24 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _missing_error(fmt: str) -> ReadError:
+def component_missing(soffice: str, target: str) -> str | None:
+    """The Chinese name of the LibreOffice component converting to ``target`` when it is
+    visibly not installed beside ``soffice`` (a Linux install without it), else None."""
+    program = Path(os.path.realpath(soffice)).parent
+    library, name = _COMPONENT_LIBRARY[target]
+    try:
+        shared = [p.name for p in program.glob("lib*.so")]
+    except OSError:
+        return None
+    if shared and library not in shared:
+        return name
+    return None
+
+
+def _missing_error(fmt: str, component: str | None = None) -> ReadError:
     target, _, name = CONVERTED_FORMATS[fmt]
-    return ReadError(f"这是{name}；本机未安装 LibreOffice，无法自动转换：请另存为 .{target} 后重新提交",
+    what = f"本机的 LibreOffice 未安装{component}" if component else "本机未安装 LibreOffice"
+    return ReadError(f"这是{name}；{what}，无法自动转换：请另存为 .{target} 后重新提交",
                      code="converter-missing")
 
 
@@ -65,6 +83,9 @@ def converted_copy(path: Path, fmt: str, timeout_s: float = CONVERT_TIMEOUT_S) -
     soffice = find_soffice()
     if soffice is None:
         raise _missing_error(fmt)
+    component = component_missing(soffice, target)
+    if component is not None:
+        raise _missing_error(fmt, component)
     work = Path(tempfile.mkdtemp(prefix="auditor-convert-"))
     try:
         source = work / f"source.{fmt}"
