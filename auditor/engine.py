@@ -25,7 +25,10 @@ from auditor.rules.registry import Rule, run_rules, select_rules
 if TYPE_CHECKING:
     from auditor.preflight import Limits
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".xlsx", ".xls", ".html", ".htm",
+                      ".doc", ".wps", ".odt", ".rtf", ".et", ".ods")  # the last six via LibreOffice
+# Found in a folder but never a submission: the system's and the office suites' own files.
+_IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 
 # format → (module, function) rendering the file into the TAB-led Document text
 _RENDERERS = {
@@ -50,12 +53,15 @@ class Report:
     tier: str | None = None
     format: str | None = None
     document: Document | None = field(default=None, repr=False)
+    # {"code", "message"} when the document shows no report structure (auditor.structure): tier 需人工确认
+    needs_review: dict[str, str] | None = None
+    structure_checked: bool = field(default=False, repr=False)  # needs_review was judged (not restored)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,
                 "risk_score": self.risk_score, "rank": self.rank, "tier": self.tier,
                 "error": self.error.to_dict() if self.error else None, "format": self.format,
-                "findings": [f.to_dict(lang) for f in self.findings]}
+                "findings": [f.to_dict(lang) for f in self.findings], "needs_review": self.needs_review}
 
 
 @dataclass(slots=True)
@@ -63,7 +69,10 @@ class Batch:
     reports: list[Report]
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        return {"auditor_version": __version__, "reports": [r.to_dict(lang) for r in self.reports]}
+        from auditor.summary import batch_summary
+
+        reports = [r.to_dict(lang) for r in self.reports]
+        return {"auditor_version": __version__, "summary": batch_summary(reports), "reports": reports}
 
 
 def read_document(path: Path, limits: Limits | None = None) -> Document:
@@ -71,16 +80,35 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
     Chinese of a plausible length, and build the Document (whose ``path`` is the name as every
     output can write it, :func:`auditor.display.display_path`).
 
-    Raises ReadError: the pre-flight codes; ``memory-limit`` when a reader runs out of memory
+    A .doc/.wps/.odt/.rtf (.et/.ods) is converted to .docx (.xlsx) by LibreOffice first
+    (:mod:`auditor.readers.convert`); its Document's format is the converted one.
+
+    Raises ReadError: the pre-flight and conversion codes; ``memory-limit`` when a reader runs out of memory
     (not "damaged": the file may be fine, only too big for the limit); ``text-too-large`` above
     ``limits.max_document_chars``; ``unreadable-text`` for a mis-decoded or non-Chinese text."""
     from auditor.display import display_path
     from auditor.preflight import DEFAULT_LIMITS, preflight
+    from auditor.readers.convert import CONVERTED_FORMATS, converted_copy
     from auditor.readers.decode import check_readable
 
     path = Path(path)
     limits = limits or DEFAULT_LIMITS
     fmt = preflight(path, limits=limits)
+    if fmt in CONVERTED_FORMATS:  # .doc .wps .odt .rtf .et .ods: LibreOffice makes a .docx/.xlsx
+        with converted_copy(path, fmt) as (converted, fmt):
+            preflight(converted, limits=limits)  # the converted file passes the same checks
+            text = _render(converted, fmt, limits)
+    else:
+        text = _render(path, fmt, limits)
+    if len(text) > limits.max_document_chars:
+        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
+                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
+    check_readable(text)
+    return build_document(text, display_path(path), fmt)
+
+
+def _render(path: Path, fmt: str, limits: Limits) -> str:
+    """The TAB-led Document text of a file of a format the readers parse."""
     try:
         if fmt == "txt":
             text, _encoding = decode_text(path.read_bytes())
@@ -98,11 +126,7 @@ def read_document(path: Path, limits: Limits | None = None) -> Document:
     except MemoryError:
         raise ReadError("读取时内存不足（超过单个文件的内存上限），已停止读取该文件；这并不表示文件损坏，"
                         "可能是文件过大或结构过于复杂，可拆分后重新提交或提高 --memory-limit", code="memory-limit") from None
-    if len(text) > limits.max_document_chars:
-        raise ReadError(f"文档文字过长：{len(text)} 个字符，超过单份报告的处理上限 {limits.max_document_chars} 个字符"
-                        "（最长的真实报告约 3 万字）；未审核，请确认提交的是报告本身，或拆分后重新提交", code="text-too-large")
-    check_readable(text)
-    return build_document(text, display_path(path), fmt)
+    return text
 
 
 def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
@@ -217,6 +241,9 @@ def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
     report.format = doc.format
     report.unit, report.year, report.kind = doc.meta.unit, doc.meta.year, doc.meta.kind
     report.findings = check_document(doc, rules)
+    from auditor.structure import structure_problem
+
+    report.needs_review, report.structure_checked = structure_problem(doc), True
     return report
 
 
@@ -230,7 +257,8 @@ class InputFile:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[InputFile]:
-    """Files as given, and folders searched recursively for supported files, in a stable order.
+    """Files as given, and folders searched recursively, in a stable order: every file found is
+    an input (one the readers cannot read gets its error row), except :func:`is_ignored_name`'s.
 
     Nothing is opened: only ``stat`` is used, so a FIFO or a device can never block. A path that
     does not exist is kept (it is reported as an error rather than skipped). Inside a folder,
@@ -268,7 +296,7 @@ def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | boo
                 code="unreadable-file")))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if is_ignored_name(entry.name):
                 continue
             path = Path(entry.path)
             try:
@@ -276,19 +304,24 @@ def _walk_folder(root: Path, refuse: Callable[[Path, str, bool], ReadError | boo
                     pending.append(path)
                     continue
                 if entry.is_file(follow_symlinks=False):
-                    if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                        found.append(InputFile(path))
+                    found.append(InputFile(path))  # any suffix: an unreadable one gets its error row
                     continue
             except OSError:
                 pass
             # a symlink or a special file: read it (True), skip it (False) or give it an error row
-            verdict = refuse(path, real_root, path.suffix.lower() in SUPPORTED_SUFFIXES)
+            verdict = refuse(path, real_root, True)
             if verdict is True:
                 found.append(InputFile(path))
             elif verdict is not False:
                 found.append(InputFile(path, verdict))
     found.sort(key=lambda item: item.path)
     return found
+
+
+def is_ignored_name(name: str) -> bool:
+    """Entries of a searched folder that are never submissions and get no row: hidden files and
+    folders (.DS_Store, .git), Office/WPS lock files (~$报告.docx), Thumbs.db and desktop.ini."""
+    return name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES
 
 
 def display_name(path: str | Path) -> str:
@@ -298,8 +331,12 @@ def display_name(path: str | Path) -> str:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """The files :func:`expand_inputs` finds that may be opened (refused ones left out)."""
-    return [item.path for item in expand_inputs(paths) if item.refusal is None]
+    """The files :func:`expand_inputs` finds that may be opened (refused ones left out) and, inside
+    folders, are of a format the auditor reads (SUPPORTED_SUFFIXES): what references and indexes read."""
+    paths = [Path(p) for p in paths]
+    given = set(paths)
+    return [item.path for item in expand_inputs(paths) if item.refusal is None
+            and (item.path in given or item.path.suffix.lower() in SUPPORTED_SUFFIXES)]
 
 
 def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> Iterator[Report]:
@@ -311,12 +348,18 @@ def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> 
 
 
 def score_batch(reports: list[Report], risk_config=None) -> Batch:
-    """Risk score, tier and rank for every report (reports with an error are ranked last)."""
+    """Risk score, tier and rank for every report (reports with an error are ranked last; those
+    flagged 需人工确认 with the 高 ones)."""
     from auditor.scoring import RiskConfig, rank_batch
+    from auditor.structure import structure_problem
 
     config = risk_config or RiskConfig()
+    for r in reports:  # a report restored from a store (--resume) with its Document: judge it again
+        if r.error is None and not r.structure_checked and r.document is not None:
+            r.needs_review, r.structure_checked = structure_problem(r.document), True
     ranked = rank_batch({"reports": [{"path": r.path, "error": r.error.to_dict() if r.error else None,
-                                      "findings": [f.to_dict() for f in r.findings], "_i": i}
+                                      "findings": [f.to_dict() for f in r.findings], "_i": i,
+                                      "needs_review": r.needs_review}
                                      for i, r in enumerate(reports)]}, config)
     ordered = []
     for item in ranked["reports"]:

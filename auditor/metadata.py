@@ -3,7 +3,9 @@
 - fiscal year: the year in the title ("2023年度…报告", "（2021年度）"); otherwise the dominant year of
   the body. Dates ("2024年6月25日", the cover's signing date) never count: a 2023 report is signed in 2024.
 - unit: the organisation named in the title, without the year or the report-type words; otherwise
-  the value of a 部门名称 / 单位名称 cell; otherwise the organisation that opens the body.
+  the value of a 部门名称 / 单位名称 / 填报单位 cell (the next cell, or "填报单位：…" in one cell or
+  line); otherwise the organisation named in a title row of a form (a spreadsheet's merged first
+  row "XX局2023年度部门整体支出绩效自评表"); otherwise the organisation that opens the body.
 - kind: department (整体支出) or project (项目支出), from the title and the tables.
 """
 
@@ -27,7 +29,12 @@ _ORG_RE = re.compile(
     r"^([\u4e00-\u9fff]{2,30}?(?:人民代表大会常务委员会办公室|人民代表大会常务委员会|常务委员会办公室|"
     r"委员会办公室|委员会|办公室|人民政府|局|院|中心|学校|医院))"
 )
-_UNIT_LABELS = ("预算部门名称", "市级预算部门名称", "部门名称", "单位名称", "部门（单位）名称", "主管部门", "实施单位")
+_UNIT_LABELS = ("预算部门名称", "市级预算部门名称", "部门名称", "单位名称", "部门（单位）名称", "主管部门", "实施单位",
+                "填报单位", "填报单位（盖章）", "填报单位(盖章)", "单位（盖章）", "单位(盖章)")
+# "填报单位（盖章）：XX局" in one cell or line
+_INLINE_UNIT = re.compile(r"^(?:预算部门名称|部门名称|单位名称|部门（单位）名称|填报单位)(?:[（(]盖章[）)])?[:：]"
+                          r"([\u4e00-\u9fff（）()]{3,40}?)(?:[（(]盖章[）)])?(?:填报日期|填报时间|日期|$)")
+_TITLE_ROWS = 3  # rows of a form searched for its title
 _HEAD_LINES = 12
 
 
@@ -93,12 +100,30 @@ def _unit(doc: Document, title: str, title_span: Span | None) -> str | None:
                 value = doc.cell_text(nxt)
                 if label in _UNIT_LABELS and value and len(value) <= 40:
                     return value
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                m = _INLINE_UNIT.match(doc.cell_text(cell))
+                if m and m.group(1).endswith(_ORG_SUFFIX):
+                    return m.group(1)
+    for table in doc.tables[:2]:  # a form's title row: "XX局2023年度部门整体支出绩效自评表"
+        for row in table.rows[:_TITLE_ROWS]:
+            for cell in row.cells:
+                line = for_matching(doc.cell_text(cell))
+                if len(line) > 80 or not _TITLE_WORDS.search(line) or "：" in line or ":" in line:
+                    continue
+                unit = _REPORT_SUFFIX.sub("", _strip_year(line)).strip()
+                if unit.endswith(_ORG_SUFFIX) and len(unit) >= 3:
+                    return unit
     for para in doc.paragraphs[:20]:
         if title_span is not None and title_span.start <= para.start < title_span.end:
             continue  # a project report's title names the project, not the unit
         line = clean_text(doc.text[para.start : para.end])
         m = _ORG_RE.match(_strip_year(line))
         if m and "名称" not in m.group(1):
+            return m.group(1)
+        m = _INLINE_UNIT.match(line)
+        if m and m.group(1).endswith(_ORG_SUFFIX):
             return m.group(1)
     return None
 

@@ -1,8 +1,9 @@
 """Pre-flight checks that run on a submitted file BEFORE any parser sees it.
 
-``preflight(path)`` returns the detected format ("txt", "docx", "xlsx", "xls", "pdf", "html")
-or raises :class:`auditor.errors.ReadError` with a stable code and a Chinese message that tells
-the auditor why the file cannot be read and, where possible, what to do about it.
+``preflight(path)`` returns the detected format ("txt", "docx", "xlsx", "xls", "pdf", "html", or
+one that :mod:`auditor.readers.convert` turns into .docx/.xlsx with LibreOffice: "doc", "wps", "odt",
+"rtf", "et", "ods") or raises :class:`auditor.errors.ReadError` with a stable code and a Chinese
+message that tells the auditor why the file cannot be read and, where possible, what to do about it.
 
 Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 
@@ -13,7 +14,10 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
 ``empty-file``            0 bytes
 ``file-too-large``        larger than ``Limits.max_file_bytes``; a .txt (.html) larger than
                           ``Limits.max_text_file_bytes`` (``max_html_file_bytes``)
-``unsupported-format``    an extension the auditor does not read (.doc, .wps, .jpg …)
+``unsupported-format``    an extension the auditor does not read (.pptx, .zip, no extension …)
+``needs-ocr``             an image (.jpg .jpeg .png .tif .tiff .bmp .gif): a scan or a photo,
+                          whose text must first be recognised (OCR); the PDF reader raises
+                          ``scanned-pdf`` for a PDF without a text layer
 ``format-mismatch``       the bytes are not what the extension says. The message names what
                           the file really is when it can tell (Word 97-2003 .doc, .xlsx, PDF,
                           an HTML page saved as .xls …). Decision: a .docx/.xlsx that is
@@ -25,6 +29,12 @@ Codes raised here (stable; other tools key on them, see ``PREFLIGHT_CODES``):
                           duplicate parts, compression methods Word never writes, or no
                           ``word/`` part
 ``corrupt-xlsx``          the same for .xlsx
+``corrupt-odt``           the same for an OpenDocument .odt (.ods: ``corrupt-ods``), which
+                          has no ``[Content_Types].xml`` but a ``mimetype`` or ``content.xml``
+``converter-missing``     (raised by ``readers.convert``) a .doc/.wps/.odt/.rtf/.et/.ods while
+                          LibreOffice is not installed: save it as .docx/.xlsx
+``conversion-failed``     (``readers.convert``) LibreOffice could not open the file
+``conversion-timeout``    (``readers.convert``) the conversion passed its time limit
 ``zip-bomb``              a zip container whose members, counted WHILE inflating, pass a
                           limit of :class:`Limits` (member count, bytes per member, total
                           bytes, inflate ratio) or whose members overlap
@@ -143,7 +153,17 @@ FORMAT_BY_EXTENSION: dict[str, str] = {
     ".pdf": "pdf",
     ".html": "html",
     ".htm": "html",
+    # converted to .docx/.xlsx by LibreOffice in the worker (auditor.readers.convert)
+    ".doc": "doc",
+    ".wps": "wps",
+    ".odt": "odt",
+    ".rtf": "rtf",
+    ".et": "et",
+    ".ods": "ods",
 }
+
+# Pictures: a scanned page or a photo of one; the auditor reads text only.
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif"})
 
 PREFLIGHT_CODES: dict[str, str] = {
     "file-not-found": "文件不存在",
@@ -156,6 +176,12 @@ PREFLIGHT_CODES: dict[str, str] = {
     "encrypted-file": "文件已加密",
     "corrupt-docx": "Word 文档已损坏",
     "corrupt-xlsx": "Excel 工作簿已损坏",
+    "corrupt-odt": "OpenDocument 文本已损坏",
+    "corrupt-ods": "OpenDocument 表格已损坏",
+    "needs-ocr": "图片文件，需先做 OCR 文字识别",
+    "converter-missing": "未安装 LibreOffice，无法转换旧格式文档",
+    "conversion-failed": "LibreOffice 无法转换该文档",
+    "conversion-timeout": "文档转换超时",
     "zip-bomb": "压缩包解压后体积异常（疑似压缩炸弹）",
     "xml-entity": "文档内部 XML 含有实体/DOCTYPE 声明（疑似恶意构造）",
     "xml-encoding": "文档内部 XML 使用了无法检查的字符编码",
@@ -244,7 +270,8 @@ _ASCII_SAFE_CODECS = frozenset(
 def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
     """Check ``path`` before parsing; return its format or raise :class:`ReadError`.
 
-    The returned format is one of ``"txt", "docx", "xlsx", "xls", "pdf", "html"``. Only
+    The returned format is one of ``"txt", "docx", "xlsx", "xls", "pdf", "html"`` or a format
+    :mod:`auditor.readers.convert` converts (``"doc", "wps", "odt", "rtf", "et", "ods"``). Only
     ``ReadError`` is ever raised; nothing is parsed with an XML, PDF or Office parser, and
     no more than a bounded amount of memory is used whatever the file contains.
     """
@@ -271,6 +298,10 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
 
     extension = path.suffix.lower()
     fmt = FORMAT_BY_EXTENSION.get(extension)
+    if extension in IMAGE_EXTENSIONS:
+        raise ReadError(f"这是图片文件（{extension}），可能是扫描件或照片；本工具只读取文字，"
+                        "需先做 OCR 文字识别并另存为 .docx 或 .txt 后重新提交（或提交原始的 Word/PDF 文件）",
+                        code="needs-ocr")
     if fmt is None:
         advice = _UNSUPPORTED_ADVICE.get(extension)
         supported = "、".join(sorted({e for e in FORMAT_BY_EXTENSION}))
@@ -289,6 +320,12 @@ def preflight(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> str:
                 _check_xls(handle, head, size)
             elif fmt == "pdf":
                 _check_pdf(handle, head, size)
+            elif fmt in ("doc", "wps", "et"):
+                _check_legacy_office(handle, head, size, fmt)
+            elif fmt == "rtf":
+                _check_rtf(handle, head, size)
+            elif fmt in ("odt", "ods"):
+                _check_odf(handle, head, size, fmt, limits)
             else:  # txt, html
                 _check_text(handle, head, size, fmt, limits)
     except ReadError:
@@ -500,6 +537,62 @@ def _check_xls(handle: BinaryIO, head: bytes, size: int) -> None:
     raise _format_mismatch("xls", kind, description)
 
 
+_LEGACY_LABELS = {"doc": "Word 97-2003 文档", "wps": "WPS 文字文档", "et": "WPS 表格"}
+# What a legacy file's OLE2 directory may say it holds, per extension (a WPS file may name none).
+_LEGACY_KINDS = {"doc": ("doc", "ole2"), "wps": ("doc", "ole2"), "et": ("xls", "ole2")}
+# Not OLE2, but what Word/WPS also save under a .doc/.wps name and LibreOffice opens by content.
+_LEGACY_TEXT_KINDS = ("rtf", "html", "mhtml", "wordml")
+
+
+def _check_legacy_office(handle: BinaryIO, head: bytes, size: int, fmt: str) -> None:
+    """A .doc/.wps/.et: an OLE2 compound file of the right kind (converted by LibreOffice), or for
+    .doc/.wps an RTF, web page or Word XML saved under that name (LibreOffice opens those too)."""
+    label = _LEGACY_LABELS[fmt]
+    if head.startswith(_OLE2_MAGIC):
+        kind, description = _describe_ole2(handle, size)
+        if kind == "encrypted":
+            raise ReadError(f"{label}设置了打开密码（已加密），请去除密码后重新提交", code="encrypted-file")
+        if kind not in _LEGACY_KINDS[fmt]:
+            raise ReadError(f"文件扩展名为 .{fmt}，但实际是{description}，请确认提交了正确的文件",
+                            code="format-mismatch")
+        return
+    actual = _describe_head(handle, head, size)
+    if actual is not None and fmt != "et" and actual[0] in _LEGACY_TEXT_KINDS:
+        return
+    if actual is None:
+        raise ReadError(f"文件扩展名为 .{fmt}，但不是{label}（缺少 OLE2 文件头），可能已损坏或被改名；"
+                        "请用 Office/WPS 打开确认，另存为 .docx/.xlsx 后重新提交", code="format-mismatch")
+    kind, description = actual
+    raise _format_mismatch(fmt, kind, description)
+
+
+def _check_rtf(handle: BinaryIO, head: bytes, size: int) -> None:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return
+    actual = _describe_head(handle, head, size)
+    if actual is None:
+        raise ReadError("文件扩展名为 .rtf，但不是 RTF 文档（缺少 {\\rtf 开头），可能已损坏或被改名",
+                        code="format-mismatch")
+    if actual[0] == "doc":  # a .doc renamed .rtf: LibreOffice opens it by content all the same
+        return
+    raise _format_mismatch("rtf", *actual)
+
+
+def _check_odf(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
+    """An OpenDocument .odt/.ods: a zip, held to the same limits and scans as a .docx."""
+    if not head.startswith(_ZIP_MAGICS):
+        actual = _describe_head(handle, head, size)
+        label = _label(fmt)
+        if actual is None:
+            raise ReadError(f"文件扩展名为 .{fmt}，但内容不是{label}（不是 ZIP 结构），可能已损坏或被改名",
+                            code="format-mismatch")
+        kind, description = actual
+        if kind == "encrypted":
+            raise ReadError(f"{label}设置了打开密码（已加密），请去除密码后重新提交", code="encrypted-file")
+        raise _format_mismatch(fmt, kind, description)
+    _check_zip_container(handle, size, fmt, limits)
+
+
 def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
     from auditor.readers.decode import declared_charset, detect_encoding, looks_mixed
 
@@ -535,11 +628,15 @@ def _check_text(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limi
 
 
 def _check_ooxml(handle: BinaryIO, head: bytes, size: int, fmt: str, limits: Limits) -> None:
-    corrupt = f"corrupt-{fmt}"
-    label = "Word 文档" if fmt == "docx" else "Excel 工作簿"
     if not head.startswith(_ZIP_MAGICS):
         _raise_not_a_zip(handle, head, size, fmt)
 
+    _check_zip_container(handle, size, fmt, limits)
+
+
+def _check_zip_container(handle: BinaryIO, size: int, fmt: str, limits: Limits) -> None:
+    corrupt = f"corrupt-{fmt}"
+    label = _label(fmt)
     handle.seek(0)
     _precheck_member_count(handle, size, limits)
     try:
@@ -625,6 +722,13 @@ def _check_structure(
                 code="zip-bomb",
             )
 
+    if fmt in ("odt", "ods"):
+        if "mimetype" not in names and "content.xml" not in names:
+            kind, description = _describe_zip_names(names)
+            if kind in ("docx", "xlsx", "pptx"):
+                raise _format_mismatch(fmt, kind, description)
+            raise ReadError(f"{label}已损坏：缺少 content.xml", code=corrupt)
+        return ranges
     if "[Content_Types].xml" not in names:
         kind, description = _describe_zip_names(names)
         if kind in ("odf", "zip"):
@@ -732,7 +836,7 @@ class _EntityScanner:
                 ) from None
 
     def _raise(self) -> None:
-        label = "Word" if self.fmt == "docx" else "Excel"
+        label = {"docx": "Word", "xlsx": "Excel"}.get(self.fmt, "办公软件")
         raise ReadError(
             f"文档部件 {self.part_name} 含有 <!DOCTYPE 或 <!ENTITY 声明；{label} 从不写入这类声明，"
             "疑似 XXE/实体膨胀攻击文件，已拒绝读取",
@@ -844,13 +948,13 @@ def _stream_members(
 
 
 def _label(fmt: str) -> str:
-    return "Word 文档" if fmt == "docx" else "Excel 工作簿"
+    return {"docx": "Word 文档", "odt": "OpenDocument 文本", "ods": "OpenDocument 表格"}.get(fmt, "Excel 工作簿")
 
 
 def _member_data_range(handle: BinaryIO, info: zipfile.ZipInfo, size: int, fmt: str) -> tuple[int, int]:
     """(offset of the member's compressed data, number of compressed bytes)."""
     corrupt = f"corrupt-{fmt}"
-    label = "Word 文档" if fmt == "docx" else "Excel 工作簿"
+    label = _label(fmt)
     offset = info.header_offset
     if offset < 0 or offset + _LOCAL_HEADER.size > size:
         raise ReadError(f"{label}已损坏：部件 {info.filename} 的位置超出文件末尾（文件可能被截断）", code=corrupt)

@@ -14,7 +14,9 @@ Formula (also printed, in Chinese, by ``auditor explain risk``; see :data:`RISK_
             absent) adds at most ``completeness_cap`` in all, so that it never outranks an
             arithmetic contradiction
     risk  = 100 * (1 - exp(-raw / scale))            rounded to one decimal
-    tier  = 高 if risk >= tier_high, 中 if risk >= tier_medium, else 低
+    tier  = 高 if risk >= tier_high, 中 if risk >= tier_medium, else 低;
+            需人工确认 whatever the risk when the report carries ``needs_review`` (no unit, no year,
+            almost no figures …: see auditor.structure), ranked among the 高 reports by its risk
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ TIER_HIGH = "高"
 TIER_MEDIUM = "中"
 TIER_LOW = "低"
 TIER_ERROR = "错误"
+TIER_REVIEW = "需人工确认"  # audited, but no recognisable report structure (report["needs_review"])
 
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low", "info")
 SEVERITY_LABELS: Mapping[str, str] = MappingProxyType(
@@ -167,18 +170,22 @@ def rank_batch(batch: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> d
     """Score and rank every report of a batch; returns a new batch (the input is not changed).
 
     Each report gets ``risk_score``, ``rank`` (1..n, no gaps) and ``tier``. Reports are returned
-    in rank order: highest risk first, ties broken by path; reports with an error come last
-    (ordered by path) and are never dropped.
+    in rank order: the 高 reports and those flagged 需人工确认 (``needs_review``) first, by risk;
+    then the others by risk; ties broken by path; reports with an error come last (ordered by
+    path) and are never dropped.
     """
     result = copy.deepcopy(dict(batch))
     reports = [dict(r) for r in result.get("reports") or []]
     for report in reports:
         report["risk_score"] = score_report(report, config)
         report["tier"] = tier_of(report["risk_score"], config)
+        if report["risk_score"] is not None and report.get("needs_review"):
+            report["tier"] = TIER_REVIEW
 
     def order(report: Mapping[str, Any]) -> tuple[int, float, str]:
         risk = report["risk_score"]
-        return (1 if risk is None else 0, -(risk or 0.0), str(report.get("path", "")))
+        group = 2 if risk is None else 0 if report["tier"] in (TIER_HIGH, TIER_REVIEW) else 1
+        return (group, -(risk or 0.0), str(report.get("path", "")))
 
     reports.sort(key=order)
     for position, report in enumerate(reports, start=1):
@@ -270,6 +277,8 @@ def explain_risk(config: RiskConfig = RiskConfig()) -> str:
    这是饱和映射：原始分越大，风险分越接近 100，但不会超过 100。
 
 风险等级：风险分 ≥ {config.tier_high:g} 为“高”，≥ {config.tier_medium:g} 为“中”，其余为“低”。
+看不出报告结构的文件（未识别出单位和年度且几乎没有数字、全文没有数字、只有几个字、标题是通知等）
+等级为“需人工确认”，并注明原因；它们与“高”等级的报告排在一起（按风险分），不会混在“低”等级中显得没有问题。
 无法读取或处理出错的报告没有风险分，等级为“错误”，排在所有已评分报告之后，不会被遗漏。
 批次排名：按风险分从高到低排列，分数相同时按文件路径排序，保证结果稳定可复现。
 

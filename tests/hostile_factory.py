@@ -657,12 +657,13 @@ def terminal_escape_named_report(folder: Path) -> Path:
 
 def audit_then_die_once(path: str, *args: Any) -> Any:
     """A batch task that kills its own worker with SIGKILL (as an operator or the OOM killer
-    would) the first time it sees a file named ``kill-me*``; a marker file next to it remembers."""
+    would) the first time it sees a file named ``kill-me*``; a hidden marker file next to it
+    remembers (hidden: a folder search gives every other file a row)."""
     import signal
 
     from auditor.batch import audit_task
 
-    marker = Path(path).with_suffix(".killed")
+    marker = Path(path).parent / f".{Path(path).name}.killed"
     if Path(path).name.startswith("kill-me") and not marker.exists():
         marker.write_text("killed once", encoding="utf-8")
         os.kill(os.getpid(), signal.SIGKILL)
@@ -694,7 +695,7 @@ def always_die_task(path: str, *args: Any) -> Any:
     from auditor.batch import audit_task
 
     if Path(path).name.startswith("always-die"):
-        counter = Path(path).with_suffix(".attempts")
+        counter = Path(path).parent / f".{Path(path).stem}.attempts"  # hidden: not an input
         with open(counter, "a", encoding="utf-8") as handle:
             handle.write("x")
         os.kill(os.getpid(), signal.SIGKILL)
@@ -707,7 +708,7 @@ def wait_to_be_killed_task(path: str, *args: Any) -> Any:
     from auditor.batch import audit_task
 
     if Path(path).name.startswith("victim"):
-        Path(path).with_suffix(".pid").write_text(str(os.getpid()), encoding="utf-8")
+        (Path(path).parent / f".{Path(path).stem}.pid").write_text(str(os.getpid()), encoding="utf-8")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.05)

@@ -51,9 +51,13 @@ def test_check_folder_is_recursive_and_sorted(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "x.txt").write_text(FLAG.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "a.txt").write_text(PASS.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a report format", encoding="utf-8")
+    (tmp_path / "~$a.docx").write_bytes(b"office lock file")  # never a submission: no row
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00")
     data = json.loads(run("check", tmp_path, "--format", "json").stdout)
-    assert sorted(Path(r["path"]).name for r in data["reports"]) == ["a.txt", "x.txt"]
+    assert sorted(Path(r["path"]).name for r in data["reports"]) == ["a.txt", "notes.md", "x.txt"]
+    notes = next(r for r in data["reports"] if r["path"].endswith("notes.md"))
+    assert notes["error"]["code"] == "unsupported-format"  # found, so it has its row
 
 
 def test_fail_on_and_usage_errors() -> None:

@@ -278,7 +278,7 @@ def test_a_worker_killed_from_outside_is_re_audited_on_resume(tmp_path: Path) ->
     runner = threading.Thread(target=lambda: outcome.append(run_batch(
         [folder], jobs=1, store=store, task=hostile.wait_to_be_killed_task, timeout_s=120)), daemon=True)
     runner.start()
-    pid_file = folder / "victim.pid"
+    pid_file = folder / ".victim.pid"
     deadline = time.monotonic() + 60
     while not pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -300,7 +300,7 @@ def test_resume_retries_a_dead_worker_once_unless_asked_for_more(tmp_path: Path)
     folder.mkdir()
     (folder / "always-die.txt").write_text(hostile.REPORT_TEXT, encoding="utf-8")
     store = tmp_path / "run.sqlite"
-    attempts = folder / "always-die.attempts"
+    attempts = folder / ".always-die.attempts"
 
     def run(**options) -> str:
         batch = run_batch([folder], jobs=1, store=store, task=hostile.always_die_task, timeout_s=60, **options)

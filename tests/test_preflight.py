@@ -356,12 +356,82 @@ def test_binary_html_is_binary(tmp_path):
     assert code_of(path) == "binary-text"
 
 
-@pytest.mark.parametrize("name, advice", [("old.doc", ".docx"), ("photo.jpg", ".docx"), ("noext", "无扩展名")])
+@pytest.mark.parametrize("name, advice", [("slides.pptx", "支持的格式"), ("old.docm", ".docx"), ("noext", "无扩展名")])
 def test_unsupported_extensions(tmp_path, name, advice):
     path = tmp_path / name
     path.write_bytes(b"content")
     assert code_of(path) == "unsupported-format"
     assert advice in message_of(path)
+
+
+@pytest.mark.parametrize("name", ["photo.jpg", "scan.JPEG", "page.png", "fax.tif", "fax.tiff", "img.bmp", "a.gif"])
+def test_images_need_ocr(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"\xff\xd8\xff\xe0 not really a picture")
+    assert code_of(path) == "needs-ocr"
+    assert "OCR" in message_of(path)
+
+
+OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@pytest.mark.parametrize("name, fmt", [("old.doc", "doc"), ("wps文字.wps", "wps"), ("表.et", "et")])
+def test_legacy_office_files_pass_to_the_converter(tmp_path, name, fmt):
+    path = tmp_path / name
+    stream = "Workbook" if fmt == "et" else "WordDocument"
+    path.write_bytes(OLE2_HEADER + bytes(504) + stream.encode("utf-16-le") + b"\x00\x00")
+    assert preflight(path) == fmt
+
+
+def test_a_doc_that_is_not_ole2_is_a_mismatch(tmp_path):
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"content")
+    assert code_of(path) == "format-mismatch"
+    assert ".docx" in message_of(path)
+    pdf = tmp_path / "renamed.doc"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(100))
+    assert code_of(pdf) == "format-mismatch" and "PDF" in message_of(pdf)
+
+
+def test_a_doc_holding_a_workbook_or_a_password_is_refused(tmp_path):
+    sheet = tmp_path / "sheet.doc"
+    sheet.write_bytes(OLE2_HEADER + bytes(504) + "Workbook".encode("utf-16-le") + b"\x00\x00")
+    assert code_of(sheet) == "format-mismatch"
+    locked = tmp_path / "locked.wps"
+    locked.write_bytes(OLE2_HEADER + bytes(504) + "EncryptedPackage".encode("utf-16-le") + b"\x00\x00")
+    assert code_of(locked) == "encrypted-file"
+
+
+def test_rtf_and_web_pages_saved_as_doc_pass(tmp_path):
+    rtf = tmp_path / "a.rtf"
+    rtf.write_bytes(b"{\\rtf1\\ansi hello}")
+    assert preflight(rtf) == "rtf"
+    page = tmp_path / "page.doc"
+    page.write_bytes(b"<html><body>web page saved as .doc</body></html>")
+    assert preflight(page) == "doc"
+    not_rtf = tmp_path / "b.rtf"
+    not_rtf.write_bytes(b"plain words")
+    assert code_of(not_rtf) == "format-mismatch"
+
+
+def test_odf_is_checked_like_a_zip_container(tmp_path):
+    good = tmp_path / "a.odt"
+    with zipfile.ZipFile(good, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<?xml version='1.0'?><office:document-content/>")
+    assert preflight(good) == "odt"
+    hostile_odf = tmp_path / "b.ods"
+    with zipfile.ZipFile(hostile_odf, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x/>")
+    assert code_of(hostile_odf) == "xml-entity"
+    empty = tmp_path / "c.odt"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("other.txt", "x")
+    assert code_of(empty) == "corrupt-odt"
+    not_zip = tmp_path / "d.odt"
+    not_zip.write_bytes(b"just text")
+    assert code_of(not_zip) == "format-mismatch"
 
 
 def test_missing_path_and_folder(tmp_path):

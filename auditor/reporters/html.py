@@ -564,6 +564,12 @@ def _report_view(
         text_html = highlight_text(text, spans, context_chars)
         if context_chars is not None:
             notes.append(f"为控制文件大小，只显示证据前后 {context_chars} 字以内的正文。")
+    review = report.get("needs_review")
+    if isinstance(review, Mapping) and review.get("message"):
+        notes.insert(0, f"需人工确认：{review['message']}")
+    if report.get("duplicate_group"):
+        twin = report.get("duplicate_of")
+        notes.append(f"重复提交（{report['duplicate_group']}）：" + (f"与 {twin} 内容相同" if twin else "同组其他文件与本文件内容相同"))
     risk = report.get("risk_score")
     is_number = isinstance(risk, (int, float)) and not isinstance(risk, bool)
     risk_value = float(risk) if is_number else None

@@ -3,7 +3,11 @@
 Input is the batch in the contract's JSON shape (DESIGN.md), normally after
 :func:`auditor.scoring.rank_batch` (``risk_score``, ``rank``, ``tier`` set); a missing ``tier``
 is derived from ``risk_score``. Nothing is dropped: reports with an ``error`` appear in the
-ranking with the error text, and every finding is one row.
+ranking with the error text, and every finding is one row. The findings table also has one row
+for each report without findings (an error, 需人工确认 or clean: its 报告说明 says which), so that
+it alone accounts for every file; every row carries the report's rank, risk and tier, its
+duplicate group (重复组, 重复于), and each finding a numeric 严重度 (高 3, 中 2, 低 1, 提示 0)
+that sorts where 高/中/低 sort by pinyin.
 
 Headers and severity labels are Chinese (高/中/低/提示). CSV files are UTF-8 with a BOM so that
 Excel opens Chinese text correctly. Control characters (illegal in XLSX, a hazard in CSV) are
@@ -31,10 +35,15 @@ from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 RANKING_HEADERS: tuple[str, ...] = (
     "排名", "风险分", "风险等级", "单位", "年度", "文件",
     *(f"{SEVERITY_LABELS[s]}（条）" for s in SEVERITIES), "错误",
+    "需人工确认原因", "重复组", "重复于",
 )
 FINDING_HEADERS: tuple[str, ...] = (
-    "文件", "单位", "年度", "规则", "名称", "严重程度", "置信度", "说明", "证据", "证据位置", "数值", "位置",
+    "排名", "风险分", "风险等级", "报告说明",
+    "文件", "单位", "年度", "规则", "名称", "严重程度", "严重度", "置信度", "说明", "证据", "证据位置", "数值",
+    "重复组", "重复于", "位置",
 )
+# 严重度: a number beside 严重程度 that sorts (a spreadsheet sorts 高/中/低 by pinyin)
+SEVERITY_LEVELS: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
 EVIDENCE_SEPARATOR = "\n"
 MAX_COLUMN_WIDTH = 60
 _FORMULA_START = ("=", "+", "-", "@")
@@ -84,19 +93,50 @@ def ranking_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
             severity = str(finding.get("severity"))
             if severity in counts:
                 counts[severity] += 1
-        tier = report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk))
+        tier = _tier(report, risk)
         rows.append([
             report.get("rank"), risk, tier, report.get("unit") or "", report.get("year"),
             report.get("path") or "", *(counts[s] for s in SEVERITIES),
-            _error_text(report.get("error")),
+            _error_text(report.get("error")), _review_text(report),
+            report.get("duplicate_group") or "", report.get("duplicate_of") or "",
         ])
     return rows
 
 
+def _tier(report: Mapping[str, Any], risk: float | None) -> str:
+    return report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk))
+
+
+def _review_text(report: Mapping[str, Any]) -> str:
+    review = report.get("needs_review")
+    if isinstance(review, Mapping):
+        return str(review.get("message") or "")
+    return str(review or "")
+
+
+def _report_note(report: Mapping[str, Any]) -> str:
+    """What the report as a whole is: an error, 需人工确认 with its reason, or clean (no findings)."""
+    if report.get("error"):
+        return f"无法审核：{_error_text(report.get('error'))}"
+    review = _review_text(report)
+    if review:
+        return f"需人工确认：{review}"
+    if not report.get("findings"):
+        return "未发现问题"
+    return ""
+
+
 def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
-    """Rows of the findings table (without header): one per finding, reports in rank order."""
+    """Rows of the findings table (without header): one per finding, and one for each report
+    without findings (its 报告说明 says why), reports in rank order."""
     rows: list[list[Any]] = []
     for report in _ordered_reports(batch):
+        risk = _risk(report)
+        head = [report.get("rank"), risk, _tier(report, risk), _report_note(report)]
+        tail = [report.get("duplicate_group") or "", report.get("duplicate_of") or ""]
+        if not report.get("findings"):
+            rows.append([*head, report.get("path") or "", report.get("unit") or "", report.get("year"),
+                         "", "", "", None, None, "", "", "", "", *tail, ""])
         for finding in report.get("findings") or []:
             evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
             texts = EVIDENCE_SEPARATOR.join(str(e.get("text") or "") for e in evidence)
@@ -104,13 +144,15 @@ def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
             values = finding.get("values")
             confidence = finding.get("confidence")
             rows.append([
+                *head,
                 report.get("path") or "", report.get("unit") or "", report.get("year"),
                 finding.get("rule") or "", finding.get("title") or finding.get("name") or "",
-                _severity_label(finding.get("severity")),
+                _severity_label(finding.get("severity")), SEVERITY_LEVELS.get(str(finding.get("severity"))),
                 float(confidence) if isinstance(confidence, (int, float))
                 and not isinstance(confidence, bool) else None,
                 finding.get("message") or "", texts, positions,
                 json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "",
+                *tail,
                 EVIDENCE_SEPARATOR.join(_location_label(e) for e in evidence),
             ])
     return rows
@@ -188,16 +230,18 @@ def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
     workbook = Workbook()
     ranking = workbook.active
     ranking.title = "排名"
-    _write_sheet(ranking, RANKING_HEADERS, ranking_rows(batch), wrap_columns={"错误"})
+    _write_sheet(ranking, RANKING_HEADERS, ranking_rows(batch), wrap_columns={"错误", "需人工确认原因"})
     for row in ranking.iter_rows(min_row=2, min_col=2, max_col=2):
         for cell in row:
             cell.number_format = "0.0"
     findings = workbook.create_sheet("发现")
     _write_sheet(findings, FINDING_HEADERS, finding_rows(batch),
-                 wrap_columns={"说明", "证据", "证据位置", "位置", "数值"})
-    for row in findings.iter_rows(min_row=2, min_col=7, max_col=7):
-        for cell in row:
-            cell.number_format = "0.00"
+                 wrap_columns={"报告说明", "说明", "证据", "证据位置", "数值", "位置"})
+    for name, number_format in (("置信度", "0.00"), ("风险分", "0.0")):
+        column = FINDING_HEADERS.index(name) + 1
+        for row in findings.iter_rows(min_row=2, min_col=column, max_col=column):
+            for cell in row:
+                cell.number_format = number_format
     workbook.save(str(path))
 
 
@@ -230,7 +274,8 @@ def _write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence
 
 
 def write_csv(batch: Mapping[str, Any], path: str | Path) -> None:
-    """Write the findings (one row per finding) as CSV, UTF-8 with BOM."""
+    """Write the findings as CSV, UTF-8 with BOM: one row per finding and one per report without
+    findings (errors, 需人工确认 and clean reports), each with rank, risk and tier."""
     _write_csv(path, FINDING_HEADERS, finding_rows(batch))
 
 
