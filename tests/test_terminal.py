@@ -148,3 +148,19 @@ def test_csv_shows_the_chinese_title(two_reports: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     table = out.read_text(encoding="utf-8-sig")
     assert "正文合计与分项之和不符" in table and "narrative-sum-mismatch" not in table
+
+
+def test_a_report_to_confirm_and_a_duplicate_say_so_instead_of_clean() -> None:
+    batch = {"reports": [
+        {"path": "通知.txt", "unit": None, "year": 2024, "kind": "unknown", "risk_score": 0.0, "rank": 1,
+         "tier": "需人工确认", "error": None, "findings": [],
+         "needs_review": {"code": "not-a-report", "message": "标题是会议通知，不是报告"}},
+        {"path": "乙（另存）.docx", "unit": "乙局", "year": 2024, "kind": "department", "risk_score": 0.0, "rank": 2,
+         "tier": "低", "error": None, "findings": [], "duplicate_group": "G1", "duplicate_of": "乙.doc"}]}
+    console = Console(width=100, record=True, no_color=True, file=open("/dev/null", "w"))
+    render_text(batch, console)
+    lines = console.export_text().splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("1. 通知.txt")))
+    assert lines[first + 1] == "  需人工确认：标题是会议通知，不是报告"
+    assert "  重复提交（G1），与 乙.doc 内容相同" in lines
+    assert sum(1 for line in lines if "未发现问题" in line) == 1  # only the duplicate, which is clean

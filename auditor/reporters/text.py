@@ -56,10 +56,17 @@ def render_text(batch: dict[str, Any], console: Console, *, top: int | None = No
             continue
         head.append(f"  {r['unit'] or '（未识别单位）'} {r['year'] or ''}年度  风险 {r['risk_score']}")
         console.print(head, soft_wrap=True)
+        review = r.get("needs_review")
+        if review:
+            reason = review.get("message") if isinstance(review, dict) else str(review)
+            console.print(Text(f"  需人工确认：{reason}", style="bold yellow"), soft_wrap=True)
+        if r.get("duplicate_group"):
+            same = f"，与 {r['duplicate_of']} 内容相同" if r.get("duplicate_of") else ""
+            console.print(Text(f"  重复提交（{r['duplicate_group']}）{same}", style="yellow"), soft_wrap=True)
         findings = sorted(r["findings"], key=lambda f: -severity_level(f["severity"]))
         listed = [f for f in findings if severity_level(f["severity"]) >= floor]
         hidden += len(findings) - len(listed)
-        if not findings:
+        if not findings and not review:
             console.print("  未发现问题。", style="green")
         for f in listed:
             console.print(finding_line(f), soft_wrap=True)
