@@ -68,12 +68,17 @@ class Lang(str, Enum):
     en = "en"
 
 
-def _usage_error(message: str) -> None:
+def _usage_error(message: str, english: str | None = None) -> None:
+    """Print a usage error (in English under ``--lang en`` when an English text is given) and exit 2."""
     from rich.markup import escape
 
+    from auditor.cli_i18n import current_language
     from auditor.display import terminal_safe
 
-    Console(stderr=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
+    if english is not None and current_language() == "en":
+        Console(stderr=True).print(f"[bold red]Error: [/]{escape(terminal_safe(english))}")
+    else:
+        Console(stderr=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
     raise typer.Exit(2)
 
 
@@ -108,20 +113,23 @@ def check(
     from auditor.scoring import load_config
 
     if fail_on is not None and severity_key(fail_on) is None:
-        _usage_error(f"--fail-on 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {fail_on!r}")
+        _usage_error(f"--fail-on 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {fail_on!r}",
+                     f"--fail-on must be one of {'|'.join(SEVERITIES)} (or 高|中|低|提示), got {fail_on!r}")
     fail_on = severity_key(fail_on)
     if min_severity is not None and severity_key(min_severity) is None:
-        _usage_error(f"--min-severity 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {min_severity!r}")
+        _usage_error(f"--min-severity 只能是 高|中|低|提示（或 {'|'.join(SEVERITIES)}），收到 {min_severity!r}",
+                     f"--min-severity must be one of {'|'.join(SEVERITIES)} (or 高|中|低|提示), got {min_severity!r}")
     decisions = _read_review_or_exit(review) if review is not None else None
     fmt = _output_format(fmt, output)
     missing = [str(p) for p in paths if not p.exists()]
     if missing and len(missing) == len(paths):
-        _usage_error("找不到输入：" + "、".join(missing))
+        _usage_error("找不到输入：" + "、".join(missing), "input not found: " + ", ".join(missing))
     if fmt in (CheckFormat.xlsx,) and output is None:
-        _usage_error("xlsx 格式需要用 -o 指定输出文件")
+        _usage_error("xlsx 格式需要用 -o 指定输出文件", "the xlsx format needs an output file (-o)")
     missing_refs = [str(p) for p in (reference or []) + ([index] if index else []) if not p.exists()]
     if missing_refs:
-        _usage_error("找不到参考报告或索引：" + "、".join(missing_refs))
+        _usage_error("找不到参考报告或索引：" + "、".join(missing_refs),
+                     "reference reports or index not found: " + ", ".join(missing_refs))
     if output is not None:
         problem = output_problem(output)
         if problem:
@@ -132,7 +140,8 @@ def check(
 
         unknown = [c for c in codes if not any(r.code.startswith(c.upper()) for r in all_rules())]
         if unknown:
-            _usage_error(f"--rules 中有未知的规则代码：{'、'.join(unknown)}；用 `auditor rules` 查看全部规则")
+            _usage_error(f"--rules 中有未知的规则代码：{'、'.join(unknown)}；用 `auditor rules` 查看全部规则",
+                         f"unknown rule codes in --rules: {', '.join(unknown)}; `auditor rules` lists them")
     try:
         config = load_config(risk_config) if risk_config else None
         batch = audit(paths, references=reference or [], index=index, rules=codes, risk_config=config, jobs=jobs,
@@ -174,7 +183,8 @@ def _output_format(fmt: CheckFormat | None, output: Path | None) -> CheckFormat:
     contradicts the extension (-o 结果.xlsx --format json) is a usage error."""
     implied = _EXTENSION_FORMATS.get(output.suffix.lower()) if output is not None else None
     if fmt is not None and implied is not None and fmt is not implied:
-        _usage_error(f"--format {fmt.value} 与输出文件扩展名 {output.suffix} 不一致；请改用一致的扩展名或去掉 --format")
+        _usage_error(f"--format {fmt.value} 与输出文件扩展名 {output.suffix} 不一致；请改用一致的扩展名或去掉 --format",
+                     f"--format {fmt.value} contradicts the output file's extension {output.suffix}")
     return fmt or implied or CheckFormat.text
 
 
@@ -237,7 +247,8 @@ def _read_review_or_exit(path: Path):
     from auditor.review import ReviewFileError, read_decisions
 
     if not path.is_file():
-        _usage_error(f"找不到复核决定文件：{path}（用 `auditor review {path} --id 编号 --status 误报 --reason 理由` 新建）")
+        _usage_error(f"找不到复核决定文件：{path}（用 `auditor review {path} --id 编号 --status 误报 --reason 理由` 新建）",
+                     f"decisions file not found: {path} (`auditor review {path} --id ID --status 误报 --reason ...` creates it)")
     try:
         return read_decisions(path)
     except ReviewFileError as exc:
@@ -316,7 +327,7 @@ def _read_or_exit(path: Path):
     from auditor.errors import AuditorError
 
     if not path.exists():
-        _usage_error(f"找不到文件：{path}")
+        _usage_error(f"找不到文件：{path}", f"file not found: {path}")
     try:
         return read_document(path)
     except AuditorError as exc:
@@ -347,7 +358,8 @@ def claims(
 
     if fmt is ClaimsFormat.spacy:
         if output is None or not output.parent.is_dir():
-            _usage_error("spacy 格式是二进制文件，请用 -o 指定输出文件，且其所在文件夹须已存在（如 -o 断言.spacy）")
+            _usage_error("spacy 格式是二进制文件，请用 -o 指定输出文件，且其所在文件夹须已存在（如 -o 断言.spacy）",
+                         "the spacy format is a binary file: give -o FILE.spacy in an existing folder")
         doc = _read_or_exit(path)
         from auditor.nlp.spacy_component import claims_docbin  # spaCy is imported only here
 
@@ -355,7 +367,8 @@ def claims(
         _atomic_output(output, lambda target: docbin.to_disk(target))
         return
     if output is not None:
-        _usage_error("-o 只用于 --format spacy；text 与 json 格式输出到终端（可用 > 重定向）")
+        _usage_error("-o 只用于 --format spacy；text 与 json 格式输出到终端（可用 > 重定向）",
+                     "-o is for --format spacy only; text and json go to the terminal (redirect with >)")
     doc = _read_or_exit(path)
     found = Analysis(doc).claims
     if fmt is ClaimsFormat.json:
@@ -400,7 +413,7 @@ def explain(code: Annotated[str, typer.Argument(help="规则代码（如 AR101�
 
     found = get_rule(code)
     if found is None:
-        _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则")
+        _usage_error(f"没有代码为 {code} 的规则；用 `auditor rules` 查看全部规则", f"no rule {code}; `auditor rules` lists them")
     from auditor.policy import describe
 
     severity = SEVERITY_ZH.get(found.severity, found.severity)
@@ -421,22 +434,24 @@ def review_command(
 
     if not ids:
         if status is not None:
-            _usage_error("用 --status 记录决定时须同时给出 --id 编号")
+            _usage_error("用 --status 记录决定时须同时给出 --id 编号", "--status needs --id")
         decisions = _read_review_or_exit(file)
         _print_decisions(list(decisions.values()))
         return
     chosen = normalise_status(status or "")
     if chosen is None:
-        _usage_error(f"--status 只能是 已复核、误报、待跟进（收到 {status!r}）")
+        _usage_error(f"--status 只能是 已复核、误报、待跟进（收到 {status!r}）",
+                     f"--status must be 已复核, 误报 or 待跟进 (reviewed, false-positive, follow-up), got {status!r}")
     if chosen == "误报" and not reason.strip():
-        _usage_error("标为误报时请用 --reason 写明理由")
+        _usage_error("标为误报时请用 --reason 写明理由", "a false positive (误报) needs --reason")
     from auditor.review import ID_PATTERN
 
     bad = [i for i in ids if not ID_PATTERN.match(i)]
     if bad:
-        _usage_error(f"编号格式不对：{'、'.join(bad)}（应如 AR101-3f9a2c1b7e，见 JSON 的 id 或终端输出的 #编号）")
+        _usage_error(f"编号格式不对：{'、'.join(bad)}（应如 AR101-3f9a2c1b7e，见 JSON 的 id 或终端输出的 #编号）",
+                     f"malformed finding ids: {', '.join(bad)} (like AR101-3f9a2c1b7e: the JSON id or the terminal's #ID)")
     if file.exists() and not file.is_file():
-        _usage_error(f"{file} 不是文件")
+        _usage_error(f"{file} 不是文件", f"{file} is not a file")
     context = _finding_context(results) if results is not None else {}
     who = by or _user_name()
     try:
@@ -446,7 +461,7 @@ def review_command(
     except ReviewFileError as exc:
         _usage_error(exc.message)
     except OSError as exc:
-        _usage_error(f"无法写入复核决定文件 {file}：{exc.strerror or exc}")
+        _usage_error(f"无法写入复核决定文件 {file}：{exc.strerror or exc}", f"cannot write the decisions file {file}: {exc.strerror or exc}")
     unknown = [fid for fid in ids if context and fid not in context]
     sys.stdout.write(f"已记录 {len(ids)} 条决定（{chosen}）到 {file}\n")
     if unknown:
@@ -467,7 +482,7 @@ def _finding_context(results: Path) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(results.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        _usage_error(f"无法读取结果文件 {results}：{exc}")
+        _usage_error(f"无法读取结果文件 {results}：{exc}", f"cannot read the results file {results}: {exc}")
     context: dict[str, dict[str, str]] = {}
     for report in data.get("reports") or []:
         for f in report.get("findings") or []:

@@ -83,6 +83,11 @@ def lang_of(args: Sequence[str]) -> str:
     return "en" if os.environ.get("AUDITOR_LANG", "").lower().startswith("en") else "zh"
 
 
+def current_language() -> str:
+    """The language set by :func:`use_language` (zh unless English was asked for)."""
+    return _state.get("lang", "zh")
+
+
 def use_language(lang: str) -> None:
     """Make typer's messages speak ``lang`` (zh or en) from now on. ``typer.rich_utils`` (help and error
     display; it pulls in rich.markdown) is not imported for this: it is patched when typer imports it."""

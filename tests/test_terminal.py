@@ -164,3 +164,12 @@ def test_a_report_to_confirm_and_a_duplicate_say_so_instead_of_clean() -> None:
     assert lines[first + 1] == "  需人工确认：标题是会议通知，不是报告"
     assert "  重复提交（G1），与 乙.doc 内容相同" in lines
     assert sum(1 for line in lines if "未发现问题" in line) == 1  # only the duplicate, which is clean
+
+
+def test_the_cli_own_usage_errors_follow_lang(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nowhere")
+    zh = runner.invoke(app, ["check", missing])
+    en = runner.invoke(app, ["check", missing, "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 2
+    assert "找不到输入" in zh.output and "input not found" not in zh.output
+    assert "input not found" in en.output and "找不到输入" not in en.output
