@@ -1,26 +1,29 @@
-"""Tables that arrive as narrative paragraphs: "|"-separated rows, and budget rows run together.
+"""Tables that arrive as narrative paragraphs, turned into the same :class:`~auditor.document.Table`
+objects that the layout reader builds, so that :func:`auditor.extract.tables.read_forms` reads them
+into the same records. Four shapes:
 
-Two shapes are turned into the same :class:`~auditor.document.Table` objects that the layout
-reader builds, so that :func:`auditor.extract.tables.read_forms` reads them into the same records:
-
-- published web pages: one table row per paragraph, cells separated by "|" (or "｜"), optionally
-  with a leading and trailing bar ("| 年初预算数 | 全年预算数 |"); an empty cell between two bars is
-  a merged continuation. Consecutive such paragraphs with the same number of cells or more form one
-  table.
-- a .docx whose table was flattened into one run, cell boundaries lost:
-  "年初预算数全年预算数全年执行数分值执行率得分" followed by "年度资金总额120.00120.00108.001090.00%9.00".
-  The header words are cut by the budget vocabulary; a row's figure run is cut into as many figures
-  as the header has columns, each figure of the shape its column allows (amounts with two decimals
+- "|"-separated rows (published web pages): one table row per paragraph, cells separated by "|" (or
+  "｜"), optionally with a leading and trailing bar ("| 年初预算数 | 全年预算数 |"); an empty cell
+  between two bars is a merged continuation.
+- one cell per line ("年度资金总额 |", "150万 |", a lone "|" for an empty cell): rows are the groups
+  between lines of bars only ("|||||||"), or, with no such lines, the one row width that makes a
+  header of labels followed by rows of a label and figures.
+- space-separated rows (a PDF's text layer): a header line of three or more budget column names
+  ("预算数(A) 执行数(B) 执行率(B/A) 得分", a bracket on the next line continuing the last name) and
+  rows of a label followed by one figure per column.
+- a form flattened into one run, cell boundaries lost: "年初预算数全年预算数全年执行数分值执行率得分"
+  followed by "年度资金总额120.00120.00108.001090.00%9.00". Header words are cut by the budget
+  vocabulary (read in simplified script, glosses dropped); a row's figure run is cut into as many
+  figures as the header has columns, each of the shape its column allows (amounts with two decimals
   or none, a weight of 1–100 points, a rate of at most 100% with its "%" sign, a score). The run is
-  split only when exactly one cut fits; otherwise the row is left alone. Not read: amounts written
-  without decimals next to each other ("288288248.05" has several cuts), a one-word "执行率得分"
-  header right after "执行率" (read as 执行率 + 得分), indicator tables and basic-data tables run
-  together (their cells hold free text, whose boundaries cannot be recovered).
+  split only when exactly one cut fits — or, for an amount | amount | rate row ("1484631.00%"), when
+  exactly one cut gives a rate close to the second amount over the first. Not read: indicator tables
+  and basic-data tables run together (their cells hold free text; see glued_indicators.py for the
+  one indicator layout that can be cut).
 
 Every cell is a span of the document's text, so evidence from these tables is exact. The cells lie
 in paragraphs: ``Document.where`` calls them narrative.
 """
-
 from __future__ import annotations
 
 import re
