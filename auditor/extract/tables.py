@@ -273,8 +273,9 @@ def with_budget_forms(forms: list[TableForm]):
 
 
 def read_forms(doc: Document) -> list[TableForm]:
-    """One TableForm per table of the document, then per table given as "|"-separated paragraphs
-    (auditor.extract.pipe_tables)."""
+    """One TableForm per table of the document, then per table that reached the text flattened
+    (auditor.extract.pipe_tables), then per run of glued indicator rows (a partial indicator block,
+    auditor.extract.glued_indicators)."""
     from auditor.extract.glued_indicators import glued_indicator_tables
     from auditor.extract.pipe_tables import pipe_tables
 
