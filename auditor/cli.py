@@ -217,29 +217,9 @@ def ranking_csv_path(output: Path) -> Path:
 
 
 def _atomic_output(output: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, then rename it over ``output``: a
-    failed write leaves the previous report untouched, never a truncated one."""
-    import os
-    import tempfile
+    from auditor.files import atomic_write
 
-    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(temporary))
-        try:
-            mode = output.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, output)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    atomic_write(output, write)
 
 
 def _read_review_or_exit(path: Path):

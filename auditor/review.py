@@ -191,22 +191,10 @@ def format_decisions(decisions: Iterable[Decision]) -> str:
 
 def write_decisions(path: str | Path, decisions: Iterable[Decision]) -> None:
     """Write the file through a temporary file and a rename: a failed write never truncates it."""
-    import os
-    import tempfile
+    from auditor.files import atomic_write
 
-    path = Path(path)
     text = "\ufeff" + format_decisions(decisions)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    atomic_write(Path(path), lambda target: target.write_text(text, encoding="utf-8", newline=""))
 
 
 def record_decision(path: str | Path, decision: Decision) -> dict[str, Decision]:
