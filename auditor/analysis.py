@@ -17,6 +17,7 @@ from typing import Any
 
 from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
+from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.category_tables import CategoryCell, NarrativeMention, category_cells, narrative_mentions
 from auditor.extract.changes import ChangeStatement, find_changes
@@ -92,6 +93,11 @@ class Analysis:
     def forms(self) -> list[TableForm]:
         """One form per table (layout, "|"-separated, one cell per line, space-separated, glued)."""
         return read_forms(self.doc)
+
+    @extractor()
+    def basic_data(self) -> list[BasicDataSection]:
+        """The sections of the basic-data tables (部门整体支出绩效评价基础数据表)."""
+        return read_basic_data(self.doc)
 
     @extractor("forms")
     def figure_rows(self) -> list[FigureRow]:

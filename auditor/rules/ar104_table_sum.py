@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, interval_sum, tolerance_for, written
-from auditor.extract.basic_data import BasicDataSection, read_basic_data
+from auditor.extract.basic_data import BasicDataSection
 from auditor.extract.numbers import NumberMention
 from auditor.extract.tables import BudgetBlock, ColumnTotal, cell_number, header_unit
 from auditor.findings import Evidence, Finding
@@ -18,7 +18,7 @@ _MONEY_UNITS = {"万元", "元", "亿元"}
 _MIN_MONEY_DECIMALS = 2
 
 
-@rule("AR104", "table-sum-mismatch", "medium", requires=("forms",))
+@rule("AR104", "table-sum-mismatch", "medium", requires=("forms", "basic_data"))
 def table_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """表格中的合计数与其分项之和不符（资金来源、收入/支出性质、基础数据表的“其中”项、合计行）。
 
@@ -47,7 +47,7 @@ def table_sum_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
             finding = _column_total(doc, this, total)
             if finding is not None:
                 yield finding
-    for section in read_basic_data(doc):
+    for section in analysis.basic_data:
         yield from _basic_data(doc, this, section)
 
 
