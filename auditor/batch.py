@@ -48,6 +48,7 @@ import os
 import re
 import signal
 import stat
+import sys
 import threading
 import time
 import unicodedata
@@ -190,15 +191,21 @@ _WARM_UP_TEXT = (
 )
 
 
-def _prepare_worker() -> None:
+def _prepare_worker(warm: bool = True) -> None:
     """Once per worker process: ignore Ctrl-C (the parent handles it and stops the worker),
-    import the pipeline and warm its caches."""
+    import the pipeline and, with ``warm``, warm its caches by auditing a small text (worth it in
+    the fork server, whose workers share the warmed pages; a one-file run skips it)."""
     global _worker_ready
     with _worker_lock:
         if _worker_ready:
             return
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from auditor.runner.startup import import_jieba
+
+        import_jieba()  # before the extractors import it
+        if not warm:
+            return
         from auditor.engine import check_document
         from auditor.readers.text import build_document
         from auditor.rules import all_rules
@@ -220,7 +227,7 @@ def _rules_for(codes: tuple[str, ...] | None) -> list:
 def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
                keep_document: bool) -> WorkResult:
     """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
-    _prepare_worker()
+    _prepare_worker(warm=False)  # the fork server warmed the pool's workers; a lone file needs no warm-up
     started = time.perf_counter()
     report = audit_file(Path(path), _rules_for(rule_codes))
     text = report.document.text if report.document is not None else None
@@ -274,10 +281,28 @@ def _kill_worker(pool: IsolatedPool) -> None:
         process.kill()
 
 
+def _run_forked_once(task: _Task, args: tuple, work: Callable[..., WorkResult], timeout_s: float,
+                     memory_bytes: int) -> tuple[int, WorkResult]:
+    """One file in one isolated process forked from this one (same limits as the pool)."""
+    from auditor.isolation import run_isolated
+
+    started = time.perf_counter()
+    try:
+        return task.index, run_isolated(work, task.path, *args, timeout_s=timeout_s,
+                                        memory_bytes=memory_bytes, start_method="fork")
+    except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
+        return task.index, failed_result(task.path, exc, time.perf_counter() - started)
+
+
 def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult], jobs: int,
                    timeout_s: float, memory_bytes: int, max_calls: int
                    ) -> Iterator[tuple[int, WorkResult]]:
-    """``jobs`` threads, each driving its own long-lived isolated worker process."""
+    """``jobs`` threads, each driving its own long-lived isolated worker process; a single file is
+    audited in one process forked from this one (no fork server to start: it would import the
+    pipeline and load jieba's dictionary a second time)."""
+    if len(tasks) == 1 and sys.platform.startswith("linux"):
+        yield _run_forked_once(tasks[0], args, work, timeout_s, memory_bytes)
+        return
     if work is audit_task:
         from auditor.isolation import set_preload
 
@@ -636,6 +661,9 @@ def _warm_cross_phase() -> None:
     """Import and load what the cross-report phase uses (scikit-learn, the stale-passage model, the
     subject tokenizer), so that it starts warm and its forked processes inherit it all."""
     try:
+        from auditor.runner.startup import import_jieba
+
+        import_jieba()
         from auditor.extract.subjects import _get_tokenizer
         from auditor.reuse.model import load_model
 

@@ -16,14 +16,17 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
-from auditor.reuse.index import ReuseIndex
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
+
+if TYPE_CHECKING:  # imported where used: numpy is not needed to audit one report
+    from auditor.reuse.index import ReuseIndex
 
 UNIT_MATCH = 90.0
 MAX_CANDIDATES = 5
@@ -87,6 +90,8 @@ class ReferenceSet:
                 seen.add(str(path))
             except AuditorError as exc:
                 warnings.append(f"参考报告 {path} 无法读取，已跳过：{exc.message}")
+        from auditor.reuse.index import ReuseIndex
+
         index = ReuseIndex.load(index_path) if index_path else None
         model = load_model()
         if model.warning:  # the fallback scores: the auditor must know
@@ -96,6 +101,8 @@ class ReferenceSet:
     @property
     def batch_index(self) -> ReuseIndex:
         if self._batch_index is None:
+            from auditor.reuse.index import ReuseIndex
+
             self._batch_index = ReuseIndex.build(self.documents)
         return self._batch_index
 
