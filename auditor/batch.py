@@ -508,8 +508,7 @@ def run_batch(
     written mid-run is abandoned with a warning on ``console``; the run goes on in memory.
 
     Raises :class:`BatchUsageError` for options that do not fit together."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if engine not in ENGINES:
         raise BatchUsageError(f"未知的执行引擎 {engine!r}，可选：{'、'.join(ENGINES)}")
     if resume and store is None:
@@ -614,6 +613,10 @@ def run_batch(
                 stream.close()
             if bar is not None:
                 bar.stop()
+    except KeyboardInterrupt:
+        gc.unfreeze()
+        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        raise
     except BaseException:
         gc.unfreeze()
         raise
@@ -636,10 +639,44 @@ def run_batch(
             if not keep_documents:
                 for report in finished:
                     report.document = None
+    except KeyboardInterrupt:
+        gc.unfreeze()
+        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        raise
     finally:
         gc.unfreeze()
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
+
+
+def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, reports: list[BatchReport | None],
+                      keys: list[ResultKey | None], text_hashes: list[str | None], attempts: list[int],
+                      console: Any = None) -> None:
+    """Ctrl-C: without ``--store``, save the finished files to a new store in the user's cache
+    folder (:mod:`auditor.runner.interrupt`); either way, say how to resume. Never raises."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from auditor.runner.interrupt import interrupted_store_path, resume_hint
+
+    console = console or Console(stderr=True)
+    finished = [i for i, r in enumerate(reports) if r is not None]
+    try:
+        if store is not None:
+            target, saved_now = Path(store), False
+        else:
+            items = [(keys[i], report_record(reports[i], attempts[i]),
+                      reports[i].document.text if reports[i].document is not None else None, text_hashes[i])
+                     for i in finished if keys[i] is not None]
+            if not items:
+                console.print(f"[bold yellow]已中断：[/]{len(reports)} 份中尚无完成的文件，未保存结果")
+                return
+            target, saved_now = interrupted_store_path(), True
+            with ResultStore(target) as saved:
+                saved.put_many(items)
+        console.print(f"[bold yellow]{escape(resume_hint(paths, target, len(finished), len(reports), saved_now))}[/]", soft_wrap=True)
+    except Exception as exc:  # noqa: BLE001 - the interrupt must still stop the run
+        console.print(f"[bold red]已中断，但已完成的结果未能保存：{escape(str(exc))}[/]")
 
 
 def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = None) -> None:

@@ -150,13 +150,39 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     return refs.warnings
 
 
+# What the cross-report phase reads of a document each time it is a reference of another one: kept
+# when the extractors' caches are cleared during the phase (small next to the extractors' caches).
+_REFERENCE_MEMO = ("passages", "reuse_sketch")
+
+
+def _clear_extractor_caches(doc: Document) -> None:
+    """Drop a checked document's extractor caches (a batch holds hundreds of Documents), keeping
+    what the documents that take it as a reference will ask for again."""
+    kept = {k: doc.memo[k] for k in _REFERENCE_MEMO if k in doc.memo}
+    doc.memo.clear()
+    doc.memo.update(kept)
+
+
 # The work of the forked cross-phase processes: (references, documents, rules), set before the fork.
 _FORKED: tuple | None = None
 
 
-def _check_forked(i: int) -> list[Finding]:
+# Documents checked together: their aligned pairs are scored by the stale model in one call.
+_SCORE_CHUNK = 16
+
+
+def _check_forked(chunk: list[int]) -> list[list[Finding]]:
+    from auditor.reuse.references import prescore
+
     refs, docs, rules = _FORKED
-    return check_document(docs[i], rules, refs)
+    if _aligns(rules):
+        prescore([docs[i] for i in chunk], refs)
+    return [check_document(docs[i], rules, refs) for i in chunk]
+
+
+def _aligns(rules: list[Rule]) -> bool:
+    """Whether some of ``rules`` read the scored alignment with the references (copied passages)."""
+    return any(r.code in ("RU501", "RU504", "RU505") for r in rules)
 
 
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int) -> list[list[Finding]]:
@@ -180,26 +206,33 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         order = sorted(range(len(docs)), key=lambda i: -len(refs.candidates(docs[i])) * len(docs[i].text))
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
+            size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
+            chunks = [order[k:k + size] for k in range(0, len(order), size)]
             with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
                                      mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {pool.submit(_check_forked, i): i for i in order}
-                for future, i in futures.items():
+                futures = {pool.submit(_check_forked, chunk): chunk for chunk in chunks}
+                for future, chunk in futures.items():
                     try:
-                        results[i] = future.result()
-                    except Exception:  # noqa: BLE001 - a broken pool: this document is checked below
+                        for i, found in zip(chunk, future.result()):
+                            results[i] = found
+                    except Exception:  # noqa: BLE001 - a broken pool: these documents are checked below
                         pass
         except Exception:  # noqa: BLE001 - e.g. the pool could not start: check everything here
             pass
         finally:
             _FORKED = None
             gc.unfreeze()
-    out = []
-    for doc, found in zip(docs, results):
-        if found is None:
-            found = check_document(doc, rules, refs)
-            doc.memo.clear()  # extractor caches: a batch holds hundreds of Documents
-        out.append(found)
-    return out
+    from auditor.reuse.references import prescore
+
+    left = [i for i, found in enumerate(results) if found is None]
+    for k in range(0, len(left), _SCORE_CHUNK):
+        chunk = left[k:k + _SCORE_CHUNK]
+        if _aligns(rules):
+            prescore([docs[i] for i in chunk], refs)
+        for i in chunk:
+            results[i] = check_document(docs[i], rules, refs)
+            _clear_extractor_caches(docs[i])
+    return results
 
 
 def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:

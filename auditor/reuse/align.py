@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -112,10 +113,8 @@ class SourceIndex:
         if same is not None:
             return same, 1.0
         grams = _grams(key) if grams is None else grams
-        votes: Counter[int] = Counter()
-        for g in grams:
-            for i in self.postings.get(g, ()):
-                votes[i] += 1
+        postings = self.postings
+        votes: Counter[int] = Counter(chain.from_iterable(postings[g] for g in grams if g in postings))
         if not votes:
             return None
         i, shared = votes.most_common(1)[0]

@@ -70,6 +70,8 @@ class ReferenceSet:
     _other_units: dict[str, tuple[Document, list[Document]]] = field(default_factory=dict)
     _by_unit: dict[str, list[tuple[int, Document]]] | None = None
     _unit_matches: dict[str, list[str]] = field(default_factory=dict)
+    _shared_counts: dict[tuple[int, str | None], int] = field(default_factory=dict)
+    _scored: dict[str, tuple] = field(default_factory=dict)  # prescore(): path → (doc, pairs, scores)
 
     @classmethod
     def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
@@ -207,20 +209,36 @@ class ReferenceSet:
                 self._by_unit.setdefault(unit_key(d.meta.unit), []).append((position, d))
         keys = self._unit_matches.get(own)
         if keys is None:
-            keys = self._unit_matches[own] = [k for k in self._by_unit
-                                              if k and (k == own or fuzz.ratio(k, own) >= UNIT_MATCH)]
+            keys = self._unit_matches[own] = _matching_keys(own, list(self._by_unit))
         return [d for _, d in sorted(item for k in keys for item in self._by_unit[k])]
 
     def shared_units(self, doc: Document, key: str) -> int:
-        """How many other units' reports hold the same digit-masked paragraph."""
-        units: set[str] = set()
+        """How many other units' reports hold the same digit-masked paragraph (counted once per
+        masked paragraph and unit: a template paragraph is shared by every unit of a large batch,
+        and each of its aligned pairs asks again)."""
+        from auditor.reuse.index import key_hash
+
         own = doc.meta.unit
+        cache_key = (key_hash(key), own)
+        hit = self._shared_counts.get(cache_key)
+        if hit is not None:
+            return hit
+        units: set[str] = set()
         for index in ([self.batch_index] if self.documents else []) + ([self.index] if self.index else []):
-            for uid in index.sharing_units(key):
-                name = index.unit_name(uid)
+            for name in index.sharing_unit_names(key):
                 if name and not (own and _same_unit_cached(name, own)):
                     units.add(name)
+        self._shared_counts[cache_key] = len(units)
         return len(units)
+
+
+def _matching_keys(own: str, keys: list[str]) -> list[str]:
+    """The unit keys equal to ``own`` or within ``UNIT_MATCH`` of it, in the order of ``keys``
+    (rapidfuzz's C loop over every key, not a Python one)."""
+    from rapidfuzz import process
+
+    hits = {i for _, _, i in process.extract(own, keys, scorer=fuzz.ratio, score_cutoff=UNIT_MATCH, limit=None)}
+    return [k for i, k in enumerate(keys) if k and (k == own or i in hits)]
 
 
 def attach(analysis, references: ReferenceSet | None) -> None:
@@ -259,14 +277,37 @@ def copied_passages(analysis) -> list[AlignedPassage]:
     return result
 
 
-def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
-    model = refs.model or load_model()
+def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, Document, list[float]]]:
+    """Every aligned pair of ``doc`` with its candidates, and the pair's feature row."""
     aligned: list[tuple[AlignedPair, Document, list[float]]] = []
     for cand in refs.candidates(doc):
         for p in align(doc, refs.source(cand)):
             aligned.append((p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key))))
+    return aligned
+
+
+def prescore(docs: Sequence[Document], refs: ReferenceSet) -> None:
+    """Align several documents with their references and score all their pairs in ONE call of the
+    model (a call costs ~20 ms of fixed overhead in scikit-learn, per document otherwise); the
+    rules of each document then take its scored pairs from ``refs`` (each row is scored alone by
+    the model, so the scores are the same as document by document)."""
+    model = refs.model or load_model()
+    work = [(doc, _aligned_rows(doc, refs)) for doc in docs if doc.path not in refs._scored]
+    scores = iter(model.score([row for _, aligned in work for _, _, row in aligned]))
+    for doc, aligned in work:
+        refs._scored[doc.path] = (doc, aligned, [next(scores) for _ in aligned])
+
+
+def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
+    model = refs.model or load_model()
+    ready = refs._scored.pop(doc.path, None)
+    if ready is not None and ready[0] is doc:
+        _, aligned, scores = ready
+    else:
+        aligned = _aligned_rows(doc, refs)
+        scores = model.score([row for _, _, row in aligned])
     best: dict[int, ScoredPair] = {}
-    for (p, cand, row), score in zip(aligned, model.score([row for _, _, row in aligned])):
+    for (p, cand, row), score in zip(aligned, scores):
         prev = best.get(p.this.index)
         sp = ScoredPair(p, cand, score, row, pair_facts(doc, cand, p), model.threshold)
         # the source of a paragraph is the report it is most like (the most recent of equals): a
