@@ -633,7 +633,8 @@ def run_batch(
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
             cross_jobs = jobs if engine == "process" else 1
-            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs):
+            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs,
+                                                   scheduler=scheduler if engine == "dask" else None):
                 if console is not None:
                     console.print(f"[yellow]提示：[/]{warning}")
             if not keep_documents:

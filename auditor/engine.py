@@ -124,12 +124,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
-                            index: str | Path | None = None, jobs: int = 1) -> list[str]:
+                            index: str | Path | None = None, jobs: int = 1, scheduler: Any = None) -> list[str]:
     """The cross-report phase: with every report of the batch read, the same unit's reports of other
     years (plus ``references`` files and the ``index``) become references, and the rules that use
     references run again for each report that has candidates, replacing their first-phase findings.
     With ``jobs`` > 1 those reports are checked in that many forked processes (on Linux), which
-    share the references without copying them. Returns warnings (references that
+    share the references without copying them; with a Dask ``scheduler`` they are checked on the
+    cluster (:func:`auditor.dask_engine.cross_on_dask`). Returns warnings (references that
     could not be read)."""
     from auditor.reuse.references import ReferenceSet
 
@@ -141,7 +142,8 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     refs = ReferenceSet.for_batch(documents, references, index)
     todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
     codes = {r.code for r in reference_rules}
-    for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs)):
+    for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,
+                                                          scheduler)):
         kept = [f for f in report.findings if f.rule not in codes]
         report.findings = sort_findings(kept + findings)
     for report in reports:
@@ -185,16 +187,22 @@ def _aligns(rules: list[Rule]) -> bool:
     return any(r.code in ("RU501", "RU504", "RU505") for r in rules)
 
 
-def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int) -> list[list[Finding]]:
-    """The reference rules' findings for each document, in order; in ``jobs`` forked processes when
-    that pays (several documents, on Linux), else here. A process pool that breaks
-    (a worker killed) costs nothing: the documents it did not finish are checked here."""
+def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
+                        scheduler: Any = None) -> list[list[Finding]]:
+    """The reference rules' findings for each document, in order; on the Dask cluster of
+    ``scheduler``, or in ``jobs`` forked processes when that pays (several documents, on Linux),
+    else here. A process pool or a cluster that breaks (a worker killed) costs nothing: the
+    documents it did not finish are checked here."""
     import gc
     import multiprocessing
     import sys
 
     results: list[list[Finding] | None] = [None] * len(docs)
-    if jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
+    if scheduler is not None and docs:
+        from auditor.dask_engine import cross_on_dask
+
+        results = cross_on_dask(docs, rules, refs, scheduler, _SCORE_CHUNK)
+    elif jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
         from concurrent.futures import ProcessPoolExecutor
 
         from auditor.reuse.model import load_model

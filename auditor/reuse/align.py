@@ -117,7 +117,10 @@ class SourceIndex:
         votes: Counter[int] = Counter(chain.from_iterable(postings[g] for g in grams if g in postings))
         if not votes:
             return None
-        i, shared = votes.most_common(1)[0]
+        # the most shared n-grams, the earliest paragraph among equals (not the first one met while
+        # iterating a set of strings, whose order changes with the interpreter's hash seed)
+        shared = max(votes.values())
+        i = min(j for j, v in votes.items() if v == shared)
         share = shared / max(1, len(grams))
         return (i, share) if share >= MIN_SEED_SHARE else None
 
