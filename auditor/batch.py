@@ -44,6 +44,7 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import multiprocessing
 import os
 import re
 import signal
@@ -199,7 +200,9 @@ def _prepare_worker(warm: bool = True) -> None:
     with _worker_lock:
         if _worker_ready:
             return
-        if threading.current_thread() is threading.main_thread():
+        # a worker process only: the inline engine runs this in the user's process, which must
+        # keep Ctrl-C (and not pass an ignored SIGINT on to the programs it starts)
+        if threading.current_thread() is threading.main_thread() and multiprocessing.parent_process() is not None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         from auditor.runner.startup import import_jieba
 
@@ -581,9 +584,12 @@ def run_batch(
         else:
             stream = _run_processes(todo, args, task, min(jobs, max(1, len(todo))), timeout_s,
                                     memory_bytes, max_calls)
+            if len(todo) == 1:  # a lone file is forked from this process: now, before any other thread starts
+                stream = iter(list(stream))
 
-        if cross_phase and engine == "process" and todo:
+        if cross_phase and engine == "process" and len(todo) > 1:
             # the parent is idle while the workers read: load what the cross-report phase needs meanwhile
+            # (not for a lone file: it is forked from this process, which must not be importing then)
             warming = threading.Thread(target=_warm_cross_phase, name="auditor-warm", daemon=True)
             warming.start()
         already = sum(r is not None for r in reports)
@@ -633,8 +639,10 @@ def run_batch(
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
             cross_jobs = jobs if engine == "process" else 1
+            reader = None if engine == "inline" else _isolated_reader(timeout_s, memory_bytes)
             for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs,
-                                                   scheduler=scheduler if engine == "dask" else None):
+                                                   scheduler=scheduler if engine == "dask" else None,
+                                                   read_reference=reader):
                 if console is not None:
                     console.print(f"[yellow]提示：[/]{warning}")
             if not keep_documents:
@@ -648,6 +656,29 @@ def run_batch(
         gc.unfreeze()
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
+
+
+def read_reference_task(path: str):
+    """Read one ``--reference`` file (in an isolated worker): its Document with the passages and the
+    index sketch computed there."""
+    from auditor.engine import read_document
+    from auditor.reuse.index import document_sketch
+
+    _prepare_worker(warm=False)
+    doc = read_document(Path(path))
+    document_sketch(doc)
+    return doc
+
+
+def _isolated_reader(timeout_s: float, memory_bytes: int) -> Callable[[Path], Any]:
+    """A reader of ``--reference`` files with the batch's per-file limits: each file is read in an
+    isolated worker, so a reference that hangs or explodes becomes a warning, not a hung batch."""
+    from auditor.isolation import run_isolated
+
+    def read(path: Path):
+        return run_isolated(read_reference_task, str(path), timeout_s=timeout_s, memory_bytes=memory_bytes)
+
+    return read
 
 
 def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, reports: list[BatchReport | None],

@@ -124,13 +124,15 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
-                            index: str | Path | None = None, jobs: int = 1, scheduler: Any = None) -> list[str]:
+                            index: str | Path | None = None, jobs: int = 1, scheduler: Any = None,
+                            read_reference: Callable[[Path], Document] | None = None) -> list[str]:
     """The cross-report phase: with every report of the batch read, the same unit's reports of other
     years (plus ``references`` files and the ``index``) become references, and the rules that use
     references run again for each report that has candidates, replacing their first-phase findings.
     With ``jobs`` > 1 those reports are checked in that many forked processes (on Linux), which
     share the references without copying them; with a Dask ``scheduler`` they are checked on the
-    cluster (:func:`auditor.dask_engine.cross_on_dask`). Returns warnings (references that
+    cluster (:func:`auditor.dask_engine.cross_on_dask`). ``read_reference`` reads one ``references``
+    file (default: here; the batch reads them in isolated workers). Returns warnings (references that
     could not be read)."""
     from auditor.reuse.references import ReferenceSet
 
@@ -139,7 +141,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     references = list(references)
     if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
         return []
-    refs = ReferenceSet.for_batch(documents, references, index)
+    refs = ReferenceSet.for_batch(documents, references, index, read=read_reference)
     todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
     codes = {r.code for r in reference_rules}
     for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,

@@ -24,6 +24,10 @@ Figures, per size:
 - ``ms_per_report``: ``batch_s`` per report: linear scaling keeps it flat across sizes.
 - ``ratio_to_jieba``: ``batch_s`` divided by the time this process takes to run only
   ``jieba.lcut`` over the same texts (dictionary already loaded). Target <= 1.0.
+- ``cpu_s``: the CPU seconds of every process of the memory run (sampled with it), and
+  ``cpu_ratio_to_jieba_on_one_core`` that against jieba's CPU: less sensitive than the wall-clock
+  ratio to other load on a shared machine (a ratio of 2.0 with 2 workers is 1.0 in wall-clock time
+  on an idle machine).
 - ``peak_total_pss_mb``: the largest sum, at one instant, of the proportional set size of the batch's
   process and all its descendants (workers, the fork server, the cross-report phase's processes),
   sampled every 50 ms from /proc/PID/smaps_rollup, in one more run of its own (sampling costs CPU).
@@ -108,14 +112,19 @@ def make_varied(seeds: Path, real: Path, folder: Path, count: int, rng: random.R
 
 
 def jieba_baseline(texts: list[str]) -> float:
+    return jieba_baseline_times(texts)[0]
+
+
+def jieba_baseline_times(texts: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``jieba.lcut`` over ``texts`` in this process (dictionary loaded first)."""
     import jieba
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for text in texts:
         jieba.lcut(text)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 class DescendantMemory:
@@ -133,6 +142,7 @@ class DescendantMemory:
         self.peak_bytes = 0
         self.peak_processes = 0
         self.peak_total_pss = 0
+        self._cpu: dict[int, float] = {}  # pid → the last CPU seconds seen (user + system)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -163,9 +173,21 @@ class DescendantMemory:
                     pass
             if total > self.peak_bytes:
                 self.peak_bytes, self.peak_processes = total, alive
+            for child in children:
+                try:
+                    times = child.cpu_times()
+                    self._cpu[child.pid] = times.user + times.system
+                except self._psutil.Error:
+                    pass
             pss = sum(self._pss(c) for c in children)
             self.peak_total_pss = max(self.peak_total_pss, pss)
             self._stop.wait(self.interval_s)
+
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds of every process of the run (each as last sampled: a process's final
+        tenth of a second may be missed)."""
+        return sum(self._cpu.values())
 
     def __enter__(self) -> DescendantMemory:
         self._thread.start()
@@ -252,10 +274,12 @@ def kill_and_resume(folder: Path, work: Path, jobs: int, total: int, reference: 
 def measure(folder: Path, work: Path, texts: list[str], jobs: int, repeat: int) -> dict:
     """The figures of one batch size (see the module docstring)."""
     count = len(texts)
-    runs, jieba_runs = [], []
+    runs, jieba_runs, jieba_cpu = [], [], []
     for run in range(repeat):  # interleaved, medians: the machine may be shared
         runs.append(cold_run(folder, work, jobs, run))
-        jieba_runs.append(jieba_baseline(texts))
+        wall, cpu = jieba_baseline_times(texts)
+        jieba_runs.append(wall)
+        jieba_cpu.append(cpu)
     # memory in a run of its own: sampling costs CPU, so the timed runs are not sampled
     with DescendantMemory() as memory:
         memory_run = cold_run(folder, work, jobs, repeat)
@@ -271,6 +295,8 @@ def measure(folder: Path, work: Path, texts: list[str], jobs: int, repeat: int) 
         "audit_ms_per_report_in_worker": round(1000 * statistics.median(r["worker_s"] for r in runs) / count, 2),
         "jieba_ms_per_report": round(1000 * jieba_s / count, 2),
         "memory_run_batch_s": round(memory_run["batch_s"], 3),
+        "cpu_s": round(memory.cpu_s, 2), "jieba_cpu_s": round(statistics.median(jieba_cpu), 3),
+        "cpu_ratio_to_jieba_on_one_core": round(memory.cpu_s / statistics.median(jieba_cpu), 3),
         "peak_total_pss_mb": round(memory.peak_total_pss / 2**20, 1),
         "peak_workers_rss_mb": round(memory.peak_bytes / 2**20, 1),
         "peak_processes": memory.peak_processes,

@@ -65,3 +65,10 @@ def test_the_resume_hint_names_the_inputs_and_the_store(tmp_path: Path) -> None:
     hint = resume_hint([tmp_path / "甲 乙"], tmp_path / "s.sqlite", 3, 10, True)
     assert re.search(r"10 份中已完成 3 份", hint)
     assert "--store" in hint and "--resume" in hint and "'" in hint  # a path with a space is quoted
+
+
+def test_the_inline_engine_leaves_ctrl_c_to_the_calling_process(tmp_path: Path) -> None:
+    write_corpus(tmp_path, 1)
+    before = signal.getsignal(signal.SIGINT)
+    run_batch([tmp_path], engine="inline")
+    assert signal.getsignal(signal.SIGINT) is before

@@ -12,7 +12,7 @@ scores every aligned paragraph with the stale model and caches the result on the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,12 +75,17 @@ class ReferenceSet:
 
     @classmethod
     def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
-                  index_path: str | Path | None = None) -> ReferenceSet:
+                  index_path: str | Path | None = None, read: Callable[[Path], Document] | None = None
+                  ) -> ReferenceSet:
         """The batch's documents plus the files given with ``--reference`` (folders are searched) and the
-        index at ``index_path``. A reference that cannot be read is skipped with a warning."""
+        index at ``index_path``. A reference that cannot be read is skipped with a warning.
+
+        ``read`` reads one reference (default: :func:`auditor.engine.read_document` in this process;
+        the batch passes one that reads in an isolated worker with the per-file time and memory limits)."""
         from auditor.engine import expand_paths, read_document
         from auditor.errors import AuditorError
 
+        read = read or read_document
         docs = list(documents)
         warnings = []
         seen = {d.path for d in docs}
@@ -88,7 +93,7 @@ class ReferenceSet:
             if str(path) in seen:
                 continue
             try:
-                docs.append(read_document(path))
+                docs.append(read(path))
                 seen.add(str(path))
             except AuditorError as exc:
                 warnings.append(f"参考报告 {path} 无法读取，已跳过：{exc.message}")
