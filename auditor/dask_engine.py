@@ -134,14 +134,18 @@ def _check_chunk_on_worker(state: tuple, chunk: list[int]) -> list[list]:
     """On a Dask worker: the reference rules' findings of the documents ``chunk`` (positions in the
     scattered document list), their aligned pairs scored together."""
     from auditor.batch import _rules_for
-    from auditor.engine import _aligns, check_document
+    from auditor.engine import _aligns, _clear_extractor_caches, check_document
     from auditor.reuse.references import prescore
 
     refs, docs, codes = state
     rules = _rules_for(codes)
     if _aligns(rules):
         prescore([docs[i] for i in chunk], refs)
-    return [check_document(docs[i], rules, refs) for i in chunk]
+    out = []
+    for i in chunk:
+        out.append(check_document(docs[i], rules, refs))
+        _clear_extractor_caches(docs[i])  # the worker keeps the scattered documents for every chunk
+    return out
 
 
 def cross_on_dask(docs: list, rules: list, refs: Any, scheduler: Any, chunk_size: int) -> list[list | None]:

@@ -181,7 +181,11 @@ def _check_forked(chunk: list[int]) -> list[list[Finding]]:
     refs, docs, rules = _FORKED
     if _aligns(rules):
         prescore([docs[i] for i in chunk], refs)
-    return [check_document(docs[i], rules, refs) for i in chunk]
+    out = []
+    for i in chunk:
+        out.append(check_document(docs[i], rules, refs))
+        _clear_extractor_caches(docs[i])  # this process checks hundreds of documents
+    return out
 
 
 def _aligns(rules: list[Rule]) -> bool:
@@ -208,12 +212,20 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         from concurrent.futures import ProcessPoolExecutor
 
         from auditor.reuse.model import load_model
+        from auditor.reuse.references import unit_key
 
         global _FORKED
         refs.model = refs.model or load_model()  # loaded once, before the fork
         _FORKED = (refs, docs, rules)
-        # the costliest first (candidates × length), so that the processes finish together
-        order = sorted(range(len(docs)), key=lambda i: -len(refs.candidates(docs[i])) * len(docs[i].text))
+        # a unit's reports one after another (their references are the same: the cached n-gram
+        # indexes are reused), the units with the costliest reports first (candidates × length), so
+        # that the processes finish together
+        cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
+        by_unit: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
+        order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
+                 for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
             size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes

@@ -102,7 +102,11 @@ class SourceIndex:
         self.passages = passages(source)
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
-        for i, (p, grams) in enumerate(zip(self.passages, passage_grams(source))):
+        # the grams are not kept on the source Document: a batch's cross phase aligns with every
+        # document in turn, and they would all stay in memory (``SourceIndex``es are cached instead)
+        cached = source.memo.get("reuse_grams")
+        grams_of = cached if cached is not None else [_grams(p.key) for p in self.passages]
+        for i, (p, grams) in enumerate(zip(self.passages, grams_of)):
             self.exact.setdefault(p.key, i)
             for g in grams:
                 self.postings[g].append(i)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported where used: numpy is not needed to audit one repor
 
 UNIT_MATCH = 90.0
 MAX_CANDIDATES = 5
+MAX_SOURCES = 64  # reference n-gram indexes kept (the same unit's reports are checked one after another)
 MAX_SAME_UNIT = 8  # the same unit's earlier reports aligned at most: the most recent years, most shared first
 _UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常务委员会", "常委会"), ("人民政府", "政府"))
 _UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
@@ -114,9 +115,16 @@ class ReferenceSet:
         return self._batch_index
 
     def source(self, doc: Document) -> SourceIndex:
+        """The n-gram index of a reference document (the most recently used ``MAX_SOURCES`` are kept:
+        one per document of a large batch would hold every document's n-grams at once)."""
         hit = self._sources.get(doc.path)
         if hit is None or hit.doc is not doc:
-            hit = self._sources[doc.path] = SourceIndex(doc)
+            hit = SourceIndex(doc)
+        else:
+            del self._sources[doc.path]
+        self._sources[doc.path] = hit  # most recently used last
+        while len(self._sources) > MAX_SOURCES:
+            del self._sources[next(iter(self._sources))]
         return hit
 
     def candidates(self, doc: Document) -> list[Document]:
