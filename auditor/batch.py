@@ -44,10 +44,12 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import multiprocessing
 import os
 import re
 import signal
 import stat
+import sys
 import threading
 import time
 import unicodedata
@@ -190,15 +192,23 @@ _WARM_UP_TEXT = (
 )
 
 
-def _prepare_worker() -> None:
+def _prepare_worker(warm: bool = True) -> None:
     """Once per worker process: ignore Ctrl-C (the parent handles it and stops the worker),
-    import the pipeline and warm its caches."""
+    import the pipeline and, with ``warm``, warm its caches by auditing a small text (worth it in
+    the fork server, whose workers share the warmed pages; a one-file run skips it)."""
     global _worker_ready
     with _worker_lock:
         if _worker_ready:
             return
-        if threading.current_thread() is threading.main_thread():
+        # a worker process only: the inline engine runs this in the user's process, which must
+        # keep Ctrl-C (and not pass an ignored SIGINT on to the programs it starts)
+        if threading.current_thread() is threading.main_thread() and multiprocessing.parent_process() is not None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from auditor.runner.startup import import_jieba
+
+        import_jieba()  # before the extractors import it
+        if not warm:
+            return
         from auditor.engine import check_document
         from auditor.readers.text import build_document
         from auditor.rules import all_rules
@@ -220,7 +230,7 @@ def _rules_for(codes: tuple[str, ...] | None) -> list:
 def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
                keep_document: bool) -> WorkResult:
     """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
-    _prepare_worker()
+    _prepare_worker(warm=False)  # the fork server warmed the pool's workers; a lone file needs no warm-up
     started = time.perf_counter()
     report = audit_file(Path(path), _rules_for(rule_codes))
     text = report.document.text if report.document is not None else None
@@ -274,10 +284,28 @@ def _kill_worker(pool: IsolatedPool) -> None:
         process.kill()
 
 
+def _run_forked_once(task: _Task, args: tuple, work: Callable[..., WorkResult], timeout_s: float,
+                     memory_bytes: int) -> tuple[int, WorkResult]:
+    """One file in one isolated process forked from this one (same limits as the pool)."""
+    from auditor.isolation import run_isolated
+
+    started = time.perf_counter()
+    try:
+        return task.index, run_isolated(work, task.path, *args, timeout_s=timeout_s,
+                                        memory_bytes=memory_bytes, start_method="fork")
+    except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
+        return task.index, failed_result(task.path, exc, time.perf_counter() - started)
+
+
 def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult], jobs: int,
                    timeout_s: float, memory_bytes: int, max_calls: int
                    ) -> Iterator[tuple[int, WorkResult]]:
-    """``jobs`` threads, each driving its own long-lived isolated worker process."""
+    """``jobs`` threads, each driving its own long-lived isolated worker process; a single file is
+    audited in one process forked from this one (no fork server to start: it would import the
+    pipeline and load jieba's dictionary a second time)."""
+    if len(tasks) == 1 and sys.platform.startswith("linux"):
+        yield _run_forked_once(tasks[0], args, work, timeout_s, memory_bytes)
+        return
     if work is audit_task:
         from auditor.isolation import set_preload
 
@@ -483,8 +511,7 @@ def run_batch(
     written mid-run is abandoned with a warning on ``console``; the run goes on in memory.
 
     Raises :class:`BatchUsageError` for options that do not fit together."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if engine not in ENGINES:
         raise BatchUsageError(f"未知的执行引擎 {engine!r}，可选：{'、'.join(ENGINES)}")
     if resume and store is None:
@@ -557,9 +584,12 @@ def run_batch(
         else:
             stream = _run_processes(todo, args, task, min(jobs, max(1, len(todo))), timeout_s,
                                     memory_bytes, max_calls)
+            if len(todo) == 1:  # a lone file is forked from this process: now, before any other thread starts
+                stream = iter(list(stream))
 
-        if cross_phase and engine == "process" and todo:
+        if cross_phase and engine == "process" and len(todo) > 1:
             # the parent is idle while the workers read: load what the cross-report phase needs meanwhile
+            # (not for a lone file: it is forked from this process, which must not be importing then)
             warming = threading.Thread(target=_warm_cross_phase, name="auditor-warm", daemon=True)
             warming.start()
         already = sum(r is not None for r in reports)
@@ -589,6 +619,10 @@ def run_batch(
                 stream.close()
             if bar is not None:
                 bar.stop()
+    except KeyboardInterrupt:
+        gc.unfreeze()
+        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        raise
     except BaseException:
         gc.unfreeze()
         raise
@@ -605,16 +639,76 @@ def run_batch(
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
             cross_jobs = jobs if engine == "process" else 1
-            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs):
+            reader = None if engine == "inline" else _isolated_reader(timeout_s, memory_bytes)
+            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs,
+                                                   scheduler=scheduler if engine == "dask" else None,
+                                                   read_reference=reader):
                 if console is not None:
                     console.print(f"[yellow]提示：[/]{warning}")
             if not keep_documents:
                 for report in finished:
                     report.document = None
+    except KeyboardInterrupt:
+        gc.unfreeze()
+        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        raise
     finally:
         gc.unfreeze()
     _group_duplicates(finished, content_hashes, text_hashes)
     return score_batch(finished, risk_config)
+
+
+def read_reference_task(path: str):
+    """Read one ``--reference`` file (in an isolated worker): its Document with the passages and the
+    index sketch computed there."""
+    from auditor.engine import read_document
+    from auditor.reuse.index import document_sketch
+
+    _prepare_worker(warm=False)
+    doc = read_document(Path(path))
+    document_sketch(doc)
+    return doc
+
+
+def _isolated_reader(timeout_s: float, memory_bytes: int) -> Callable[[Path], Any]:
+    """A reader of ``--reference`` files with the batch's per-file limits: each file is read in an
+    isolated worker, so a reference that hangs or explodes becomes a warning, not a hung batch."""
+    from auditor.isolation import run_isolated
+
+    def read(path: Path):
+        return run_isolated(read_reference_task, str(path), timeout_s=timeout_s, memory_bytes=memory_bytes)
+
+    return read
+
+
+def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, reports: list[BatchReport | None],
+                      keys: list[ResultKey | None], text_hashes: list[str | None], attempts: list[int],
+                      console: Any = None) -> None:
+    """Ctrl-C: without ``--store``, save the finished files to a new store in the user's cache
+    folder (:mod:`auditor.runner.interrupt`); either way, say how to resume. Never raises."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from auditor.runner.interrupt import interrupted_store_path, resume_hint
+
+    console = console or Console(stderr=True)
+    finished = [i for i, r in enumerate(reports) if r is not None]
+    try:
+        if store is not None:
+            target, saved_now = Path(store), False
+        else:
+            items = [(keys[i], report_record(reports[i], attempts[i]),
+                      reports[i].document.text if reports[i].document is not None else None, text_hashes[i])
+                     for i in finished if keys[i] is not None]
+            if not items:
+                console.print(f"[bold yellow]已中断：[/]{len(reports)} 份中尚无完成的文件，未保存结果")
+                return
+            target, saved_now = interrupted_store_path(), True
+            with ResultStore(target) as saved:
+                saved.put_many(items)
+        console.print(f"[bold yellow]{escape(resume_hint(paths, target, len(finished), len(reports), saved_now))}[/]", soft_wrap=True)
+    except Exception as exc:  # noqa: BLE001 - the interrupt must still stop the run
+        console.print(f"[bold red]已中断，但已完成的结果未能保存：{escape(str(exc))}[/]")
 
 
 def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = None) -> None:
@@ -636,6 +730,9 @@ def _warm_cross_phase() -> None:
     """Import and load what the cross-report phase uses (scikit-learn, the stale-passage model, the
     subject tokenizer), so that it starts warm and its forked processes inherit it all."""
     try:
+        from auditor.runner.startup import import_jieba
+
+        import_jieba()
         from auditor.extract.subjects import _get_tokenizer
         from auditor.reuse.model import load_model
 

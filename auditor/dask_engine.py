@@ -12,6 +12,10 @@ the codes ``timeout`` / ``memory-limit`` / ``worker-crashed``, as locally. Dask'
 (daemonic workers) forbids children: the file is then audited in the worker itself, under the
 worker's own memory limit (the Nanny restarts a worker that exceeds it, and the task is
 reported as ``worker-crashed``) but without a per-file timeout.
+
+The cross-report phase runs on the cluster too (:func:`cross_on_dask`): the references (the batch's
+Documents with their sketches, the index, the stale model) are scattered once to every worker,
+then chunks of documents are checked there, as the process engine's forked processes do.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 
 from auditor.errors import AuditorError, ReadError
 
-__all__ = ["dask_audit", "run_on_dask", "worker_can_isolate"]
+__all__ = ["cross_on_dask", "dask_audit", "run_on_dask", "worker_can_isolate"]
 
 _local = threading.local()
 
@@ -124,3 +128,52 @@ def run_on_dask(tasks: list[tuple[int, str]], args: tuple, scheduler: Any, *,
             future.cancel()
         if owned:
             client.close()
+
+
+def _check_chunk_on_worker(state: tuple, chunk: list[int]) -> list[list]:
+    """On a Dask worker: the reference rules' findings of the documents ``chunk`` (positions in the
+    scattered document list), their aligned pairs scored together."""
+    from auditor.batch import _rules_for
+    from auditor.engine import _aligns, _clear_extractor_caches, check_document
+    from auditor.reuse.references import prescore
+
+    refs, docs, codes = state
+    rules = _rules_for(codes)
+    if _aligns(rules):
+        prescore([docs[i] for i in chunk], refs)
+    out = []
+    for i in chunk:
+        out.append(check_document(docs[i], rules, refs))
+        _clear_extractor_caches(docs[i])  # the worker keeps the scattered documents for every chunk
+    return out
+
+
+def cross_on_dask(docs: list, rules: list, refs: Any, scheduler: Any, chunk_size: int) -> list[list | None]:
+    """The cross-report phase on the cluster: per document its reference rules' findings, or None
+    where a worker failed (the caller checks those documents itself)."""
+    from distributed import as_completed
+
+    from auditor.reuse.model import load_model
+
+    client, owned = _client(scheduler)
+    results: list[list | None] = [None] * len(docs)
+    try:
+        refs.model = refs.model or load_model()
+        state = client.scatter((refs, docs, tuple(sorted(r.code for r in rules))), broadcast=True, hash=False)
+        run_id = uuid.uuid4().hex[:12]
+        chunks = [list(range(k, min(k + chunk_size, len(docs)))) for k in range(0, len(docs), chunk_size)]
+        futures = {client.submit(_check_chunk_on_worker, state, chunk, key=f"auditor-cross-{run_id}-{n}",
+                                 pure=False, retries=0): chunk for n, chunk in enumerate(chunks)}
+        for future in as_completed(list(futures)):
+            chunk = futures[future]
+            try:
+                for i, found in zip(chunk, future.result()):
+                    results[i] = found
+            except Exception:  # noqa: BLE001 - a worker died: these documents are checked locally
+                pass
+    except Exception:  # noqa: BLE001 - the cluster could not take the work: everything is checked locally
+        pass
+    finally:
+        if owned:
+            client.close()
+    return results

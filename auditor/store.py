@@ -188,6 +188,20 @@ class ResultStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc
 
+    def put_many(self, items: list[tuple[ResultKey, dict[str, Any], str | None, str | None]]) -> None:
+        """Store several finished files ``(key, report, text, text_hash)`` in one commit (an
+        interrupted run saving what it finished). Raises :class:`StoreError` like :meth:`put`."""
+        try:
+            for key, report, text, text_hash in items:
+                text_z = zlib.compress(text.encode("utf-8", "surrogatepass"), 6) if text is not None else None
+                self._db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key,
+                     json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, None, time.time()))
+            self._db.commit()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc
+
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
 

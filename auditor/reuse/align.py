@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -101,7 +102,11 @@ class SourceIndex:
         self.passages = passages(source)
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
-        for i, (p, grams) in enumerate(zip(self.passages, passage_grams(source))):
+        # the grams are not kept on the source Document: a batch's cross phase aligns with every
+        # document in turn, and they would all stay in memory (``SourceIndex``es are cached instead)
+        cached = source.memo.get("reuse_grams")
+        grams_of = cached if cached is not None else [_grams(p.key) for p in self.passages]
+        for i, (p, grams) in enumerate(zip(self.passages, grams_of)):
             self.exact.setdefault(p.key, i)
             for g in grams:
                 self.postings[g].append(i)
@@ -112,13 +117,14 @@ class SourceIndex:
         if same is not None:
             return same, 1.0
         grams = _grams(key) if grams is None else grams
-        votes: Counter[int] = Counter()
-        for g in grams:
-            for i in self.postings.get(g, ()):
-                votes[i] += 1
+        postings = self.postings
+        votes: Counter[int] = Counter(chain.from_iterable(postings[g] for g in grams if g in postings))
         if not votes:
             return None
-        i, shared = votes.most_common(1)[0]
+        # the most shared n-grams, the earliest paragraph among equals (not the first one met while
+        # iterating a set of strings, whose order changes with the interpreter's hash seed)
+        shared = max(votes.values())
+        i = min(j for j, v in votes.items() if v == shared)
         share = shared / max(1, len(grams))
         return (i, share) if share >= MIN_SEED_SHARE else None
 

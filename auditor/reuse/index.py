@@ -436,6 +436,18 @@ class ReuseIndex:
             names = self._unit_names = {i: n for n, i in self.unit_ids.items()}
         return names.get(uid, "")
 
+    def sharing_unit_names(self, key: str) -> frozenset[str]:
+        """The folded names of the units whose paragraphs have the same digit-masked text as ``key``
+        (built once per masked text)."""
+        h = key_hash(key)
+        names = self.__dict__.get("_sharing_names")
+        if names is None:
+            names = self._sharing_names = {}
+        hit = names.get(h)
+        if hit is None:
+            hit = names[h] = frozenset(n for n in (self.unit_name(u) for u in self.shared.get(h, ())) if n)
+        return hit
+
     def sharing_units(self, key: str) -> tuple[int, ...]:
         """Unit ids of indexed paragraphs with the same digit-masked text as ``key``."""
         return self.shared.get(key_hash(key), ())

@@ -12,21 +12,25 @@ scores every aligned paragraph with the stale model and caches the result on the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
-from auditor.reuse.index import ReuseIndex
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
+
+if TYPE_CHECKING:  # imported where used: numpy is not needed to audit one report
+    from auditor.reuse.index import ReuseIndex
 
 UNIT_MATCH = 90.0
 MAX_CANDIDATES = 5
+MAX_SOURCES = 64  # reference n-gram indexes kept (the same unit's reports are checked one after another)
 MAX_SAME_UNIT = 8  # the same unit's earlier reports aligned at most: the most recent years, most shared first
 _UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常务委员会", "常委会"), ("人民政府", "政府"))
 _UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
@@ -67,15 +71,22 @@ class ReferenceSet:
     _other_units: dict[str, tuple[Document, list[Document]]] = field(default_factory=dict)
     _by_unit: dict[str, list[tuple[int, Document]]] | None = None
     _unit_matches: dict[str, list[str]] = field(default_factory=dict)
+    _shared_counts: dict[tuple[int, str | None], int] = field(default_factory=dict)
+    _scored: dict[str, tuple] = field(default_factory=dict)  # prescore(): path → (doc, pairs, scores)
 
     @classmethod
     def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
-                  index_path: str | Path | None = None) -> ReferenceSet:
+                  index_path: str | Path | None = None, read: Callable[[Path], Document] | None = None
+                  ) -> ReferenceSet:
         """The batch's documents plus the files given with ``--reference`` (folders are searched) and the
-        index at ``index_path``. A reference that cannot be read is skipped with a warning."""
+        index at ``index_path``. A reference that cannot be read is skipped with a warning.
+
+        ``read`` reads one reference (default: :func:`auditor.engine.read_document` in this process;
+        the batch passes one that reads in an isolated worker with the per-file time and memory limits)."""
         from auditor.engine import expand_paths, read_document
         from auditor.errors import AuditorError
 
+        read = read or read_document
         docs = list(documents)
         warnings = []
         seen = {d.path for d in docs}
@@ -83,10 +94,12 @@ class ReferenceSet:
             if str(path) in seen:
                 continue
             try:
-                docs.append(read_document(path))
+                docs.append(read(path))
                 seen.add(str(path))
             except AuditorError as exc:
                 warnings.append(f"参考报告 {path} 无法读取，已跳过：{exc.message}")
+        from auditor.reuse.index import ReuseIndex
+
         index = ReuseIndex.load(index_path) if index_path else None
         model = load_model()
         if model.warning:  # the fallback scores: the auditor must know
@@ -96,13 +109,22 @@ class ReferenceSet:
     @property
     def batch_index(self) -> ReuseIndex:
         if self._batch_index is None:
+            from auditor.reuse.index import ReuseIndex
+
             self._batch_index = ReuseIndex.build(self.documents)
         return self._batch_index
 
     def source(self, doc: Document) -> SourceIndex:
+        """The n-gram index of a reference document (the most recently used ``MAX_SOURCES`` are kept:
+        one per document of a large batch would hold every document's n-grams at once)."""
         hit = self._sources.get(doc.path)
         if hit is None or hit.doc is not doc:
-            hit = self._sources[doc.path] = SourceIndex(doc)
+            hit = SourceIndex(doc)
+        else:
+            del self._sources[doc.path]
+        self._sources[doc.path] = hit  # most recently used last
+        while len(self._sources) > MAX_SOURCES:
+            del self._sources[next(iter(self._sources))]
         return hit
 
     def candidates(self, doc: Document) -> list[Document]:
@@ -200,20 +222,36 @@ class ReferenceSet:
                 self._by_unit.setdefault(unit_key(d.meta.unit), []).append((position, d))
         keys = self._unit_matches.get(own)
         if keys is None:
-            keys = self._unit_matches[own] = [k for k in self._by_unit
-                                              if k and (k == own or fuzz.ratio(k, own) >= UNIT_MATCH)]
+            keys = self._unit_matches[own] = _matching_keys(own, list(self._by_unit))
         return [d for _, d in sorted(item for k in keys for item in self._by_unit[k])]
 
     def shared_units(self, doc: Document, key: str) -> int:
-        """How many other units' reports hold the same digit-masked paragraph."""
-        units: set[str] = set()
+        """How many other units' reports hold the same digit-masked paragraph (counted once per
+        masked paragraph and unit: a template paragraph is shared by every unit of a large batch,
+        and each of its aligned pairs asks again)."""
+        from auditor.reuse.index import key_hash
+
         own = doc.meta.unit
+        cache_key = (key_hash(key), own)
+        hit = self._shared_counts.get(cache_key)
+        if hit is not None:
+            return hit
+        units: set[str] = set()
         for index in ([self.batch_index] if self.documents else []) + ([self.index] if self.index else []):
-            for uid in index.sharing_units(key):
-                name = index.unit_name(uid)
+            for name in index.sharing_unit_names(key):
                 if name and not (own and _same_unit_cached(name, own)):
                     units.add(name)
+        self._shared_counts[cache_key] = len(units)
         return len(units)
+
+
+def _matching_keys(own: str, keys: list[str]) -> list[str]:
+    """The unit keys equal to ``own`` or within ``UNIT_MATCH`` of it, in the order of ``keys``
+    (rapidfuzz's C loop over every key, not a Python one)."""
+    from rapidfuzz import process
+
+    hits = {i for _, _, i in process.extract(own, keys, scorer=fuzz.ratio, score_cutoff=UNIT_MATCH, limit=None)}
+    return [k for i, k in enumerate(keys) if k and (k == own or i in hits)]
 
 
 def attach(analysis, references: ReferenceSet | None) -> None:
@@ -252,14 +290,37 @@ def copied_passages(analysis) -> list[AlignedPassage]:
     return result
 
 
-def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
-    model = refs.model or load_model()
+def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, Document, list[float]]]:
+    """Every aligned pair of ``doc`` with its candidates, and the pair's feature row."""
     aligned: list[tuple[AlignedPair, Document, list[float]]] = []
     for cand in refs.candidates(doc):
         for p in align(doc, refs.source(cand)):
             aligned.append((p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key))))
+    return aligned
+
+
+def prescore(docs: Sequence[Document], refs: ReferenceSet) -> None:
+    """Align several documents with their references and score all their pairs in ONE call of the
+    model (a call costs ~20 ms of fixed overhead in scikit-learn, per document otherwise); the
+    rules of each document then take its scored pairs from ``refs`` (each row is scored alone by
+    the model, so the scores are the same as document by document)."""
+    model = refs.model or load_model()
+    work = [(doc, _aligned_rows(doc, refs)) for doc in docs if doc.path not in refs._scored]
+    scores = iter(model.score([row for _, aligned in work for _, _, row in aligned]))
+    for doc, aligned in work:
+        refs._scored[doc.path] = (doc, aligned, [next(scores) for _ in aligned])
+
+
+def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPassage]:
+    model = refs.model or load_model()
+    ready = refs._scored.pop(doc.path, None)
+    if ready is not None and ready[0] is doc:
+        _, aligned, scores = ready
+    else:
+        aligned = _aligned_rows(doc, refs)
+        scores = model.score([row for _, _, row in aligned])
     best: dict[int, ScoredPair] = {}
-    for (p, cand, row), score in zip(aligned, model.score([row for _, _, row in aligned])):
+    for (p, cand, row), score in zip(aligned, scores):
         prev = best.get(p.this.index)
         sp = ScoredPair(p, cand, score, row, pair_facts(doc, cand, p), model.threshold)
         # the source of a paragraph is the report it is most like (the most recent of equals): a
