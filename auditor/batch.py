@@ -363,7 +363,8 @@ def report_record(report: Report, attempts: int = 1) -> dict[str, Any]:
     ``attempts``: how many runs have tried this file (a retried failure counts them)."""
     return {"path": report.path, "unit": report.unit, "year": report.year, "kind": report.kind,
             "format": report.format, "error": error_record(report.error),
-            "findings": [finding_record(f) for f in report.findings], "attempts": attempts}
+            "findings": [finding_record(f) for f in report.findings], "attempts": attempts,
+            **({"needs_review": report.needs_review} if report.structure_checked else {})}
 
 
 def should_retry(record: dict[str, Any], retry_errors: bool) -> bool:
@@ -379,7 +380,8 @@ def report_from_record(record: dict[str, Any], path: str) -> BatchReport:
     return BatchReport(path=path, unit=record.get("unit"), year=record.get("year"),
                        kind=record.get("kind") or "unknown", format=record.get("format"),
                        error=error_from_record(record.get("error")),
-                       findings=[finding_from_record(f) for f in record.get("findings") or []])
+                       findings=[finding_from_record(f) for f in record.get("findings") or []],
+                       needs_review=record.get("needs_review"), structure_checked="needs_review" in record)
 
 
 def _as_batch_report(report: Report, path: str, *, copy_findings: bool) -> BatchReport:

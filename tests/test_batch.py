@@ -323,3 +323,17 @@ def test_a_missing_path_is_a_report_not_a_crash(tmp_path: Path) -> None:
     batch = run_batch([tmp_path / "r000.txt", tmp_path / "nope.txt"], jobs=2, store=tmp_path / "s.sqlite")
     errors = {Path(r.path).name: r.error for r in batch.reports}
     assert errors["r000.txt"] is None and errors["nope.txt"] is not None
+
+
+def test_a_report_to_confirm_by_hand_keeps_its_judgement_in_the_store(tmp_path: Path) -> None:
+    """The 需人工确认 judgement is stored with the report: a resumed run does not need the text again."""
+    from auditor.batch import report_from_record, report_record
+    from auditor.engine import audit_file
+
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于召开年度工作会议的通知\n请各科室派员参加。\n", encoding="utf-8")
+    report = audit_file(notice)
+    assert report.needs_review
+    restored = report_from_record(json.loads(json.dumps(report_record(report))), report.path)
+    assert restored.needs_review == report.needs_review and restored.structure_checked
+    assert restored.document is None  # judged without the text

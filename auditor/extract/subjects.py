@@ -51,6 +51,7 @@ def _get_tokenizer() -> jieba.Tokenizer:
                 _jieba.setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
                 tok = _jieba.Tokenizer()
+                tok.tmp_dir = _jieba_cache_folder()  # the parsed dictionary, kept between runs
                 tok.initialize()
                 tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
                 for canonical, synonym in _synonym_pairs():
@@ -62,6 +63,20 @@ def _get_tokenizer() -> jieba.Tokenizer:
                 gc.freeze()
                 _tokenizer = tok
     return _tokenizer
+
+
+def _jieba_cache_folder() -> str | None:
+    """``$XDG_CACHE_HOME/auditor`` (else ``~/.cache/auditor``) when it can be written, else None
+    (jieba then uses the system's temporary folder)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "auditor")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
 
 
 def _load_lines(name: str) -> list[str]:
