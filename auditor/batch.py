@@ -1,7 +1,7 @@
 """The batch runner: audit hundreds of files in parallel, each one isolated, with the results
 written to a SQLite store as they finish, resumable, with identical submissions grouped.
 
-``run_batch(paths, ...) -> Batch`` is the one entry point (``engine.audit`` and ``auditor check``
+``run_batch(paths, ...) -> Batch`` is the one entry point (``audit`` below and ``auditor check``
 call it). What it does:
 
 - **Parallel and isolated.** With ``engine="process"`` (the default) it runs ``jobs`` long-lived
@@ -31,7 +31,7 @@ call it). What it does:
   path of the group's first file; None for that file itself) and ``duplicate_kind``
   ("same-bytes" or "same-text"). Files with the same bytes are audited once.
 - **Cross-report phase.** With more than one file (or references), reports are compared with the
-  same unit's reports of other years once every file is read (:func:`auditor.engine.compare_with_references`).
+  same unit's reports of other years once every file is read (:func:`auditor.runner.cross.compare_with_references`).
   The workers prepare for it: each sends its Document with the passages and the index sketch
   (shingles, n-gram counts) already computed, while this process loads the stale-passage model;
   the comparisons then run in ``jobs`` forked processes.
@@ -44,26 +44,30 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
-import multiprocessing
 import os
-import re
-import signal
 import stat
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__
+from auditor._version import __version__
 from auditor.display import display_path
-from auditor.engine import Batch, Report, audit_file, expand_inputs, score_batch
+from auditor.engine import Batch, Report, expand_inputs, score_batch
 from auditor.errors import AuditorError, ReadError
 from auditor.isolation import DEFAULT_MEMORY_BYTES, IsolatedPool
+from auditor.runner.worker import (  # noqa: F401  (the worker side, re-exported for callers)
+    WorkResult,
+    _prepare_worker,
+    _rules_for,
+    audit_task,
+    failed_result,
+    text_fingerprint,
+)
 from auditor.store import (ResultKey, ResultStore, StoreError, error_from_record, error_record,
                            finding_from_record, finding_record)
 
@@ -109,30 +113,8 @@ class BatchReport(Report):
         return data
 
 
-@dataclass(slots=True)
-class WorkResult:
-    """What a worker sends back for one file."""
-
-    report: Report
-    text: str | None  # the Document text (only when asked for: the store keeps it)
-    text_hash: str | None  # text_fingerprint of the Document text; None when unreadable
-    seconds: float
-
-
 # --------------------------------------------------------------------------- keys and fingerprints
 
-_RESIDUE = re.compile(r"\[bookmark:[^\]]*\]")
-_SPACE = re.compile(r"\s+")
-
-
-def text_fingerprint(text: str) -> str:
-    """SHA-256 of the text as a reader sees it: NFKC, export residue and all whitespace dropped.
-
-    The same report exported as .docx and as .txt gets the same fingerprint; a changed figure
-    or character does not."""
-    normal = unicodedata.normalize("NFKC", text)
-    normal = _SPACE.sub("", _RESIDUE.sub("", normal))
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
 def file_sha256(path: Path, max_bytes: int | None = None) -> str | None:
@@ -170,88 +152,6 @@ def selected_rule_codes(rules: Iterable[str] | None) -> tuple[str, ...]:
 
 def rules_key(codes: Sequence[str]) -> str:
     return ",".join(sorted(codes))
-
-
-# --------------------------------------------------------------------------- the worker side
-
-_worker_lock = threading.Lock()
-_worker_ready = False
-_rules_cache: dict[tuple[str, ...], list] = {}
-
-# A small synthetic report (narrative figures, a sum, one budget table) audited once per worker,
-# so that every lazily built cache (jieba dictionary, rule registry, regexes) is ready before
-# the first real file.
-_WARM_UP_TEXT = (
-    "2024年度示例单位部门整体支出绩效自评报告\n"
-    "一、部门基本情况\n"
-    "全年组织培训12期，走访群众350余人次，开展专题调研8次。\n"
-    "二、一般公共预算支出情况\n"
-    "全年预算数100.00万元，其中：基本支出60.00万元，项目支出40.00万元。\n"
-    "\t项目\n\t年初预算数\n\t全年预算数\n\t全年执行数\n\t执行率\n\n"
-    "\t年度资金总额\n\t100.00\n\t100.00\n\t95.00\n\t95%\n\n"
-)
-
-
-def _prepare_worker(warm: bool = True) -> None:
-    """Once per worker process: ignore Ctrl-C (the parent handles it and stops the worker),
-    import the pipeline and, with ``warm``, warm its caches by auditing a small text (worth it in
-    the fork server, whose workers share the warmed pages; a one-file run skips it)."""
-    global _worker_ready
-    with _worker_lock:
-        if _worker_ready:
-            return
-        # a worker process only: the inline engine runs this in the user's process, which must
-        # keep Ctrl-C (and not pass an ignored SIGINT on to the programs it starts)
-        if threading.current_thread() is threading.main_thread() and multiprocessing.parent_process() is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        from auditor.runner.startup import import_jieba
-
-        import_jieba()  # before the extractors import it
-        if not warm:
-            return
-        from auditor.engine import check_document
-        from auditor.readers.text import build_document
-        from auditor.rules import all_rules
-
-        check_document(build_document(_WARM_UP_TEXT, "<warm-up>", "txt"), all_rules())
-        _worker_ready = True
-
-
-def _rules_for(codes: tuple[str, ...] | None) -> list:
-    from auditor.rules import all_rules
-
-    key = codes if codes is not None else ("*",)
-    if key not in _rules_cache:
-        everything = all_rules()
-        _rules_cache[key] = everything if codes is None else [r for r in everything if r.code in set(codes)]
-    return _rules_cache[key]
-
-
-def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
-               keep_document: bool) -> WorkResult:
-    """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
-    _prepare_worker(warm=False)  # the fork server warmed the pool's workers; a lone file needs no warm-up
-    started = time.perf_counter()
-    report = audit_file(Path(path), _rules_for(rule_codes))
-    text = report.document.text if report.document is not None else None
-    if not keep_document:
-        report.document = None
-    elif report.document is not None:
-        from auditor.reuse.index import document_sketch
-
-        document_sketch(report.document)  # for the cross-report phase's index, computed here in parallel
-        memo = report.document.memo
-        kept = {k: memo[k] for k in ("passages", "reuse_sketch") if k in memo}
-        memo.clear()  # the extractors' caches: rebuilt on demand, not worth pickling
-        memo.update(kept)
-    return WorkResult(report=report, text=text if want_text else None,
-                      text_hash=text_fingerprint(text) if text is not None else None,
-                      seconds=time.perf_counter() - started)
-
-
-def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
-    """The result of a file whose worker timed out, ran out of memory or crashed."""
-    return WorkResult(report=Report(path=path, error=error), text=None, text_hash=None, seconds=seconds)
 
 
 # --------------------------------------------------------------------------- executors
@@ -502,7 +402,7 @@ def run_batch(
     ``timeout_s``/``memory_bytes``: limits per file (process engine). ``keep_documents``: attach
     each report's Document (the HTML reporter needs the text; costs memory in large batches).
     ``references``/``index``: earlier reports and a persisted index for the cross-report phase
-    (:func:`auditor.engine.compare_with_references`), which runs after every file is read.
+    (:func:`auditor.runner.cross.compare_with_references`), which runs after every file is read.
     ``progress``: None shows the bar only when stderr is a terminal. ``on_result`` is called
     with each report as it finishes (unscored). ``task`` is the per-file function run in the
     workers (a picklable top-level function with :func:`audit_task`'s signature; tests use it
@@ -636,7 +536,7 @@ def run_batch(
     assert len(finished) == n, "every file must have a report"
     try:
         if cross_phase:
-            from auditor.engine import compare_with_references
+            from auditor.runner.cross import compare_with_references
 
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
@@ -751,3 +651,20 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str | Path] = (),
+          index: str | Path | None = None, rules: Iterable[str] | None = None, risk_config=None,
+          jobs: int | None = None, engine: str = "process", **batch_options) -> Batch:
+    """Audit files and folders; return the ranked Batch (the objects the JSON serialises).
+
+    Reports of the same unit from different years are references for each other; ``references``
+    adds earlier reports (files or folders, read for comparison only, not ranked) and ``index`` a
+    persisted reference index (``auditor index build``). ``rules`` selects rules by code or prefix
+    ("AR", "AR101"); all by default. ``jobs``/``engine`` and ``batch_options`` (store, resume,
+    timeout_s, memory_bytes, progress …) go to :func:`auditor.batch.run_batch`; each report keeps its
+    Document (``report.document``)."""
+    batch_options.setdefault("progress", False)
+    batch_options.setdefault("keep_documents", True)
+    return run_batch(paths, rules=list(rules) if rules else None, references=references, index=index,
+                     risk_config=risk_config, jobs=jobs, engine=engine, **batch_options)

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from auditor import __version__
+from auditor._version import __version__
 from auditor.cli_i18n import lang_of, use_language
 from auditor.findings import SEVERITIES, severity_rank
 
@@ -108,7 +108,7 @@ def check(
 ) -> None:
     """审核报告，输出发现的问题和风险排序。"""
     from auditor.batch import BatchUsageError
-    from auditor.engine import audit
+    from auditor.batch import audit
     from auditor.errors import AuditorError
     from auditor.scoring import load_config
 

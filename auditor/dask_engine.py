@@ -56,7 +56,7 @@ def _pool(timeout_s: float, memory_bytes: int, max_calls: int):
 def dask_audit(path: str, data: bytes, args: tuple, timeout_s: float, memory_bytes: int,
                max_calls: int, work: Callable[..., Any] | None = None):
     """Audit one file's bytes on a Dask worker; the report carries the client's ``path``."""
-    from auditor.batch import audit_task, failed_result
+    from auditor.runner.worker import audit_task, failed_result
 
     work = work or audit_task
     started = time.perf_counter()
@@ -97,7 +97,7 @@ def run_on_dask(tasks: list[tuple[int, str]], args: tuple, scheduler: Any, *,
     """Submit every file to the cluster; yield (index, WorkResult) as they finish."""
     from distributed import as_completed
 
-    from auditor.batch import audit_task, failed_result
+    from auditor.runner.worker import audit_task, failed_result
 
     work = work or audit_task
     client, owned = _client(scheduler)
@@ -133,8 +133,9 @@ def run_on_dask(tasks: list[tuple[int, str]], args: tuple, scheduler: Any, *,
 def _check_chunk_on_worker(state: tuple, chunk: list[int]) -> list[list]:
     """On a Dask worker: the reference rules' findings of the documents ``chunk`` (positions in the
     scattered document list), their aligned pairs scored together."""
-    from auditor.batch import _rules_for
-    from auditor.engine import _aligns, _clear_extractor_caches, check_document
+    from auditor.runner.worker import _rules_for
+    from auditor.engine import check_document
+    from auditor.runner.worker import _aligns, _clear_extractor_caches
     from auditor.reuse.references import prescore
 
     refs, docs, codes = state

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -272,16 +273,26 @@ class Document:
         self._section_starts = [s.start for s in self.sections]
 
 
+# Tables that reached the text flattened ("|" rows, one cell per line …) are found by an extractor
+# (auditor.extract.pipe_tables registers its finder on import), so that locations number them after
+# the layout tables without the Document importing the extractors.
+_FLATTENED_TABLE_FINDERS: list[Callable[[Document], list[Table]]] = []
+
+
+def register_flattened_tables(finder: Callable[[Document], list[Table]]) -> None:
+    if finder not in _FLATTENED_TABLE_FINDERS:
+        _FLATTENED_TABLE_FINDERS.append(finder)
+
+
 class _LocateIndex:
     """The Document's cells and paragraphs sorted by start, for :meth:`Document.locate`."""
 
     def __init__(self, doc: Document) -> None:
-        from auditor.extract.pipe_tables import pipe_tables  # tables written as "|" paragraphs
-
         self.anchor_starts = [a.start for a in doc.anchors]
         self.paragraph_starts = [p.start for p in doc.paragraphs]
         cells: list[tuple[int, int, tuple[int, int, int]]] = []
-        for number, table in enumerate([*doc.tables, *pipe_tables(doc)], start=1):
+        flattened = [t for finder in _FLATTENED_TABLE_FINDERS for t in finder(doc)]
+        for number, table in enumerate([*doc.tables, *flattened], start=1):
             for row in table.rows:
                 for cell in row.cells:
                     cells.append((cell.start, cell.end, (number, row.index + 1, cell.col + 1)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from auditor import __version__
+from auditor._version import __version__
 from auditor.analysis import Analysis
 from auditor.document import Document
 from auditor.errors import AuditorError, ReadError
@@ -134,10 +134,8 @@ def check_document(doc: Document, rules: list[Rule] | None = None, references=No
 
     ``references`` (an :class:`auditor.reuse.references.ReferenceSet`) gives the rules that compare
     with earlier reports their candidates; without it they see the report alone."""
-    from auditor.reuse.references import attach
-
     analysis = Analysis(doc)
-    attach(analysis, references)
+    analysis.references = references
     findings = run_rules(analysis, rules if rules is not None else select_rules(None))
     return sort_findings(findings)
 
@@ -145,140 +143,6 @@ def check_document(doc: Document, rules: list[Rule] | None = None, references=No
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     findings.sort(key=lambda f: (-severity_rank(f.severity), f.evidence[0].start if f.evidence else -1, f.rule))
     return findings
-
-
-def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
-                            index: str | Path | None = None, jobs: int = 1, scheduler: Any = None,
-                            read_reference: Callable[[Path], Document] | None = None) -> list[str]:
-    """The cross-report phase: with every report of the batch read, the same unit's reports of other
-    years (plus ``references`` files and the ``index``) become references, and the rules that use
-    references run again for each report that has candidates, replacing their first-phase findings.
-    With ``jobs`` > 1 those reports are checked in that many forked processes (on Linux), which
-    share the references without copying them; with a Dask ``scheduler`` they are checked on the
-    cluster (:func:`auditor.dask_engine.cross_on_dask`). ``read_reference`` reads one ``references``
-    file (default: here; the batch reads them in isolated workers). Returns warnings (references that
-    could not be read)."""
-    from auditor.reuse.references import ReferenceSet
-
-    reference_rules = [r for r in rules if r.uses_references]
-    documents = [r.document for r in reports if r.document is not None]
-    references = list(references)
-    if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
-        return []
-    refs = ReferenceSet.for_batch(documents, references, index, read=read_reference)
-    todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
-    codes = {r.code for r in reference_rules}
-    for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,
-                                                          scheduler)):
-        kept = [f for f in report.findings if f.rule not in codes]
-        report.findings = sort_findings(kept + findings)
-    for report in reports:
-        if report.document is not None:
-            report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
-    return refs.warnings
-
-
-# What the cross-report phase reads of a document each time it is a reference of another one: kept
-# when the extractors' caches are cleared during the phase (small next to the extractors' caches).
-_REFERENCE_MEMO = ("passages", "reuse_sketch")
-
-
-def _clear_extractor_caches(doc: Document) -> None:
-    """Drop a checked document's extractor caches (a batch holds hundreds of Documents), keeping
-    what the documents that take it as a reference will ask for again."""
-    kept = {k: doc.memo[k] for k in _REFERENCE_MEMO if k in doc.memo}
-    doc.memo.clear()
-    doc.memo.update(kept)
-
-
-# The work of the forked cross-phase processes: (references, documents, rules), set before the fork.
-_FORKED: tuple | None = None
-
-
-# Documents checked together: their aligned pairs are scored by the stale model in one call.
-_SCORE_CHUNK = 16
-
-
-def _check_forked(chunk: list[int]) -> list[list[Finding]]:
-    from auditor.reuse.references import prescore
-
-    refs, docs, rules = _FORKED
-    if _aligns(rules):
-        prescore([docs[i] for i in chunk], refs)
-    out = []
-    for i in chunk:
-        out.append(check_document(docs[i], rules, refs))
-        _clear_extractor_caches(docs[i])  # this process checks hundreds of documents
-    return out
-
-
-def _aligns(rules: list[Rule]) -> bool:
-    """Whether some of ``rules`` read the scored alignment with the references (copied passages)."""
-    return any(r.code in ("RU501", "RU504", "RU505") for r in rules)
-
-
-def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
-                        scheduler: Any = None) -> list[list[Finding]]:
-    """The reference rules' findings for each document, in order; on the Dask cluster of
-    ``scheduler``, or in ``jobs`` forked processes when that pays (several documents, on Linux),
-    else here. A process pool or a cluster that breaks (a worker killed) costs nothing: the
-    documents it did not finish are checked here."""
-    import gc
-    import multiprocessing
-    import sys
-
-    results: list[list[Finding] | None] = [None] * len(docs)
-    if scheduler is not None and docs:
-        from auditor.dask_engine import cross_on_dask
-
-        results = cross_on_dask(docs, rules, refs, scheduler, _SCORE_CHUNK)
-    elif jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
-        from concurrent.futures import ProcessPoolExecutor
-
-        from auditor.reuse.model import load_model
-        from auditor.reuse.references import unit_key
-
-        global _FORKED
-        refs.model = refs.model or load_model()  # loaded once, before the fork
-        _FORKED = (refs, docs, rules)
-        # a unit's reports one after another (their references are the same: the cached n-gram
-        # indexes are reused), the units with the costliest reports first (candidates × length), so
-        # that the processes finish together
-        cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
-        by_unit: dict[str, list[int]] = {}
-        for i, d in enumerate(docs):
-            by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
-        order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
-                 for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
-        gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
-        try:
-            size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
-            chunks = [order[k:k + size] for k in range(0, len(order), size)]
-            with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {pool.submit(_check_forked, chunk): chunk for chunk in chunks}
-                for future, chunk in futures.items():
-                    try:
-                        for i, found in zip(chunk, future.result()):
-                            results[i] = found
-                    except Exception:  # noqa: BLE001 - a broken pool: these documents are checked below
-                        pass
-        except Exception:  # noqa: BLE001 - e.g. the pool could not start: check everything here
-            pass
-        finally:
-            _FORKED = None
-            gc.unfreeze()
-    from auditor.reuse.references import prescore
-
-    left = [i for i, found in enumerate(results) if found is None]
-    for k in range(0, len(left), _SCORE_CHUNK):
-        chunk = left[k:k + _SCORE_CHUNK]
-        if _aligns(rules):
-            prescore([docs[i] for i in chunk], refs)
-        for i in chunk:
-            results[i] = check_document(docs[i], rules, refs)
-            _clear_extractor_caches(docs[i])
-    return results
 
 
 def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
@@ -422,22 +286,3 @@ def score_batch(reports: list[Report], risk_config=None) -> Batch:
         report.risk_score, report.rank, report.tier = item["risk_score"], item["rank"], item["tier"]
         ordered.append(report)
     return Batch(reports=ordered)
-
-
-def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str | Path] = (),
-          index: str | Path | None = None, rules: Iterable[str] | None = None, risk_config=None,
-          jobs: int | None = None, engine: str = "process", **batch_options) -> Batch:
-    """Audit files and folders; return the ranked Batch (the objects the JSON serialises).
-
-    Reports of the same unit from different years are references for each other; ``references``
-    adds earlier reports (files or folders, read for comparison only, not ranked) and ``index`` a
-    persisted reference index (``auditor index build``). ``rules`` selects rules by code or prefix
-    ("AR", "AR101"); all by default. ``jobs``/``engine`` and ``batch_options`` (store, resume,
-    timeout_s, memory_bytes, progress …) go to :func:`auditor.batch.run_batch`; each report keeps its
-    Document (``report.document``)."""
-    from auditor.batch import run_batch
-
-    batch_options.setdefault("progress", False)
-    batch_options.setdefault("keep_documents", True)
-    return run_batch(paths, rules=list(rules) if rules else None, references=references, index=index,
-                     risk_config=risk_config, jobs=jobs, engine=engine, **batch_options)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from auditor.document import Document
+from auditor.rule_titles import rule_title
 
 SEVERITIES = ("info", "low", "medium", "high")
 
@@ -62,8 +63,6 @@ class Finding:
                "evidence": [e.to_dict() for e in self.evidence], "values": _plain(self.values)}
         if self.alignment is not None:
             out["alignment"] = self.alignment
-        from auditor.rules.registry import rule_title
-
         out["title"] = rule_title(self.rule, self.name, lang)
         if self.id is not None:
             out["id"] = self.id

@@ -4,7 +4,7 @@ rule registry, compiled patterns) are warmed there, so every worker forks ready 
 shares those pages with its siblings instead of loading its own copy."""
 
 try:
-    from auditor.batch import _prepare_worker
+    from auditor.runner.worker import _prepare_worker
 
     _prepare_worker()
 except Exception:  # noqa: BLE001 - the fork server must start regardless; each worker then warms itself

@@ -120,7 +120,7 @@ def score(reports: list[dict], corpus: Path = CORPUS) -> Scored:
 
 def audit_corpus(corpus: Path = CORPUS, jobs: int = 2) -> list[dict]:
     """Every ``NNN.txt`` of the corpus audited as one batch; the reports as contract dicts."""
-    from auditor.engine import audit
+    from auditor.batch import audit
 
     paths = sorted(corpus.glob("[0-9][0-9][0-9].txt"))
     batch = audit(paths, jobs=jobs, keep_documents=False)

@@ -173,7 +173,7 @@ def evaluate_cross_unit(folder: Path, n_units: int) -> dict:
     """RU506 on renamed copies: every report of ``folder`` (one year, different units, no copies) made
     again from the first report with its unit's name and place put in. Measured: the copies found in a
     two-report batch and in the batch of all of them, and RU506 findings in the honest batch."""
-    from auditor.engine import audit
+    from auditor.batch import audit
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     first = manifest[0]

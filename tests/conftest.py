@@ -25,7 +25,7 @@ def seed_path(prefix: str) -> Path:
 
 def audit_seeds(seeds_dir: Path, rules: list[str] | None = None) -> dict:
     """The seeds audited as one batch, by their three-digit prefix ("000" …)."""
-    from auditor.engine import audit
+    from auditor.batch import audit
 
     return {r.path.rsplit("/", 1)[-1][:3]: r for r in audit(seeds_dir, rules=rules).reports}
 

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from auditor.batch import (BatchReport, BatchUsageError, audit_task, run_batch, text_fingerprint)
-from auditor.engine import audit
+from auditor.batch import audit
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

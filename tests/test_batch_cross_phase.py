@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-import auditor.engine as engine
+import auditor.runner.cross as cross
 from auditor.batch import run_batch
 from auditor.engine import read_document
 from auditor.reuse.index import ReuseIndex, document_sketch
@@ -39,7 +39,7 @@ def dying_check(i: int):
 
 def test_a_broken_cross_phase_pool_loses_nothing(monkeypatch) -> None:
     expected = _findings(run_batch([SAMPLE], engine="inline"))
-    monkeypatch.setattr(engine, "_check_forked", dying_check)
+    monkeypatch.setattr(cross, "_check_forked", dying_check)
     assert _findings(run_batch([SAMPLE], jobs=2)) == expected
 
 
@@ -62,7 +62,7 @@ def test_the_index_from_shipped_sketches_equals_the_index_from_fresh_documents()
 
 def test_workers_fork_warm_from_the_fork_server() -> None:
     """The module the fork server preloads leaves the pipeline ready (no warm-up left for a worker)."""
-    code = "import auditor.worker_warm, auditor.batch as b, auditor.extract.subjects as s; " \
+    code = "import auditor.worker_warm, auditor.runner.worker as b, auditor.extract.subjects as s; " \
            "print(b._worker_ready, s._tokenizer is not None)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.engine import audit, audit_file
+from auditor.batch import audit
+from auditor.engine import audit_file
 from auditor.reuse.crossunit import foreign_names, unit_names
 from corpora.generate import generate_corpus
 

@@ -102,7 +102,7 @@ def test_reference_rule_fixtures(code: str) -> None:
 
 
 def test_prior_year_figures_are_checked_across_a_units_reports_in_one_batch(tmp_path: Path) -> None:
-    from auditor.engine import audit
+    from auditor.batch import audit
 
     case = REUSE_FIXTURES / "RU507"
     earlier = case / "references" / "flag_restated_differently" / "tongxi_2023.txt"

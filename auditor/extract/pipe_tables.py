@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from auditor.document import Cell, Document, Paragraph, Row, Table
+from auditor.document import Cell, Document, Paragraph, Row, Table, register_flattened_tables
+from auditor.extract.headers import BUDGET_ROLES, header_key
 from auditor.extract.views import _JOINER, reading_view
 
 _BARS = "|｜"
@@ -336,8 +337,6 @@ def _tokens(view: str, para: Paragraph) -> list[tuple[int, int]]:
 
 
 def _space_header(view: str, tokens: list[tuple[int, int]]) -> bool:
-    from auditor.extract.tables import BUDGET_ROLES, header_key
-
     roles = [next((r for r, pattern in BUDGET_ROLES if pattern.search(header_key(view[a:b]))), None)
              for a, b in tokens]
     money = {"budget_initial", "budget_full", "executed"} & set(roles)
@@ -401,3 +400,6 @@ def _read_by(run: Table, bar: list[Table]) -> bool:
             return not any(c.start <= header.start and header.end <= c.end and c.start <= run.end <= c.end
                            for row in table.rows for c in row.cells)
     return False
+
+
+register_flattened_tables(pipe_tables)  # Document.locate numbers these tables too

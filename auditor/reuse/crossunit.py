@@ -38,7 +38,7 @@ MASK = "□"
 def unit_names(unit: str | None) -> list[str]:
     """The names by which a unit's report names itself or its place: the unit name, its short form,
     and its place ("宁山县教育局" → "宁山县教育局", "宁山县"), longest first."""
-    from auditor.reuse.references import unit_key
+    from auditor.reuse.units import unit_key
 
     if not unit:
         return []

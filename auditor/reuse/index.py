@@ -249,7 +249,7 @@ class ReuseIndex:
         return len(self.documents) - 1
 
     def unit_id(self, unit: str | None, doc_id: int) -> int:
-        from auditor.reuse.references import unit_key
+        from auditor.reuse.units import unit_key
 
         key = unit_key(unit) or f"#doc{doc_id}"
         return self.unit_ids.setdefault(key, len(self.unit_ids))

@@ -11,7 +11,6 @@ scores every aligned paragraph with the stale model and caches the result on the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -24,36 +23,17 @@ from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
+from auditor.reuse.units import UNIT_MATCH, same_unit, unit_key  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # imported where used: numpy is not needed to audit one report
     from auditor.reuse.index import ReuseIndex
 
-UNIT_MATCH = 90.0
 MAX_CANDIDATES = 5
 MAX_SOURCES = 64  # reference n-gram indexes kept (the same unit's reports are checked one after another)
 MAX_SAME_UNIT = 8  # the same unit's earlier reports aligned at most: the most recent years, most shared first
-_UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常务委员会", "常委会"), ("人民政府", "政府"))
-_UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
-
-
-def unit_key(unit: str | None) -> str:
-    """A unit name folded for comparison: "XX县人民代表大会常务委员会办公室" → "XX县人大常委会"."""
-    if not unit:
-        return ""
-    out = re.sub(r"\s", "", unit)
-    for long, short in _UNIT_FOLDS:
-        out = out.replace(long, short)
-    return _UNIT_TRAILERS.sub("", out)
-
-
 @lru_cache(maxsize=65536)
 def _same_unit_cached(name: str, own: str) -> bool:
     return name == unit_key(own) or same_unit(name, own)
-
-
-def same_unit(a: str | None, b: str | None) -> bool:
-    ka, kb = unit_key(a), unit_key(b)
-    return bool(ka and kb) and (ka == kb or fuzz.ratio(ka, kb) >= UNIT_MATCH)
 
 
 @dataclass(slots=True)

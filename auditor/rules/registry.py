@@ -13,11 +13,10 @@ import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.findings import SEVERITIES, Finding
+from auditor.rule_titles import rule_title, rule_titles  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from auditor.analysis import Analysis
@@ -61,30 +60,6 @@ class Rule:
 
 
 _REGISTRY: dict[str, Rule] = {}
-_TITLES_PATH = Path(__file__).resolve().parents[1] / "data" / "rule_titles.tsv"
-
-
-@lru_cache(maxsize=1)
-def rule_titles() -> dict[str, str]:
-    """Rule code → Chinese title, from ``auditor/data/rule_titles.tsv`` (code, name, title a line)."""
-    titles: dict[str, str] = {}
-    for line in _TITLES_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            code, _name, title = line.split("\t")[:3]
-            titles[code.strip()] = title.strip()
-    return titles
-
-
-def rule_title(code: str, name: str = "", lang: str = "zh") -> str:
-    """What a person reads for a rule: its Chinese title; in English (or when no title is on file) the
-    kebab-case name as words ("narrative-sum-mismatch" → "Narrative sum mismatch")."""
-    title = rule_titles().get(code)
-    if lang == "en" or not title:
-        words = name.replace("-", " ").strip()
-        return words[:1].upper() + words[1:] if words else (title or code)
-    return title
-
-
 def rule(code: str, name: str, severity: str, *, requires: tuple[str, ...] = (),
          uses_references: bool = False) -> Callable[[CheckFn], CheckFn]:
     """Register a check under a stable code. ``requires``: the Analysis fields the rule reads (checked
@@ -110,12 +85,10 @@ def rule(code: str, name: str, severity: str, *, requires: tuple[str, ...] = (),
 
 
 def all_rules() -> list[Rule]:
-    _load_builtin_rules()
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
 
 def get_rule(code: str) -> Rule | None:
-    _load_builtin_rules()
     return _REGISTRY.get(code.upper())
 
 
@@ -144,13 +117,3 @@ def run_rules(analysis: Analysis, rules: Iterable[Rule]) -> list[Finding]:
                 values={"rule": r.code, "error": f"{type(exc).__name__}: {exc}"},
             ))
     return findings
-
-
-_loaded = False
-
-
-def _load_builtin_rules() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import auditor.rules  # noqa: F401  (imports every rule module)

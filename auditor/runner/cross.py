@@ -1,0 +1,132 @@
+"""The cross-report phase: once every file of a batch is read, each report is compared with the
+same unit's reports of other years (and ``--reference`` files, the ``--index``), and the rules that
+use references run again for the reports that have candidates — here, in forked processes, or on a
+Dask cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from auditor.document import Document
+from auditor.engine import Report, check_document, sort_findings
+from auditor.findings import Finding
+from auditor.rules.registry import Rule
+from auditor.runner.worker import _aligns, _clear_extractor_caches
+
+
+def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
+                            index: str | Path | None = None, jobs: int = 1, scheduler: Any = None,
+                            read_reference: Callable[[Path], Document] | None = None) -> list[str]:
+    """The cross-report phase: with every report of the batch read, the same unit's reports of other
+    years (plus ``references`` files and the ``index``) become references, and the rules that use
+    references run again for each report that has candidates, replacing their first-phase findings.
+    With ``jobs`` > 1 those reports are checked in that many forked processes (on Linux), which
+    share the references without copying them; with a Dask ``scheduler`` they are checked on the
+    cluster (:func:`auditor.dask_engine.cross_on_dask`). ``read_reference`` reads one ``references``
+    file (default: here; the batch reads them in isolated workers). Returns warnings (references that
+    could not be read)."""
+    from auditor.reuse.references import ReferenceSet
+
+    reference_rules = [r for r in rules if r.uses_references]
+    documents = [r.document for r in reports if r.document is not None]
+    references = list(references)
+    if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
+        return []
+    refs = ReferenceSet.for_batch(documents, references, index, read=read_reference)
+    todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
+    codes = {r.code for r in reference_rules}
+    for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,
+                                                          scheduler)):
+        kept = [f for f in report.findings if f.rule not in codes]
+        report.findings = sort_findings(kept + findings)
+    for report in reports:
+        if report.document is not None:
+            report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
+    return refs.warnings
+
+
+# The work of the forked cross-phase processes: (references, documents, rules), set before the fork.
+_FORKED: tuple | None = None
+
+
+# Documents checked together: their aligned pairs are scored by the stale model in one call.
+_SCORE_CHUNK = 16
+
+
+def _check_forked(chunk: list[int]) -> list[list[Finding]]:
+    from auditor.reuse.references import prescore
+
+    refs, docs, rules = _FORKED
+    if _aligns(rules):
+        prescore([docs[i] for i in chunk], refs)
+    out = []
+    for i in chunk:
+        out.append(check_document(docs[i], rules, refs))
+        _clear_extractor_caches(docs[i])  # this process checks hundreds of documents
+    return out
+
+
+def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
+                        scheduler: Any = None) -> list[list[Finding]]:
+    """The reference rules' findings for each document, in order; on the Dask cluster of
+    ``scheduler``, or in ``jobs`` forked processes when that pays (several documents, on Linux),
+    else here. A process pool or a cluster that breaks (a worker killed) costs nothing: the
+    documents it did not finish are checked here."""
+    import gc
+    import multiprocessing
+    import sys
+
+    results: list[list[Finding] | None] = [None] * len(docs)
+    if scheduler is not None and docs:
+        from auditor.dask_engine import cross_on_dask
+
+        results = cross_on_dask(docs, rules, refs, scheduler, _SCORE_CHUNK)
+    elif jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
+        from concurrent.futures import ProcessPoolExecutor
+
+        from auditor.reuse.model import load_model
+        from auditor.reuse.references import unit_key
+
+        global _FORKED
+        refs.model = refs.model or load_model()  # loaded once, before the fork
+        _FORKED = (refs, docs, rules)
+        # a unit's reports one after another (their references are the same: the cached n-gram
+        # indexes are reused), the units with the costliest reports first (candidates × length), so
+        # that the processes finish together
+        cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
+        by_unit: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
+        order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
+                 for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
+        gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
+        try:
+            size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
+            chunks = [order[k:k + size] for k in range(0, len(order), size)]
+            with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_check_forked, chunk): chunk for chunk in chunks}
+                for future, chunk in futures.items():
+                    try:
+                        for i, found in zip(chunk, future.result()):
+                            results[i] = found
+                    except Exception:  # noqa: BLE001 - a broken pool: these documents are checked below
+                        pass
+        except Exception:  # noqa: BLE001 - e.g. the pool could not start: check everything here
+            pass
+        finally:
+            _FORKED = None
+            gc.unfreeze()
+    from auditor.reuse.references import prescore
+
+    left = [i for i, found in enumerate(results) if found is None]
+    for k in range(0, len(left), _SCORE_CHUNK):
+        chunk = left[k:k + _SCORE_CHUNK]
+        if _aligns(rules):
+            prescore([docs[i] for i in chunk], refs)
+        for i in chunk:
+            results[i] = check_document(docs[i], rules, refs)
+            _clear_extractor_caches(docs[i])
+    return results

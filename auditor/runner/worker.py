@@ -1,0 +1,142 @@
+"""The work a worker does for one file: read it, analyse it, check it (:func:`audit_task`), and the
+per-document helpers the cross-report phase shares with the Dask workers. Imported by the executors
+(auditor.batch, auditor.dask_engine, auditor.runner.cross); it imports none of them."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import re
+import signal
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.document import Document
+from auditor.engine import Report, audit_file
+from auditor.errors import AuditorError
+from auditor.rules.registry import Rule
+
+
+@dataclass(slots=True)
+class WorkResult:
+    """What a worker sends back for one file."""
+
+    report: Report
+    text: str | None  # the Document text (only when asked for: the store keeps it)
+    text_hash: str | None  # text_fingerprint of the Document text; None when unreadable
+    seconds: float
+
+
+_RESIDUE = re.compile(r"\[bookmark:[^\]]*\]")
+_SPACE = re.compile(r"\s+")
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of the text as a reader sees it: NFKC, export residue and all whitespace dropped.
+
+    The same report exported as .docx and as .txt gets the same fingerprint; a changed figure
+    or character does not."""
+    normal = unicodedata.normalize("NFKC", text)
+    normal = _SPACE.sub("", _RESIDUE.sub("", normal))
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+_worker_lock = threading.Lock()
+_worker_ready = False
+_rules_cache: dict[tuple[str, ...], list] = {}
+
+# A small synthetic report (narrative figures, a sum, one budget table) audited once per worker,
+# so that every lazily built cache (jieba dictionary, rule registry, regexes) is ready before
+# the first real file.
+_WARM_UP_TEXT = (
+    "2024年度示例单位部门整体支出绩效自评报告\n"
+    "一、部门基本情况\n"
+    "全年组织培训12期，走访群众350余人次，开展专题调研8次。\n"
+    "二、一般公共预算支出情况\n"
+    "全年预算数100.00万元，其中：基本支出60.00万元，项目支出40.00万元。\n"
+    "\t项目\n\t年初预算数\n\t全年预算数\n\t全年执行数\n\t执行率\n\n"
+    "\t年度资金总额\n\t100.00\n\t100.00\n\t95.00\n\t95%\n\n"
+)
+
+
+def _prepare_worker(warm: bool = True) -> None:
+    """Once per worker process: ignore Ctrl-C (the parent handles it and stops the worker),
+    import the pipeline and, with ``warm``, warm its caches by auditing a small text (worth it in
+    the fork server, whose workers share the warmed pages; a one-file run skips it)."""
+    global _worker_ready
+    with _worker_lock:
+        if _worker_ready:
+            return
+        # a worker process only: the inline engine runs this in the user's process, which must
+        # keep Ctrl-C (and not pass an ignored SIGINT on to the programs it starts)
+        if threading.current_thread() is threading.main_thread() and multiprocessing.parent_process() is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        from auditor.runner.startup import import_jieba
+
+        import_jieba()  # before the extractors import it
+        if not warm:
+            return
+        from auditor.engine import check_document
+        from auditor.readers.text import build_document
+        from auditor.rules import all_rules
+
+        check_document(build_document(_WARM_UP_TEXT, "<warm-up>", "txt"), all_rules())
+        _worker_ready = True
+
+
+def _rules_for(codes: tuple[str, ...] | None) -> list:
+    from auditor.rules import all_rules
+
+    key = codes if codes is not None else ("*",)
+    if key not in _rules_cache:
+        everything = all_rules()
+        _rules_cache[key] = everything if codes is None else [r for r in everything if r.code in set(codes)]
+    return _rules_cache[key]
+
+
+def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
+               keep_document: bool) -> WorkResult:
+    """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
+    _prepare_worker(warm=False)  # the fork server warmed the pool's workers; a lone file needs no warm-up
+    started = time.perf_counter()
+    report = audit_file(Path(path), _rules_for(rule_codes))
+    text = report.document.text if report.document is not None else None
+    if not keep_document:
+        report.document = None
+    elif report.document is not None:
+        from auditor.reuse.index import document_sketch
+
+        document_sketch(report.document)  # for the cross-report phase's index, computed here in parallel
+        memo = report.document.memo
+        kept = {k: memo[k] for k in ("passages", "reuse_sketch") if k in memo}
+        memo.clear()  # the extractors' caches: rebuilt on demand, not worth pickling
+        memo.update(kept)
+    return WorkResult(report=report, text=text if want_text else None,
+                      text_hash=text_fingerprint(text) if text is not None else None,
+                      seconds=time.perf_counter() - started)
+
+
+def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
+    """The result of a file whose worker timed out, ran out of memory or crashed."""
+    return WorkResult(report=Report(path=path, error=error), text=None, text_hash=None, seconds=seconds)
+
+
+# What the cross-report phase reads of a document each time it is a reference of another one: kept
+# when the extractors' caches are cleared during the phase (small next to the extractors' caches).
+_REFERENCE_MEMO = ("passages", "reuse_sketch")
+
+
+def _clear_extractor_caches(doc: Document) -> None:
+    """Drop a checked document's extractor caches (a batch holds hundreds of Documents), keeping
+    what the documents that take it as a reference will ask for again."""
+    kept = {k: doc.memo[k] for k in _REFERENCE_MEMO if k in doc.memo}
+    doc.memo.clear()
+    doc.memo.update(kept)
+
+
+def _aligns(rules: list[Rule]) -> bool:
+    """Whether some of ``rules`` read the scored alignment with the references (copied passages)."""
+    return any(r.code in ("RU501", "RU504", "RU505") for r in rules)
