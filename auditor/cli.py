@@ -410,7 +410,7 @@ def review_command(
     results: Annotated[Optional[Path], typer.Option("--from", help="`auditor check --format json` 的结果文件：补上规则、单位、年度和问题，便于阅读")] = None,
 ) -> None:
     """记录复核决定（已复核 / 误报 / 待跟进），或不带 --id 时列出文件中的全部决定。"""
-    from auditor.review import Decision, ReviewFileError, normalise_status, now_text, read_decisions, record_decision
+    from auditor.review import Decision, ReviewFileError, normalise_status, now_text, record_decision
 
     if not ids:
         if status is not None:

@@ -32,7 +32,7 @@ from auditor.extract.numbers import NumberMention
 from auditor.extract.subjects import _get_tokenizer, _strip, normalise_subject, subject_for
 from auditor.extract.tables import TableForm, cell_number
 
-__all__ = ["Statement", "statements", "subject_core", "subject_parts", "subject_match", "comparable",
+__all__ = ["Statement", "collect_statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
            "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words"]
 
