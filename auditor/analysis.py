@@ -27,7 +27,8 @@ from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
-from auditor.extract.tables import TableForm, read_forms
+from auditor.extract.pipe_tables import pipe_tables
+from auditor.extract.tables import TableForm, read_forms, take_cell_numbers
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 
 
@@ -89,14 +90,22 @@ class Analysis:
 
     # --- tables ------------------------------------------------------------------------------------
 
-    @extractor()
+    @extractor("numbers")
+    def cell_numbers(self) -> int:
+        """Every table cell's figure taken from the one number pass over the text (cells that cut a
+        figure of the text, glued runs, are read on their own); the count of cells so given."""
+        return take_cell_numbers(self.doc, [*self.doc.tables, *pipe_tables(self.doc)], self.numbers)
+
+    @extractor("cell_numbers")
     def forms(self) -> list[TableForm]:
         """One form per table (layout, "|"-separated, one cell per line, space-separated, glued)."""
+        self.cell_numbers
         return read_forms(self.doc)
 
-    @extractor()
+    @extractor("cell_numbers")
     def basic_data(self) -> list[BasicDataSection]:
         """The sections of the basic-data tables (部门整体支出绩效评价基础数据表)."""
+        self.cell_numbers
         return read_basic_data(self.doc)
 
     @extractor("forms")

@@ -326,3 +326,16 @@ def test_glued_indicator_rows_read_only_when_their_figures_cut_one_way() -> None
         {"indicator": "项目按期完工率", "target": "95%", "actual": "88%", "coefficient": "100%", "weight": "3", "score": "3"},
         {"indicator": "培训覆盖人次", "target": "500人次", "actual": "520人次", "coefficient": "100%", "weight": "10",
          "score": "10"}]
+
+
+def test_cells_take_their_figures_from_the_one_number_pass() -> None:
+    from auditor.analysis import Analysis
+
+    doc = doc_of("项目 | 全年预算数 | 全年执行数 | 执行率 |\n年度资金总额 | 120.00 | 108.00 | 90% |\n"
+                 "年初预算数全年预算数全年执行数执行率\n年度资金总额1201089000%\n")
+    analysis = Analysis(doc)
+    [bar_form, *_] = analysis.forms
+    line = bar_form.budgets[0].lines[0]
+    whole = {id(m) for m in analysis.numbers}
+    assert all(id(cell_number(doc, c)) in whole for c in line.cells.values())  # the same objects
+    assert analysis.cell_numbers >= 8

@@ -14,6 +14,7 @@ figure columns give :class:`ColumnTotal` records.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
@@ -75,6 +76,11 @@ def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
 
 def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
     mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.memo.setdefault("number_spans", {}))
+    return _the_figure(doc, cell, mentions)
+
+
+def _the_figure(doc: Document, cell: Cell, mentions: list[NumberMention]) -> NumberMention | None:
+    """The cell's one figure among the mentions found in it, or None."""
     if len(mentions) != 1:
         return None
     m = mentions[0]
@@ -82,6 +88,34 @@ def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
     if len(rest) > 2:  # a sentence that happens to contain one number is not a numeric cell
         return None
     return m
+
+
+def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMention]) -> int:
+    """Give every cell of ``tables`` its figure from the whole-text number pass (``numbers``, in
+    order): the same objects the text's other readers see. A cell whose edge cuts a mention of the
+    pass (cells split out of a run of digits, "1484631.00%") is left to be read on its own. Returns
+    how many cells were given their figure this way."""
+    memo = doc.memo.setdefault("cell_number", {})
+    starts = [m.start for m in numbers]
+    given = 0
+    for table in tables:
+        for row in table.rows:
+            for cell in row.cells:
+                key = (cell.start, cell.end)
+                if cell.is_continuation or key in memo:
+                    continue
+                k = bisect.bisect_left(starts, cell.start)
+                if k and numbers[k - 1].end > cell.start:
+                    continue  # a mention that begins before the cell runs into it
+                inside = []
+                while k < len(numbers) and numbers[k].start < cell.end:
+                    inside.append(numbers[k])
+                    k += 1
+                if inside and inside[-1].end > cell.end:
+                    continue  # a mention that runs past the cell
+                memo[key] = _the_figure(doc, cell, inside)
+                given += 1
+    return given
 
 
 _KEY_VALUE = re.compile(r"^(?P<label>[^0-9０-９]{1,30}?)[：:]?$")
