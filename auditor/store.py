@@ -178,17 +178,10 @@ class ResultStore:
 
         Names that are not UTF-8 are stored as :func:`auditor.display.display_path` shows them;
         the text keeps any lone surrogate exactly (``surrogatepass``)."""
-        text_z = zlib.compress(text.encode("utf-8", "surrogatepass"), 6) if text is not None else None
-        try:
-            self._db.execute(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key,
-                 json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, seconds, time.time()))
-            self._db.commit()
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc
+        self.put_many([(key, report, text, text_hash)], seconds)
 
-    def put_many(self, items: list[tuple[ResultKey, dict[str, Any], str | None, str | None]]) -> None:
+    def put_many(self, items: list[tuple[ResultKey, dict[str, Any], str | None, str | None]],
+                 seconds: float | None = None) -> None:
         """Store several finished files ``(key, report, text, text_hash)`` in one commit (an
         interrupted run saving what it finished). Raises :class:`StoreError` like :meth:`put`."""
         try:
@@ -197,7 +190,7 @@ class ResultStore:
                 self._db.execute(
                     "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key,
-                     json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, None, time.time()))
+                     json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, seconds, time.time()))
             self._db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc
