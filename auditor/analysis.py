@@ -19,10 +19,16 @@ from auditor.document import Document, Paragraph
 from auditor.extract.attachments import attachment_references, attachment_titles
 from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
-from auditor.extract.category_tables import CategoryCell, NarrativeMention, category_cells, narrative_mentions
+from auditor.extract.category_tables import (
+    CategoryCell,
+    NarrativeMention,
+    category_cells,
+    category_pairs,
+    narrative_mentions,
+)
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.claims import Claim, extract_claims
-from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, stated_comparisons
+from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, matched_rows, stated_comparisons
 from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.rates import NamedShare, named_shares
@@ -146,11 +152,21 @@ class Analysis:
     def stated_comparisons(self) -> list[StatedComparison]:
         return stated_comparisons(self.doc, self.prose, self.numbers_in)
 
+    @extractor("figure_rows", "stated_comparisons")
+    def table_comparisons(self) -> list[tuple[StatedComparison, FigureRow]]:
+        """Stated changes against the budget or the previous year, each with the table row it names."""
+        return matched_rows(self.stated_comparisons, self.figure_rows)
+
     @extractor("category_cells", "prose", "numbers")
     def category_mentions(self) -> list[NarrativeMention]:
         """Narrative figures written right after a category label of those tables."""
         labels = {c.label for c in self.category_cells}
         return narrative_mentions(self.doc, self.prose, labels, self.numbers_in) if labels else []
+
+    @extractor("category_cells", "category_mentions")
+    def category_pairs(self) -> list[tuple[NarrativeMention, CategoryCell]]:
+        """Each category mention with the table cell of the same category and period."""
+        return category_pairs(self.doc, self.category_cells, self.category_mentions)
 
     @extractor("prose", "numbers")
     def share_lists(self) -> list[ShareList]:

@@ -10,7 +10,7 @@ often with a second header row that splits one category:
 :func:`category_cells` gives each figure its column's label (the split category's 小计 takes the
 category's own label). :func:`narrative_mentions` finds, in the paragraphs outside tables, a figure
 written right after one of those labels ("其中：公务用车运行费50万元", "公务接待费支出预算为4万元").
-XC204 compares the two.
+They are paired by :func:`category_pairs`; XC204 compares the figures.
 """
 
 from __future__ import annotations
@@ -111,3 +111,33 @@ def _find_all(body: str, label: str) -> list[int]:
         out.append(k)
         k = body.find(label, k + 1)
     return out
+
+
+_YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
+_EARLIER = re.compile(r"上年|去年|上一年|同期")
+_YEAR_BEFORE_TABLE = 200  # characters searched before a table for the year its title names
+
+
+def category_pairs(doc: Document, cells: list[CategoryCell],
+                   mentions: list[NarrativeMention]) -> list[tuple[NarrativeMention, CategoryCell]]:
+    """Each narrative mention with the one table cell of its category that speaks of the same period."""
+    by_label: dict[str, list[CategoryCell]] = {}
+    for c in cells:
+        by_label.setdefault(c.label, []).append(c)
+    out = []
+    for mention in mentions:
+        candidates = [c for c in by_label.get(mention.label, []) if _same_period(doc.text, mention, c)]
+        if len(candidates) == 1:
+            out.append((mention, candidates[0]))
+    return out
+
+
+def _same_period(text: str, mention: NarrativeMention, cell: CategoryCell) -> bool:
+    sentence_start = max(text.rfind(p, 0, mention.label_start) for p in "。；;\n") + 1
+    before = text[sentence_start:mention.value.start]
+    if _EARLIER.search(before):
+        return False
+    said = {m.group(0) for m in _YEAR.finditer(before)}
+    title = text[max(0, cell.table.start - _YEAR_BEFORE_TABLE):cell.table.start]
+    table_years = {m.group(0) for m in _YEAR.finditer(title)}
+    return not said or not table_years or bool(said & table_years)

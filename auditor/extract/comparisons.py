@@ -10,7 +10,7 @@ Two things are read:
   the previous year, "X支出A万元，与（…）预算相比，减少B万元" or "…相比无变化/持平/无增减" (a change of
   zero). The item is the label written right before the figure.
 
-The extractor only reads; XC203 matches the two and recomputes the change.
+The extractor reads both and pairs them (:func:`matched_rows`); XC203 recomputes the change.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from decimal import Decimal
+
+from auditor.arith import Interval
 from auditor.document import Cell, Document, Paragraph, Table
 from auditor.extract.numbers import MentionsIn, NumberMention
+from auditor.extract.sums import MONEY_SCALE
 from auditor.extract.tables import cell_number
 from auditor.extract.views import reading_view
 
@@ -115,3 +119,52 @@ def stated_comparisons(doc: Document, paragraphs: list[Paragraph], mentions_in: 
             direction = 1 if verb.group("verb") in _UP else -1
             out.append(StatedComparison(m, basis, direction, nxt, comparison.start(1), nxt.end, lead))
     return out
+
+
+_MIN_LABEL = 4  # characters of a row label that must end the text before the figure
+
+
+def amount_in(m: NumberMention, unit: str) -> Decimal:
+    """The mention's value in ``unit`` (a bare table figure is taken to be in it already)."""
+    if not m.unit or m.unit == unit:
+        return m.value
+    return m.value * MONEY_SCALE[m.unit] / MONEY_SCALE[unit]
+
+
+def amount_interval(m: NumberMention, unit: str) -> Interval:
+    """The interval the mention stands for, in ``unit``."""
+    factor = MONEY_SCALE[m.unit] / MONEY_SCALE[unit] if m.unit in MONEY_SCALE else Decimal(1)
+    return Interval.around(amount_in(m, unit), m.tolerance * factor)
+
+
+def matched_rows(stated: list[StatedComparison], rows: list[FigureRow]) -> list[tuple[StatedComparison, FigureRow]]:
+    """Each stated comparison with the table row it speaks of (its label ends the text before the
+    figure, its actual figure equals the stated one, and it has a column of the comparison's basis)."""
+    out = []
+    for s in stated:
+        row = _row_for(s, rows)
+        if row is not None and s.basis in row.basis:
+            out.append((s, row))
+    return out
+
+
+def _row_for(stated: StatedComparison, rows: list[FigureRow]) -> FigureRow | None:
+    unit = stated.current.unit
+    fits = [row for row in rows if len(row.label) >= _MIN_LABEL and stated.lead.endswith(_strip_verb(row.label))
+            and amount_interval(row.current, unit).overlaps(amount_interval(stated.current, unit))]
+    if not fits:
+        # "公务接待费支出5.21万元": the label, then a verb of spending
+        fits = [row for row in rows if len(row.label) >= _MIN_LABEL
+                and _strip_verb(stated.lead).endswith(row.label)
+                and amount_interval(row.current, unit).overlaps(amount_interval(stated.current, unit))]
+    return max(fits, key=lambda r: len(r.label)) if fits else None
+
+
+_SPENDING = ("支出决算为", "支出决算", "支出预算为", "支出为", "决算为", "支出", "为")
+
+
+def _strip_verb(text: str) -> str:
+    for word in _SPENDING:
+        if text.endswith(word):
+            return text[: -len(word)]
+    return text

@@ -5,17 +5,13 @@ from decimal import Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, written
-from auditor.extract.comparisons import FigureRow, StatedComparison
-from auditor.extract.numbers import NumberMention
-from auditor.extract.sums import MONEY_SCALE
+from auditor.extract.comparisons import FigureRow, StatedComparison, amount_in, amount_interval
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
-_MIN_LABEL = 4  # characters of a row label that must end the text before the figure
 
-
-@rule("XC203", "comparison-contradicts-table", "medium", requires=("figure_rows", "stated_comparisons"))
+@rule("XC203", "comparison-contradicts-table", "medium", requires=("table_comparisons",))
 def comparison_contradicts_table(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所述某项与预算（或上年）相比的增减额，与本报告表格中该项的预算数、决算数之差不符。
 
@@ -28,65 +24,25 @@ def comparison_contradicts_table(analysis: Analysis, this: Rule) -> Iterator[Fin
     级别：差额达到表中增减额的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
-    rows = analysis.figure_rows
-    if not rows:
-        return
-    for stated in analysis.stated_comparisons:
-        row = _row_for(stated, rows)
-        if row is None or stated.basis not in row.basis:
-            continue
+    for stated, row in analysis.table_comparisons:
         finding = _judge(doc, this, stated, row)
         if finding is not None:
             yield finding
 
 
-def _in_unit(m: NumberMention, unit: str) -> Decimal:
-    """The mention's value in ``unit`` (a bare table figure is taken to be in it already)."""
-    if not m.unit or m.unit == unit:
-        return m.value
-    return m.value * MONEY_SCALE[m.unit] / MONEY_SCALE[unit]
-
-
-def _interval(m: NumberMention, unit: str) -> Interval:
-    factor = MONEY_SCALE[m.unit] / MONEY_SCALE[unit] if m.unit in MONEY_SCALE else Decimal(1)
-    return Interval.around(_in_unit(m, unit), m.tolerance * factor)
-
-
-def _row_for(stated: StatedComparison, rows: list[FigureRow]) -> FigureRow | None:
-    unit = stated.current.unit
-    fits = [row for row in rows if len(row.label) >= _MIN_LABEL and stated.lead.endswith(_strip_verb(row.label))
-            and _interval(row.current, unit).overlaps(_interval(stated.current, unit))]
-    if not fits:
-        # "公务接待费支出5.21万元": the label, then a verb of spending
-        fits = [row for row in rows if len(row.label) >= _MIN_LABEL
-                and _strip_verb(stated.lead).endswith(row.label)
-                and _interval(row.current, unit).overlaps(_interval(stated.current, unit))]
-    return max(fits, key=lambda r: len(r.label)) if fits else None
-
-
-_SPENDING = ("支出决算为", "支出决算", "支出预算为", "支出为", "决算为", "支出", "为")
-
-
-def _strip_verb(text: str) -> str:
-    for word in _SPENDING:
-        if text.endswith(word):
-            return text[: -len(word)]
-    return text
-
-
 def _judge(doc, this: Rule, stated: StatedComparison, row: FigureRow) -> Finding | None:
     unit = stated.current.unit
     basis = row.basis[stated.basis]
-    table_change = _interval(row.current, unit) - _interval(basis, unit)
+    table_change = amount_interval(row.current, unit) - amount_interval(basis, unit)
     if stated.change is None:
         said = Interval.exact(Decimal(0))
         said_text = "无变化"
     else:
-        said = _interval(stated.change, unit).scale(Decimal(stated.direction))
+        said = amount_interval(stated.change, unit).scale(Decimal(stated.direction))
         said_text = ("增加" if stated.direction > 0 else "减少") + written(stated.change)
     if said.overlaps(table_change):
         return None
-    expected = _in_unit(row.current, unit) - _in_unit(basis, unit)
+    expected = amount_in(row.current, unit) - amount_in(basis, unit)
     gap = said.gap(table_change)
     measure = gap / abs(expected) if expected else Decimal(1)
     direction = "增加" if expected > 0 else "减少"

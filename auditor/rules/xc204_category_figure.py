@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -11,12 +10,8 @@ from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
-_YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
-_EARLIER = re.compile(r"上年|去年|上一年|同期")
-_YEAR_BEFORE_TABLE = 200  # characters searched before a table for the year its title names
 
-
-@rule("XC204", "category-figure-mismatch", "medium", requires=("category_cells", "category_mentions"))
+@rule("XC204", "category-figure-mismatch", "medium", requires=("category_pairs",))
 def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所列某类经费的金额，与本报告同一张分类表（如“三公”经费表）中该类的数字不一致。
 
@@ -30,20 +25,7 @@ def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
     级别：差额达到表中数字的 5% 及以上为“高”，0.5% 起为“中”，以下为“低”。
     """
     doc = analysis.doc
-    cells = analysis.category_cells
-    if not cells:
-        return
-    by_label: dict[str, list[CategoryCell]] = {}
-    for c in cells:
-        by_label.setdefault(c.label, []).append(c)
-    mismatches: list[tuple[NarrativeMention, CategoryCell]] = []
-    for mention in analysis.category_mentions:
-        candidates = [c for c in by_label.get(mention.label, []) if _same_period(doc.text, mention, c)]
-        if len(candidates) != 1:
-            continue
-        cell = candidates[0]
-        if not _agree(mention, cell):
-            mismatches.append((mention, cell))
+    mismatches = [(mention, cell) for mention, cell in analysis.category_pairs if not _agree(mention, cell)]
     used: set[int] = set()
     for i, (mention, cell) in enumerate(mismatches):
         if i in used:
@@ -55,17 +37,6 @@ def category_figure_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
             yield _swapped(doc, this, mention, cell, *mismatches[partner])
         else:
             yield _differs(doc, this, mention, cell)
-
-
-def _same_period(text: str, mention: NarrativeMention, cell: CategoryCell) -> bool:
-    sentence_start = max(text.rfind(p, 0, mention.label_start) for p in "。；;\n") + 1
-    before = text[sentence_start:mention.value.start]
-    if _EARLIER.search(before):
-        return False
-    said = {m.group(0) for m in _YEAR.finditer(before)}
-    title = text[max(0, cell.table.start - _YEAR_BEFORE_TABLE):cell.table.start]
-    table_years = {m.group(0) for m in _YEAR.finditer(title)}
-    return not said or not table_years or bool(said & table_years)
 
 
 def _agree(mention: NarrativeMention, cell: CategoryCell) -> bool:
