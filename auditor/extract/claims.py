@@ -256,6 +256,24 @@ def _filled(cells: list[Cell]) -> list[Cell]:
     return [c for c in cells if c.end > c.start]
 
 
+class _LazyDeclarations:
+    """:class:`_Declarations` built on first use (most documents never ask)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: _Declarations | None = None
+
+    def unit_before(self, at: int, scores: bool = True) -> str | None:
+        if self._found is None:
+            self._found = _Declarations(self.text)
+        return self._found.unit_before(at, scores=scores)
+
+
+def _outside(claims: list[Claim], spans: list[tuple[int, int]]) -> list[Claim]:
+    """The claims that overlap none of ``spans`` (figures a table-shape reader has read instead)."""
+    return [c for c in claims if not any(a < c.mention.end and c.mention.start < b for a, b in spans)]
+
+
 class _Declarations:
     """Units stated above a run of standalone figures ("单位：万元", a header "经费控制情况（万元）", a
     "分值" column): a figure standing alone on its line or between spaces takes the nearest one above,
@@ -506,7 +524,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
     # figures take the unit of their column header
     pipe = sorted(((c.start, c.end, t, c) for form in forms if form.table.index >= len(doc.tables)
                    for t in (form.table,) for r in t.rows for c in r.cells), key=lambda x: x[0])
-    declarations: _Declarations | None = None
+    declarations = _LazyDeclarations(doc.text)
     pipe_units = _PipeUnits(doc.text)
     rubric_lines: dict[int, bool] = {}
     claims: list[Claim] = []
@@ -529,8 +547,6 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
                     column_unit, header_seen = pipe_units.unit(pipe[j][2], pipe[j][3])
                     unit = role_unit or column_unit or ""
                 if not unit and _standalone(doc.text, m):
-                    if declarations is None:
-                        declarations = _Declarations(doc.text)
                     # a column with a header of its own takes only a unit stated above the table
                     # ("单位：万元"), not one written in another column's header
                     at = pipe[j][2].start if header_seen else m.start
@@ -540,8 +556,6 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
                 if unit and not m.unit and not _plausible(m.value, unit):
                     # a header's 分 or % cannot name 4,614,453.11: that header is not this cell's; take the
                     # money or count unit stated above instead, if any
-                    if declarations is None:
-                        declarations = _Declarations(doc.text)
                     fallback = declarations.unit_before(m.start, scores=False) or ""
                     unit = fallback if fallback != "%" and _plausible(m.value, fallback) else ""
             value = m.value
@@ -579,8 +593,6 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
         taken = [(c.mention.start, c.mention.end) for c in claims]
     paired = [f for f in _label_run_figures(doc.text) if not any(a < f[2] and f[1] < b for a, b in taken)]
     if paired:
-        if declarations is None:
-            declarations = _Declarations(doc.text)
         for label, start, end in paired:
             mention = _glued_mention(doc.text, start, end)
             unit = declarations.unit_before(start, scores=False) or ""
@@ -588,9 +600,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
         claims.sort(key=lambda c: c.mention.start)
     rates = _glued_rates(doc.text)
     if rates:
-        claims = [c for c in claims if not any(s < c.mention.end and c.mention.start < e for s, e, _ in rates)]
-        if declarations is None:
-            declarations = _Declarations(doc.text)
+        claims = _outside(claims, [(s, e) for s, e, _ in rates])
         for start, end, is_rate in rates:
             number_end = end - 1 if is_rate else end
             mention = _glued_mention(doc.text, start, number_end)
@@ -604,9 +614,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
     glued = _glued_rows(doc.text)
     if glued:
         # the row's figures replace what the grammar read in the run ("4110403278" as one number)
-        claims = [c for c in claims if not any(s < c.mention.end and c.mention.start < e for _, s, e in glued)]
-        if declarations is None:
-            declarations = _Declarations(doc.text)
+        claims = _outside(claims, [(s, e) for _, s, e in glued])
         for label, start, end in glued:
             mention = _glued_mention(doc.text, start, end)
             unit = declarations.unit_before(start, scores=False) or ""
