@@ -15,8 +15,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from auditor.document import Document, Paragraph
-from auditor.extract.attachments import attachment_references, attachment_titles
+from auditor.document import Document, Paragraph, Table
+from auditor.extract.attachments import attachment_references, attachment_titles, content_tables
 from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.category_tables import (
@@ -33,7 +33,6 @@ from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, find_numbers
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
-from auditor.extract.pipe_tables import pipe_tables
 from auditor.extract.tables import TableForm, read_forms, take_cell_numbers
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 
@@ -100,7 +99,7 @@ class Analysis:
     def cell_numbers(self) -> int:
         """Every table cell's figure taken from the one number pass over the text (cells that cut a
         figure of the text, glued runs, are read on their own); the count of cells so given."""
-        return take_cell_numbers(self.doc, [*self.doc.tables, *pipe_tables(self.doc)], self.numbers)
+        return take_cell_numbers(self.doc, self.doc.tables, self.numbers)
 
     @extractor("cell_numbers")
     def forms(self) -> list[TableForm]:
@@ -193,6 +192,11 @@ class Analysis:
     def attachment_titles(self) -> list[tuple[str, int, int, bool]]:
         """(key, start, end, followed by content) of each attachment title line."""
         return attachment_titles(self.doc)
+
+    @extractor()
+    def content_tables(self) -> list[Table]:
+        """The tables with two or more filled rows (layout or flattened), where an attachment can be."""
+        return content_tables(self.doc)
 
     @extractor("attachment_titles")
     def attachment_references(self) -> list[tuple[str, int, int]]:

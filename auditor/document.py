@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -73,6 +72,10 @@ class Table:
     end: int
     rows: list[Row] = field(default_factory=list)
     caption: Span | None = None  # the nearest short line above the table, e.g. "2023年度项目支出绩效自评表"
+    # None for a layout table; else the shape in which it reached the text flattened ("bars", "lines",
+    # "spaced", "run", "glued-indicators"): its cells lie in lines that read as paragraphs
+    # (auditor.extract.pipe_tables finds such tables for the reader)
+    flattened: str | None = None
 
 
 @dataclass(slots=True)
@@ -273,17 +276,6 @@ class Document:
         self._section_starts = [s.start for s in self.sections]
 
 
-# Tables that reached the text flattened ("|" rows, one cell per line …) are found by an extractor
-# (auditor.extract.pipe_tables registers its finder on import), so that locations number them after
-# the layout tables without the Document importing the extractors.
-_FLATTENED_TABLE_FINDERS: list[Callable[[Document], list[Table]]] = []
-
-
-def register_flattened_tables(finder: Callable[[Document], list[Table]]) -> None:
-    if finder not in _FLATTENED_TABLE_FINDERS:
-        _FLATTENED_TABLE_FINDERS.append(finder)
-
-
 class _LocateIndex:
     """The Document's cells and paragraphs sorted by start, for :meth:`Document.locate`."""
 
@@ -291,8 +283,7 @@ class _LocateIndex:
         self.anchor_starts = [a.start for a in doc.anchors]
         self.paragraph_starts = [p.start for p in doc.paragraphs]
         cells: list[tuple[int, int, tuple[int, int, int]]] = []
-        flattened = [t for finder in _FLATTENED_TABLE_FINDERS for t in finder(doc)]
-        for number, table in enumerate([*doc.tables, *flattened], start=1):
+        for number, table in enumerate(doc.tables, start=1):
             for row in table.rows:
                 for cell in row.cells:
                     cells.append((cell.start, cell.end, (number, row.index + 1, cell.col + 1)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.extract.basic_data import read_basic_data
-from auditor.extract.pipe_tables import pipe_tables, split_run
+from auditor.extract.pipe_tables import split_run
 from auditor.extract.tables import cell_number, clean_label, header_key, label_and_number, read_forms
 from auditor.readers.text import build_document
 
@@ -166,9 +166,13 @@ def test_pipe_paragraphs_become_a_budget_form() -> None:
             "| 上年结转资金 | 0 | 20.00 | 18.00 | | | |\n"
             "以上为资金情况。\n")
     doc = doc_of(text)
-    assert doc.tables == []
-    [t] = pipe_tables(doc)
+    [t] = doc.tables  # the reader puts the "|" rows into the Document's tables
+    assert t.flattened == "bars"
     assert [len(r.cells) for r in t.rows] == [7, 7, 7, 7]
+    executed = t.rows[1].cells[3]
+    assert doc.where(executed.start) == "table"  # evidence from its cells says so
+    assert (doc.locate(executed.start).table, doc.locate(executed.start).row, doc.locate(executed.start).column) == (1, 2, 4)
+    assert doc.where(text.index("以上为")) == "narrative"
     forms = read_forms(doc)
     [block] = forms[0].budgets
     assert _values(doc, block.total_line.cells)["executed"] == "108.00"
@@ -181,7 +185,7 @@ def test_flattened_run_is_cut_when_only_one_cut_fits() -> None:
     text = ("项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
             "年度资金总额120.00120.00108.001090.00%9.00\n")
     doc = doc_of(text)
-    [t] = pipe_tables(doc)
+    [t] = [t for t in doc.tables if t.flattened]
     assert [doc.cell_text(c) for c in t.rows[1].cells] == ["年度资金总额", "120.00", "120.00", "108.00", "10",
                                                           "90.00%", "9.00"]
     [block] = read_forms(doc)[0].budgets
@@ -245,7 +249,7 @@ def _grid(doc, table) -> list[list[str]]:
 def test_one_cell_per_line_rows_follow_separator_lines() -> None:
     doc = doc_of("标题\n||||\n项目 |\n|\n预算数 |\n决算数 |\n|||\n办公费 |\n12.5 |\n10 |\n|||\n"
                  "差旅费 |\n3 |\n|\n|||\n说明文字。")
-    [t] = pipe_tables(doc)
+    [t] = [t for t in doc.tables if t.flattened]
     assert _grid(doc, t) == [["项目", "", "预算数", "决算数"], ["办公费", "12.5", "10"], ["差旅费", "3", ""]]
     assert all(doc.text[c.start:c.end] == doc.cell_text(c) or c.is_continuation for r in t.rows for c in r.cells)
 
@@ -253,7 +257,7 @@ def test_one_cell_per_line_rows_follow_separator_lines() -> None:
 def test_one_cell_per_line_rows_follow_the_one_width_that_fits() -> None:
     doc = doc_of("单位:万元\n项目 |\n预算数 |\n决算数 |\n合计 |\n20 |\n7.5 |\n会议费 |\n8 |\n|\n"
                  "培训费 |\n12 |\n7.5 |\n其他费用 |\n二、说明")
-    [t] = pipe_tables(doc)
+    [t] = [t for t in doc.tables if t.flattened]
     assert _grid(doc, t)[:4] == [["项目", "预算数", "决算数"], ["合计", "20", "7.5"], ["会议费", "8", ""],
                                  ["培训费", "12", "7.5"]]
 
@@ -261,7 +265,7 @@ def test_one_cell_per_line_rows_follow_the_one_width_that_fits() -> None:
 def test_one_cell_per_line_without_a_width_is_not_a_table() -> None:
     # labels and figures that no single width arranges into rows
     doc = doc_of("甲 |\n乙 |\n1 |\n丙 |\n2 |\n3 |\n丁 |\n戊 |\n己 |\n4 |")
-    assert pipe_tables(doc) == []
+    assert not any(t.flattened for t in doc.tables)
 
 
 def test_indicator_rows_that_lost_their_merged_cells_align_on_the_right() -> None:
@@ -311,7 +315,7 @@ def test_space_separated_form_rows_and_the_weight_in_a_score_header() -> None:
 
 def test_space_separated_lines_without_a_budget_header_are_not_a_table() -> None:
     doc = doc_of("分值 得分 备注\n培训 10 9\n宣传 5 5\n")
-    assert pipe_tables(doc) == []
+    assert not any(t.flattened for t in doc.tables)
 
 
 def test_glued_indicator_rows_read_only_when_their_figures_cut_one_way() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.document import Document, clean_text
+from auditor.document import Document, Table, clean_text
 
 _NUM = r"[0-9０-９一二三四五六七八九十]{1,3}"
 # "附件1.某县…自评表", "附件2 2023年度…", "附件：" at the start of a line: an attachment's title.
@@ -43,6 +43,13 @@ def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
         has_text = sum(1 for p in doc.paragraphs if end < p.start < limit and clean_text(doc.text[p.start:p.end])) >= 3
         out.append((key, start, end, has_table or has_text))
     return out
+
+
+def content_tables(doc: Document) -> list[Table]:
+    """The tables that hold content: two rows or more with two filled cells each (not a page's
+    breadcrumb "您当前的位置: | 首页 |" flattened into a one-row table)."""
+    return [t for t in doc.tables
+            if sum(1 for row in t.rows if sum(1 for c in row.cells if doc.cell_text(c)) >= 2) >= _MIN_TITLE_CONTENT]
 
 
 def attachment_references(doc: Document, titled: set[str]) -> list[tuple[str, int, int]]:

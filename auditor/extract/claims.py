@@ -518,11 +518,11 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
     from auditor.extract.subjects import subject_for
 
     roles = _cell_roles(doc, forms)
-    cells = sorted(((c.start, c.end, t.index, c) for t in doc.tables for r in t.rows for c in r.cells),
-                   key=lambda x: x[0])
-    # tables given as "|"-separated paragraphs: their cells are narrative (Document.where), but their
-    # figures take the unit of their column header
-    pipe = sorted(((c.start, c.end, t, c) for form in forms if form.table.index >= len(doc.tables)
+    cells = sorted(((c.start, c.end, t.index, c) for t in doc.tables if not t.flattened
+                    for r in t.rows for c in r.cells), key=lambda x: x[0])
+    # tables that reached the text flattened ("|" rows …): their figures are read like the narrative's,
+    # but take the unit of their column header
+    pipe = sorted(((c.start, c.end, t, c) for form in forms if form.table.flattened
                    for t in (form.table,) for r in t.rows for c in r.cells), key=lambda x: x[0])
     declarations = _LazyDeclarations(doc.text)
     pipe_units = _PipeUnits(doc.text)
@@ -563,7 +563,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
                 value = m.value / m.scale  # "150万" under "（万元）": 150 万元
             if m.unit == "分" and _rubric_points(doc.text, m, rubric_lines):
                 continue
-            claims.append(Claim(m, value, unit, subject_for(doc.text, m), "narrative"))
+            claims.append(Claim(m, value, unit, subject_for(doc.text, m), doc.where(m.start)))  # a flattened table's cell is "table"
             continue
         start, end, table_index, c = cell
         role, subject, unit = roles.get(start, (None, "", None))
@@ -586,7 +586,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
         unit, _ = pipe_units.unit(table, cell)
         if unit and unit not in ("分", "%"):
             mention = _glued_mention(doc.text, start, end)
-            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "narrative"))
+            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "table"))
             added = True
     if added:
         claims.sort(key=lambda c: c.mention.start)
@@ -609,7 +609,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
                 unit = "%"
             else:
                 unit = declarations.unit_before(start, scores=False) or ""
-            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "narrative"))
+            claims.append(Claim(mention, mention.value, unit, subject_for(doc.text, mention), "table"))
         claims.sort(key=lambda c: c.mention.start)
     glued = _glued_rows(doc.text)
     if glued:

@@ -44,8 +44,11 @@ def _cut(figures: str, unit: str) -> list[tuple[int, int, str]] | None:
             (ws_start + half, m.end("ws"), "score")]
 
 
+ROLES = ("indicator", "measure_unit", "target", "actual", "coefficient", "weight", "score")  # column order
+
+
 def glued_indicator_tables(doc: Document, first_index: int) -> list[tuple[Table, list[dict[str, Cell]]]]:
-    """Tables of glued indicator rows, each with its rows' cells by role."""
+    """Tables of glued indicator rows, each with its rows' cells by role (their columns in ``ROLES`` order)."""
     view = reading_view(doc.text)
     out: list[tuple[Table, list[dict[str, Cell]]]] = []
     for header in _HEADER.finditer(view):
@@ -63,7 +66,7 @@ def glued_indicator_tables(doc: Document, first_index: int) -> list[tuple[Table,
             rows.append(cells)
         if rows:
             table = Table(index=first_index + len(out), start=header.start(),
-                          end=max(c.end for cells in rows for c in cells.values()))
+                          end=max(c.end for cells in rows for c in cells.values()), flattened="glued-indicators")
             table.rows = [Row(index=0, cells=[Cell(start=header.start(), end=header.end(), row=0, col=0)])]
             table.rows += [Row(index=k + 1, cells=sorted(cells.values(), key=lambda c: c.start))
                            for k, cells in enumerate(rows)]

@@ -21,15 +21,17 @@ into the same records. Four shapes:
   and basic-data tables run together (their cells hold free text; see glued_indicators.py for the
   one indicator layout that can be cut).
 
-Every cell is a span of the document's text, so evidence from these tables is exact. The cells lie
-in paragraphs: ``Document.where`` calls them narrative.
+Every cell is a span of the document's text, so evidence from these tables is exact. The reader
+(:func:`auditor.readers.text.build_document`) adds them to ``Document.tables`` with ``flattened`` set,
+after the layout tables: their cells are table cells everywhere (``Document.where``, locations).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from auditor.document import Cell, Document, Paragraph, Row, Table, register_flattened_tables
+from auditor.document import Cell, Document, Paragraph, Row, Table
+from auditor.extract.glued_indicators import glued_indicator_tables
 from auditor.extract.headers import BUDGET_ROLES, header_key
 from auditor.extract.views import _JOINER, reading_view
 
@@ -381,14 +383,23 @@ def _space_tables(doc: Document, first_index: int) -> list[Table]:
     return tables
 
 
-def pipe_tables(doc: Document) -> list[Table]:
-    """Tables given as paragraphs: "|"-separated rows, and budget rows whose cell boundaries were lost.
-    Their ``index`` continues after the document's own tables."""
-    bar = _bar_tables(doc, len(doc.tables))
-    runs = [t for t in _run_tables(doc, len(doc.tables) + len(bar)) if not _read_by(t, bar)]
-    spaced = [t for t in _space_tables(doc, len(doc.tables) + len(bar) + len(runs))
+def find_flattened_tables(doc: Document) -> list[Table]:
+    """Tables given as paragraphs: "|"-separated rows and one cell per line ("bars"), space-separated
+    rows ("spaced"), budget rows whose cell boundaries were lost ("run"), and glued indicator rows
+    ("glued-indicators", auditor.extract.glued_indicators), each marked with its shape in
+    ``Table.flattened``. Their ``index`` continues after the layout tables (``doc.tables`` as the
+    reader built it)."""
+    first = len(doc.tables)
+    bar = _bar_tables(doc, first)
+    runs = [t for t in _run_tables(doc, first + len(bar)) if not _read_by(t, bar)]
+    spaced = [t for t in _space_tables(doc, first + len(bar) + len(runs))
               if not any(o.start <= t.start < o.end for o in bar + runs)]
-    return bar + runs + spaced
+    for tables, shape in ((bar, "bars"), (runs, "run"), (spaced, "spaced")):
+        for table in tables:
+            table.flattened = shape
+    found = bar + runs + spaced
+    found += [table for table, _rows in glued_indicator_tables(doc, first + len(found))]
+    return found
 
 
 def _read_by(run: Table, bar: list[Table]) -> bool:
@@ -400,6 +411,3 @@ def _read_by(run: Table, bar: list[Table]) -> bool:
             return not any(c.start <= header.start and header.end <= c.end and c.start <= run.end <= c.end
                            for row in table.rows for c in row.cells)
     return False
-
-
-register_flattened_tables(pipe_tables)  # Document.locate numbers these tables too

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from auditor.document import Cell, Document, Row, Table
-from auditor.extract.glued_indicators import glued_indicator_tables
+from auditor.extract.glued_indicators import ROLES as GLUED_ROLES
 from auditor.extract.headers import (  # noqa: F401  (the header vocabulary, re-exported)
     BUDGET_ROLES,
     INDICATOR_ROLES,
@@ -31,7 +31,6 @@ from auditor.extract.headers import (  # noqa: F401  (the header vocabulary, re-
     header_unit,
 )
 from auditor.extract.numbers import NumberMention, find_numbers_in_span
-from auditor.extract.pipe_tables import pipe_tables
 
 
 def _roles(doc: Document, row: Row, vocab: list[tuple[str, re.Pattern[str]]]) -> dict[str, int]:
@@ -99,6 +98,8 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
     starts = [m.start for m in numbers]
     given = 0
     for table in tables:
+        if table.flattened == "glued-indicators":
+            continue  # cut out of glued text: the pass did not see its figures as figures
         for row in table.rows:
             for cell in row.cells:
                 key = (cell.start, cell.end)
@@ -272,16 +273,17 @@ def with_budget_forms(forms: list[TableForm]):
 
 
 def read_forms(doc: Document) -> list[TableForm]:
-    """One TableForm per table of the document, then per table that reached the text flattened
-    (auditor.extract.pipe_tables), then per run of glued indicator rows (a partial indicator block,
-    auditor.extract.glued_indicators)."""
-    tables = [*doc.tables, *pipe_tables(doc)]
-    forms = [_read_form(doc, table) for table in tables]
-    for table, rows in glued_indicator_tables(doc, len(tables)):
-        columns = {role: cell.col for role, cell in rows[0].items()}
-        block = IndicatorBlock(table=table, header=table.rows[0], columns=columns, partial=True,
-                               rows=[IndicatorRow(row=row, cells=cells) for row, cells in zip(table.rows[1:], rows)])
-        forms.append(TableForm(table=table, indicators=[block]))
+    """One TableForm per table of the document: layout tables, then those that reached the text
+    flattened; a run of glued indicator rows is a partial indicator block (auditor.extract.glued_indicators)."""
+    forms = []
+    for table in doc.tables:
+        if table.flattened == "glued-indicators":  # its columns are known from the cut
+            rows = [IndicatorRow(row=row, cells=dict(zip(GLUED_ROLES, row.cells))) for row in table.rows[1:]]
+            columns = {role: col for col, role in enumerate(GLUED_ROLES)}
+            block = IndicatorBlock(table=table, header=table.rows[0], columns=columns, partial=True, rows=rows)
+            forms.append(TableForm(table=table, indicators=[block]))
+        else:
+            forms.append(_read_form(doc, table))
     return forms
 
 

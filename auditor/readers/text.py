@@ -57,6 +57,7 @@ def _split_lines(text: str) -> list[_Line]:
 def build_document(text: str, path: str, fmt: str = "txt") -> Document:
     """Parse ``text`` (kept unchanged) into paragraphs, tables, sections and metadata. A reader's
     :class:`~auditor.document.LocatedText` gives the Document its anchors (pages, sheet cells)."""
+    from auditor.extract.pipe_tables import find_flattened_tables
     from auditor.metadata import infer_metadata
 
     doc = Document(path=path, text=str(text), format=fmt, anchors=list(getattr(text, "anchors", ())))
@@ -64,6 +65,7 @@ def build_document(text: str, path: str, fmt: str = "txt") -> Document:
     _parse_blocks(doc, lines)
     _build_sections(doc)
     doc.finish()
+    doc.tables.extend(find_flattened_tables(doc))  # "|" rows, one cell per line …: after the layout tables
     doc.meta = infer_metadata(doc)
     return doc
 

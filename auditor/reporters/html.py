@@ -225,11 +225,8 @@ def _shifted(spans: Sequence[_Span], a: int, b: int) -> list[_Span]:
 def _grid_tables(layout: Any) -> list[Any]:
     """The tables shown as grids: the Document's TAB tables and its "|" tables, in text order,
     each with its cells in text order and no two overlapping (any other is shown as text)."""
-    from auditor.extract.pipe_tables import pipe_tables
-
     text = layout.text
-    candidates = list(layout.tables) + [t for t in pipe_tables(layout)
-                                        if any(bar in text[t.start:t.end] for bar in "|｜")]
+    candidates = [t for t in layout.tables if not t.flattened or any(bar in text[t.start:t.end] for bar in "|｜")]
     tables: list[Any] = []
     for table in sorted(candidates, key=lambda t: t.start):
         cells = [c for row in table.rows for c in row.cells]

@@ -139,7 +139,7 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
 def _runs_to_the_end(doc, form: TableForm) -> bool:
     """Whether the form's table, flattened into text, is the last thing in the document (at most a
     fragment of a line follows it): a web export or an excerpt that stops inside the table may have lost rows, so its weights cannot be held to a whole-form total."""
-    if form.table.index < len(doc.tables):
+    if not form.table.flattened:
         return False  # a layout table is whole: a form is often the whole document
     rest = doc.text[form.table.end:].strip()
     return len(rest) < _CUT_SHORT and "。" not in rest

@@ -7,7 +7,7 @@ from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import Rule, rule
 
-@rule("CP401", "missing-attachment", "low", requires=("attachment_references", "attachment_titles"))
+@rule("CP401", "missing-attachment", "low", requires=("attachment_references", "attachment_titles", "content_tables"))
 def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 
@@ -24,6 +24,7 @@ def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     doc = analysis.doc
     titles = analysis.attachment_titles
     refs = analysis.attachment_references
+    tables = analysis.content_tables
     keys: dict[str, list[tuple[int, int]]] = {}
     present: dict[str, bool] = {}
     for key, start, end, has_content in titles:
@@ -32,20 +33,20 @@ def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     for key, start, end in refs:
         keys.setdefault(key, []).append((start, end))
         if key not in present:
-            present[key] = bool(doc.tables) if key in ("附表", "附件") else False
+            present[key] = bool(tables) if key in ("附表", "附件") else False
     for key, spans in keys.items():
         if present.get(key):
             continue
-        if key in ("附表", "附件") and not any(present.values()) and doc.tables:
+        if key in ("附表", "附件") and not any(present.values()) and tables:
             continue
         titled = any(k == key for k, *_ in titles)
         where = "文末列出了该附件的标题" if titled else "正文提到了该附件"
         first = spans[0]
         name = clean_text(doc.text[first[0]:first[1]])
         message = (f"{where}“{name}”，但文档中没有对应的附件内容（表格）"
-                   f"{'；文档中没有任何表格' if not doc.tables else ''}。如附件另行报送，请核对是否齐全")
+                   f"{'；文档中没有任何表格' if not tables else ''}。如附件另行报送，请核对是否齐全")
         yield this.finding(
-            severity="info" if key in ("附表", "附件") else "low", confidence=0.6 if not doc.tables else 0.5,
+            severity="info" if key in ("附表", "附件") else "low", confidence=0.6 if not tables else 0.5,
             message=message, message_en=f"the report refers to {key} but does not contain it",
             evidence=[Evidence.of(doc, s, e) for s, e in spans],
-            values={"attachment": key, "mentions": len(spans), "tables_in_document": len(doc.tables)})
+            values={"attachment": key, "mentions": len(spans), "tables_in_document": len(tables)})

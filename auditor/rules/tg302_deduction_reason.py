@@ -28,7 +28,7 @@ def deduction_without_reason(analysis: Analysis, this: Rule) -> Iterator[Finding
     """
     doc = analysis.doc
     for form in analysis.forms:
-        if form.table.index >= len(doc.tables):
+        if form.table.flattened:
             continue  # a web table flattened into text: an empty cell may be an export loss
         for block in form.indicators:
             if "deviation" not in block.columns:
