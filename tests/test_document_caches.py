@@ -101,3 +101,36 @@ def test_without_the_document_nothing_is_shipped() -> None:
     path = sorted(SAMPLE.glob("*.txt"))[0]
     result = audit_task(str(path), None, False, False)
     assert result.report.document is None and result.reuse is None
+
+
+def test_the_remote_cross_phase_gets_the_material_shipped_beside_the_documents() -> None:
+    from auditor.runner.worker import adopt_shipped_material, shipped_material
+
+    docs = [build_document(TEXT, "a.txt", "txt"), build_document(TEXT.replace("1200", "1300"), "b.txt", "txt")]
+    for doc in docs:
+        document_sketch(doc)
+    arrived, material = pickle.loads(pickle.dumps((docs, shipped_material(docs))))
+    assert all(reuse_material(d).passages is None for d in arrived)
+    own = reuse_material(arrived[1])
+    own.passages = passages(build_document(arrived[1].text, "b.txt", "txt"))
+    adopt_shipped_material(arrived, material)
+    assert reuse_material(arrived[0]).passages == passages(docs[0])
+    assert reuse_material(arrived[0]).sketch is material[0].sketch
+    assert reuse_material(arrived[1]) is own  # a document that has its passages keeps its own material
+
+
+def test_the_batch_index_releases_the_sketches_it_was_built_from() -> None:
+    import numpy as np
+
+    from auditor.engine import read_document
+    from auditor.reuse.index import ReuseIndex
+    from auditor.reuse.references import ReferenceSet
+
+    docs = [read_document(p) for p in sorted(SAMPLE.glob("*.txt"))]
+    for doc in docs:
+        document_sketch(doc)
+    index = ReferenceSet(documents=docs).batch_index
+    assert all(reuse_material(d).sketch is None for d in docs)  # the index keeps what it needs of them
+    assert all(reuse_material(d).passages for d in docs)  # the alignment still needs the passages
+    fresh = ReuseIndex.build([read_document(p) for p in sorted(SAMPLE.glob("*.txt"))])
+    assert np.array_equal(index.signatures, fresh.signatures) and index.shared == fresh.shared

@@ -73,7 +73,8 @@ class ReuseMaterial:
     """The reuse checks' view of one document; None / empty until its owner builds it."""
 
     passages: list[Passage] | None = None  # the narrative paragraphs (text.passages)
-    sketch: DocumentSketch | None = None  # what the reference index needs (index.document_sketch)
+    # what the reference index needs (index.document_sketch); released once the batch's index is built
+    sketch: DocumentSketch | None = None
     grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
