@@ -199,10 +199,9 @@ class Document:
         """Give the document a view built elsewhere (by the worker that read it), replacing its own."""
         self._derived[type(view)] = view
 
-    def forget_derived(self, keep: tuple[type, ...] = ()) -> None:
-        """Drop the cached views (a batch holds hundreds of Documents), those of the types ``keep`` excepted."""
-        self._cell_texts, self._locate_index = {}, None
-        self._derived = {kind: view for kind, view in self._derived.items() if kind in keep}
+    def forget_derived(self) -> None:
+        """Drop every cached view (a batch holds hundreds of Documents): they are rebuilt on demand."""
+        self._cell_texts, self._locate_index, self._derived = {}, None, {}
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]

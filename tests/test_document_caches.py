@@ -56,6 +56,7 @@ def test_the_scan_sees_a_memo() -> None:
 def test_the_document_declares_no_memo_and_no_public_cache() -> None:
     names = {f.name for f in fields(Document)}
     assert "memo" not in names
+    assert {f.name for f in fields(Document) if not f.compare} == {"_cell_texts", "_locate_index", "_derived"}
     assert not hasattr(build_document(TEXT, "a.txt", "txt"), "memo")
 
 
@@ -73,14 +74,15 @@ def test_a_pickled_document_carries_no_cache() -> None:
     assert copy.locate(cell.start) == doc.locate(cell.start)
 
 
-def test_forgetting_keeps_only_the_types_asked_for() -> None:
+def test_forgetting_drops_every_cache() -> None:
     doc = build_document(TEXT, "a.txt", "txt")
+    cell = doc.tables[0].rows[1].cells[1]
+    where = doc.locate(cell.start)
     material = reuse_material(doc)
     passages(doc)
-    doc.forget_derived(keep=(ReuseMaterial,))
-    assert reuse_material(doc) is material
     doc.forget_derived()
     assert reuse_material(doc) is not material and reuse_material(doc).passages is None
+    assert doc.locate(cell.start) == where and doc.cell_text(cell) == "50.00"  # rebuilt on demand
 
 
 def test_the_worker_ships_the_reuse_material_as_a_field_of_its_result() -> None:

@@ -81,8 +81,8 @@ class ReuseMaterial:
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
 
     def kept(self) -> ReuseMaterial:
-        """The part worth shipping from a worker and keeping through a batch: the passages and the
-        sketch (small next to the rest, which is rebuilt on demand)."""
+        """The part a worker ships and a batch keeps: the passages and the sketch (the n-grams and
+        the figure and fact caches are rebuilt on demand)."""
         return ReuseMaterial(passages=self.passages, sketch=self.sketch)
 
 

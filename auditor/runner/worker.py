@@ -158,11 +158,10 @@ def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
 
 def _clear_extractor_caches(doc: Document) -> None:
     """Drop a checked document's caches (a batch holds hundreds of Documents), keeping what the
-    documents that take it as a reference will ask for again (its passages and index sketch: small
-    next to the extractors' caches)."""
+    documents that take it as a reference will ask for again (its passages)."""
     kept = reuse_material(doc).kept()
     doc.forget_derived()
-    doc.adopt_derived(kept)
+    adopt_reuse_material(doc, kept)
 
 
 def shipped_material(docs: list[Document]) -> list[ReuseMaterial]:
