@@ -66,6 +66,7 @@ from auditor.runner.worker import (  # noqa: F401  (the worker side, re-exported
     _rules_for,
     audit_task,
     failed_result,
+    received,
     text_fingerprint,
 )
 from auditor.store import (ResultKey, ResultStore, StoreError, error_from_record, error_record,
@@ -500,6 +501,7 @@ def run_batch(
             bar.start()
         try:
             for index, result in stream:
+                received(result)  # its Document takes back the reuse material shipped with it
                 for i in group_of[index]:
                     report = _as_batch_report(result.report, shown[i], copy_findings=i != index)
                     reports[i] = report
@@ -561,15 +563,14 @@ def run_batch(
 
 
 def read_reference_task(path: str):
-    """Read one ``--reference`` file (in an isolated worker): its Document with the passages and the
-    index sketch computed there."""
+    """Read one ``--reference`` file (in an isolated worker): its Document, and its passages and
+    index sketch computed there (``ReadReference``)."""
     from auditor.engine import read_document
-    from auditor.reuse.index import document_sketch
+    from auditor.runner.worker import ReadReference, cross_phase_material
 
     _prepare_worker(warm=False)
     doc = read_document(Path(path))
-    document_sketch(doc)
-    return doc
+    return ReadReference(doc, cross_phase_material(doc))
 
 
 def _isolated_reader(timeout_s: float, memory_bytes: int) -> Callable[[Path], Any]:
@@ -578,7 +579,8 @@ def _isolated_reader(timeout_s: float, memory_bytes: int) -> Callable[[Path], An
     from auditor.isolation import run_isolated
 
     def read(path: Path):
-        return run_isolated(read_reference_task, str(path), timeout_s=timeout_s, memory_bytes=memory_bytes)
+        return run_isolated(read_reference_task, str(path), timeout_s=timeout_s,
+                            memory_bytes=memory_bytes).received()
 
     return read
 

@@ -135,10 +135,11 @@ def _check_chunk_on_worker(state: tuple, chunk: list[int]) -> list[list]:
     scattered document list), their aligned pairs scored together."""
     from auditor.runner.worker import _rules_for
     from auditor.engine import check_document
-    from auditor.runner.worker import _aligns, _clear_extractor_caches
+    from auditor.runner.worker import _aligns, _clear_extractor_caches, adopt_shipped_material
     from auditor.reuse.references import prescore
 
-    refs, docs, codes = state
+    refs, docs, codes, material = state
+    adopt_shipped_material(refs.documents, material)
     rules = _rules_for(codes)
     if _aligns(rules):
         prescore([docs[i] for i in chunk], refs)
@@ -160,7 +161,10 @@ def cross_on_dask(docs: list, rules: list, refs: Any, scheduler: Any, chunk_size
     results: list[list | None] = [None] * len(docs)
     try:
         refs.model = refs.model or load_model()
-        state = client.scatter((refs, docs, tuple(sorted(r.code for r in rules))), broadcast=True, hash=False)
+        from auditor.runner.worker import shipped_material
+
+        state = client.scatter((refs, docs, tuple(sorted(r.code for r in rules)), shipped_material(refs.documents)),
+                               broadcast=True, hash=False)
         run_id = uuid.uuid4().hex[:12]
         chunks = [list(range(k, min(k + chunk_size, len(docs)))) for k in range(0, len(docs), chunk_size)]
         futures = {client.submit(_check_chunk_on_worker, state, chunk, key=f"auditor-cross-{run_id}-{n}",

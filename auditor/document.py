@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any, TypeVar, cast
+
+View = TypeVar("View")
 
 # Export residue that Word/WPS text exports leave in the text: kept in the text (offsets must index
 # the file), ignored when a cell or paragraph is read for its meaning.
@@ -171,21 +174,47 @@ class Document:
     _section_starts: list[int] = field(default_factory=list, repr=False)
     # where the text came from, sorted by start (recorded by readers that know pages, sheets, cells)
     anchors: list[Anchor] = field(default_factory=list, repr=False)
-    # views derived from the text by extractors, keyed by the extractor (cleared if the text changed)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # caches of views computed from the text (never compared, shown or pickled: rebuilt on demand)
+    _cell_texts: dict[tuple[int, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _locate_index: _LocateIndex | None = field(default=None, init=False, repr=False, compare=False)
+    # one object per type that a module outside the Document keeps for it (an extractor's per-document
+    # caches, the reuse checks' ReuseMaterial): see :meth:`derived`
+    _derived: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its caches: what a worker ships besides the Document is explicit."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._cell_texts, self._locate_index, self._derived = {}, None, {}
+
+    def derived(self, kind: type[View]) -> View:
+        """The object of type ``kind`` that its owner keeps for this document (``kind()`` on first use):
+        typed per-document caches of the modules that read the Document, dropped by :meth:`forget_derived`."""
+        view = self._derived.get(kind)
+        if view is None:
+            view = self._derived[kind] = kind()
+        return cast(View, view)
+
+    def adopt_derived(self, view: object) -> None:
+        """Give the document a view built elsewhere (by the worker that read it), replacing its own."""
+        self._derived[type(view)] = view
+
+    def forget_derived(self) -> None:
+        """Drop every cached view (a batch holds hundreds of Documents): they are rebuilt on demand."""
+        self._cell_texts, self._locate_index, self._derived = {}, None, {}
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
 
     def cell_text(self, cell: Cell) -> str:
         """The cell's meaning: residue and whitespace removed (computed once per cell span)."""
-        memo = self.memo.get("cell_text")
-        if memo is None:
-            memo = self.memo["cell_text"] = {}
         key = (cell.start, cell.end)
-        text = memo.get(key)
+        text = self._cell_texts.get(key)
         if text is None:
-            text = memo[key] = clean_text(self.text[cell.start : cell.end])
+            text = self._cell_texts[key] = clean_text(self.text[cell.start : cell.end])
         return text
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
@@ -248,17 +277,17 @@ class Document:
         """Where ``offset`` is: the reader's anchor (page, sheet!cell) before it, the table, row and
         column of the cell holding it (TAB tables, then "|" tables), else its paragraph number."""
         found = Location()
-        memo = self.memo.get("locate")
-        if memo is None:
-            memo = self.memo["locate"] = _LocateIndex(self)
-        k = bisect.bisect_right(memo.anchor_starts, offset) - 1
+        index = self._locate_index
+        if index is None:
+            index = self._locate_index = _LocateIndex(self)
+        k = bisect.bisect_right(index.anchor_starts, offset) - 1
         if k >= 0:
             anchor = self.anchors[k]
             found.page, found.sheet, found.cell = anchor.page, anchor.sheet, anchor.cell
-        cell = memo.cell_at(offset)
+        cell = index.cell_at(offset)
         if cell is not None:
             found.table, found.row, found.column = cell
-        k = bisect.bisect_right(memo.paragraph_starts, offset) - 1
+        k = bisect.bisect_right(index.paragraph_starts, offset) - 1
         if k >= 0 and offset <= self.paragraphs[k].end:
             found.paragraph = k + 1
         return found

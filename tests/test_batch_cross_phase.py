@@ -16,6 +16,8 @@ import auditor.runner.cross as cross
 from auditor.batch import run_batch
 from auditor.engine import read_document
 from auditor.reuse.index import ReuseIndex, document_sketch
+from auditor.reuse.material import adopt_reuse_material
+from auditor.runner.worker import cross_phase_material
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample"
@@ -44,15 +46,19 @@ def test_a_broken_cross_phase_pool_loses_nothing(monkeypatch) -> None:
 
 
 def test_the_index_from_shipped_sketches_equals_the_index_from_fresh_documents() -> None:
-    """Workers compute each Document's sketch and send it pickled; the parent's index must not differ."""
+    """Workers compute each Document's sketch and send it pickled beside the Document; the parent's
+    index, built from the shipped sketches, must not differ."""
     fresh = [read_document(p) for p in sorted(SAMPLE.glob("*.txt"))]
-    shipped = []
+    shipped, sketches = [], []
     for p in sorted(SAMPLE.glob("*.txt")):
         doc = read_document(p)
-        document_sketch(doc)
-        shipped.append(pickle.loads(pickle.dumps(doc)))
-    assert all("reuse_sketch" in d.memo for d in shipped)
+        document, material = pickle.loads(pickle.dumps((doc, cross_phase_material(doc))))
+        assert material.sketch is not None and material.passages
+        adopt_reuse_material(document, material)
+        shipped.append(document)
+        sketches.append(material.sketch)
     a, b = ReuseIndex.build(fresh), ReuseIndex.build(shipped)
+    assert all(document_sketch(d) is s for d, s in zip(shipped, sketches))  # the shipped ones, not computed again
     assert np.array_equal(a.signatures, b.signatures) and np.array_equal(a.signature_ids, b.signature_ids)
     assert np.array_equal(a.template_shingles, b.template_shingles)
     assert a.shared == b.shared and a.paragraph_doc == b.paragraph_doc

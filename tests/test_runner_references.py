@@ -12,7 +12,9 @@ from rich.console import Console
 from auditor.batch import _isolated_reader, run_batch
 from auditor.engine import read_document
 from auditor.errors import ReadError
+from auditor.reuse.material import reuse_material
 from auditor.reuse.references import ReferenceSet
+from auditor.reuse.text import passages
 from test_batch import report_text
 
 
@@ -29,7 +31,9 @@ def test_a_reference_is_read_in_a_worker_and_comes_back_whole(tmp_path: Path) ->
     earlier, _ = _write(tmp_path)
     doc = _isolated_reader(60, 2 * 1024**3)(earlier)
     assert doc.text == read_document(earlier).text
-    assert "reuse_sketch" in doc.memo  # the index sketch was computed in the worker
+    material = reuse_material(doc)  # shipped beside the Document, which travels without caches
+    assert material.passages == passages(read_document(earlier))
+    assert material.sketch is not None  # the index sketch was computed in the worker
 
 
 def test_a_reference_beyond_the_memory_limit_is_a_warning(tmp_path: Path) -> None:

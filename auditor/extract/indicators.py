@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -285,13 +285,22 @@ def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_befor
     return "actual"
 
 
+@dataclass(slots=True)
+class _StatementCaches:
+    """Per document (``doc.derived``): what the statement readers look up again and again."""
+
+    table_scopes: dict[tuple[int, int, int], str] = field(default_factory=dict)  # by (index, start, end)
+    column_headers: dict[tuple[int, int, int, int, int, int], str] = field(default_factory=dict)
+    sentence_contexts: dict[int, tuple] = field(default_factory=dict)  # by the sentence's start
+
+
 def table_scope(doc: Document, table: Table) -> str:
     """"project:<name>" for a project's form, else "department"."""
-    memo = doc.memo.setdefault("table_scope", {})
+    scopes = doc.derived(_StatementCaches).table_scopes
     key = (table.index, table.start, table.end)
-    scope = memo.get(key)
+    scope = scopes.get(key)
     if scope is None:
-        scope = memo[key] = _table_scope(doc, table)
+        scope = scopes[key] = _table_scope(doc, table)
     return scope
 
 
@@ -310,11 +319,11 @@ def _table_scope(doc: Document, table: Table) -> str:
 def _column_header(doc: Document, table: Table, cell: Cell) -> str:
     """The nearest text above ``cell`` in its column, in a row as wide as the cell's row and with no
     figure in it (a header row)."""
-    memo = doc.memo.setdefault("column_header", {})
+    headers = doc.derived(_StatementCaches).column_headers
     key = (table.index, table.start, cell.start, cell.end, cell.row, cell.col)
-    header = memo.get(key)
+    header = headers.get(key)
     if header is None:
-        header = memo[key] = _find_column_header(doc, table, cell)
+        header = headers[key] = _find_column_header(doc, table, cell)
     return header
 
 
@@ -516,7 +525,7 @@ def _context(doc: Document, offset: int) -> tuple:
     """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence."""
     text = doc.text
     start = _span_back(text, offset, "。！？!?\n")
-    cache = doc.memo.setdefault("statement_context", {})
+    cache = doc.derived(_StatementCaches).sentence_contexts
     if start not in cache:
         sentence = text[start:_span_forward(text, offset, "。！？!?\n")]
         cache[start] = (_section_topic(doc, offset), _places(sentence), _periods(sentence))

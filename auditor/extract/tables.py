@@ -62,19 +62,28 @@ def _matching_roles(text: str, which: str) -> tuple[str, ...]:
 
 # --- cell values ----------------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class _CellFigures:
+    """Per document (``doc.derived``): each cell's figure by (start, end), given by the number pass
+    (:func:`take_cell_numbers`) or read on its own, and the cache of :func:`find_numbers_in_span`."""
+
+    by_span: dict[tuple[int, int], NumberMention | None] = field(default_factory=dict)
+    span_cache: dict = field(default_factory=dict)
+
+
 def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
     """The one figure a cell holds ("812.30", "　98", "95.45%", "≥12次"), or None."""
     if cell is None or cell.is_continuation:
         return None
-    memo = doc.memo.setdefault("cell_number", {})
+    by_span = doc.derived(_CellFigures).by_span
     key = (cell.start, cell.end)
-    if key not in memo:
-        memo[key] = _cell_number(doc, cell)
-    return memo[key]
+    if key not in by_span:
+        by_span[key] = _cell_number(doc, cell)
+    return by_span[key]
 
 
 def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
-    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.memo.setdefault("number_spans", {}))
+    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.derived(_CellFigures).span_cache)
     return _the_figure(doc, cell, mentions)
 
 
@@ -94,7 +103,7 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
     order): the same objects the text's other readers see. A cell whose edge cuts a mention of the
     pass (cells split out of a run of digits, "1484631.00%") is left to be read on its own. Returns
     how many cells were given their figure this way."""
-    memo = doc.memo.setdefault("cell_number", {})
+    by_span = doc.derived(_CellFigures).by_span
     starts = [m.start for m in numbers]
     given = 0
     for table in tables:
@@ -103,7 +112,7 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
         for row in table.rows:
             for cell in row.cells:
                 key = (cell.start, cell.end)
-                if cell.is_continuation or key in memo:
+                if cell.is_continuation or key in by_span:
                     continue
                 k = bisect.bisect_left(starts, cell.start)
                 if k and numbers[k - 1].end > cell.start:
@@ -114,7 +123,7 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
                     k += 1
                 if inside and inside[-1].end > cell.end:
                     continue  # a mention that runs past the cell
-                memo[key] = _the_figure(doc, cell, inside)
+                by_span[key] = _the_figure(doc, cell, inside)
                 given += 1
     return given
 
@@ -139,7 +148,7 @@ def label_and_number(doc: Document, cell: Cell | None) -> tuple[str, NumberMenti
     if cell is None or cell.is_continuation:
         return None
     text = doc.cell_text(cell)
-    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.memo.setdefault("number_spans", {}))
+    mentions = find_numbers_in_span(doc.text, cell.start, cell.end, doc.derived(_CellFigures).span_cache)
     if not mentions:
         m = _KEY_VALUE.match(text)
         return (clean_label(m.group("label")), None) if m and clean_label(m.group("label")) else None
@@ -420,7 +429,7 @@ def _read_as_money(doc: Document, cell: Cell) -> None:
     unit = _SCALE_UNITS.get(m.scale) if m is not None and not m.unit else None
     if unit is None:
         return
-    doc.memo["cell_number"][(cell.start, cell.end)] = replace(
+    doc.derived(_CellFigures).by_span[(cell.start, cell.end)] = replace(
         m, value=m.value / m.scale, unit=unit, scale=1, tolerance=m.tolerance / m.scale,
         decimals=m.decimals + len(str(m.scale)) - 1, upper=None if m.upper is None else m.upper / m.scale)
 

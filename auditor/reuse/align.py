@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from auditor.document import Document
+from auditor.reuse.material import reuse_material
 from auditor.reuse.text import Passage, passages
 
 NGRAM = 6
@@ -86,12 +87,12 @@ def _grams(text: str, n: int = NGRAM) -> set[str]:
 
 
 def passage_grams(doc: Document) -> list[set[str]]:
-    """The character n-grams of each passage's key (cached in ``doc.memo``: a report is aligned with
-    several references, and a reference with several reports)."""
-    hit = doc.memo.get("reuse_grams")
-    if hit is None:
-        hit = doc.memo["reuse_grams"] = [_grams(p.key) for p in passages(doc)]
-    return hit
+    """The character n-grams of each passage's key (kept in its ReuseMaterial: a report is aligned
+    with several references)."""
+    material = reuse_material(doc)
+    if material.grams is None:
+        material.grams = [_grams(p.key) for p in passages(doc)]
+    return material.grams
 
 
 class SourceIndex:
@@ -104,7 +105,7 @@ class SourceIndex:
         self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
         # the grams are not kept on the source Document: a batch's cross phase aligns with every
         # document in turn, and they would all stay in memory (``SourceIndex``es are cached instead)
-        cached = source.memo.get("reuse_grams")
+        cached = reuse_material(source).grams
         grams_of = cached if cached is not None else [_grams(p.key) for p in self.passages]
         for i, (p, grams) in enumerate(zip(self.passages, grams_of)):
             self.exact.setdefault(p.key, i)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from auditor.document import Document
 from auditor.extract.numbers import find_numbers
 from auditor.reuse.align import AlignedPair
+from auditor.reuse.material import PairFacts, reuse_material
 from auditor.reuse.text import TEMPORAL_CUES, YEAR_RE
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -40,36 +40,14 @@ _FRAME_RE = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
 _TARGET_QUALIFIERS = ("at_least", "at_most", "range")
 
 
-@dataclass(slots=True)
-class PairFacts:
-    """The year-specific facts of the report's span of an aligned pair, and which were not updated."""
-
-    figures: int = 0  # figures stated (years, targets and a bare "一项" excluded)
-    unchanged: list[tuple[int, int]] = field(default_factory=list)  # spans of figures stated as in the source
-    changed: int = 0  # figures the source states otherwise
-    kept_years: list[tuple[int, int]] = field(default_factory=list)  # earlier-period years kept from the source
-    updated_years: int = 0  # years the source's paragraph does not name
-    old_frame: tuple[int, int] | None = None  # the opening "2023年，" of a paragraph framed in an earlier year
-
-    @property
-    def stale(self) -> bool:
-        """Something year-specific was left as in the earlier report."""
-        return bool(self.unchanged or self.kept_years or self.old_frame)
-
-    @property
-    def updated(self) -> bool:
-        """Year-specific facts are stated and every one of them was updated."""
-        return not self.stale and bool(self.changed or self.updated_years)
-
-
 def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
     """The figures stated in ``doc.text[start:end]`` as (start, end, text), targets and ranges left out
-    (cached in ``doc.memo``: a paragraph is aligned with every candidate, and a reference paragraph with
-    every report that copies it)."""
-    memo = doc.memo.setdefault("reuse_figures", {})
-    hit = memo.get((start, end))
+    (kept in its ReuseMaterial: a paragraph is aligned with every candidate, and a reference paragraph
+    with every report that copies it)."""
+    figures = reuse_material(doc).figures
+    hit = figures.get((start, end))
     if hit is None:
-        hit = memo[(start, end)] = [(m.start, m.end, m.text) for m in find_numbers(doc.text, start, end)
+        hit = figures[(start, end)] = [(m.start, m.end, m.text) for m in find_numbers(doc.text, start, end)
                                     if m.qualifier not in _TARGET_QUALIFIERS and not _idiom_one(m)]
     return hit
 
@@ -91,9 +69,9 @@ def _years(text: str, offset: int) -> list[tuple[int, int, int]]:
 
 def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     """What the report's span of ``pair`` states that the source's span states identically."""
-    memo = doc.memo.setdefault("reuse_facts", {})
+    known = reuse_material(doc).facts
     key = (source.path, pair.this_start, pair.this_end, pair.source_start, pair.source_end)
-    hit = memo.get(key)
+    hit = known.get(key)
     if hit is not None:
         return hit
     facts = PairFacts()
@@ -118,7 +96,7 @@ def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     frame = _FRAME_RE.match(doc.text, pair.this.start, pair.this.end)
     if frame and year is not None and int(frame.group(1)) < year and pair.this_start <= frame.start(1):
         facts.old_frame = (frame.start(1), frame.end())
-    memo[key] = facts
+    known[key] = facts
     return facts
 
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from auditor.document import Document
 from auditor.errors import AuditorError
+from auditor.reuse.material import DocumentSketch, reuse_material
 from auditor.reuse.text import passages
 
 if TYPE_CHECKING:  # imported where used: a batch worker never needs them (0.5 s of imports)
@@ -178,29 +179,17 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
                              shape=(len(rows), NGRAM_FEATURES))
 
 
-@dataclass(slots=True)
-class DocumentSketch:
-    """What the index needs of one document, computed from it alone (so batch workers compute it in
-    parallel before the index is built). Paragraphs are the narrative passages without headings."""
-
-    key_hashes: np.ndarray  # per paragraph: key_hash of its key (uint32)
-    shingle_ids: np.ndarray  # paragraph number of each shingle (int32), as from shingle_table
-    shingle_hashes: np.ndarray  # the shingles of the digit-masked keys (uint32)
-    ngram_features: np.ndarray  # the document text's hashed character 2-3-grams (int32) …
-    ngram_counts: np.ndarray  # … and their counts (float32)
-
-
 def document_sketch(doc: Document) -> DocumentSketch:
-    """The :class:`DocumentSketch` of ``doc`` (cached in ``doc.memo``)."""
-    hit = doc.memo.get("reuse_sketch")
-    if hit is None:
+    """The :class:`DocumentSketch` of ``doc`` (kept in its ReuseMaterial)."""
+    material = reuse_material(doc)
+    if material.sketch is None:
         keys = [masked_key(p.key) for p in passages(doc) if not p.is_heading]
         ids, hashes = shingle_table(keys)
         features, counts = ngram_row(_document_text(doc))
-        hit = doc.memo["reuse_sketch"] = DocumentSketch(
+        material.sketch = DocumentSketch(
             np.array([zlib.crc32(k.encode("utf-8")) for k in keys], dtype=np.uint32),
             ids.astype(np.int32), hashes.astype(np.uint32), features, counts)
-    return hit
+    return material.sketch
 
 
 def _datasketch():

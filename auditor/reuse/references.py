@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
+from auditor.reuse.material import reuse_material
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
 from auditor.reuse.units import UNIT_MATCH, same_unit, unit_key  # noqa: F401  (re-exported)
 
@@ -92,6 +93,8 @@ class ReferenceSet:
             from auditor.reuse.index import ReuseIndex
 
             self._batch_index = ReuseIndex.build(self.documents)
+            for doc in self.documents:  # the index holds what it needs of their sketches: release them
+                reuse_material(doc).sketch = None
         return self._batch_index
 
     def source(self, doc: Document) -> SourceIndex:

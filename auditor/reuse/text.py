@@ -8,10 +8,10 @@ used for exact comparisons. Offsets always index ``doc.text``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.document import Document, clean_text
+from auditor.reuse.material import Passage, reuse_material
 
 # Words that frame a passage as an account of "this year" (copied with an old year, they are stale).
 TEMPORAL_CUES: tuple[str, ...] = ("今年", "一年来", "全年", "开局之年", "本年度", "年内", "过去一年", "这一年",
@@ -25,18 +25,6 @@ _NUMBERING_RE = re.compile(
 _PUNCT_FOLD = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"',
                              "”": '"', "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
 MIN_PASSAGE_CHARS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """One narrative paragraph of a Document (a heading when ``is_heading``)."""
-
-    start: int
-    end: int
-    index: int  # position among the document's passages
-    paragraph: int  # Paragraph.index
-    is_heading: bool
-    key: str  # meaning: cleaned, punctuation folded
 
 
 def fold(text: str) -> str:
@@ -55,11 +43,12 @@ def strip_numbering(text: str) -> str:
 
 
 def passages(doc: Document) -> list[Passage]:
-    """The narrative paragraphs of ``doc`` that carry text, in order (tables excluded; cached in ``doc.memo``)."""
-    hit = doc.memo.get("passages")
-    if hit is None:
-        hit = doc.memo["passages"] = _passages(doc)
-    return hit
+    """The narrative paragraphs of ``doc`` that carry text, in order (tables excluded; kept in its
+    :class:`~auditor.reuse.material.ReuseMaterial`)."""
+    material = reuse_material(doc)
+    if material.passages is None:
+        material.passages = _passages(doc)
+    return material.passages
 
 
 def _passages(doc: Document) -> list[Passage]:

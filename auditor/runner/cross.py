@@ -43,7 +43,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
         report.findings = sort_findings(kept + findings)
     for report in reports:
         if report.document is not None:
-            report.document.memo.clear()  # extractor caches: a batch holds hundreds of Documents
+            report.document.forget_derived()  # every cache: a batch holds hundreds of Documents
     return refs.warnings
 
 

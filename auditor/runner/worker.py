@@ -17,6 +17,7 @@ from pathlib import Path
 from auditor.document import Document
 from auditor.engine import Report, audit_file
 from auditor.errors import AuditorError
+from auditor.reuse.material import ReuseMaterial, adopt_reuse_material, reuse_material
 from auditor.rules.registry import Rule
 
 
@@ -28,6 +29,30 @@ class WorkResult:
     text: str | None  # the Document text (only when asked for: the store keeps it)
     text_hash: str | None  # text_fingerprint of the Document text; None when unreadable
     seconds: float
+    # what the cross-report phase reads of report.document (its passages and index sketch), built
+    # here, in parallel; None without a document. The Document itself travels without any cache.
+    reuse: ReuseMaterial | None = None
+
+
+def received(result: WorkResult) -> Report:
+    """The report of a result received from a worker, its Document given the reuse material that was
+    shipped with it."""
+    if result.report.document is not None:
+        adopt_reuse_material(result.report.document, result.reuse)
+    return result.report
+
+
+@dataclass(slots=True)
+class ReadReference:
+    """What a worker sends back for one ``--reference`` file: the Document and its reuse material."""
+
+    document: Document
+    reuse: ReuseMaterial
+
+    def received(self) -> Document:
+        """The Document, given the reuse material shipped with it."""
+        adopt_reuse_material(self.document, self.reuse)
+        return self.document
 
 
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]")
@@ -104,19 +129,26 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
     started = time.perf_counter()
     report = audit_file(Path(path), _rules_for(rule_codes))
     text = report.document.text if report.document is not None else None
+    shipped: ReuseMaterial | None = None
     if not keep_document:
         report.document = None
     elif report.document is not None:
-        from auditor.reuse.index import document_sketch
-
-        document_sketch(report.document)  # for the cross-report phase's index, computed here in parallel
-        memo = report.document.memo
-        kept = {k: memo[k] for k in ("passages", "reuse_sketch") if k in memo}
-        memo.clear()  # the extractors' caches: rebuilt on demand, not worth pickling
-        memo.update(kept)
+        shipped = cross_phase_material(report.document)
     return WorkResult(report=report, text=text if want_text else None,
                       text_hash=text_fingerprint(text) if text is not None else None,
-                      seconds=time.perf_counter() - started)
+                      seconds=time.perf_counter() - started, reuse=shipped)
+
+
+def cross_phase_material(doc: Document) -> ReuseMaterial:
+    """What the cross-report phase reads of ``doc`` (its passages and index sketch, computed here,
+    in parallel), taken out of it: every cache of ``doc`` is dropped (rebuilt on demand, not worth
+    shipping or keeping)."""
+    from auditor.reuse.index import document_sketch
+
+    document_sketch(doc)
+    material = reuse_material(doc).kept()
+    doc.forget_derived()
+    return material
 
 
 def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
@@ -124,17 +156,26 @@ def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
     return WorkResult(report=Report(path=path, error=error), text=None, text_hash=None, seconds=seconds)
 
 
-# What the cross-report phase reads of a document each time it is a reference of another one: kept
-# when the extractors' caches are cleared during the phase (small next to the extractors' caches).
-_REFERENCE_MEMO = ("passages", "reuse_sketch")
-
-
 def _clear_extractor_caches(doc: Document) -> None:
-    """Drop a checked document's extractor caches (a batch holds hundreds of Documents), keeping
-    what the documents that take it as a reference will ask for again."""
-    kept = {k: doc.memo[k] for k in _REFERENCE_MEMO if k in doc.memo}
-    doc.memo.clear()
-    doc.memo.update(kept)
+    """Drop a checked document's caches (a batch holds hundreds of Documents), keeping what the
+    documents that take it as a reference will ask for again (its passages)."""
+    kept = reuse_material(doc).kept()
+    doc.forget_derived()
+    adopt_reuse_material(doc, kept)
+
+
+def shipped_material(docs: list[Document]) -> list[ReuseMaterial]:
+    """What the cross phase's remote workers need of ``docs`` besides the Documents (which are pickled
+    without caches): their passages and index sketches, in order."""
+    return [reuse_material(d).kept() for d in docs]
+
+
+def adopt_shipped_material(docs: list[Document], material: list[ReuseMaterial]) -> None:
+    """On a remote worker: give each of ``docs`` its shipped material, unless it has its passages already
+    (a worker checks several chunks with the same documents)."""
+    for doc, shipped in zip(docs, material):
+        if reuse_material(doc).passages is None:
+            adopt_reuse_material(doc, shipped.kept())
 
 
 def _aligns(rules: list[Rule]) -> bool:

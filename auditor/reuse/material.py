@@ -1,0 +1,97 @@
+"""What the reuse checks keep of one document: :class:`ReuseMaterial`, and the types it holds.
+
+One object per Document, obtained with :func:`reuse_material`; each part is built on first use by the
+module that owns it (``text.passages``, ``index.document_sketch``, ``align.passage_grams``,
+``features.figure_spans`` and ``features.pair_facts``). A batch worker builds the passages and the index
+sketch of the file it read and ships them as ``WorkResult.reuse`` (:meth:`ReuseMaterial.kept`): the
+Document itself is pickled without any cache (``Document.__getstate__``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from auditor.document import Document
+
+if TYPE_CHECKING:  # numpy is imported where the sketch is built
+    import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One narrative paragraph of a Document (a heading when ``is_heading``)."""
+
+    start: int
+    end: int
+    index: int  # position among the document's passages
+    paragraph: int  # Paragraph.index
+    is_heading: bool
+    key: str  # meaning: cleaned, punctuation folded
+
+
+@dataclass(slots=True)
+class DocumentSketch:
+    """What the index needs of one document, computed from it alone (so batch workers compute it in
+    parallel before the index is built). Paragraphs are the narrative passages without headings."""
+
+    key_hashes: np.ndarray  # per paragraph: key_hash of its key (uint32)
+    shingle_ids: np.ndarray  # paragraph number of each shingle (int32), as from shingle_table
+    shingle_hashes: np.ndarray  # the shingles of the digit-masked keys (uint32)
+    ngram_features: np.ndarray  # the document text's hashed character 2-3-grams (int32) …
+    ngram_counts: np.ndarray  # … and their counts (float32)
+
+
+@dataclass(slots=True)
+class PairFacts:
+    """The year-specific facts of the report's span of an aligned pair, and which were not updated."""
+
+    figures: int = 0  # figures stated (years, targets and a bare "一项" excluded)
+    unchanged: list[tuple[int, int]] = field(default_factory=list)  # spans of figures stated as in the source
+    changed: int = 0  # figures the source states otherwise
+    kept_years: list[tuple[int, int]] = field(default_factory=list)  # earlier-period years kept from the source
+    updated_years: int = 0  # years the source's paragraph does not name
+    old_frame: tuple[int, int] | None = None  # the opening "2023年，" of a paragraph framed in an earlier year
+
+    @property
+    def stale(self) -> bool:
+        """Something year-specific was left as in the earlier report."""
+        return bool(self.unchanged or self.kept_years or self.old_frame)
+
+    @property
+    def updated(self) -> bool:
+        """Year-specific facts are stated and every one of them was updated."""
+        return not self.stale and bool(self.changed or self.updated_years)
+
+
+# (source path, this_start, this_end, source_start, source_end) of an aligned pair
+PairKey = tuple[str, int, int, int, int]
+
+
+@dataclass(slots=True, eq=False)
+class ReuseMaterial:
+    """The reuse checks' view of one document; None / empty until its owner builds it."""
+
+    passages: list[Passage] | None = None  # the narrative paragraphs (text.passages)
+    # what the reference index needs (index.document_sketch); released once the batch's index is built
+    sketch: DocumentSketch | None = None
+    grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
+    # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
+    figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
+    facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
+
+    def kept(self) -> ReuseMaterial:
+        """The part a worker ships and a batch keeps: the passages and the sketch (the n-grams and
+        the figure and fact caches are rebuilt on demand)."""
+        return ReuseMaterial(passages=self.passages, sketch=self.sketch)
+
+
+def reuse_material(doc: Document) -> ReuseMaterial:
+    """The :class:`ReuseMaterial` of ``doc`` (an empty one on first use)."""
+    return doc.derived(ReuseMaterial)
+
+
+def adopt_reuse_material(doc: Document, material: ReuseMaterial | None) -> None:
+    """Give ``doc`` the material a worker built for it (``WorkResult.reuse``); None leaves it as it is."""
+    if material is not None:
+        doc.adopt_derived(material)
