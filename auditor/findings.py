@@ -1,7 +1,7 @@
 """Findings and their evidence: what every rule yields and every reporter renders.
 
 One typed model from the rules to the reporters and the store: :class:`Severity`, :class:`Evidence`,
-:class:`Alignment` (of :class:`AlignedPair`\\ s of :class:`AlignedSpan`\\ s) and :class:`Finding`, with ONE
+:class:`Alignment` (pairs of :class:`AlignedSpan`, :class:`AlignedPair`) and :class:`Finding`, with ONE
 serialiser each (``to_dict`` / ``from_dict``). ``to_dict()`` is the findings JSON of DESIGN.md;
 ``to_dict(exact=True)`` is the store's form, which keeps everything (both languages, Decimals exact,
 the unrounded confidence, the id and the review decision). ``from_dict`` reads both, and also the
@@ -222,7 +222,7 @@ class Finding:
         if exact:
             out["message_en"] = self.message_en
         out["evidence"] = [e.to_dict() for e in self.evidence]
-        out["values"] = _exact(self.values) if exact else _plain(self.values)
+        out["values"] = _exact(self.values) if exact else plain_values(self.values)
         if self.alignment is not None:
             out["alignment"] = self.alignment.to_dict()
         if exact:
@@ -250,14 +250,14 @@ class Finding:
                    id=data.get("id"), review=dict(review) if isinstance(review, Mapping) else None)
 
 
-def _plain(value: Any) -> Any:
+def plain_values(value: Any) -> Any:
     """Decimals become JSON numbers (ints when integral)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_values(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_values(v) for v in value]
     return value
 
 
@@ -280,3 +280,6 @@ def _from_exact(value: Any) -> Any:
     if isinstance(value, list):
         return [_from_exact(v) for v in value]
     return value
+
+
+_plain = plain_values  # the name extract/claims.py imports
