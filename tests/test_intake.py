@@ -315,7 +315,7 @@ def test_summary_partitions_the_files():
 
 def test_html_shows_the_needs_review_reason_and_the_duplicate_group():
     from auditor.reporters.html import render_html
-    from auditor.scoring import rank_batch
+    from auditor.results import rank_batch
 
     base = {"unit": None, "year": None, "kind": "unknown", "error": None, "findings": []}
     batch = rank_batch({"reports": [
