@@ -42,7 +42,7 @@ class BatchResult:
     def from_dict(cls, data: Mapping[str, Any]) -> BatchResult:
         review = data.get("review")
         fields = ("file", "new", "decided", "out_of_risk", "stale")
-        return cls(reports=[BatchReport.from_dict(r) for r in data.get("reports") or [] if isinstance(r, Mapping)],
+        return cls(reports=[_report_from_dict(r) for r in data.get("reports") or [] if isinstance(r, Mapping)],
                    auditor_version=str(data.get("auditor_version") or ""),
                    review=ReviewSummary(**{k: review[k] for k in fields if k in review})
                    if isinstance(review, Mapping) and "file" in review else None)
@@ -55,6 +55,20 @@ class BatchResult:
         if isinstance(batch, Mapping):
             return cls.from_dict(batch)
         return cls(reports=list(batch.reports if isinstance(batch, Batch) else batch))
+
+
+def _report_from_dict(data: Mapping[str, Any]) -> Report:
+    """A report of a batch run (with its duplicate group) when the JSON has those fields, else a Report."""
+    batch_run = any(name in data for name in ("duplicate_group", "duplicate_of", "duplicate_kind"))
+    return (BatchReport if batch_run else Report).from_dict(data)
+
+
+def needs_review_reason(report: Report) -> str:
+    """Why a report is flagged 需人工确认 (the message of its ``needs_review``), "" when it is not."""
+    review = report.needs_review
+    if isinstance(review, Mapping):
+        return str(review.get("message") or "")
+    return str(review or "")
 
 
 def rank_batch(batch: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 from auditor.display import same_length_text, scrub, visible_controls
 from auditor.engine import Report
 from auditor.findings import Alignment, Evidence, Severity, plain_values
-from auditor.results import BatchResult
+from auditor.results import BatchResult, needs_review_reason
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
 SEVERITY_ORDER: Mapping[str, int] = {s.value: s.rank for s in Severity}
@@ -519,9 +519,9 @@ def _report_view(
         text_html = highlight_text(text, spans, context_chars)
         if context_chars is not None:
             notes.append(f"为控制文件大小，只显示证据前后 {context_chars} 字以内的正文。")
-    review = report.needs_review
-    if isinstance(review, Mapping) and review.get("message"):
-        notes.insert(0, f"需人工确认：{review['message']}")
+    reason = needs_review_reason(report)
+    if reason:
+        notes.insert(0, f"需人工确认：{reason}")
     group = getattr(report, "duplicate_group", None)  # a report of a batch run (BatchReport)
     if group:
         twin = getattr(report, "duplicate_of", None)

@@ -33,7 +33,7 @@ from auditor.display import scrub, visible_controls
 from auditor.engine import Report
 from auditor.errors import AuditorError
 from auditor.findings import Evidence, plain_values
-from auditor.results import BatchResult
+from auditor.results import BatchResult, needs_review_reason
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
 RANKING_HEADERS: tuple[str, ...] = (
@@ -75,7 +75,7 @@ def ranking_rows(batch: BatchResult | Mapping[str, Any]) -> list[list[Any]]:
         rows.append([
             report.rank, report.risk_score, _tier(report), report.unit or "", report.year,
             report.path or "", *(counts[s] for s in SEVERITIES),
-            _error_text(report.error), _review_text(report), *_duplicates(report),
+            _error_text(report.error), needs_review_reason(report), *_duplicates(report),
         ])
     return rows
 
@@ -89,18 +89,11 @@ def _duplicates(report: Report) -> list[str]:
     return [getattr(report, "duplicate_group", None) or "", getattr(report, "duplicate_of", None) or ""]
 
 
-def _review_text(report: Report) -> str:
-    review = report.needs_review
-    if isinstance(review, Mapping):
-        return str(review.get("message") or "")
-    return str(review or "")
-
-
 def _report_note(report: Report) -> str:
     """What the report as a whole is: an error, 需人工确认 with its reason, or clean (no findings)."""
     if report.error:
         return f"无法审核：{_error_text(report.error)}"
-    review = _review_text(report)
+    review = needs_review_reason(report)
     if review:
         return f"需人工确认：{review}"
     if not report.findings:

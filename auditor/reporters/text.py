@@ -25,7 +25,7 @@ from rich.text import Text
 from auditor.display import scrub, terminal_safe
 from auditor.engine import Report
 from auditor.findings import Evidence, Finding, Severity
-from auditor.results import BatchResult
+from auditor.results import BatchResult, needs_review_reason
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 _SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
@@ -63,8 +63,7 @@ def render_text(batch: BatchResult | Mapping[str, Any], console: Console, *, top
         console.print(head, soft_wrap=True)
         review = r.needs_review
         if review:
-            reason = review.get("message") if isinstance(review, Mapping) else str(review)
-            console.print(Text(f"  需人工确认：{reason}", style="bold yellow"), soft_wrap=True)
+            console.print(Text(f"  需人工确认：{needs_review_reason(r)}", style="bold yellow"), soft_wrap=True)
         group = getattr(r, "duplicate_group", None)
         if group:
             twin = getattr(r, "duplicate_of", None)
