@@ -57,18 +57,24 @@ class Report:
     needs_review: dict[str, str] | None = None
     structure_checked: bool = field(default=False, repr=False)  # needs_review was judged (not restored)
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh", *, exact: bool = False) -> dict[str, Any]:
+        """The report as JSON: the contract's shape (DESIGN.md), or with ``exact`` the store's form
+        (findings exact, the error's class kept; :meth:`from_dict` reads both)."""
+        error = self.error.to_dict() if self.error else None
+        if exact and self.error:
+            error = {"class": type(self.error).__name__, **error}
         return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,
                 "risk_score": self.risk_score, "rank": self.rank, "tier": self.tier,
-                "error": self.error.to_dict() if self.error else None, "format": self.format,
-                "findings": [f.to_dict(lang) for f in self.findings], "needs_review": self.needs_review}
+                "error": error, "format": self.format,
+                "findings": [f.to_dict(lang, exact=exact) for f in self.findings], "needs_review": self.needs_review}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        """A report from its JSON (:meth:`to_dict`; a subclass reads its own fields too)."""
+        """A report from its JSON (either form of :meth:`to_dict`; a subclass reads its own fields too)."""
         error = data.get("error")
         if isinstance(error, Mapping):
-            error = AuditorError(str(error.get("message") or ""), code=str(error.get("code") or "auditor-error"))
+            kind = ReadError if error.get("class") == "ReadError" else AuditorError
+            error = kind(str(error.get("message") or ""), code=str(error.get("code") or "auditor-error"))
         elif error:
             error = AuditorError(str(error))
         values = {f.name: data[f.name] for f in fields(cls) if f.init and f.name in data

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.display import display_path, scrub
-from auditor.errors import AuditorError, ReadError
-from auditor.findings import Finding
+from auditor.errors import AuditorError
 
 SCHEMA_VERSION = 1
 
@@ -64,39 +63,13 @@ class ResultKey:
 
 @dataclass(slots=True)
 class StoredResult:
-    """A finished file as stored: the unscored report (as a plain dict) and its text."""
+    """A finished file as stored: the unscored report (its JSON, :func:`auditor.batch.report_record`:
+    the one serialiser :meth:`auditor.engine.Report.to_dict` with ``exact``) and its text."""
 
     report: dict[str, Any]
     text: str | None
     text_hash: str | None
     seconds: float | None
-
-
-# --------------------------------------------------------------------------- (de)serialisation
-
-
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """A Finding as the store keeps it: :meth:`Finding.to_dict` with ``exact=True`` (both languages,
-    exact values, the alignment, the id and the decision)."""
-    return finding.to_dict(exact=True)
-
-
-def finding_from_record(record: dict[str, Any]) -> Finding:
-    """The Finding of a stored record (rows written before the alignment was kept load too)."""
-    return Finding.from_dict(record)
-
-
-def error_record(error: AuditorError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    return {"class": type(error).__name__, "code": error.code, "message": error.message}
-
-
-def error_from_record(record: dict[str, Any] | None) -> AuditorError | None:
-    if record is None:
-        return None
-    cls = ReadError if record.get("class") == "ReadError" else AuditorError
-    return cls(record["message"], code=record["code"])
 
 
 # --------------------------------------------------------------------------- the store
