@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from auditor.errors import AuditorError
-from auditor.findings import Finding
+from auditor.findings import Finding, Severity
 
 TIER_HIGH = "高"
 TIER_MEDIUM = "中"
@@ -39,9 +39,7 @@ TIER_ERROR = "错误"
 TIER_REVIEW = "需人工确认"  # audited, but no recognisable report structure (report["needs_review"])
 
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low", "info")
-SEVERITY_LABELS: Mapping[str, str] = MappingProxyType(
-    {"high": "高", "medium": "中", "low": "低", "info": "提示"}
-)
+SEVERITY_LABELS: Mapping[str, str] = MappingProxyType({s: Severity(s).label for s in SEVERITIES})
 
 _DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"high": 30.0, "medium": 12.0, "low": 4.0, "info": 0.0}

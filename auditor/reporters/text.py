@@ -28,7 +28,7 @@ from auditor.findings import Evidence, Finding, Severity
 from auditor.results import BatchResult, needs_review_reason
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
-_SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
+_SEVERITY_ZH = {s.value: s.label for s in Severity}
 _SEVERITY_ORDER = ("high", "medium", "low", "info")
 _REVIEW_STYLE = {"误报": "dim strike", "已复核": "green", "待跟进": "magenta"}
 EVIDENCE_CHARS = 40  # an evidence quote longer than this is cut (never inside a number)
