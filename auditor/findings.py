@@ -176,6 +176,23 @@ class Alignment:
 
 
 @dataclass(slots=True)
+class ReviewMark:
+    """A reviewer's decision on a finding, from a decisions file (:mod:`auditor.review`)."""
+
+    status: str  # 已复核 | 误报 | 待跟进
+    reason: str = ""
+    by: str = ""
+    at: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"status": self.status, "reason": self.reason, "by": self.by, "at": self.at}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReviewMark:
+        return cls(**{name: str(data.get(name) or "") for name in ("status", "reason", "by", "at")})
+
+
+@dataclass(slots=True)
 class Finding:
     """One problem a rule found. ``severity`` may be given as a string ("high", "高"); ``alignment``
     as the dict the rules build: both become their types here."""
@@ -192,14 +209,16 @@ class Finding:
     alignment: Alignment | None = None
     # stable identity across runs (auditor.review.finding_id), stamped once the report's unit/year are known
     id: str | None = None
-    # a reviewer's decision {"status": 已复核|误报|待跟进, "reason", "by", "at"} from a decisions file
-    review: dict[str, Any] | None = None
+    # a reviewer's decision from a decisions file
+    review: ReviewMark | None = None
 
     def __post_init__(self) -> None:
         if type(self.severity) is not Severity:
             self.severity = Severity.of(self.severity)
         if isinstance(self.alignment, Mapping):
             self.alignment = Alignment.from_dict(self.alignment)
+        if isinstance(self.review, Mapping):
+            self.review = ReviewMark.from_dict(self.review)
 
     def message_in(self, lang: str = "zh") -> str:
         """The message in ``lang`` (the Chinese one when there is no English)."""
@@ -211,7 +230,7 @@ class Finding:
     @property
     def decision(self) -> str | None:
         """The reviewer's status (已复核 | 误报 | 待跟进), None when undecided."""
-        return self.review.get("status") if isinstance(self.review, Mapping) else None
+        return self.review.status if self.review is not None else None
 
     def to_dict(self, lang: str = "zh", *, exact: bool = False) -> dict[str, Any]:
         """The finding as JSON. By default the contract's shape (DESIGN.md) with the message in ``lang``;
@@ -226,12 +245,12 @@ class Finding:
         if self.alignment is not None:
             out["alignment"] = self.alignment.to_dict()
         if exact:
-            out.update(id=self.id, review=self.review)
+            out.update(id=self.id, review=self.review.to_dict() if self.review is not None else None)
             return out
         out["title"] = self.title(lang)
         if self.id is not None:
             out["id"] = self.id
-            out["review"] = self.review
+            out["review"] = self.review.to_dict() if self.review is not None else None
         return out
 
     @classmethod
@@ -247,7 +266,7 @@ class Finding:
                    message=str(data.get("message") or ""), evidence=evidence,
                    values=_from_exact(data.get("values") or {}), message_en=data.get("message_en"),
                    alignment=Alignment.from_dict(alignment) if isinstance(alignment, Mapping) else None,
-                   id=data.get("id"), review=dict(review) if isinstance(review, Mapping) else None)
+                   id=data.get("id"), review=ReviewMark.from_dict(review) if isinstance(review, Mapping) else None)
 
 
 def plain_values(value: Any) -> Any:

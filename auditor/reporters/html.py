@@ -786,7 +786,7 @@ def review_data(reports: Sequence[Report], lang: str = "zh") -> dict[str, Any]:
                 "id": str(finding.id), "rule": finding.rule,
                 "unit": str(report.unit or ""), "year": "" if report.year is None else str(report.year),
                 "message": finding.message_in(lang),
-                "review": finding.review if isinstance(finding.review, Mapping) else None,
+                "review": finding.review.to_dict() if finding.review is not None else None,
             }
     return {"columns": list(COLUMNS), "statuses": list(STATUSES), "findings": cards}
 

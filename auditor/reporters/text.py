@@ -95,11 +95,10 @@ def finding_line(f: Finding, lang: str = "zh") -> Text:
         line.append(f"  「{quote(e.text)}」（{evidence_place(e)}{more}）", style="dim")
     if f.id:
         line.append(f"  #{f.id}", style="dim")
-    if f.decision:
-        review = f.review or {}
-        reason = f"：{review.get('reason')}" if review.get("reason") else ""
-        who = f"（{review.get('by')}）" if review.get("by") else ""
-        line.append(f"  [{f.decision}{reason}{who}]", style=_REVIEW_STYLE.get(f.decision, ""))
+    if f.review is not None and f.review.status:
+        reason = f"：{f.review.reason}" if f.review.reason else ""
+        who = f"（{f.review.by}）" if f.review.by else ""
+        line.append(f"  [{f.review.status}{reason}{who}]", style=_REVIEW_STYLE.get(f.review.status, ""))
     return line
 
 
@@ -129,7 +128,7 @@ def totals_line(batch: BatchResult, shown: int, hidden: int) -> str:
     """合计 over the whole batch: reports, errors, findings by severity, decisions, tiers."""
     reports = batch.reports
     counts = Counter(f.severity for r in reports for f in r.findings)
-    decided = sum(1 for r in reports for f in r.findings if f.review)
+    decided = sum(1 for r in reports for f in r.findings if f.review is not None)
     tiers = Counter(r.tier for r in reports)
     errors = sum(1 for r in reports if r.error)
     parts = "，".join(f"{_SEVERITY_ZH[s]} {counts.get(s, 0)}" for s in _SEVERITY_ORDER)
