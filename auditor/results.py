@@ -23,6 +23,8 @@ from auditor.summary import batch_summary
 
 @dataclass(slots=True)
 class BatchResult:
+    """The ranked reports of a run (typed down to each Finding), as every reporter receives them."""
+
     reports: list[Report] = field(default_factory=list)
     auditor_version: str = __version__
     review: ReviewSummary | None = None  # set when the run read a decisions file (--review)
@@ -32,6 +34,7 @@ class BatchResult:
         return batch_summary(self.reports)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The JSON of ``auditor check --format json`` (:meth:`auditor.engine.Batch.to_dict` and the review)."""
         data = Batch(self.reports).to_dict(lang)
         data["auditor_version"] = self.auditor_version
         if self.review is not None:
@@ -40,6 +43,7 @@ class BatchResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchResult:
+        """The result of a JSON written by :meth:`to_dict` (a saved ``--format json`` output)."""
         review = data.get("review")
         fields = ("file", "new", "decided", "out_of_risk", "stale")
         return cls(reports=[_report_from_dict(r) for r in data.get("reports") or [] if isinstance(r, Mapping)],
