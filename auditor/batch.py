@@ -69,8 +69,7 @@ from auditor.runner.worker import (  # noqa: F401  (the worker side, re-exported
     received,
     text_fingerprint,
 )
-from auditor.store import (ResultKey, ResultStore, StoreError, error_from_record, error_record,
-                           finding_from_record, finding_record)
+from auditor.store import ResultKey, ResultStore, StoreError
 
 __all__ = [
     "BatchReport",
@@ -260,12 +259,16 @@ def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResu
 
 
 def report_record(report: Report, attempts: int = 1) -> dict[str, Any]:
-    """The unscored report as stored (everything except the Document, rank and risk).
-    ``attempts``: how many runs have tried this file (a retried failure counts them)."""
-    return {"path": report.path, "unit": report.unit, "year": report.year, "kind": report.kind,
-            "format": report.format, "error": error_record(report.error),
-            "findings": [finding_record(f) for f in report.findings], "attempts": attempts,
-            **({"needs_review": report.needs_review} if report.structure_checked else {})}
+    """The unscored report as stored: :meth:`Report.to_dict` with ``exact`` (everything except the
+    Document; not the run's rank, risk or duplicate group). ``attempts``: how many runs have tried
+    this file (a retried failure counts them)."""
+    record = Report.to_dict(report, exact=True)
+    for name in ("risk_score", "rank", "tier"):
+        del record[name]
+    if not report.structure_checked:
+        del record["needs_review"]
+    record["attempts"] = attempts
+    return record
 
 
 def should_retry(record: dict[str, Any], retry_errors: bool) -> bool:
@@ -278,11 +281,9 @@ def should_retry(record: dict[str, Any], retry_errors: bool) -> bool:
 
 
 def report_from_record(record: dict[str, Any], path: str) -> BatchReport:
-    return BatchReport(path=path, unit=record.get("unit"), year=record.get("year"),
-                       kind=record.get("kind") or "unknown", format=record.get("format"),
-                       error=error_from_record(record.get("error")),
-                       findings=[finding_from_record(f) for f in record.get("findings") or []],
-                       needs_review=record.get("needs_review"), structure_checked="needs_review" in record)
+    report = BatchReport.from_dict({**record, "path": path, "kind": record.get("kind") or "unknown"})
+    report.structure_checked = "needs_review" in record
+    return report
 
 
 def _as_batch_report(report: Report, path: str, *, copy_findings: bool) -> BatchReport:

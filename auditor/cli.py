@@ -153,9 +153,10 @@ def check(
     except AuditorError as exc:  # an unusable store or risk configuration: the run cannot start
         _usage_error(f"[{exc.code}] {exc.message}")
     review_summary = _stamp_and_review(batch, decisions, review, config)
-    result = batch.to_dict(lang.value)
+    from auditor.results import BatchResult
+
+    result = BatchResult(batch.reports, review=review_summary)
     if review_summary is not None:
-        result["review"] = review_summary.to_dict()
         if fmt is not CheckFormat.text or output is not None:
             Console(stderr=True).print(review_summary.sentence(lang.value), highlight=False)
     try:
@@ -170,7 +171,7 @@ def check(
         raise typer.Exit(2) from None
     if fail_on is not None:
         threshold = severity_rank(fail_on)
-        if any(severity_rank(f["severity"]) >= threshold for r in result["reports"] for f in r["findings"]):
+        if any(f.severity.rank >= threshold for r in result.reports for f in r.findings):
             raise typer.Exit(1)
 
 
@@ -253,21 +254,21 @@ def _stamp_and_review(batch, decisions, review_file: Path | None, config):
     return summary
 
 
-def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None, *, top: int | None = None,
+def _write_check(result, batch, fmt: CheckFormat, output: Path | None, *, top: int | None = None,
                  min_severity: str | None = None, lang: str = "zh") -> None:
     if fmt is CheckFormat.json:
         from auditor.reporters.json import render_json
 
-        _emit(render_json(result), output)
+        _emit(render_json(result, lang), output)
     elif fmt is CheckFormat.html:
         from auditor.reporters.html import render_html
 
         documents = {r.path: r.document for r in batch.reports if r.document is not None}  # tables drawn as grids
-        _emit(render_html(result, documents), output)
+        _emit(render_html(result, documents, lang=lang), output)
     elif fmt is CheckFormat.xlsx:
         from auditor.reporters.sheets import write_xlsx
 
-        _atomic_output(output, lambda target: write_xlsx(result, target))
+        _atomic_output(output, lambda target: write_xlsx(result, target, lang=lang))
     elif fmt is CheckFormat.csv:
         from auditor.reporters.sheets import write_csv, write_ranking_csv
 
@@ -276,11 +277,11 @@ def _write_check(result: dict, batch, fmt: CheckFormat, output: Path | None, *, 
 
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / "findings.csv"
-                write_csv(result, target)
+                write_csv(result, target, lang=lang)
                 sys.stdout.write(target.read_text(encoding="utf-8-sig"))
         else:  # the findings, and beside them the ranking: one row per file, errors included
-            _atomic_output(output, lambda target: write_csv(result, target))
-            _atomic_output(ranking_csv_path(output), lambda target: write_ranking_csv(result, target))
+            _atomic_output(output, lambda target: write_csv(result, target, lang=lang))
+            _atomic_output(ranking_csv_path(output), lambda target: write_ranking_csv(result, target, lang=lang))
     else:
         from auditor.reporters.text import render_text
 

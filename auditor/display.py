@@ -15,10 +15,14 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from auditor.errors import AuditorError
 
 __all__ = ["display_path", "path_bytes", "same_length_text", "scrub", "terminal_safe", "visible_controls"]
 
@@ -82,4 +86,23 @@ def scrub(value: Any, clean: Callable[[str], str] | None = None) -> Any:
         return {scrub(k, clean): scrub(v, clean) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [scrub(v, clean) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):  # a typed result (Report, Finding …): a scrubbed copy
+        return _scrub_fields(value, clean)
+    if isinstance(value, AuditorError):
+        copied = copy.copy(value)
+        copied.message, copied.code = scrub(value.message, clean), scrub(value.code, clean)
+        return copied
     return value
+
+
+def _scrub_fields(value: Any, clean: Callable[[str], str] | None) -> Any:
+    """A copy of a dataclass with every shown field scrubbed; a field left out of its repr (the
+    Document a report carries for the HTML page, internal flags) is carried over as it is."""
+    kwargs, later = {}, {}
+    for f in fields(value):
+        item = getattr(value, f.name)
+        (kwargs if f.init else later)[f.name] = scrub(item, clean) if f.repr else item
+    copied = type(value)(**kwargs)
+    for name, item in later.items():
+        setattr(copied, name, item)
+    return copied

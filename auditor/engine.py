@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -57,11 +57,30 @@ class Report:
     needs_review: dict[str, str] | None = None
     structure_checked: bool = field(default=False, repr=False)  # needs_review was judged (not restored)
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh", *, exact: bool = False) -> dict[str, Any]:
+        """The report as JSON: the contract's shape (DESIGN.md), or with ``exact`` the store's form
+        (findings exact, the error's class kept; :meth:`from_dict` reads both)."""
+        error = self.error.to_dict() if self.error else None
+        if exact and self.error:
+            error = {"class": type(self.error).__name__, **error}
         return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,
                 "risk_score": self.risk_score, "rank": self.rank, "tier": self.tier,
-                "error": self.error.to_dict() if self.error else None, "format": self.format,
-                "findings": [f.to_dict(lang) for f in self.findings], "needs_review": self.needs_review}
+                "error": error, "format": self.format,
+                "findings": [f.to_dict(lang, exact=exact) for f in self.findings], "needs_review": self.needs_review}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """A report from its JSON (either form of :meth:`to_dict`; a subclass reads its own fields too)."""
+        error = data.get("error")
+        if isinstance(error, Mapping):
+            kind = ReadError if error.get("class") == "ReadError" else AuditorError
+            error = kind(str(error.get("message") or ""), code=str(error.get("code") or "auditor-error"))
+        elif error:
+            error = AuditorError(str(error))
+        values = {f.name: data[f.name] for f in fields(cls) if f.init and f.name in data
+                  and f.name not in ("findings", "error", "document")}
+        return cls(**values, error=error or None,
+                   findings=[Finding.from_dict(f) for f in data.get("findings") or [] if isinstance(f, Mapping)])
 
 
 @dataclass(slots=True)
@@ -71,8 +90,8 @@ class Batch:
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         from auditor.summary import batch_summary
 
-        reports = [r.to_dict(lang) for r in self.reports]
-        return {"auditor_version": __version__, "summary": batch_summary(reports), "reports": reports}
+        return {"auditor_version": __version__, "summary": batch_summary(self.reports),
+                "reports": [r.to_dict(lang) for r in self.reports]}
 
 
 def read_document(path: Path, limits: Limits | None = None) -> Document:
@@ -269,20 +288,12 @@ def iter_audit(paths: Iterable[str | Path], rules: list[Rule] | None = None) -> 
 def score_batch(reports: list[Report], risk_config=None) -> Batch:
     """Risk score, tier and rank for every report (reports with an error are ranked last; those
     flagged 需人工确认 with the 高 ones)."""
-    from auditor.scoring import RiskConfig, rank_batch
+    from auditor.scoring import RiskConfig, rank_reports
     from auditor.structure import structure_problem
 
     config = risk_config or RiskConfig()
     for r in reports:  # a report restored from a store (--resume) with its Document: judge it again
         if r.error is None and not r.structure_checked and r.document is not None:
             r.needs_review, r.structure_checked = structure_problem(r.document), True
-    ranked = rank_batch({"reports": [{"path": r.path, "error": r.error.to_dict() if r.error else None,
-                                      "findings": [f.to_dict() for f in r.findings], "_i": i,
-                                      "needs_review": r.needs_review}
-                                     for i, r in enumerate(reports)]}, config)
-    ordered = []
-    for item in ranked["reports"]:
-        report = reports[item["_i"]]
-        report.risk_score, report.rank, report.tier = item["risk_score"], item["rank"], item["tier"]
-        ordered.append(report)
+    ordered = rank_reports(reports, config)
     return Batch(reports=ordered)

@@ -242,6 +242,8 @@ class ReviewSummary:
 
 def apply_decisions(reports: Iterable[Any], decisions: dict[str, Decision], file: str) -> ReviewSummary:
     """Set ``finding.review`` from the decisions (ids must be stamped); count new and decided."""
+    from auditor.findings import ReviewMark
+
     summary = ReviewSummary(file=file)
     matched: set[str] = set()
     for report in reports:
@@ -251,7 +253,7 @@ def apply_decisions(reports: Iterable[Any], decisions: dict[str, Decision], file
                 finding.review = None
                 summary.new += 1
                 continue
-            finding.review = decision.to_dict()
+            finding.review = ReviewMark(decision.status, decision.reason, decision.by, decision.at)
             matched.add(decision.id)
             summary.decided += 1
             summary.out_of_risk += decision.status in OUT_OF_RISK

@@ -1,8 +1,8 @@
 """Risk scoring: turn a report's findings into one 0–100 risk score and rank a batch.
 
-The input and output are the contract's JSON shape (see DESIGN.md, "Contract: JSON of
-``auditor check --format json``"). Scoring only reads ``severity``, ``confidence`` and ``rule``
-of each finding; it never drops a report: a report whose ``error`` is set gets ``risk_score``
+Scoring reads the typed reports (:class:`auditor.engine.Report`) and their
+findings (:class:`auditor.findings.Finding`): only ``severity``, ``confidence``, ``rule`` and the reviewer's
+decision of each finding; it never drops a report: a report whose ``error`` is set gets ``risk_score``
 ``None``, tier ``"错误"`` and is ranked after every scored report.
 
 Formula (also printed, in Chinese, by ``auditor explain risk``; see :data:`RISK_FORMULA_DOC`)::
@@ -21,16 +21,16 @@ Formula (also printed, in Chinese, by ``auditor explain risk``; see :data:`RISK_
 
 from __future__ import annotations
 
-import copy
 import math
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping, Protocol, Sequence, TypeVar
 
 from auditor.errors import AuditorError
+from auditor.findings import Finding, Severity
 
 TIER_HIGH = "高"
 TIER_MEDIUM = "中"
@@ -39,9 +39,7 @@ TIER_ERROR = "错误"
 TIER_REVIEW = "需人工确认"  # audited, but no recognisable report structure (report["needs_review"])
 
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low", "info")
-SEVERITY_LABELS: Mapping[str, str] = MappingProxyType(
-    {"high": "高", "medium": "中", "low": "低", "info": "提示"}
-)
+SEVERITY_LABELS: Mapping[str, str] = MappingProxyType({s: Severity(s).label for s in SEVERITIES})
 
 _DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"high": 30.0, "medium": 12.0, "low": 4.0, "info": 0.0}
@@ -49,6 +47,7 @@ _DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 
 
 COMPLETENESS_FAMILY = "CP"
+R = TypeVar("R", bound="ScoredReport")
 
 
 class ConfigError(AuditorError):
@@ -110,10 +109,21 @@ class RiskConfig:
         return self.weights.get(severity, self.unknown_severity_weight)
 
 
-def _confidence(finding: Mapping[str, Any]) -> float:
+class ScoredReport(Protocol):
+    """What scoring reads and sets on a report (:class:`auditor.engine.Report`)."""
+
+    path: str
+    error: Any
+    findings: Sequence[Finding]
+    needs_review: Any
+    risk_score: float | None
+    tier: str | None
+    rank: int | None
+
+
+def _confidence(value: Any) -> float:
     """A finding's confidence clamped to [0, 1]; missing or unreadable counts as 1."""
-    value = finding.get("confidence")
-    if value is None:
+    if value is None or isinstance(value, bool):
         return 1.0
     try:
         conf = float(value)
@@ -124,15 +134,13 @@ def _confidence(finding: Mapping[str, Any]) -> float:
     return min(1.0, max(0.0, conf))
 
 
-def raw_risk(findings: list[Mapping[str, Any]], config: RiskConfig = RiskConfig()) -> float:
+def raw_risk(findings: Iterable[Finding], config: RiskConfig = RiskConfig()) -> float:
     """Sum of finding contributions with diminishing returns per rule (before saturation)."""
     by_rule: dict[str, list[float]] = defaultdict(list)
     for finding in findings:
-        review = finding.get("review")
-        if isinstance(review, Mapping) and review.get("status") == "误报":  # a reviewer's false alarm leaves the risk
+        if finding.decision == "误报":  # a reviewer's false alarm leaves the risk
             continue
-        base = config.weight_of(str(finding.get("severity", ""))) * _confidence(finding)
-        by_rule[str(finding.get("rule", ""))].append(base)
+        by_rule[finding.rule].append(config.weight_of(finding.severity) * _confidence(finding.confidence))
     total = completeness = 0.0
     for code, bases in by_rule.items():
         part = sum(base * config.decay**k for k, base in enumerate(sorted(bases, reverse=True)))
@@ -148,11 +156,11 @@ def saturate(raw: float, config: RiskConfig = RiskConfig()) -> float:
     return round(100.0 * (1.0 - math.exp(-max(0.0, raw) / config.scale)), 1)
 
 
-def score_report(report: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> float | None:
+def score_report(report: ScoredReport, config: RiskConfig = RiskConfig()) -> float | None:
     """Risk score 0..100 of one report, or ``None`` when the report has an ``error``."""
-    if report.get("error"):
+    if report.error:
         return None
-    return saturate(raw_risk(list(report.get("findings") or []), config), config)
+    return saturate(raw_risk(report.findings, config), config)
 
 
 def tier_of(risk: float | None, config: RiskConfig = RiskConfig()) -> str:
@@ -166,32 +174,27 @@ def tier_of(risk: float | None, config: RiskConfig = RiskConfig()) -> str:
     return TIER_LOW
 
 
-def rank_batch(batch: Mapping[str, Any], config: RiskConfig = RiskConfig()) -> dict[str, Any]:
-    """Score and rank every report of a batch; returns a new batch (the input is not changed).
-
-    Each report gets ``risk_score``, ``rank`` (1..n, no gaps) and ``tier``. Reports are returned
-    in rank order: the 高 reports and those flagged 需人工确认 (``needs_review``) first, by risk;
-    then the others by risk; ties broken by path; reports with an error come last (ordered by
-    path) and are never dropped.
-    """
-    result = copy.deepcopy(dict(batch))
-    reports = [dict(r) for r in result.get("reports") or []]
+def rank_reports(reports: Iterable[R], config: RiskConfig = RiskConfig()) -> list[R]:
+    """Score and rank every report: each gets ``risk_score``, ``tier`` and ``rank`` (1..n, no gaps);
+    returned in rank order: the 高 reports and those flagged 需人工确认 (``needs_review``) first, by
+    risk; then the others by risk; ties broken by path; reports with an error come last (ordered by
+    path) and are never dropped."""
+    reports = list(reports)
     for report in reports:
-        report["risk_score"] = score_report(report, config)
-        report["tier"] = tier_of(report["risk_score"], config)
-        if report["risk_score"] is not None and report.get("needs_review"):
-            report["tier"] = TIER_REVIEW
+        report.risk_score = score_report(report, config)
+        report.tier = tier_of(report.risk_score, config)
+        if report.risk_score is not None and report.needs_review:
+            report.tier = TIER_REVIEW
 
-    def order(report: Mapping[str, Any]) -> tuple[int, float, str]:
-        risk = report["risk_score"]
-        group = 2 if risk is None else 0 if report["tier"] in (TIER_HIGH, TIER_REVIEW) else 1
-        return (group, -(risk or 0.0), str(report.get("path", "")))
+    def order(report: ScoredReport) -> tuple[int, float, str]:
+        risk = report.risk_score
+        group = 2 if risk is None else 0 if report.tier in (TIER_HIGH, TIER_REVIEW) else 1
+        return (group, -(risk or 0.0), str(report.path or ""))
 
     reports.sort(key=order)
     for position, report in enumerate(reports, start=1):
-        report["rank"] = position
-    result["reports"] = reports
-    return result
+        report.rank = position
+    return reports
 
 
 _CONFIG_KEYS = {f.name for f in fields(RiskConfig)}

@@ -19,13 +19,11 @@ import sqlite3
 import time
 import zlib
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from auditor.display import display_path, scrub
-from auditor.errors import AuditorError, ReadError
-from auditor.findings import Evidence, Finding
+from auditor.errors import AuditorError
 
 SCHEMA_VERSION = 1
 
@@ -65,65 +63,13 @@ class ResultKey:
 
 @dataclass(slots=True)
 class StoredResult:
-    """A finished file as stored: the unscored report (as a plain dict) and its text."""
+    """A finished file as stored: the unscored report (its JSON, :func:`auditor.batch.report_record`:
+    the one serialiser :meth:`auditor.engine.Report.to_dict` with ``exact``) and its text."""
 
     report: dict[str, Any]
     text: str | None
     text_hash: str | None
     seconds: float | None
-
-
-# --------------------------------------------------------------------------- (de)serialisation
-
-
-def _encode(value: Any) -> Any:
-    """JSON-safe, keeping Decimals exact (``{"$decimal": "12.30"}``)."""
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"$decimal"}:
-            return Decimal(value["$decimal"])
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
-
-
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """A Finding as a JSON-safe dict that keeps everything (both languages, exact values)."""
-    return {"rule": finding.rule, "name": finding.name, "severity": finding.severity,
-            "confidence": finding.confidence, "message": finding.message,
-            "message_en": finding.message_en,
-            "evidence": [e.to_dict() for e in finding.evidence],
-            "values": _encode(finding.values)}
-
-
-def finding_from_record(record: dict[str, Any]) -> Finding:
-    return Finding(rule=record["rule"], name=record["name"], severity=record["severity"],
-                   confidence=record["confidence"], message=record["message"],
-                   evidence=[Evidence(**e) for e in record.get("evidence") or []],
-                   values=_decode(record.get("values") or {}), message_en=record.get("message_en"))
-
-
-def error_record(error: AuditorError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    return {"class": type(error).__name__, "code": error.code, "message": error.message}
-
-
-def error_from_record(record: dict[str, Any] | None) -> AuditorError | None:
-    if record is None:
-        return None
-    cls = ReadError if record.get("class") == "ReadError" else AuditorError
-    return cls(record["message"], code=record["code"])
 
 
 # --------------------------------------------------------------------------- the store

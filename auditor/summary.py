@@ -10,23 +10,22 @@ reports flagged 需人工确认 (no recognisable report structure), a part of ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 UNSUPPORTED_CODES = frozenset({"unsupported-format", "needs-ocr", "scanned-pdf", "converter-missing"})
 
 
-def batch_summary(reports: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """``{"files", "audited", "errors", "unsupported", "needs_review"}`` of reports in the JSON shape."""
+def batch_summary(reports: Iterable[Any]) -> dict[str, int]:
+    """``{"files", "audited", "errors", "unsupported", "needs_review"}`` of the reports
+    (:class:`auditor.engine.Report`: ``error`` an AuditorError or None, ``needs_review``)."""
     counts = {"files": 0, "audited": 0, "errors": 0, "unsupported": 0, "needs_review": 0}
     for report in reports:
         counts["files"] += 1
-        error = report.get("error")
-        if error:
-            code = error.get("code") if isinstance(error, Mapping) else None
-            counts["unsupported" if code in UNSUPPORTED_CODES else "errors"] += 1
+        if report.error is not None:
+            counts["unsupported" if report.error.code in UNSUPPORTED_CODES else "errors"] += 1
             continue
         counts["audited"] += 1
-        if report.get("needs_review"):
+        if report.needs_review:
             counts["needs_review"] += 1
     return counts

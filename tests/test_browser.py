@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from auditor.reporters.html import render_html
-from auditor.scoring import rank_batch
+from auditor.results import rank_batch
 from report_factory import PATH_A24, make_batch, make_large_batch
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -299,7 +299,9 @@ def test_a_spreadsheet_title_row_names_the_unit(tmp_path):
 
 
 def test_summary_partitions_the_files():
-    reports = [
+    from auditor.engine import Report
+
+    reports = [Report.from_dict({"path": str(i), **r}) for i, r in enumerate([
         {"error": None, "findings": []},
         {"error": None, "findings": [], "needs_review": {"code": "no-figures", "message": "…"}},
         {"error": {"code": "needs-ocr", "message": "…"}},
@@ -307,7 +309,7 @@ def test_summary_partitions_the_files():
         {"error": {"code": "unsupported-format", "message": "…"}},
         {"error": {"code": "corrupt-docx", "message": "…"}},
         {"error": {"code": "timeout", "message": "…"}},
-    ]
+    ])]
     summary = batch_summary(reports)
     assert summary == {"files": 7, "audited": 2, "errors": 2, "unsupported": 3, "needs_review": 1}
     assert summary["audited"] + summary["errors"] + summary["unsupported"] == summary["files"]
@@ -315,7 +317,7 @@ def test_summary_partitions_the_files():
 
 def test_html_shows_the_needs_review_reason_and_the_duplicate_group():
     from auditor.reporters.html import render_html
-    from auditor.scoring import rank_batch
+    from auditor.results import rank_batch
 
     base = {"unit": None, "year": None, "kind": "unknown", "error": None, "findings": []}
     batch = rank_batch({"reports": [

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.reporters.html import _Span, diff_numbers, highlight_text, render_html
-from auditor.scoring import rank_batch
+from auditor.results import rank_batch
 from report_factory import PATH_A23, PATH_A24, PATH_B24, PATH_BROKEN, make_batch, make_large_batch
 
 

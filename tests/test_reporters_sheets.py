@@ -15,7 +15,7 @@ from auditor.reporters.sheets import (
     write_ranking_csv,
     write_xlsx,
 )
-from auditor.scoring import rank_batch
+from auditor.results import rank_batch
 from report_factory import PATH_A24, PATH_BROKEN, evidence, finding, make_batch, report
 
 
@@ -118,7 +118,7 @@ def test_findings_csv_has_bom_and_round_trips(ranked, tmp_path):
     for rep in ranked["reports"]:
         for f in rep["findings"]:
             row = by_message[f["message"]]
-            assert row["文件"] == rep["path"] and row["规则"] == f["rule"] and row["名称"] == f["name"]
+            assert row["文件"] == rep["path"] and row["规则"] == f["rule"] and row["名称"] == f["title"]  # the rule's Chinese title
             assert int(row["排名"]) == rep["rank"] and row["风险等级"] == rep["tier"]
             assert float(row["置信度"]) == pytest.approx(f["confidence"])
             assert row["证据"] == "\n".join(e["text"] for e in f["evidence"])

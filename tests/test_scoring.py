@@ -15,17 +15,28 @@ from auditor.scoring import (
     RiskConfig,
     explain_risk,
     load_config,
-    rank_batch,
-    raw_risk,
-    score_report,
     tier_of,
 )
+from auditor.engine import Report
+from auditor.findings import Finding
+from auditor.results import rank_batch
+from auditor.scoring import raw_risk as _raw_risk
+from auditor.scoring import score_report as _score_report
 from report_factory import make_batch, with_error_reports
 
 
 def f(rule: str = "AR101", severity: str = "high", confidence: float = 1.0) -> dict:
     return {"rule": rule, "name": "x", "severity": severity, "confidence": confidence,
             "message": "合成", "evidence": [], "values": {}}
+
+
+def score_report(report: dict, config: RiskConfig = RiskConfig()) -> float | None:
+    """The score of a report written as JSON, read into the typed Report scoring takes."""
+    return _score_report(Report.from_dict(report), config)
+
+
+def raw_risk(findings: list[dict], config: RiskConfig = RiskConfig()) -> float:
+    return _raw_risk([Finding.from_dict(x) for x in findings], config)
 
 
 def rep(path: str, findings: list[dict], error: dict | None = None) -> dict:
@@ -90,8 +101,11 @@ def test_saturating_map_stays_below_100():
     assert score_report(rep("a", [f("R1")])) == pytest.approx(100 * (1 - math.exp(-30 / 50)), abs=0.05)
 
 
-def test_unknown_severity_still_counts():
-    assert score_report(rep("a", [f(severity="critical")])) > 0
+def test_an_unknown_severity_is_refused_when_the_finding_is_made():
+    """Severity is an enum: a finding cannot carry a severity scoring has no weight for."""
+    with pytest.raises(ValueError, match="未知的严重程度"):
+        Finding.from_dict(f(severity="critical"))
+    assert score_report(rep("a", [f(severity="高")])) == score_report(rep("a", [f(severity="high")])) > 0
 
 
 def test_bad_confidence_values_are_clamped_not_crashing():

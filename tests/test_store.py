@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from auditor.engine import Report
 from auditor.errors import AuditorError, ReadError
 from auditor.findings import Evidence, Finding
-from auditor.store import (ResultKey, ResultStore, StoreError, error_from_record, error_record,
-                           finding_from_record, finding_record)
+from auditor.store import ResultKey, ResultStore, StoreError
 
 KEY = ResultKey("/data/a.txt", "ab" * 32, "0.1.0", "AR101,AR102")
 
@@ -25,7 +25,7 @@ def sample_finding() -> Finding:
 
 
 def test_put_then_get_returns_the_same_record(tmp_path: Path) -> None:
-    record = {"path": "a.txt", "findings": [finding_record(sample_finding())], "error": None}
+    record = {"path": "a.txt", "findings": [sample_finding().to_dict(exact=True)], "error": None}
     with ResultStore(tmp_path / "s.sqlite") as store:
         store.put(KEY, record, text="全文\n\t表格", text_hash="h1", seconds=0.25)
         got = store.get(KEY)
@@ -55,18 +55,22 @@ def test_put_replaces_and_survives_reopening(tmp_path: Path) -> None:
 
 def test_findings_round_trip_exactly_with_decimals() -> None:
     finding = sample_finding()
-    again = finding_from_record(finding_record(finding))
+    again = Finding.from_dict(finding.to_dict(exact=True))
     assert again == finding
     assert isinstance(again.values["stated"], Decimal) and str(again.values["parts"][1]) == "50.0"
     assert again.to_dict("en") == finding.to_dict("en")
 
 
+def _error_again(error: AuditorError | None) -> AuditorError | None:
+    return Report.from_dict(Report(path="a.txt", error=error).to_dict(exact=True)).error
+
+
 def test_errors_round_trip_with_class_code_and_message() -> None:
-    read = error_from_record(error_record(ReadError("文件为空", code="empty-file")))
+    read = _error_again(ReadError("文件为空", code="empty-file"))
     assert type(read) is ReadError and (read.code, read.message) == ("empty-file", "文件为空")
-    other = error_from_record(error_record(AuditorError("超时", code="timeout")))
-    assert isinstance(other, AuditorError) and other.code == "timeout"
-    assert error_from_record(None) is None
+    other = _error_again(AuditorError("超时", code="timeout"))
+    assert type(other) is AuditorError and other.code == "timeout"
+    assert _error_again(None) is None
 
 
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:

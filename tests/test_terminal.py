@@ -26,7 +26,6 @@ def _finding(rule: str, severity: str, message: str, text: str = "1071.69万元"
 def _batch() -> dict:
     long_message = "正文称全年预算数为1071.69万元，但所列分项" + "基本支出与项目支出之和" * 6 + "为1234.56万元，相差162.87万元"
     return {
-        "summary": {"files": 4, "audited": 2, "errors": 1, "unsupported": 1, "needs_review": 0},
         "reports": [
             {"path": "甲.txt", "unit": "甲局", "year": 2024, "kind": "department", "risk_score": 70.0, "rank": 1,
              "tier": "高", "error": None,
@@ -47,7 +46,7 @@ def _render(width: int = 60, **options) -> list[str]:
 
 def test_summary_first_one_line_per_finding_and_a_totals_line() -> None:
     lines = _render()
-    assert lines[0] == "共找到文件 4，已审核 2，出错 1，格式不支持 1，需人工确认 0"
+    assert lines[0] == "共找到文件 3，已审核 2，出错 0，格式不支持 1，需人工确认 0"  # counted from the reports
     finding_lines = [line for line in lines if line.startswith("  [")]
     assert len(finding_lines) == 3  # one line each, however narrow the console
     long = next(line for line in finding_lines if "AR101" in line)

@@ -1,7 +1,7 @@
 """Self-contained HTML report of a batch: ranking, charts, highlighted documents, findings.
 
-``render_html(batch, documents)`` takes the batch in the contract's JSON shape (DESIGN.md,
-"Contract: JSON of auditor check --format json") and the Document texts that evidence offsets
+``render_html(batch, documents)`` takes the typed result of a batch (:class:`auditor.results.BatchResult`;
+its JSON, DESIGN.md "Contract: JSON of auditor check --format json", is read into it) and the Document texts that evidence offsets
 index (``documents[path]``; evidence with ``source`` set indexes ``documents[source]``). It
 returns ONE HTML file: inline CSS and JS, charts as inline SVG computed here, no external URL,
 and a Content-Security-Policy that forbids loading anything from outside the file.
@@ -19,12 +19,11 @@ The document's tables are drawn as ``<table>`` grids, the cell holding evidence 
 TABs, bars and line breaks between cells stay in the page as hidden text, so the page's text is
 still the whole document. Each evidence item shows its location label ("表2 第4行第3列").
 
-An optional ``alignment`` on a finding, ``{"source": path, "pairs": [...]}``, is rendered as a
-side-by-side block (left: this report, right: the source) with changed numbers marked. A pair
-may be ``{"left": {"start", "end", "text"?}, "right": {...}, "score"?}``, a dict with
-``left_start/left_end/right_start/right_end`` (optional ``left_text/right_text``), or a sequence
-``[[ls, le], [rs, re]]`` / ``[ls, le, rs, re]``. Offsets index ``documents[report path]`` (left)
-and ``documents[alignment source]`` (right); given texts are used when a document is missing.
+An optional ``alignment`` on a finding (:class:`auditor.findings.Alignment`: the source's path and
+its aligned pairs; the older pair shapes of a JSON input are read by ``AlignedPair.from_value``) is
+rendered as a side-by-side block (left: this report, right: the source) with changed numbers marked.
+Offsets index ``documents[report path]`` (left) and ``documents[alignment source]`` (right); given
+texts are used when a document is missing.
 """
 
 from __future__ import annotations
@@ -42,9 +41,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from auditor.display import same_length_text, scrub, visible_controls
+from auditor.engine import Report
+from auditor.findings import Alignment, Evidence, Severity, plain_values
+from auditor.results import BatchResult, needs_review_reason
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
-SEVERITY_ORDER: Mapping[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
+SEVERITY_ORDER: Mapping[str, int] = {s.value: s.rank for s in Severity}
 KIND_LABELS: Mapping[str, str] = {"department": "部门整体", "project": "项目", "unknown": "未识别"}
 SOURCE_CONTEXT_CHARS = 60
 CHART_TOP_N = 20
@@ -366,24 +368,23 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def _evidence_view(
-    ev: Mapping[str, Any],
+    ev: Evidence,
     key: str,
     report_path: str,
     documents: Mapping[str, str],
 ) -> tuple[EvidenceView, bool]:
     """Build the view of one evidence item; the bool says it indexes the report's own text."""
-    start = _int_or_none(ev.get("start"))
-    end = _int_or_none(ev.get("end"))
-    source = ev.get("source") or None
+    start = _int_or_none(ev.start)
+    end = _int_or_none(ev.end)
     view = EvidenceView(
         key=key,
-        text=str(ev.get("text") or ""),
+        text=str(ev.text or ""),
         start=start,
         end=end,
-        where=str(ev.get("where") or ""),
-        section=str(ev.get("section") or ""),
-        source=str(source) if source else None,
-        label=str(ev["location"].get("label") or "") if isinstance(ev.get("location"), Mapping) else "",
+        where=str(ev.where or ""),
+        section=str(ev.section or ""),
+        source=str(ev.source) if ev.source else None,
+        label=ev.label,
     )
     target_path = view.source or report_path
     doc = documents.get(target_path)
@@ -391,7 +392,7 @@ def _evidence_view(
         view.problem = "未提供来源文档的正文，无法定位" if view.source else "未提供正文，无法在原文中标出"
         return view, False
     if start is None or end is None or not (0 <= start < end <= len(doc)):
-        view.problem = f"证据位置无效（{ev.get('start')!r}–{ev.get('end')!r}），未在原文中标出"
+        view.problem = f"证据位置无效（{ev.start!r}–{ev.end!r}），未在原文中标出"
         return view, False
     if view.text and doc[start:end] != view.text:
         view.problem = "证据文字与原文该位置不一致，未在原文中标出"
@@ -417,34 +418,6 @@ def _source_snippet(
     )
 
 
-def _pair_offsets(pair: Any) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any], Any] | None:
-    """Normalise one alignment pair to ((ls, le, ltext), (rs, re, rtext), score)."""
-    if isinstance(pair, Mapping):
-        for lk, rk in (("left", "right"), ("a", "b"), ("report", "source")):
-            if isinstance(pair.get(lk), Mapping) and isinstance(pair.get(rk), Mapping):
-                left, right = pair[lk], pair[rk]
-                return (
-                    (left.get("start"), left.get("end"), left.get("text")),
-                    (right.get("start"), right.get("end"), right.get("text")),
-                    pair.get("score", pair.get("similarity")),
-                )
-        if "left_start" in pair or "left_text" in pair:
-            return (
-                (pair.get("left_start"), pair.get("left_end"), pair.get("left_text")),
-                (pair.get("right_start"), pair.get("right_end"), pair.get("right_text")),
-                pair.get("score", pair.get("similarity")),
-            )
-        return None
-    if isinstance(pair, (list, tuple)):
-        if len(pair) >= 2 and all(isinstance(p, (list, tuple)) and len(p) >= 2 for p in pair[:2]):
-            score = pair[2] if len(pair) > 2 else None
-            return (pair[0][0], pair[0][1], None), (pair[1][0], pair[1][1], None), score
-        if len(pair) >= 4:
-            score = pair[4] if len(pair) > 4 else None
-            return (pair[0], pair[1], None), (pair[2], pair[3], None), score
-    return None
-
-
 def _resolve_passage(doc: str | None, start: Any, end: Any, given: Any) -> str | None:
     s, e = _int_or_none(start), _int_or_none(end)
     if doc is not None and s is not None and e is not None and 0 <= s <= e <= len(doc):
@@ -455,24 +428,23 @@ def _resolve_passage(doc: str | None, start: Any, end: Any, given: Any) -> str |
 
 
 def _alignment_view(
-    alignment: Any, anchor: str, report_path: str, documents: Mapping[str, str]
+    alignment: Alignment | None, anchor: str, report_path: str, documents: Mapping[str, str]
 ) -> AlignmentView | None:
-    if not isinstance(alignment, Mapping):
+    if alignment is None:
         return None
-    source = str(alignment.get("source") or "")
+    source = alignment.source
     view = AlignmentView(anchor=anchor, source=source, pairs=[], problems=[])
-    for index, pair in enumerate(alignment.get("pairs") or [], start=1):
-        parsed = _pair_offsets(pair)
-        if parsed is None:
+    for index, pair in enumerate(alignment.pairs, start=1):
+        if pair is None:
             view.problems.append(f"第 {index} 对比对数据格式无法识别")
             continue
-        (ls, le, lt), (rs, re_, rt), score = parsed
-        left = _resolve_passage(documents.get(report_path), ls, le, lt)
-        right = _resolve_passage(documents.get(source), rs, re_, rt)
+        left = _resolve_passage(documents.get(report_path), pair.left.start, pair.left.end, pair.left.text)
+        right = _resolve_passage(documents.get(source), pair.right.start, pair.right.end, pair.right.text)
         if left is None or right is None:
             view.problems.append(f"第 {index} 对比对缺少原文或位置无效，无法显示")
             continue
         lhtml, rhtml, changed = diff_numbers(left, right)
+        score = pair.score
         score_text = ""
         if isinstance(score, (int, float)) and not isinstance(score, bool) and math.isfinite(score):
             score_text = f"{score:.0%}" if score <= 1 else f"{score:.1f}"
@@ -489,27 +461,23 @@ def _sidebar_order(view: FindingView) -> tuple[int, int, int]:
 
 
 def _report_view(
-    report: Mapping[str, Any], index: int, documents: Mapping[str, str], context_chars: int | None,
-    layouts: Mapping[str, Any] | None = None,
+    report: Report, index: int, documents: Mapping[str, str], context_chars: int | None,
+    layouts: Mapping[str, Any] | None = None, lang: str = "zh",
 ) -> ReportView:
-    path = str(report.get("path") or f"（未命名报告 {index}）")
+    path = str(report.path or f"（未命名报告 {index}）")
     anchor = f"r-{index}"
     findings_out: list[FindingView] = []
     spans: list[_Span] = []
     counts = Counter()
-    for fi, finding in enumerate(report.get("findings") or []):
+    for fi, finding in enumerate(report.findings):
         fid = f"r{index}-f{fi}"
-        severity = str(finding.get("severity") or "unknown")
+        severity = finding.severity
         counts[severity] += 1
-        rule = str(finding.get("rule") or "")
-        name = str(finding.get("title") or finding.get("name") or "")  # the Chinese title when known
+        rule = finding.rule
+        name = finding.title(lang) or finding.name  # the Chinese title when known
         evidence_views = []
-        for ei, ev in enumerate(finding.get("evidence") or []):
+        for ei, ev in enumerate(finding.evidence):
             key = f"{fid}-e{ei}"
-            if not isinstance(ev, Mapping):
-                evidence_views.append(EvidenceView(key, str(ev), None, None, "", "", None,
-                                                   problem="证据数据格式无法识别"))
-                continue
             view, in_main = _evidence_view(ev, key, path, documents)
             if in_main:
                 assert view.start is not None and view.end is not None
@@ -520,32 +488,19 @@ def _report_view(
                 view.snippet = _source_snippet(documents[view.source], view.start, view.end,
                                                fid, key, severity)
             evidence_views.append(view)
-        confidence = finding.get("confidence")
-        conf_text = (
-            f"{float(confidence):.2f}"
-            if isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
-            else "—"
-        )
-        values = finding.get("values") or {}
-        value_items = (
-            [(value_label(str(k)), _format_value(v)) for k, v in values.items()]
-            if isinstance(values, Mapping)
-            else [("values", _format_value(values))]
-        )
+        value_items = [(value_label(str(k)), _format_value(v)) for k, v in plain_values(finding.values).items()]
         findings_out.append(
             FindingView(
                 id=fid,
                 rule=rule,
                 name=name,
                 severity=severity,
-                severity_label=SEVERITY_LABELS.get(severity, severity),
-                confidence=conf_text,
-                message=str(finding.get("message") or ""),
+                severity_label=severity.label,
+                confidence=f"{round(float(finding.confidence), 3):.2f}",
+                message=finding.message_in(lang),
                 values=value_items,
                 evidence=evidence_views,
-                alignment=_alignment_view(
-                    finding.get("alignment"), f"{fid}-align", path, documents
-                ),
+                alignment=_alignment_view(finding.alignment, f"{fid}-align", path, documents),
             )
         )
     findings_out.sort(key=_sidebar_order)
@@ -553,7 +508,7 @@ def _report_view(
     notes: list[str] = []
     if text is None:
         text_html = None
-        if not report.get("error"):
+        if not report.error:
             notes.append("未提供本报告的正文，证据只能以文字列出。")
     elif context_chars is None and (layouts or {}).get(path) is not None:
         text_html = highlight_with_grids(text, spans, _layout(layouts[path], path))
@@ -561,39 +516,28 @@ def _report_view(
         text_html = highlight_text(text, spans, context_chars)
         if context_chars is not None:
             notes.append(f"为控制文件大小，只显示证据前后 {context_chars} 字以内的正文。")
-    review = report.get("needs_review")
-    if isinstance(review, Mapping) and review.get("message"):
-        notes.insert(0, f"需人工确认：{review['message']}")
-    if report.get("duplicate_group"):
-        twin = report.get("duplicate_of")
-        notes.append(f"重复提交（{report['duplicate_group']}）：" + (f"与 {twin} 内容相同" if twin else "同组其他文件与本文件内容相同"))
-    risk = report.get("risk_score")
-    is_number = isinstance(risk, (int, float)) and not isinstance(risk, bool)
-    risk_value = float(risk) if is_number else None
-    tier = str(report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk_value)))
-    error = report.get("error")
-    error_view = None
-    if error:
-        if isinstance(error, Mapping):
-            error_view = {
-                "code": str(error.get("code") or ""),
-                "message": str(error.get("message") or ""),
-            }
-        else:
-            error_view = {"code": "", "message": str(error)}
-    year = report.get("year")
+    reason = needs_review_reason(report)
+    if reason:
+        notes.insert(0, f"需人工确认：{reason}")
+    group = getattr(report, "duplicate_group", None)  # a report of a batch run (BatchReport)
+    if group:
+        twin = getattr(report, "duplicate_of", None)
+        notes.append(f"重复提交（{group}）：" + (f"与 {twin} 内容相同" if twin else "同组其他文件与本文件内容相同"))
+    risk_value = report.risk_score
+    tier = str(report.tier or (TIER_ERROR if report.error else tier_of(risk_value)))
+    error = report.error
+    error_view = {"code": str(error.code or ""), "message": str(error.message or "")} if error else None
     return ReportView(
         anchor=anchor,
         path=path,
-        unit=str(report.get("unit") or ""),
-        year="" if year is None else str(year),
-        kind=KIND_LABELS.get(str(report.get("kind") or ""), str(report.get("kind") or "")),
+        unit=str(report.unit or ""),
+        year="" if report.year is None else str(report.year),
+        kind=KIND_LABELS.get(str(report.kind or ""), str(report.kind or "")),
         risk=risk_value,
         risk_text="—" if risk_value is None else f"{risk_value:.1f}",
         tier=tier,
-        rank=_int_or_none(report.get("rank")),
-        counts={sev: counts.get(sev, 0) for sev in SEVERITIES}
-        | {k: v for k, v in counts.items() if k not in SEVERITIES},
+        rank=_int_or_none(report.rank),
+        counts={sev: counts.get(sev, 0) for sev in SEVERITIES},
         error=error_view,
         findings=findings_out,
         text_html=text_html,
@@ -742,24 +686,25 @@ def findings_by_unit(reports: Sequence[ReportView]) -> Chart:
 # --------------------------------------------------------------------------- entry point
 
 
-def _ordered(reports: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _ordered(reports: Sequence[Report]) -> list[Report]:
     """Reports by rank when ranks are present (unranked last), else in the given order."""
-    def key(item: tuple[int, Mapping[str, Any]]) -> tuple[int, int, int]:
+    def key(item: tuple[int, Report]) -> tuple[int, int, int]:
         pos, report = item
-        rank = _int_or_none(report.get("rank"))
+        rank = _int_or_none(report.rank)
         return (rank is None, rank or 0, pos)
 
     return [r for _, r in sorted(enumerate(reports), key=key)]
 
 
 def render_html(
-    batch: Mapping[str, Any],
+    batch: BatchResult | Mapping[str, Any],
     documents: Mapping[str, Any],
     *,
     context_chars: int | None = None,
     title: str = "绩效自评报告审核结果",
+    lang: str = "zh",
 ) -> str:
-    """Render a batch (contract JSON shape) as one self-contained HTML page.
+    """Render a batch (:class:`auditor.results.BatchResult`, or its JSON) as one self-contained HTML page.
 
     ``documents`` maps a path to the Document (or its text) that evidence offsets index; its
     tables are shown as grids (:func:`highlight_with_grids`; from a text they are read again). With
@@ -768,11 +713,11 @@ def render_html(
     Control characters are shown as Control Pictures (␇, ␛) and file names that are not UTF-8
     as ``\\xNN`` (:mod:`auditor.display`); the page is always valid UTF-8.
     """
-    batch = scrub(batch, visible_controls)
+    batch = scrub(BatchResult.of(batch), visible_controls)
     layouts = {scrub(path, visible_controls): doc for path, doc in documents.items()}
     documents = {path: same_length_text(doc if isinstance(doc, str) else doc.text) for path, doc in layouts.items()}
-    reports = _ordered(list(batch.get("reports") or []))
-    views = [_report_view(r, i, documents, context_chars, layouts) for i, r in enumerate(reports, start=1)]
+    reports = _ordered(batch.reports)
+    views = [_report_view(r, i, documents, context_chars, layouts, lang) for i, r in enumerate(reports, start=1)]
     for prev, nxt in zip(views, views[1:]):
         prev.next_anchor = nxt.anchor
         nxt.prev_anchor = prev.anchor
@@ -784,7 +729,7 @@ def render_html(
     template = _ENV.get_template("report.html.j2")
     return template.render(
         title=title,
-        version=str(batch.get("auditor_version") or ""),
+        version=str(batch.auditor_version or ""),
         reports=views,
         errors=[v for v in views if v.error],
         totals={sev: totals.get(sev, 0) for sev in SEVERITIES},
@@ -795,7 +740,7 @@ def render_html(
         severities=SEVERITIES,
         tier_css=_tier_css,
         css=Markup(_read_asset("style.css")),
-        js=Markup(review_script(reports) + _read_asset("script.js")),
+        js=Markup(review_script(reports, lang) + _read_asset("script.js")),
     )
 
 
@@ -823,7 +768,7 @@ def value_label(key: str) -> str:
     return value_labels().get(key, key)
 
 
-def review_data(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def review_data(reports: Sequence[Report], lang: str = "zh") -> dict[str, Any]:
     """What the page's review marks need: per finding card (``r{i}-f{j}``, as :func:`_report_view`
     numbers them) its stable id, rule, unit, year, message and the decision already on file, and the
     columns of the decisions file the export writes (:mod:`auditor.review`)."""
@@ -831,21 +776,21 @@ def review_data(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
     cards: dict[str, Any] = {}
     for index, report in enumerate(reports, start=1):
-        for fi, finding in enumerate(report.get("findings") or []):
-            if not isinstance(finding, Mapping) or not finding.get("id"):
+        for fi, finding in enumerate(report.findings):
+            if not finding.id:
                 continue
             cards[f"r{index}-f{fi}"] = {
-                "id": str(finding["id"]), "rule": str(finding.get("rule") or ""),
-                "unit": str(report.get("unit") or ""), "year": "" if report.get("year") is None else str(report.get("year")),
-                "message": str(finding.get("message") or ""),
-                "review": finding.get("review") if isinstance(finding.get("review"), Mapping) else None,
+                "id": str(finding.id), "rule": finding.rule,
+                "unit": str(report.unit or ""), "year": "" if report.year is None else str(report.year),
+                "message": finding.message_in(lang),
+                "review": finding.review.to_dict() if finding.review is not None else None,
             }
     return {"columns": list(COLUMNS), "statuses": list(STATUSES), "findings": cards}
 
 
-def review_script(reports: Sequence[Mapping[str, Any]]) -> str:
+def review_script(reports: Sequence[Report], lang: str = "zh") -> str:
     """``window.AUDITOR_REVIEW = {...};`` for script.js; every ``<`` is escaped so that no text from a
     report can close the script element."""
-    payload = json.dumps(review_data(reports), ensure_ascii=False).replace("<", "\\u003c")
+    payload = json.dumps(review_data(reports, lang), ensure_ascii=False).replace("<", "\\u003c")
     payload = payload.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.AUDITOR_REVIEW = {payload};\n"

@@ -1,8 +1,7 @@
 """XLSX and CSV reporters: the batch ranking and one row per finding.
 
-Input is the batch in the contract's JSON shape (DESIGN.md), normally after
-:func:`auditor.scoring.rank_batch` (``risk_score``, ``rank``, ``tier`` set); a missing ``tier``
-is derived from ``risk_score``. Nothing is dropped: reports with an ``error`` appear in the
+Input is the typed result of a batch (:class:`auditor.results.BatchResult`, or its JSON), normally
+ranked (``risk_score``, ``rank``, ``tier`` set); a missing ``tier`` is derived from ``risk_score``. Nothing is dropped: reports with an ``error`` appear in the
 ranking with the error text, and every finding is one row. The findings table also has one row
 for each report without findings (an error, 需人工确认 or clean: its 报告说明 says which), so that
 it alone accounts for every file; every row carries the report's rank, risk and tier, its
@@ -23,6 +22,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
@@ -30,6 +30,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from auditor.display import scrub, visible_controls
+from auditor.engine import Report
+from auditor.errors import AuditorError
+from auditor.findings import Evidence, plain_values
+from auditor.results import BatchResult, needs_review_reason
 from auditor.scoring import SEVERITIES, SEVERITY_LABELS, TIER_ERROR, tier_of
 
 RANKING_HEADERS: tuple[str, ...] = (
@@ -42,132 +46,91 @@ FINDING_HEADERS: tuple[str, ...] = (
     "文件", "单位", "年度", "规则", "名称", "严重程度", "严重度", "置信度", "说明", "证据", "证据位置", "数值",
     "重复组", "重复于", "位置",
 )
-# 严重度: a number beside 严重程度 that sorts (a spreadsheet sorts 高/中/低 by pinyin)
-SEVERITY_LEVELS: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "info": 0}
 EVIDENCE_SEPARATOR = "\n"
 MAX_COLUMN_WIDTH = 60
 _FORMULA_START = ("=", "+", "-", "@")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 
 
-def _severity_label(severity: Any) -> str:
-    return SEVERITY_LABELS.get(str(severity), str(severity or ""))
-
-
-def _error_text(error: Any) -> str:
-    if not error:
+def _error_text(error: AuditorError | None) -> str:
+    if error is None:
         return ""
-    if isinstance(error, Mapping):
-        code, message = error.get("code") or "", error.get("message") or ""
-        return f"{code}：{message}" if code else str(message)
-    return str(error)
+    return f"{error.code}：{error.message}" if error.code else str(error.message)
 
 
-def _risk(report: Mapping[str, Any]) -> float | None:
-    risk = report.get("risk_score")
-    if isinstance(risk, (int, float)) and not isinstance(risk, bool):
-        return float(risk)
-    return None
-
-
-def _ordered_reports(batch: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _ordered_reports(batch: BatchResult) -> list[Report]:
     """Reports by rank (unranked last, in their given order)."""
-    reports = list(batch.get("reports") or [])
-
-    def key(item: tuple[int, Mapping[str, Any]]) -> tuple[bool, int, int]:
+    def key(item: tuple[int, Report]) -> tuple[bool, int, int]:
         position, report = item
-        rank = report.get("rank")
-        ranked = isinstance(rank, int) and not isinstance(rank, bool)
-        return (not ranked, rank if ranked else 0, position)
+        return (report.rank is None, report.rank or 0, position)
 
-    return [r for _, r in sorted(enumerate(reports), key=key)]
+    return [r for _, r in sorted(enumerate(batch.reports), key=key)]
 
 
-def ranking_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
+def ranking_rows(batch: BatchResult | Mapping[str, Any]) -> list[list[Any]]:
     """Rows of the ranking (without header): one per report, in rank order."""
     rows: list[list[Any]] = []
-    for report in _ordered_reports(batch):
-        risk = _risk(report)
-        counts = {s: 0 for s in SEVERITIES}
-        for finding in report.get("findings") or []:
-            severity = str(finding.get("severity"))
-            if severity in counts:
-                counts[severity] += 1
-        tier = _tier(report, risk)
+    for report in _ordered_reports(BatchResult.of(batch)):
+        counts = Counter(f.severity for f in report.findings)
         rows.append([
-            report.get("rank"), risk, tier, report.get("unit") or "", report.get("year"),
-            report.get("path") or "", *(counts[s] for s in SEVERITIES),
-            _error_text(report.get("error")), _review_text(report),
-            report.get("duplicate_group") or "", report.get("duplicate_of") or "",
+            report.rank, report.risk_score, _tier(report), report.unit or "", report.year,
+            report.path or "", *(counts[s] for s in SEVERITIES),
+            _error_text(report.error), needs_review_reason(report), *_duplicates(report),
         ])
     return rows
 
 
-def _tier(report: Mapping[str, Any], risk: float | None) -> str:
-    return report.get("tier") or (TIER_ERROR if report.get("error") else tier_of(risk))
+def _tier(report: Report) -> str:
+    return report.tier or (TIER_ERROR if report.error else tier_of(report.risk_score))
 
 
-def _review_text(report: Mapping[str, Any]) -> str:
-    review = report.get("needs_review")
-    if isinstance(review, Mapping):
-        return str(review.get("message") or "")
-    return str(review or "")
+def _duplicates(report: Report) -> list[str]:
+    """重复组 and 重复于 (a report of a batch run, :class:`auditor.batch.BatchReport`)."""
+    return [getattr(report, "duplicate_group", None) or "", getattr(report, "duplicate_of", None) or ""]
 
 
-def _report_note(report: Mapping[str, Any]) -> str:
+def _report_note(report: Report) -> str:
     """What the report as a whole is: an error, 需人工确认 with its reason, or clean (no findings)."""
-    if report.get("error"):
-        return f"无法审核：{_error_text(report.get('error'))}"
-    review = _review_text(report)
+    if report.error:
+        return f"无法审核：{_error_text(report.error)}"
+    review = needs_review_reason(report)
     if review:
         return f"需人工确认：{review}"
-    if not report.get("findings"):
+    if not report.findings:
         return "未发现问题"
     return ""
 
 
-def finding_rows(batch: Mapping[str, Any]) -> list[list[Any]]:
+def finding_rows(batch: BatchResult | Mapping[str, Any], lang: str = "zh") -> list[list[Any]]:
     """Rows of the findings table (without header): one per finding, and one for each report
     without findings (its 报告说明 says why), reports in rank order."""
     rows: list[list[Any]] = []
-    for report in _ordered_reports(batch):
-        risk = _risk(report)
-        head = [report.get("rank"), risk, _tier(report, risk), _report_note(report)]
-        tail = [report.get("duplicate_group") or "", report.get("duplicate_of") or ""]
-        if not report.get("findings"):
-            rows.append([*head, report.get("path") or "", report.get("unit") or "", report.get("year"),
+    for report in _ordered_reports(BatchResult.of(batch)):
+        head = [report.rank, report.risk_score, _tier(report), _report_note(report)]
+        tail = _duplicates(report)
+        if not report.findings:
+            rows.append([*head, report.path or "", report.unit or "", report.year,
                          "", "", "", None, None, "", "", "", "", *tail, ""])
-        for finding in report.get("findings") or []:
-            evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
-            texts = EVIDENCE_SEPARATOR.join(str(e.get("text") or "") for e in evidence)
-            positions = EVIDENCE_SEPARATOR.join(_position(e) for e in evidence)
-            values = finding.get("values")
-            confidence = finding.get("confidence")
+        for finding in report.findings:
+            evidence = finding.evidence
+            values = plain_values(finding.values)
             rows.append([
                 *head,
-                report.get("path") or "", report.get("unit") or "", report.get("year"),
-                finding.get("rule") or "", finding.get("title") or finding.get("name") or "",
-                _severity_label(finding.get("severity")), SEVERITY_LEVELS.get(str(finding.get("severity"))),
-                float(confidence) if isinstance(confidence, (int, float))
-                and not isinstance(confidence, bool) else None,
-                finding.get("message") or "", texts, positions,
+                report.path or "", report.unit or "", report.year,
+                finding.rule, finding.title(lang) or finding.name,
+                finding.severity.label, finding.severity.rank, round(float(finding.confidence), 3),
+                finding.message_in(lang), EVIDENCE_SEPARATOR.join(e.text for e in evidence),
+                EVIDENCE_SEPARATOR.join(_position(e) for e in evidence),
                 json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "",
                 *tail,
-                EVIDENCE_SEPARATOR.join(_location_label(e) for e in evidence),
+                EVIDENCE_SEPARATOR.join(e.label for e in evidence),
             ])
     return rows
 
 
-def _location_label(evidence: Mapping[str, Any]) -> str:
-    """Where a person finds the evidence: "第3页", "表2 第4行第3列", "自评表!D7", "第12段"."""
-    location = evidence.get("location")
-    return str(location.get("label") or "") if isinstance(location, Mapping) else ""
-
-
-def _position(evidence: Mapping[str, Any]) -> str:
-    where = f"{evidence.get('start')}–{evidence.get('end')}"
-    source = evidence.get("source")
-    return f"{source}：{where}" if source else where
+def _position(evidence: Evidence) -> str:
+    where = f"{evidence.start}–{evidence.end}"
+    return f"{evidence.source}：{where}" if evidence.source else where
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -225,7 +188,7 @@ def _write_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]],
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, ws.max_row)}"
 
 
-def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
+def write_xlsx(batch: BatchResult | Mapping[str, Any], path: str | Path, *, lang: str = "zh") -> None:
     """Write a workbook with a 排名 sheet (one row per report) and a 发现 sheet (one per finding)."""
     workbook = Workbook()
     ranking = workbook.active
@@ -235,7 +198,7 @@ def write_xlsx(batch: Mapping[str, Any], path: str | Path) -> None:
         for cell in row:
             cell.number_format = "0.0"
     findings = workbook.create_sheet("发现")
-    _write_sheet(findings, FINDING_HEADERS, finding_rows(batch),
+    _write_sheet(findings, FINDING_HEADERS, finding_rows(batch, lang),
                  wrap_columns={"报告说明", "说明", "证据", "证据位置", "数值", "位置"})
     for name, number_format in (("置信度", "0.00"), ("风险分", "0.0")):
         column = FINDING_HEADERS.index(name) + 1
@@ -273,12 +236,12 @@ def _write_csv(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence
             writer.writerow([_csv_value(v) for v in row])
 
 
-def write_csv(batch: Mapping[str, Any], path: str | Path) -> None:
+def write_csv(batch: BatchResult | Mapping[str, Any], path: str | Path, *, lang: str = "zh") -> None:
     """Write the findings as CSV, UTF-8 with BOM: one row per finding and one per report without
     findings (errors, 需人工确认 and clean reports), each with rank, risk and tier."""
-    _write_csv(path, FINDING_HEADERS, finding_rows(batch))
+    _write_csv(path, FINDING_HEADERS, finding_rows(batch, lang))
 
 
-def write_ranking_csv(batch: Mapping[str, Any], path: str | Path) -> None:
+def write_ranking_csv(batch: BatchResult | Mapping[str, Any], path: str | Path, *, lang: str = "zh") -> None:
     """Write the ranking (one row per report, errors included) as CSV, UTF-8 with BOM."""
     _write_csv(path, RANKING_HEADERS, ranking_rows(batch))

@@ -1,7 +1,7 @@
 """The terminal reporter (rich): a summary, the ranking, each report's findings one per line, totals.
 
 - **Summary first**: the files found, audited, with errors, unsupported and needing a person's check
-  (the batch's ``summary`` when present), and what the decisions file changed (``review``).
+  (the batch's ``summary``), and what the decisions file changed (``review``).
 - **One finding per line**: severity, rule code, Chinese title, message, its first evidence with where
   to find it, and its id (``#AR101-3f9a2c1b7e``, for ``auditor review``). A line is printed whole
   (rich's ``soft_wrap``): rich never breaks it, so a number is never split (``1071.⏎69万元``); a narrow
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -22,9 +23,12 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.display import scrub, terminal_safe
+from auditor.engine import Report
+from auditor.findings import Evidence, Finding, Severity
+from auditor.results import BatchResult, needs_review_reason
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
-_SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
+_SEVERITY_ZH = {s.value: s.label for s in Severity}
 _SEVERITY_ORDER = ("high", "medium", "low", "info")
 _REVIEW_STYLE = {"误报": "dim strike", "已复核": "green", "待跟进": "magenta"}
 EVIDENCE_CHARS = 40  # an evidence quote longer than this is cut (never inside a number)
@@ -33,15 +37,16 @@ _NUMBER_TAIL = re.compile(r"[\d.,，%％万亿元]*")
 
 def severity_level(severity: str) -> int:
     """high 3 … info 0; an unknown severity counts as medium."""
-    return {"high": 3, "medium": 2, "low": 1, "info": 0}.get(severity, 2)
+    known = Severity.parse(severity)
+    return known.rank if known is not None else 2
 
 
-def render_text(batch: dict[str, Any], console: Console, *, top: int | None = None,
+def render_text(batch: BatchResult | Mapping[str, Any], console: Console, *, top: int | None = None,
                 min_severity: str | None = None, lang: str = "zh") -> None:
     """Print the summary, the ranking and the findings. Every string is made terminal-safe first: a
     file name or a title carrying ``ESC [`` sequences is shown as ␛[…, never sent to the terminal raw."""
-    batch = scrub(batch, terminal_safe)
-    reports = sorted(batch["reports"], key=lambda r: (r.get("rank") is None, r.get("rank") or 0))
+    batch = scrub(BatchResult.of(batch), terminal_safe)
+    reports = sorted(batch.reports, key=lambda r: (r.rank is None, r.rank or 0))
     shown = reports[:top] if top else reports
     floor = severity_level(min_severity) if min_severity else 0
     _print_summary(batch, console, lang)
@@ -49,27 +54,28 @@ def render_text(batch: dict[str, Any], console: Console, *, top: int | None = No
     hidden = 0
     for r in shown:
         console.print()
-        head = Text(f"{r['rank']}. {r['path']}", style="bold")
-        if r["error"]:
-            head.append(f"  无法读取：[{r['error']['code']}] {r['error']['message']}", style="bold red")
+        head = Text(f"{r.rank}. {r.path}", style="bold")
+        if r.error:
+            head.append(f"  无法读取：[{r.error.code}] {r.error.message}", style="bold red")
             console.print(head, soft_wrap=True)
             continue
-        head.append(f"  {r['unit'] or '（未识别单位）'} {r['year'] or ''}年度  风险 {r['risk_score']}")
+        head.append(f"  {r.unit or '（未识别单位）'} {r.year or ''}年度  风险 {r.risk_score}")
         console.print(head, soft_wrap=True)
-        review = r.get("needs_review")
+        review = r.needs_review
         if review:
-            reason = review.get("message") if isinstance(review, dict) else str(review)
-            console.print(Text(f"  需人工确认：{reason}", style="bold yellow"), soft_wrap=True)
-        if r.get("duplicate_group"):
-            same = f"，与 {r['duplicate_of']} 内容相同" if r.get("duplicate_of") else ""
-            console.print(Text(f"  重复提交（{r['duplicate_group']}）{same}", style="yellow"), soft_wrap=True)
-        findings = sorted(r["findings"], key=lambda f: -severity_level(f["severity"]))
-        listed = [f for f in findings if severity_level(f["severity"]) >= floor]
+            console.print(Text(f"  需人工确认：{needs_review_reason(r)}", style="bold yellow"), soft_wrap=True)
+        group = getattr(r, "duplicate_group", None)
+        if group:
+            twin = getattr(r, "duplicate_of", None)
+            same = f"，与 {twin} 内容相同" if twin else ""
+            console.print(Text(f"  重复提交（{group}）{same}", style="yellow"), soft_wrap=True)
+        findings = sorted(r.findings, key=lambda f: -f.severity.rank)
+        listed = [f for f in findings if f.severity.rank >= floor]
         hidden += len(findings) - len(listed)
         if not findings and not review:
             console.print("  未发现问题。", style="green")
         for f in listed:
-            console.print(finding_line(f), soft_wrap=True)
+            console.print(finding_line(f, lang), soft_wrap=True)
         if len(listed) < len(findings):
             console.print(f"  （另有 {len(findings) - len(listed)} 条低于“{_SEVERITY_ZH[min_severity]}”的发现未列出）",
                           style="dim", soft_wrap=True)
@@ -77,23 +83,22 @@ def render_text(batch: dict[str, Any], console: Console, *, top: int | None = No
     console.print(totals_line(batch, len(shown), hidden), style="bold", soft_wrap=True, highlight=False)
 
 
-def finding_line(f: dict[str, Any]) -> Text:
+def finding_line(f: Finding, lang: str = "zh") -> Text:
     """One finding on one line: [级别] CODE 标题：message 「evidence」（where） #id  [decision]."""
     line = Text("  ")
-    line.append(f"[{_SEVERITY_ZH.get(f['severity'], f['severity'])}] ", style=_SEVERITY_STYLE.get(f["severity"], ""))
-    line.append(f"{f['rule']} {f.get('title') or f['name']}：", style="bold")
-    line.append(f["message"])
-    if f["evidence"]:
-        e = f["evidence"][0]
-        more = f" 等 {len(f['evidence'])} 处" if len(f["evidence"]) > 1 else ""
-        line.append(f"  「{quote(e['text'])}」（{evidence_place(e)}{more}）", style="dim")
-    if f.get("id"):
-        line.append(f"  #{f['id']}", style="dim")
-    review = f.get("review")
-    if review:
-        reason = f"：{review['reason']}" if review.get("reason") else ""
-        who = f"（{review['by']}）" if review.get("by") else ""
-        line.append(f"  [{review['status']}{reason}{who}]", style=_REVIEW_STYLE.get(review["status"], ""))
+    line.append(f"[{f.severity.label}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
+    line.append(f"{f.rule} {f.title(lang) or f.name}：", style="bold")
+    line.append(f.message_in(lang))
+    if f.evidence:
+        e = f.evidence[0]
+        more = f" 等 {len(f.evidence)} 处" if len(f.evidence) > 1 else ""
+        line.append(f"  「{quote(e.text)}」（{evidence_place(e)}{more}）", style="dim")
+    if f.id:
+        line.append(f"  #{f.id}", style="dim")
+    if f.review is not None and f.review.status:
+        reason = f"：{f.review.reason}" if f.review.reason else ""
+        who = f"（{f.review.by}）" if f.review.by else ""
+        line.append(f"  [{f.review.status}{reason}{who}]", style=_REVIEW_STYLE.get(f.review.status, ""))
     return line
 
 
@@ -107,30 +112,29 @@ def quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text[:end] + ("…" if end < len(text) else "")
 
 
-def evidence_place(e: dict[str, Any]) -> str:
+def evidence_place(e: Evidence) -> str:
     """Where a person finds the evidence: its location label when the reader knows one, else the
     section and the character offsets."""
-    location = e.get("location")
-    if isinstance(location, dict) and location.get("label"):
-        place = str(location["label"])
+    if e.label:
+        place = e.label
     else:
-        where = "表格" if e.get("where") == "table" else "正文"
-        section = f"｜{e['section']}" if e.get("section") else ""
-        place = f"{where}{section} 第{e['start']}–{e['end']}字"
-    return place + (f"｜来源 {e['source']}" if e.get("source") else "")
+        where = "表格" if e.where == "table" else "正文"
+        section = f"｜{e.section}" if e.section else ""
+        place = f"{where}{section} 第{e.start}–{e.end}字"
+    return place + (f"｜来源 {e.source}" if e.source else "")
 
 
-def totals_line(batch: dict[str, Any], shown: int, hidden: int) -> str:
+def totals_line(batch: BatchResult, shown: int, hidden: int) -> str:
     """合计 over the whole batch: reports, errors, findings by severity, decisions, tiers."""
-    reports = batch["reports"]
-    counts = Counter(f["severity"] for r in reports for f in r["findings"])
-    decided = sum(1 for r in reports for f in r["findings"] if f.get("review"))
-    tiers = Counter(r.get("tier") for r in reports)
-    errors = sum(1 for r in reports if r["error"])
+    reports = batch.reports
+    counts = Counter(f.severity for r in reports for f in r.findings)
+    decided = sum(1 for r in reports for f in r.findings if f.review is not None)
+    tiers = Counter(r.tier for r in reports)
+    errors = sum(1 for r in reports if r.error)
     parts = "，".join(f"{_SEVERITY_ZH[s]} {counts.get(s, 0)}" for s in _SEVERITY_ORDER)
     text = (f"合计：{len(reports)} 份报告（出错 {errors}），发现 {sum(counts.values())} 条（{parts}）；"
             f"风险等级 高 {tiers.get('高', 0)}，中 {tiers.get('中', 0)}，低 {tiers.get('低', 0)}")
-    if batch.get("review"):
+    if batch.review is not None:
         text += f"；已决定 {decided} 条"
     if shown < len(reports):
         text += f"；终端只列出风险最高的 {shown} 份"
@@ -139,33 +143,28 @@ def totals_line(batch: dict[str, Any], shown: int, hidden: int) -> str:
     return text
 
 
-def _print_summary(batch: dict[str, Any], console: Console, lang: str) -> None:
-    summary = batch.get("summary")
-    if isinstance(summary, dict):
-        labels = (("files", "共找到文件"), ("audited", "已审核"), ("errors", "出错"),
-                  ("unsupported", "格式不支持"), ("needs_review", "需人工确认"))
-        parts = [f"{label} {summary[key]}" for key, label in labels if summary.get(key) is not None]
-        if parts:
-            console.print("，".join(parts), style="bold", soft_wrap=True, highlight=False)
-    review = batch.get("review")
-    if isinstance(review, dict):
-        from auditor.review import ReviewSummary
-
-        fields = {k: review[k] for k in ("file", "new", "decided", "out_of_risk", "stale") if k in review}
-        console.print(f"复核决定（{review.get('file', '')}）：" + ReviewSummary(**fields).sentence(lang),
+def _print_summary(batch: BatchResult, console: Console, lang: str) -> None:
+    summary = batch.summary
+    labels = (("files", "共找到文件"), ("audited", "已审核"), ("errors", "出错"),
+              ("unsupported", "格式不支持"), ("needs_review", "需人工确认"))
+    parts = [f"{label} {summary[key]}" for key, label in labels if summary.get(key) is not None]
+    if parts:
+        console.print("，".join(parts), style="bold", soft_wrap=True, highlight=False)
+    if batch.review is not None:
+        console.print(f"复核决定（{batch.review.file}）：" + batch.review.sentence(lang),
                       soft_wrap=True, highlight=False)
 
 
-def _print_ranking(reports: list[dict[str, Any]], total: int, console: Console) -> None:
+def _print_ranking(reports: list[Report], total: int, console: Console) -> None:
     title = f"风险排序（{total} 份报告）" if len(reports) == total else f"风险排序（前 {len(reports)} 份，共 {total} 份）"
     ranking = Table(title=title, show_lines=False)
     for column in ("排名", "风险", "等级", "单位", "年度", "高", "中", "低", "文件"):
         numeric = column not in ("单位", "文件")
         ranking.add_column(column, overflow="fold", no_wrap=numeric)
     for r in reports:
-        counts = {s: sum(1 for f in r["findings"] if f["severity"] == s) for s in ("high", "medium", "low")}
-        risk = "—" if r["risk_score"] is None else f"{r['risk_score']:.1f}"
-        cells = (str(r["rank"]), risk, r.get("tier") or "", r["unit"] or "（未识别）", str(r["year"] or "—"),
-                 str(counts["high"]), str(counts["medium"]), str(counts["low"]), r["path"])
+        counts = Counter(f.severity for f in r.findings)
+        risk = "—" if r.risk_score is None else f"{r.risk_score:.1f}"
+        cells = (str(r.rank), risk, r.tier or "", r.unit or "（未识别）", str(r.year or "—"),
+                 str(counts[Severity.HIGH]), str(counts[Severity.MEDIUM]), str(counts[Severity.LOW]), r.path)
         ranking.add_row(*(Text(cell) for cell in cells))  # Text: a "[red]" in a name is not markup
     console.print(ranking)
