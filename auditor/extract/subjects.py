@@ -46,21 +46,23 @@ def _get_tokenizer() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba as _jieba
+                from auditor.nlp.jieba_dict import lazy_wanted, make_tokenizer
+                from auditor.runner.startup import import_jieba
 
-                _jieba.setLogLevel(logging.WARNING)
+                import_jieba().setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
-                tok = _jieba.Tokenizer()
-                tok.tmp_dir = _jieba_cache_folder()  # the parsed dictionary, kept between runs
-                tok.initialize()
+                # jieba's dictionary, read lazily from an index in the cache folder (one file) or
+                # loaded whole (a batch's fork server): the same segmentation either way
+                tok = make_tokenizer(_jieba_cache_folder(), lazy=lazy_wanted())
                 tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
                 for canonical, synonym in _synonym_pairs():
                     tok.add_word(canonical, 1000)
                     tok.add_word(synonym, 1000)
-                # jieba's dictionary is a few hundred thousand long-lived objects; move them
-                # out of the cyclic GC's way so later allocations do not rescan them.
-                gc.collect()
-                gc.freeze()
+                if isinstance(tok.FREQ, dict):
+                    # jieba's whole dictionary is a few hundred thousand long-lived objects; move
+                    # them out of the cyclic GC's way so later allocations do not rescan them.
+                    gc.collect()
+                    gc.freeze()
                 _tokenizer = tok
     return _tokenizer
 
