@@ -46,18 +46,12 @@ def _get_tokenizer() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                from auditor.nlp.jieba_dict import lazy_wanted, make_tokenizer
+                from auditor.nlp.jieba_dict import lazy_wanted
                 from auditor.runner.startup import import_jieba
 
                 import_jieba().setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
-                # jieba's dictionary, read lazily from an index in the cache folder (one file) or
-                # loaded whole (a batch's fork server): the same segmentation either way
-                tok = make_tokenizer(_jieba_cache_folder(), lazy=lazy_wanted())
-                tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
-                for canonical, synonym in _synonym_pairs():
-                    tok.add_word(canonical, 1000)
-                    tok.add_word(synonym, 1000)
+                tok = _new_tokenizer(_jieba_cache_folder(), lazy=lazy_wanted())
                 if isinstance(tok.FREQ, dict):
                     # jieba's whole dictionary is a few hundred thousand long-lived objects; move
                     # them out of the cyclic GC's way so later allocations do not rescan them.
@@ -65,6 +59,19 @@ def _get_tokenizer() -> jieba.Tokenizer:
                     gc.freeze()
                 _tokenizer = tok
     return _tokenizer
+
+
+def _new_tokenizer(cache_folder: str | None, lazy: bool) -> jieba.Tokenizer:
+    """jieba's dictionary, read lazily from an index in the cache folder (one file) or loaded whole
+    (a batch's fork server): the same segmentation either way; then the domain words."""
+    from auditor.nlp.jieba_dict import make_tokenizer
+
+    tok = make_tokenizer(cache_folder, lazy=lazy)
+    tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
+    for canonical, synonym in _synonym_pairs():
+        tok.add_word(canonical, 1000)
+        tok.add_word(synonym, 1000)
+    return tok
 
 
 def _jieba_cache_folder() -> str | None:

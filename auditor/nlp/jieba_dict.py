@@ -201,7 +201,7 @@ class LazyFreq(MutableMapping):
     ``FREQ``."""
 
     def __init__(self, index: _Index, load_full: Callable[[], tuple[dict[str, int], int]],
-                 tokenizer: jieba.Tokenizer | None = None, full_after: int | None = FULL_AFTER_READS) -> None:
+                 tokenizer: jieba.Tokenizer | None = None, full_after: int | None = None) -> None:
         self._known: dict[str, int | None] = {}  # answers read so far, and every write
         self._written: dict[str, int | None] = {}  # jieba's writes (None: deleted), in order
         self._index = index
@@ -310,13 +310,20 @@ def _full_tokenizer(cache_folder: str | None) -> jieba.Tokenizer:
     return tokenizer
 
 
-def make_tokenizer(cache_folder: str | None, *, lazy: bool | None = None) -> jieba.Tokenizer:
+_AUTO = object()
+
+
+def make_tokenizer(cache_folder: str | None, *, lazy: bool | None = None,
+                   full_after: int | None | object = _AUTO) -> jieba.Tokenizer:
     """An initialised jieba Tokenizer on jieba's default dictionary (nothing added yet).
 
     ``lazy`` (default: :func:`lazy_wanted`) reads the dictionary through :class:`LazyFreq` when
     ``cache_folder`` holds a valid index, and otherwise loads it whole and, when the folder can be
-    written, builds the index for the next runs."""
+    written, builds the index for the next runs. ``full_after`` (default: ``FULL_AFTER_READS``;
+    None: never) distinct reads make the lazy table load the whole dictionary."""
     lazy = lazy_wanted() if lazy is None else lazy
+    if full_after is _AUTO:
+        full_after = FULL_AFTER_READS
     if not lazy or not cache_folder:
         return _full_tokenizer(cache_folder)
     path = os.path.join(cache_folder, INDEX_NAME)
@@ -337,7 +344,7 @@ def make_tokenizer(cache_folder: str | None, *, lazy: bool | None = None) -> jie
         full = _full_tokenizer(cache_folder)
         return full.FREQ, full.total
 
-    tokenizer.FREQ = LazyFreq(index, load_full, tokenizer)
+    tokenizer.FREQ = LazyFreq(index, load_full, tokenizer, full_after)  # type: ignore[arg-type]
     tokenizer.total = index.total
     tokenizer.initialized = True
     return tokenizer
