@@ -64,9 +64,13 @@ def folder(cache_home: Path) -> str:
 @pytest.fixture(scope="module")
 def pair(folder: str):
     """(lazy, full) tokenizers built as the auditor builds its own (domain words added)."""
-    lazy = subjects._new_tokenizer(folder, lazy=True)
+    saved = jieba_dict.FULL_AFTER_READS
+    jieba_dict.FULL_AFTER_READS = None  # stays lazy whatever the volume (the switch is tested on its own)
+    try:
+        lazy = subjects._new_tokenizer(folder, lazy=True)
+    finally:
+        jieba_dict.FULL_AFTER_READS = saved
     assert isinstance(lazy.FREQ, LazyFreq)
-    lazy.FREQ._reads_left = None  # stays lazy whatever the volume (the switch is tested on its own)
     full = subjects._new_tokenizer(folder, lazy=False)
     assert isinstance(full.FREQ, dict)
     return lazy, full

@@ -76,6 +76,12 @@ class _Index:
         self._lock = threading.Lock()
         self._pid = -1
         self._connection = None
+        _OPEN_INDEXES.add(self)
+
+    def _after_fork_in_child(self) -> None:
+        self._lock = threading.Lock()  # another thread may have held it at the fork
+        self._pid = -1
+        self._connection = None
 
     def _connect(self):
         import sqlite3
@@ -97,6 +103,18 @@ class _Index:
             yield from connection.execute("SELECT w, n FROM freq")
         finally:
             connection.close()
+
+
+_OPEN_INDEXES: weakref.WeakSet[_Index] = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for index in list(_OPEN_INDEXES):
+        index._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def _uri_path(path: str) -> str:
