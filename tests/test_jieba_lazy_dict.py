@@ -289,8 +289,7 @@ def test_read_only_cache_folder_means_the_whole_load(own_folder: Path, folder: s
         own_folder.chmod(0o755)
 
 
-def test_concurrent_builders_leave_one_whole_index(own_folder: Path, pair) -> None:
-    _, full = pair
+def test_concurrent_builders_leave_one_whole_index(own_folder: Path) -> None:
     base = make_tokenizer(str(own_folder), lazy=False)
     key = jieba_dict.dictionary_key()
     path = str(own_folder / INDEX_NAME)
@@ -304,6 +303,17 @@ def test_concurrent_builders_leave_one_whole_index(own_folder: Path, pair) -> No
     assert results == [True, True, True]
     assert open_index(path, key) is not None
     assert [p.name for p in own_folder.iterdir() if p.name != "jieba.cache"] == [INDEX_NAME]
+
+
+def test_a_build_killed_midway_leaves_nothing_for_long(own_folder: Path) -> None:
+    abandoned = own_folder / ".jieba_freq-killed.tmp"
+    recent = own_folder / ".jieba_freq-running.tmp"
+    abandoned.write_bytes(b"half an index")
+    recent.write_bytes(b"another builder, still writing")
+    os.utime(abandoned, (0, 0))
+    base = make_tokenizer(str(own_folder), lazy=False)
+    assert build_index(str(own_folder / INDEX_NAME), base.FREQ, base.total, jieba_dict.dictionary_key())
+    assert not abandoned.exists() and recent.exists()
 
 
 def test_full_dictionary_when_asked(folder: str) -> None:

@@ -160,6 +160,23 @@ def _probes(meta: dict[str, str]) -> list[tuple[str, int]]:
     return out
 
 
+_TEMP_PREFIX = ".jieba_freq-"
+
+
+def _remove_abandoned_builds(folder: str, older_than_s: float = 3600.0) -> None:
+    """Temporary files of builds that were killed midway (a worker past its time limit)."""
+    import time
+
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(_TEMP_PREFIX) and n.endswith(".tmp")]
+        for name in names:
+            temporary = os.path.join(folder, name)
+            if time.time() - os.path.getmtime(temporary) > older_than_s:
+                os.unlink(temporary)
+    except OSError:
+        pass
+
+
 def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]) -> bool:
     """Write the index of ``freq`` (jieba's dictionary, nothing added) to ``path`` atomically:
     a temporary file in the same folder, then ``os.replace``. False (and nothing left behind)
@@ -168,8 +185,9 @@ def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
+    _remove_abandoned_builds(folder)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".jieba_freq-", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
     except OSError:
         return False
     os.close(handle)
