@@ -17,6 +17,11 @@ lookup that fails halfway (the file damaged while in use) loads the full diction
 Builders write a temporary file and ``os.replace`` it, so concurrent builders and readers do not
 clash (a reader keeps the file it opened).
 
+SQLite was measured against a marshal file sharded by first character, read by offset: a 3,000-character
+report reads 412 distinct strings, 7-11 ms from SQLite (its import included) against 40-60 ms for the
+shards (the 121 first characters hold ~54,000 entries); a whole 80,000-character report 25-35 ms
+against 60-80 ms.
+
 A long-lived process that segments a lot (the batch's fork server, whose workers share its pages)
 is better off with the full dictionary: :func:`use_full_dictionary` makes :func:`make_tokenizer`
 load it.
