@@ -117,7 +117,7 @@ print(json.dumps({"freq": type(subjects._get_tokenizer().FREQ).__name__, "subjec
 """
 
 
-def test_claim_subjects_are_identical_with_lazy_and_full_dictionary(cache_home: Path, pair) -> None:
+def test_claim_subjects_are_identical_with_lazy_and_full_dictionary(cache_home: Path) -> None:
     """What `auditor claims` lists (Analysis(doc).claims), in two fresh processes: no cache of
     either tokenizer can leak into the other."""
     paths = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
