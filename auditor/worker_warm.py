@@ -1,9 +1,16 @@
 """Imported once by the fork server that starts the batch's worker processes (see
 :func:`auditor.batch.run_batch`): the pipeline is imported and its caches (jieba's dictionary, the
 rule registry, compiled patterns) are warmed there, so every worker forks ready to audit and
-shares those pages with its siblings instead of loading its own copy."""
+shares those pages with its siblings instead of loading its own copy.
+
+jieba's dictionary is loaded whole here, not read lazily from its index as for one file: loaded once
+in the fork server, it costs the workers nothing, they segment at the plain dict's speed, and none
+of them ever loads a private copy (a lazy table switches to the whole dictionary after many reads)."""
 
 try:
+    from auditor.nlp.jieba_dict import use_full_dictionary
+
+    use_full_dictionary()
     from auditor.runner.worker import _prepare_worker
 
     _prepare_worker()

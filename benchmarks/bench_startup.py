@@ -1,7 +1,7 @@
 """Start-up benchmark: the wall-clock time of ``auditor check one.txt`` on one small report, in a
 fresh process each time, against a process that only imports jieba and segments the same text.
 
-    .venv/bin/python benchmarks/bench_startup.py [--repeat 7] [--chars 3000] [--seeds DIR]
+    .venv/bin/python benchmarks/bench_startup.py [--repeat 7] [--chars 3000] [--seeds DIR] [--bytecode]
 
 The report is made at run time in a temporary folder from the first ``--chars`` characters of the
 first seed report (../shared/seeds); nothing of it is written anywhere else. Both commands run
@@ -14,6 +14,13 @@ interleaved (the machine may be shared) and the medians are reported:
 - ``ratio_to_jieba``: ``auditor_s / jieba_s``.
 - ``auditor_cpu_s`` / ``jieba_cpu_s``: user + system CPU of the process and its children (less
   sensitive to other load on a shared machine than the wall-clock figures).
+- ``bytecode``: whether the commands ran with Python's bytecode cache. Both inherit this process's
+  environment; with ``PYTHONDONTWRITEBYTECODE=1`` set (as in some sandboxes) auditor's own modules
+  are compiled from source on every start, which an installed package never does: ``--bytecode``
+  runs both commands with the cache on, kept in a temporary folder (``PYTHONPYCACHEPREFIX``).
+
+The first, unmeasured run builds what a first run on a machine builds once (jieba's parsed
+dictionary and its lazily read index in ``~/.cache/auditor``, and with ``--bytecode`` the bytecode).
 """
 
 from __future__ import annotations
@@ -35,11 +42,11 @@ _JIEBA = ("import jieba, logging, sys; jieba.setLogLevel(logging.WARNING); "
           "jieba.lcut(open(sys.argv[1], encoding='utf-8').read())")
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, children included) of one command."""
     before = os.times()
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - started
     after = os.times()
     return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -57,6 +64,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("--bytecode", action="store_true",
+                        help="run both commands with the bytecode cache on (in a temporary folder)")
     args = parser.parse_args()
 
     seeds = sorted(args.seeds.glob("*.txt"))
@@ -67,16 +76,22 @@ def main() -> None:
         one.write_text(seeds[0].read_text(encoding="utf-8")[: args.chars], encoding="utf-8")
         auditor = [*auditor_command(), "check", str(one), "--no-progress"]
         jieba = [sys.executable, "-c", _JIEBA, str(one)]
-        timed(auditor)  # the first run may build jieba's dictionary cache: not measured
+        env = dict(os.environ)
+        if args.bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        bytecode = "cached" if not env.get("PYTHONDONTWRITEBYTECODE") else "off (PYTHONDONTWRITEBYTECODE)"
+        timed(auditor, env)  # the first run may build jieba's caches (and the bytecode): not measured
+        timed(jieba, env)
         runs, baseline = [], []
         for _ in range(args.repeat):
-            runs.append(timed(auditor))
-            baseline.append(timed(jieba))
+            runs.append(timed(auditor, env))
+            baseline.append(timed(jieba, env))
         size = one.stat().st_size
     auditor_s = statistics.median(w for w, _ in runs)
     jieba_s = statistics.median(w for w, _ in baseline)
     figures = {
-        "file_bytes": size, "repeat": args.repeat,
+        "file_bytes": size, "repeat": args.repeat, "bytecode": bytecode,
         "auditor_s": round(auditor_s, 3), "jieba_s": round(jieba_s, 3),
         "ratio_to_jieba": round(auditor_s / jieba_s, 2),
         "auditor_cpu_s": round(statistics.median(c for _, c in runs), 3),

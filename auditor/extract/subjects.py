@@ -46,23 +46,32 @@ def _get_tokenizer() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba as _jieba
+                from auditor.nlp.jieba_dict import lazy_wanted
+                from auditor.runner.startup import import_jieba
 
-                _jieba.setLogLevel(logging.WARNING)
+                import_jieba().setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
-                tok = _jieba.Tokenizer()
-                tok.tmp_dir = _jieba_cache_folder()  # the parsed dictionary, kept between runs
-                tok.initialize()
-                tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
-                for canonical, synonym in _synonym_pairs():
-                    tok.add_word(canonical, 1000)
-                    tok.add_word(synonym, 1000)
-                # jieba's dictionary is a few hundred thousand long-lived objects; move them
-                # out of the cyclic GC's way so later allocations do not rescan them.
-                gc.collect()
-                gc.freeze()
+                tok = _new_tokenizer(_jieba_cache_folder(), lazy=lazy_wanted())
+                if isinstance(tok.FREQ, dict):
+                    # jieba's whole dictionary is a few hundred thousand long-lived objects; move
+                    # them out of the cyclic GC's way so later allocations do not rescan them.
+                    gc.collect()
+                    gc.freeze()
                 _tokenizer = tok
     return _tokenizer
+
+
+def _new_tokenizer(cache_folder: str | None, lazy: bool) -> jieba.Tokenizer:
+    """jieba's dictionary, read lazily from an index in the cache folder (one file) or loaded whole
+    (a batch's fork server): the same segmentation either way; then the domain words."""
+    from auditor.nlp.jieba_dict import make_tokenizer
+
+    tok = make_tokenizer(cache_folder, lazy=lazy)
+    tok.load_userdict(str(_DATA / "jieba_user_dict.txt"))
+    for canonical, synonym in _synonym_pairs():
+        tok.add_word(canonical, 1000)
+        tok.add_word(synonym, 1000)
+    return tok
 
 
 def _jieba_cache_folder() -> str | None:
