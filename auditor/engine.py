@@ -60,7 +60,7 @@ class Report:
     def to_dict(self, lang: str = "zh", *, exact: bool = False) -> dict[str, Any]:
         """The report as JSON: the contract's shape (DESIGN.md), or with ``exact`` the store's form
         (findings exact, the error's class kept; :meth:`from_dict` reads both)."""
-        error = self.error.to_dict() if self.error else None
+        error = self.error.to_dict("zh" if exact else lang) if self.error else None  # the store keeps the Chinese
         if exact and self.error:
             error = {"class": type(self.error).__name__, **error}
         return {"path": self.path, "unit": self.unit, "year": self.year, "kind": self.kind,

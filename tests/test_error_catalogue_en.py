@@ -41,3 +41,18 @@ def test_english_message_keeps_the_chinese_details() -> None:
 def test_a_code_without_an_english_text_keeps_its_chinese_message() -> None:
     error = AuditorError("某种新的错误", code="some-new-code")
     assert error.to_dict("en") == {"code": "some-new-code", "message": "某种新的错误"}
+
+
+def test_a_batch_in_english_explains_its_errors_in_english(tmp_path: Path) -> None:
+    from auditor.batch import run_batch
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    batch = run_batch([tmp_path], jobs=1, progress=False)
+    errors = {r.error.code: r.to_dict("en")["error"] for r in batch.reports if r.error}
+    assert set(errors) == {"empty-file", "needs-ocr"}
+    for error in errors.values():
+        assert not re.search(r"[\u4e00-\u9fff]", error["message"])
+        assert re.search(r"[\u4e00-\u9fff]", error["message_zh"])
+    chinese = {r.error.code: r.to_dict()["error"] for r in batch.reports if r.error}
+    assert all(set(e) == {"code", "message"} for e in chinese.values())

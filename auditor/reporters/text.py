@@ -56,7 +56,8 @@ def render_text(batch: BatchResult | Mapping[str, Any], console: Console, *, top
         console.print()
         head = Text(f"{r.rank}. {r.path}", style="bold")
         if r.error:
-            head.append(f"  无法读取：[{r.error.code}] {r.error.message}", style="bold red")
+            cannot = "cannot be read" if lang == "en" else "无法读取"
+            head.append(f"  {cannot}：[{r.error.code}] {r.error.message_in(lang)}", style="bold red")
             console.print(head, soft_wrap=True)
             continue
         head.append(f"  {r.unit or '（未识别单位）'} {r.year or ''}年度  风险 {r.risk_score}")
