@@ -30,7 +30,7 @@ from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, matched_rows, stated_comparisons
 from auditor.extract.indicators import Statement, collect_statements
-from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
 from auditor.extract.tables import TableForm, read_forms, take_cell_numbers
@@ -67,8 +67,9 @@ class Analysis:
 
     @extractor()
     def numbers(self) -> list[NumberMention]:
-        """Every number mention of the text, in order: the one pass of the number grammar."""
-        return find_numbers(self.doc.text)
+        """Every number mention of the text, in order: the one pass of the number grammar (kept with
+        the Document, so that the reuse checks read the same mentions)."""
+        return number_pass(self.doc)
 
     @cached_property
     def _number_starts(self) -> list[int]:

@@ -895,6 +895,41 @@ def _shifted(m: NumberMention, delta: int, text: str) -> NumberMention:
                          m.tolerance, m.decimals, m.upper, m.number_start + delta, m.number_end + delta)
 
 
+class NumberPass:
+    """The one pass of the number grammar over a document's whole text (kept with the Document,
+    ``Document.derived``): the Analysis and the reuse checks read the same mentions."""
+
+    __slots__ = ("mentions", "starts")
+
+    def __init__(self) -> None:
+        self.mentions: list[NumberMention] | None = None
+        self.starts: list[int] = []
+
+
+def number_pass(doc) -> list[NumberMention]:
+    """Every number mention of ``doc.text`` in order, computed once per document."""
+    found = doc.derived(NumberPass)
+    if found.mentions is None:
+        found.mentions = find_numbers(doc.text)
+        found.starts = [m.start for m in found.mentions]
+    return found.mentions
+
+
+def numbers_within(doc, start: int, end: int) -> list[NumberMention]:
+    """The mentions of the document's number pass lying wholly inside ``doc.text[start:end]``: the
+    same as ``find_numbers(doc.text, start, end)`` for a paragraph (checked on the seeds, the real
+    corpus and generated reports), without reading it again."""
+    mentions = number_pass(doc)
+    starts = doc.derived(NumberPass).starts
+    out = []
+    i = bisect.bisect_left(starts, start)
+    while i < len(mentions) and mentions[i].start < end:
+        if mentions[i].end <= end:
+            out.append(mentions[i])
+        i += 1
+    return out
+
+
 def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[NumberMention]:
     """``find_numbers(text, start, end)`` for a span that may recur (a table cell), memoised in
     ``cache`` (a dict the caller keeps per text): the same mentions, as new objects, at the same offsets."""

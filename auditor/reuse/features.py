@@ -9,12 +9,14 @@ sentences that keep their wording but carry this year's figures and year).
 
 from __future__ import annotations
 
+import bisect
 import math
+from array import array
 import re
 from collections import Counter
 
 from auditor.document import Document
-from auditor.extract.numbers import find_numbers
+from auditor.extract.numbers import number_pass
 from auditor.reuse.align import AlignedPair
 from auditor.reuse.material import PairFacts, reuse_material
 from auditor.reuse.text import TEMPORAL_CUES, YEAR_RE
@@ -40,6 +42,19 @@ _FRAME_RE = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.�
 _TARGET_QUALIFIERS = ("at_least", "at_most", "range")
 
 
+def figure_marks(doc: Document) -> array:
+    """The document's figures as start, end, start, end … in text order (targets, ranges and set
+    phrases such as "一项" left out), from the one number pass; kept in its ReuseMaterial."""
+    material = reuse_material(doc)
+    if material.figure_marks is None:
+        marks = array("l")
+        for m in number_pass(doc):
+            if m.qualifier not in _TARGET_QUALIFIERS and not _idiom_one(m):
+                marks.extend((m.start, m.end))
+        material.figure_marks = marks
+    return material.figure_marks
+
+
 def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
     """The figures stated in ``doc.text[start:end]`` as (start, end, text), targets and ranges left out
     (kept in its ReuseMaterial: a paragraph is aligned with every candidate, and a reference paragraph
@@ -47,8 +62,15 @@ def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, st
     figures = reuse_material(doc).figures
     hit = figures.get((start, end))
     if hit is None:
-        hit = figures[(start, end)] = [(m.start, m.end, m.text) for m in find_numbers(doc.text, start, end)
-                                    if m.qualifier not in _TARGET_QUALIFIERS and not _idiom_one(m)]
+        marks, text = figure_marks(doc), doc.text
+        i = bisect.bisect_left(marks, start, 0, len(marks) // 2 * 2)
+        i -= i % 2  # an end mark: step back to its figure's start
+        hit = []
+        while i < len(marks) and marks[i] < end:
+            if marks[i] >= start and marks[i + 1] <= end:
+                hit.append((marks[i], marks[i + 1], text[marks[i]:marks[i + 1]]))
+            i += 2
+        figures[(start, end)] = hit
     return hit
 
 

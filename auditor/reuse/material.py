@@ -9,6 +9,7 @@ Document itself is pickled without any cache (``Document.__getstate__``).
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -76,14 +77,17 @@ class ReuseMaterial:
     # what the reference index needs (index.document_sketch); released once the batch's index is built
     sketch: DocumentSketch | None = None
     grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
+    # start, end, start, end … of the document's figures in text order (features.figure_marks), from
+    # the one number pass: built by the worker, kept (8 bytes a figure) so the pass is not run again
+    figure_marks: array | None = None
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
 
     def kept(self) -> ReuseMaterial:
-        """The part a worker ships and a batch keeps: the passages and the sketch (the n-grams and
-        the figure and fact caches are rebuilt on demand)."""
-        return ReuseMaterial(passages=self.passages, sketch=self.sketch)
+        """The part a worker ships and a batch keeps: the passages, the sketch and the figure marks
+        (the n-grams and the per-span figure and fact caches are rebuilt on demand)."""
+        return ReuseMaterial(passages=self.passages, sketch=self.sketch, figure_marks=self.figure_marks)
 
 
 def reuse_material(doc: Document) -> ReuseMaterial:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from auditor.document import Document
-from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.numbers import NumberMention, numbers_within
 from auditor.reuse.text import passages
 
 _PRIOR_MARK = re.compile(r"上一?年度?|去年")
@@ -80,7 +80,7 @@ def prior_claims(doc: Document) -> list[PriorClaim]:
     for p in passages(doc):
         if p.is_heading:
             continue
-        mentions = [m for m in find_numbers(doc.text, p.start, p.end)
+        mentions = [m for m in numbers_within(doc, p.start, p.end)
                     if m.unit and m.unit != "%" and m.qualifier not in _SKIP_QUALIFIERS]
         for i, m in enumerate(mentions):
             clause = _clause_start(doc.text, m.start, p.start)
@@ -113,7 +113,7 @@ def own_year_figures(doc: Document) -> dict[tuple[str, str], NumberMention]:
     for p in passages(doc):
         if p.is_heading:
             continue
-        for m in find_numbers(doc.text, p.start, p.end):
+        for m in numbers_within(doc, p.start, p.end):
             if not m.unit or m.unit == "%" or m.qualifier in _SKIP_QUALIFIERS:
                 continue
             clause = _clause_start(doc.text, m.start, p.start)

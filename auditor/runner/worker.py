@@ -140,12 +140,14 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
 
 
 def cross_phase_material(doc: Document) -> ReuseMaterial:
-    """What the cross-report phase reads of ``doc`` (its passages and index sketch, computed here,
-    in parallel), taken out of it: every cache of ``doc`` is dropped (rebuilt on demand, not worth
-    shipping or keeping)."""
+    """What the cross-report phase reads of ``doc`` (its passages, index sketch and figure marks,
+    computed here, in parallel, the marks from the number pass the checks made), taken out of it:
+    every other cache of ``doc`` is dropped (rebuilt on demand, not worth shipping or keeping)."""
+    from auditor.reuse.features import figure_marks
     from auditor.reuse.index import document_sketch
 
     document_sketch(doc)
+    figure_marks(doc)
     material = reuse_material(doc).kept()
     doc.forget_derived()
     return material
