@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from auditor.document import Document, clean_text
-from auditor.extract.numbers import find_numbers
+from auditor.extract.numbers import NumberPass, find_numbers, number_pass
 
 MIN_HAN = 30  # fewer Chinese characters than one sentence of a report
 FEW_FIGURES = 5  # amounts, counts and rates (years, dates and list numbers are not figures)
@@ -23,11 +23,14 @@ _NOT_REPORT_TITLE = re.compile(r"(通知|通报|公告|函|纪要|请示|批复|
 _HEAD_PARAGRAPHS = 5
 
 
-def count_figures(text: str, enough: int = FEW_FIGURES) -> int:
-    """The number of figures in ``text``, counted up to ``enough`` (then the scan stops)."""
+def count_figures(doc: Document, enough: int = FEW_FIGURES) -> int:
+    """The number of figures in ``doc``, counted up to ``enough``: from the document's one number pass
+    (the checks made it already), else by scanning slices until ``enough`` are found."""
+    if doc.derived(NumberPass).mentions is not None:
+        return len(number_pass(doc))
     found = 0
-    for start in range(0, len(text), _SCAN_CHARS):
-        found += len(find_numbers(text, start, start + _SCAN_CHARS))
+    for start in range(0, len(doc.text), _SCAN_CHARS):
+        found += len(find_numbers(doc.text, start, start + _SCAN_CHARS))
         if found >= enough:
             return found
     return found
@@ -41,7 +44,7 @@ def structure_problem(doc: Document) -> dict[str, str] | None:
     if han < MIN_HAN:
         return {"code": "too-little-text",
                 "message": f"正文只有 {han} 个汉字，不像一份绩效自评报告（可能是空白模板、封面或误传的文件），请人工确认"}
-    figures = count_figures(doc.text)
+    figures = count_figures(doc)
     if figures == 0:
         return {"code": "no-figures",
                 "message": "全文没有任何金额、数量或比率，无从核对数字，不像一份绩效自评报告（可能是通知、说明或数字被删去的模板），请人工确认"}
