@@ -29,12 +29,17 @@ from auditor.extract.category_tables import (
 from auditor.extract.changes import ChangeStatement, find_changes
 from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, matched_rows, stated_comparisons
+from auditor.extract.duplicates import DuplicateHeading, DuplicateParagraph, duplicate_headings, duplicate_paragraphs
+from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
 from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
+from auditor.extract.rates import Amount, money_amounts, narrative_rates
 from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
 from auditor.extract.tables import TableForm, read_forms, take_cell_numbers
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
+from auditor.extract.weights import FormWeights, form_weights
+from auditor.reuse.text import Passage, passages
 
 
 def extractor(*requires: str) -> Callable[[Callable[..., Any]], cached_property]:
@@ -203,3 +208,50 @@ class Analysis:
     def attachment_references(self) -> list[tuple[str, int, int]]:
         """(key, start, end) of each reference to an attachment in running text."""
         return attachment_references(self.doc, {t[0] for t in self.attachment_titles})
+
+    # --- fund rates in the narrative, indicator weights ----------------------------------------------
+
+    @extractor("prose", "numbers")
+    def money_statements(self) -> dict[int, list[tuple[tuple[int, int], list[Amount]]]]:
+        """Per prose paragraph (by Paragraph.index), per sentence (its span): the money amounts, each
+        with its label and kind (executed or budget)."""
+        return {p.index: money_amounts(self.doc, self.numbers_in, p) for p in self.prose}
+
+    @extractor("prose", "numbers")
+    def narrative_rates(self) -> list[tuple[Paragraph, NumberMention, str]]:
+        """Fund rates stated in prose ("预算执行率为95%"): (paragraph, the rate, its name), in text order."""
+        return [(p, m, cue) for p in self.prose for m, cue in narrative_rates(self.doc, self.numbers_in, p)]
+
+    @extractor("forms")
+    def form_weights(self) -> list[FormWeights]:
+        """Per form (same order as ``forms``): its indicator weights, by first-level indicator with the
+        points each first-level label announces ("产出指标(50分)")."""
+        return form_weights(self.doc, self.forms)
+
+    # --- single-report reuse evidence: passages, wrong-year framings, repeated sections ----------------
+
+    @extractor()
+    def passages(self) -> list[Passage]:
+        """The narrative paragraphs as passages (auditor.reuse.text; kept in the document's ReuseMaterial,
+        which a batch worker ships to the cross-report phase)."""
+        return passages(self.doc)
+
+    @extractor("passages")
+    def year_framings(self) -> list[Framing]:
+        """Sentences framed in a year earlier than the report's ("2023年，…" in a 2024 report)."""
+        return wrong_year_framings(self.doc, self.passages)
+
+    @extractor("year_framings")
+    def stale_scopes(self) -> list[tuple[int, int]]:
+        """(start, end) of the text that reads as an earlier year's account, from the year framings."""
+        return stale_scopes(self.doc, self.year_framings)
+
+    @extractor()
+    def duplicate_headings(self) -> list[DuplicateHeading]:
+        """Headings with the same words (numbering ignored) under the same parent section."""
+        return duplicate_headings(self.doc)
+
+    @extractor("passages")
+    def duplicate_paragraphs(self) -> list[DuplicateParagraph]:
+        """Narrative paragraphs written twice, identical or nearly so."""
+        return duplicate_paragraphs(self.doc, self.passages)

@@ -7,14 +7,14 @@ from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, written
 from auditor.document import Paragraph
 from auditor.extract.numbers import NumberMention
-from auditor.extract.rates import amount_subject, money_amounts, narrative_rates
+from auditor.extract.rates import amount_subject
 from auditor.extract.sums import MONEY_SCALE
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR105", "narrative-rate-mismatch", "medium", requires=("numbers",))
+@rule("AR105", "narrative-rate-mismatch", "medium", requires=("money_statements", "narrative_rates"))
 def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的执行率、支付率、完成率与同句（同段）所列金额算出的比率不符。
 
@@ -32,13 +32,11 @@ def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]
     预算数取自其他段落时，置信度较低。
     """
     doc = analysis.doc
-    paragraphs = [p for p in doc.paragraphs if doc.table_at(p.start) is None]
-    amounts_by_para = {p.index: money_amounts(doc, analysis.numbers_in, p) for p in paragraphs}
-    for para in paragraphs:
-        for rate in narrative_rates(doc, analysis.numbers_in, para):
-            finding = _check(doc, this, para, rate, amounts_by_para)
-            if finding is not None:
-                yield finding
+    amounts_by_para = analysis.money_statements
+    for para, rate, cue in analysis.narrative_rates:
+        finding = _check(doc, this, para, (rate, cue), amounts_by_para)
+        if finding is not None:
+            yield finding
 
 
 def _in_unit(m: NumberMention, reference: NumberMention) -> Decimal:

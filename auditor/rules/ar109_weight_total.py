@@ -1,23 +1,22 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, written
 from auditor.extract.tables import TableForm, cell_number, with_budget_forms
+from auditor.extract.weights import FormWeights
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
-_LEVEL_POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[）)]")
 _CONVENTION = Decimal(100)
 _MIN_ROWS_FOR_CONVENTION = 3
 _CUT_SHORT = 30  # characters: a document ending this close after a table stops inside it
 
 
-@rule("AR109", "weight-total-mismatch", "medium", requires=("forms",))
+@rule("AR109", "weight-total-mismatch", "medium", requires=("forms", "form_weights"))
 def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """自评表各指标分值之和与表中填报的分值合计（或百分制）不符。
 
@@ -36,8 +35,9 @@ def weight_total_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     （相差5分起为“中”，否则为“低”），因为合计所用的标尺是各行的，而不是标题的。
     """
     doc = analysis.doc
-    for form, budget_form in with_budget_forms(analysis.forms):
-        yield from _check_form(doc, this, form, budget_form)
+    pairs = with_budget_forms(analysis.forms)
+    for (form, budget_form), weights in zip(pairs, analysis.form_weights, strict=True):
+        yield from _check_form(doc, this, form, budget_form, weights)
 
 
 def _severity(gap: Decimal) -> str:
@@ -48,17 +48,10 @@ def _percent_note(weights) -> str:
     return "（分值栏以“%”填写，按分值点数读取）" if any(w.unit == "%" for w in weights) else ""
 
 
-def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[Finding]:
+def _check_form(doc, this, form: TableForm, budget_form: TableForm, form_weights: FormWeights) -> Iterator[Finding]:
     if any(block.partial for block in form.indicators):
         return  # only some rows could be read: their weights are not the form's
-    weights, levels = [], {}
-    for block in form.indicators:
-        for row in block.rows:
-            w = cell_number(doc, row.cells.get("weight"))
-            if w is None:
-                continue
-            weights.append(w)
-            levels.setdefault(row.level1, []).append(w)
+    weights = form_weights.weights
     if not weights:
         return
     total = sum((w.value for w in weights), Decimal(0))
@@ -93,17 +86,14 @@ def _check_form(doc, this, form: TableForm, budget_form: TableForm) -> Iterator[
                            values={"stated_total": m.value, "weight_sum": total,
                                    "execution_weight": exec_weight.value if exec_weight is not None else None,
                                    "computed_total": best, "indicator_rows": len(weights)})
-    for level, level_weights in levels.items():
-        announced = _LEVEL_POINTS.search(level)
-        if not announced:
+    for lw in form_weights.levels:
+        if lw.points is None:
             continue
-        points = Decimal(announced.group(1))
+        level, level_weights, points, name, label_cell = lw.label, lw.weights, lw.points, lw.name, lw.label_cell
         level_sum = sum((w.value for w in level_weights), Decimal(0))
         if level_sum == points:
             continue
         gap = abs(level_sum - points)
-        name = _LEVEL_POINTS.sub("", level)
-        label_cell = _level_cell(doc, form, level)
         message = (f"自评表一级指标“{level}”标明{fmt(points)}分，但其下{len(level_weights)}项指标分值合计"
                    f"{fmt(level_sum)}分{_percent_note(level_weights)}，相差{fmt(gap)}分")
         evidence = ([Evidence.of(doc, label_cell.start, label_cell.end)] if label_cell is not None else []) + \
@@ -143,15 +133,3 @@ def _runs_to_the_end(doc, form: TableForm) -> bool:
         return False  # a layout table is whole: a form is often the whole document
     rest = doc.text[form.table.end:].strip()
     return len(rest) < _CUT_SHORT and "。" not in rest
-
-
-def _level_cell(doc, form: TableForm, level: str):
-    for block in form.indicators:
-        col = block.columns.get("level1")
-        if col is None:
-            continue
-        for row in block.rows:
-            cell = row.cells.get("level1")
-            if cell is not None and doc.cell_text(cell) == level:
-                return cell
-    return None

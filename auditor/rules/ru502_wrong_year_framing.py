@@ -4,11 +4,10 @@ from collections.abc import Iterator
 
 from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
-from auditor.reuse.detect import wrong_year_framings
 from auditor.rules.registry import Rule, rule
 
 
-@rule("RU502", "wrong-year-framing", "medium")
+@rule("RU502", "wrong-year-framing", "medium", requires=("year_framings",))
 def wrong_year_framing(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落或段中句子以往年开头叙述（如2024年度报告中的“2023年，是……”），疑为沿用往年报告内容。
 
@@ -23,7 +22,7 @@ def wrong_year_framing(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     级别：“中”；段落同时使用表示本年的词语（一年来、全年、开局之年、今年 …），即把它当作整年情况叙述的，为“高”。
     """
     doc = analysis.doc
-    for f in wrong_year_framings(doc):
+    for f in analysis.year_framings:
         severity = "high" if f.cues else "medium"
         opening = doc.text[f.frame_start:f.frame_end]
         cue_note = f"，并使用“{'、'.join(f.cues)}”等表述把它当作本年度情况叙述" if f.cues else ""

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 from auditor.analysis import Analysis
 from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
-from auditor.reuse.detect import duplicate_headings, duplicate_paragraphs, wrong_year_framings
 from auditor.rules.registry import Rule, rule
 
 
-@rule("RU503", "duplicated-section", "medium")
+@rule("RU503", "duplicated-section", "medium",
+      requires=("year_framings", "duplicate_headings", "duplicate_paragraphs"))
 def duplicated_section(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """同一报告中同一标题出现两次，或同一段落重复出现。
 
@@ -23,8 +23,8 @@ def duplicated_section(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     级别：重复的标题和100字及以上的重复段落为“中”，较短的重复段落为“低”。
     """
     doc = analysis.doc
-    framed = {f.passage.start: f for f in wrong_year_framings(doc) if not f.inside}
-    for dup in duplicate_headings(doc):
+    framed = {f.passage.start: f for f in analysis.year_framings if not f.inside}
+    for dup in analysis.duplicate_headings:
         places = "、".join(f"第{i}处在“{_previous_heading(doc, s)}”之后" for i, s in enumerate(dup.sections, 1))
         notes = []
         for i, sec in enumerate(dup.sections, 1):
@@ -38,7 +38,7 @@ def duplicated_section(analysis: Analysis, this: Rule) -> Iterator[Finding]:
         yield this.finding(severity="medium", confidence=0.85, message=message, message_en=message_en,
                            evidence=[Evidence.of(doc, s.heading.start, s.heading.end) for s in dup.sections],
                            values={"heading": dup.title, "occurrences": len(dup.sections)})
-    for dup in duplicate_paragraphs(doc):
+    for dup in analysis.duplicate_paragraphs:
         if _section_of(doc, dup.first.start) == _section_of(doc, dup.second.start):
             continue  # printed twice in one place (a page header, a doubled paste): no second context
         length = len(dup.first.key)

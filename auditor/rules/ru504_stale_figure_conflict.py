@@ -5,12 +5,12 @@ from collections.abc import Iterator
 from auditor.analysis import Analysis
 from auditor.arith import fmt
 from auditor.findings import Evidence, Finding
-from auditor.reuse.detect import figure_conflicts, stale_scopes
+from auditor.reuse.detect import figure_conflicts
 from auditor.rules.registry import Rule, rule
 
 
 @rule("RU504", "stale-figure-conflict", "medium",
-      requires=("references", "numbers", "forms"), uses_references=True)
+      requires=("references", "numbers", "forms", "stale_scopes"), uses_references=True)
 def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """往年内容中的数字与本年度同一指标的数字不一致。
 
@@ -23,7 +23,7 @@ def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     级别：“中”。
     """
     doc = analysis.doc
-    scopes = stale_scopes(doc) + _copied_scopes(analysis)
+    scopes = analysis.stale_scopes + _copied_scopes(analysis)
     for c in figure_conflicts(analysis, scopes):
         where = "自评表" if doc.where(c.current.start) == "table" else "正文"
         message = (f"往年内容中称{c.subject}{c.stale.text}，而本年度{where}中{c.subject}为{c.current.text}，"
