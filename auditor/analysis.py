@@ -35,7 +35,16 @@ from auditor.extract.indicators import Statement, collect_statements
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.rates import Amount, money_amounts, narrative_rates
-from auditor.extract.sums import ShareList, SumGroup, TotalShare, find_share_lists, find_sum_groups, find_total_shares
+from auditor.extract.sums import (
+    BlockBreakdown,
+    ShareList,
+    SumGroup,
+    TotalShare,
+    block_breakdowns,
+    find_share_lists,
+    find_sum_groups,
+    find_total_shares,
+)
 from auditor.extract.tables import TableForm, read_forms, take_cell_numbers
 from auditor.extract.targets import NarrativeTarget, completion_claims, find_narrative_targets
 from auditor.extract.weights import FormWeights, form_weights
@@ -148,6 +157,11 @@ class Analysis:
     @extractor("narrative", "numbers")
     def sum_groups(self) -> list[SumGroup]:
         return find_sum_groups(self.doc, self.narrative, self.numbers_in)
+
+    @extractor("sum_groups")
+    def block_breakdowns(self) -> list[BlockBreakdown]:
+        """Sum groups followed by groups with the same field labels (a whole and its blocks)."""
+        return block_breakdowns(self.sum_groups)
 
     @extractor("prose", "numbers")
     def changes(self) -> list[ChangeStatement]:

@@ -12,11 +12,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.document import Document, Paragraph
-from auditor.extract.numbers import MentionsIn, NumberMention
+from auditor.extract.numbers import MentionsIn, NumberMention, load_lexicon
 from auditor.extract.views import clean as _clean
 from auditor.extract.views import reading_view
+
+@lru_cache(maxsize=1)
+def _cap_words() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, load_lexicon("cap_indicator_words.txt"))))
+
+
+def is_cap_indicator(name: str) -> bool:
+    """Whether an indicator named ``name`` has a ceiling for its plain target ("成本", "投诉", "调整率" …,
+    auditor/data/cap_indicator_words.txt): an actual above the target misses it."""
+    return _cap_words().search(name) is not None
+
+
+@lru_cache(maxsize=1)
+def _no_reason() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, load_lexicon("no_reason_words.txt")))
+    return re.compile(rf"^({words}|[/／]|[—\-－]+)?$")
+
+
+def gives_no_reason(cell_text: str) -> bool:
+    """Whether a reason cell (偏差原因, 未完成原因), whitespace removed, states no reason: empty, "无",
+    "不适用", a dash or a slash (auditor/data/no_reason_words.txt)."""
+    return _no_reason().match(cell_text) is not None
+
 
 _TARGET_CUE = re.compile(r"(年初指标值|年度指标值|年度目标值|指标值|目标值|预期目标值?|计划数|计划值)"
                          r"(为|是|：|:)?\s*$")

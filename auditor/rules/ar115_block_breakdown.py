@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import finest_decimals, fmt, interval_sum, stated, written
-from auditor.extract.sums import BlockBreakdown, block_breakdowns, in_unit_of
+from auditor.extract.sums import BlockBreakdown, in_unit_of
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
 
-@rule("AR115", "block-breakdown-mismatch", "medium", requires=("sum_groups",))
+@rule("AR115", "block-breakdown-mismatch", "medium", requires=("block_breakdowns",))
 def block_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """总表某一栏不等于各分项目同一栏之和，而总额等于各分项目总额之和。
 
@@ -25,7 +25,7 @@ def block_breakdown_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
     """
     doc = analysis.doc
     reported: set[int] = set()
-    for b in block_breakdowns(analysis.sum_groups):
+    for b in analysis.block_breakdowns:
         for finding in _judge(doc, this, b):
             if finding.evidence[0].start not in reported:
                 reported.add(finding.evidence[0].start)

@@ -5,14 +5,13 @@ from collections.abc import Iterator
 from auditor.analysis import Analysis
 from auditor.findings import Evidence, Finding
 from auditor.reuse.references import copied_passages
-from auditor.reuse.text import passages
 from auditor.rules.registry import Rule, rule
 
 MIN_TEMPLATE_CHARS = 30
 MIN_OTHER_UNITS = 2
 
 
-@rule("RU505", "template-text", "info", requires=("references",), uses_references=True)
+@rule("RU505", "template-text", "info", requires=("references", "passages"), uses_references=True)
 def template_text(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """多个单位报告中相同的模板性文字（提示，不计为照抄）。
 
@@ -37,7 +36,7 @@ def template_text(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     if not shared:
         return
     total = sum(p.this_end - p.this_start for p, _ in shared)
-    narrative = sum(p.end - p.start for p in passages(doc)) or 1
+    narrative = sum(p.end - p.start for p in analysis.passages) or 1
     severity = "low" if total > narrative / 2 else "info"
     most = max(u for _, u in shared)
     message = (f"报告中有{len(shared)}段文字（共{total}字）与其他单位报告相同（最多与{most}个其他单位相同），"

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -8,12 +7,10 @@ from auditor.analysis import Analysis
 from auditor.arith import Interval, fmt, written
 from auditor.extract.indicators import family_of
 from auditor.extract.tables import IndicatorRow, cell_number
+from auditor.extract.targets import is_cap_indicator
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
-
-# A plain target is a floor, except for a cost or a "lower is better" indicator, where it is a cap.
-_CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减|调整率|结余率|结转率|变动率")
 
 
 @rule("TG301", "target-missed-full-marks", "medium", requires=("forms",))
@@ -57,7 +54,7 @@ def _check(doc, this, row: IndicatorRow) -> Finding | None:
     a_iv = Interval.around(actual.value, actual.tolerance).scale(a_fam[1])
     label = doc.cell_text(row.cells["indicator"]) if "indicator" in row.cells else row.level2
     context = f"{row.level1}{row.level2}{label}"
-    if target.qualifier == "at_most" or (target.qualifier == "none" and _CAP_WORDS.search(context)):
+    if target.qualifier == "at_most" or (target.qualifier == "none" and is_cap_indicator(context)):
         missed, relation = a_iv.lo > t_value, "超出上限"
     elif target.qualifier in ("at_least", "none"):
         missed, relation = a_iv.hi < t_value, "未达到"

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from auditor.analysis import Analysis
 from auditor.arith import fmt, written
 from auditor.extract.tables import IndicatorBlock, IndicatorRow, cell_number
+from auditor.extract.targets import gives_no_reason
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import Rule, rule
-
-# What a 偏差原因 cell says when it gives no reason at all.
-_NO_REASON = re.compile(r"^(无|无偏差|没有偏差|无差异|/|／|—+|-+|－+|否|暂无|不适用)?$")
 
 
 @rule("TG302", "deduction-without-reason", "low", requires=("forms",))
@@ -50,7 +47,7 @@ def _reason(doc, block: IndicatorBlock, k: int) -> str:
         upper = above.cells.get("deviation")
         if upper is not None and doc.cell_text(upper):
             text = doc.cell_text(upper)
-            return "" if _NO_REASON.match(text) else text
+            return "" if gives_no_reason(text) else text
     return ""
 
 
@@ -63,7 +60,7 @@ def _check(doc, this, block: IndicatorBlock, k: int, row: IndicatorRow):
     if deducted <= 0 or deducted < 0.005:
         return None
     reason = _reason(doc, block, k)
-    if not _NO_REASON.match(reason):
+    if not gives_no_reason(reason):
         return None
     label = doc.cell_text(row.cells["indicator"]) if "indicator" in row.cells else row.level2
     said = f"只填写了“{reason}”" if reason else "为空"

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from auditor.analysis import Analysis
 from auditor.arith import fmt, stated, written
 from auditor.extract.indicators import family_of
+from auditor.extract.targets import is_cap_indicator
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
-
-# as in TG301: a plain target is a floor, except for a cost or a "lower is better" indicator
-_CAP_WORDS = re.compile(r"成本|控制|不超过|超支|投诉|差错|事故|发生率|失误|违规|降低|压减")
 
 
 @rule("TG305", "narrative-target-missed-claimed-met", "medium",
@@ -36,7 +33,7 @@ def narrative_target_missed_claimed_met(analysis: Analysis, this: Rule) -> Itera
             continue
         t_value = target.value * t_fam[1]
         a_iv = stated(actual).scale(a_fam[1])
-        if target.qualifier == "at_most" or (target.qualifier == "none" and _CAP_WORDS.search(pair.label)):
+        if target.qualifier == "at_most" or (target.qualifier == "none" and is_cap_indicator(pair.label)):
             missed, relation = a_iv.lo > t_value, "超出上限"
         elif target.qualifier in ("at_least", "none"):
             missed, relation = a_iv.hi < t_value, "未达到"
