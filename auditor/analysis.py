@@ -31,7 +31,7 @@ from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, matched_rows, stated_comparisons
 from auditor.extract.duplicates import DuplicateHeading, DuplicateParagraph, duplicate_headings, duplicate_paragraphs
 from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
-from auditor.extract.indicators import Statement, collect_statements
+from auditor.extract.indicators import Statement, collect_statements, indicator_actuals
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.rates import Amount, money_amounts, narrative_rates
@@ -127,6 +127,11 @@ class Analysis:
         """The sections of the basic-data tables (部门整体支出绩效评价基础数据表)."""
         self.cell_numbers
         return read_basic_data(self.doc)
+
+    @extractor("forms")
+    def indicator_actuals(self) -> list[tuple[str, NumberMention]]:
+        """(indicator words, this year's 实际完成值) of the indicator rows with a unit."""
+        return indicator_actuals(self.doc, self.forms)
 
     @extractor("forms")
     def figure_rows(self) -> list[FigureRow]:

@@ -88,6 +88,9 @@ def test_reference_rule_fixtures(code: str) -> None:
         findings = _run_with_references(code, path)
         if path.stem.startswith("pass_"):  # honest reuse may be noted at info, never more
             assert all(f["severity"] == "info" for f in findings), f"{path.name}: {[f['message'] for f in findings]}"
+        elif path.stem.startswith("low_"):  # reported, but as a doubt the report's own evidence weakens
+            assert any(f["severity"] == "low" for f in findings), f"{path.name} must be flagged low by {code}"
+            assert not any(f["severity"] in ("high", "medium") for f in findings), f"{path.name}: {findings}"
         elif code == "RU501":  # a copy with un-updated facts is more than a note
             assert any(f["severity"] in ("high", "medium") for f in findings), f"{path.name} must be flagged by {code}"
         else:

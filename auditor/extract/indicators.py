@@ -34,7 +34,7 @@ from auditor.extract.tables import TableForm, cell_number
 
 __all__ = ["Statement", "collect_statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
-           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words"]
+           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words", "indicator_actuals", "match_indicator"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -633,4 +633,35 @@ def sum_explanation(compound: Statement, candidates: list[Statement]) -> list[St
             continue
         if total == compound.value:
             return list(combo)
+    return None
+
+
+# --- this year's indicator actuals ------------------------------------------------------------------
+
+_INDICATOR_SUFFIX = re.compile(r"(?:次数|场次|人次数|人数|数量|个数|件数|项数|数)$")
+
+
+def indicator_actuals(doc: Document, forms: list[TableForm]) -> list[tuple[str, NumberMention]]:
+    """(indicator words, 实际完成值 figure) of the report's indicator rows: the current year's figures
+    ("召开主任会议次数" → "召开主任会议"), those with a unit and no qualifier."""
+    out = []
+    for form in forms:
+        for block in form.indicators:
+            for row in block.rows:
+                name_cell, actual_cell = row.cells.get("indicator"), row.cells.get("actual")
+                m = cell_number(doc, actual_cell)
+                if name_cell is None or m is None or not m.unit or m.qualifier != "none":
+                    continue
+                name = _INDICATOR_SUFFIX.sub("", doc.cell_text(name_cell))
+                if len(name) >= 3:
+                    out.append((name, m))
+    return out
+
+
+def match_indicator(subject: str, unit: str, actuals: list[tuple[str, NumberMention]]) -> NumberMention | None:
+    """The indicator actual whose name names the same thing as ``subject`` (one contains the other) in
+    the same unit, or None."""
+    for name, m in actuals:
+        if m.unit == unit and (name in subject or (len(subject) >= 3 and subject in name)):
+            return m
     return None

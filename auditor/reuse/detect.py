@@ -8,7 +8,6 @@ records with spans into ``doc.text``; the RU50x rules turn them into Findings.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from auditor.extract.duplicates import (  # noqa: F401  (moved; re-exported)
     duplicate_paragraphs,
 )
 from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings  # noqa: F401  (moved; re-exported)
+from auditor.extract.indicators import match_indicator
 from auditor.extract.numbers import NumberMention
 from auditor.reuse.text import passages
 
@@ -57,43 +57,13 @@ def figure_conflicts(analysis, scopes: list[tuple[int, int]]) -> list[FigureConf
                 inside.append((subject, m))
             else:
                 current.setdefault((subject, m.unit), m)
-    table = _table_actuals(analysis)
+    table = analysis.indicator_actuals
     out = []
     for subject, m in inside:
-        cur = current.get((subject, m.unit)) or _match_table(subject, m.unit, table)
+        cur = current.get((subject, m.unit)) or match_indicator(subject, m.unit, table)
         if cur is None:
             continue
         if abs(cur.value - m.value) <= max(cur.tolerance, m.tolerance, Decimal(0)):
             continue
         out.append(FigureConflict(subject, m, cur))
     return out
-
-
-_INDICATOR_SUFFIX = re.compile(r"(?:次数|场次|人次数|人数|数量|个数|件数|项数|数)$")
-
-
-def _table_actuals(analysis) -> list[tuple[str, NumberMention]]:
-    """(indicator words, 实际完成值 figure) of the report's indicator rows: the current year's figures."""
-    from auditor.extract.tables import cell_number
-
-    doc = analysis.doc
-    out = []
-    for form in analysis.forms:
-        for block in form.indicators:
-            for row in block.rows:
-                name_cell, actual_cell = row.cells.get("indicator"), row.cells.get("actual")
-                m = cell_number(doc, actual_cell)
-                if name_cell is None or m is None or not m.unit or m.qualifier != "none":
-                    continue
-                name = _INDICATOR_SUFFIX.sub("", doc.cell_text(name_cell))
-                if len(name) >= 3:
-                    out.append((name, m))
-    return out
-
-
-def _match_table(subject: str, unit: str, table: list[tuple[str, NumberMention]]) -> NumberMention | None:
-    """The table figure whose indicator names the same thing (one contains the other) in the same unit."""
-    for name, m in table:
-        if m.unit == unit and (name in subject or (len(subject) >= 3 and subject in name)):
-            return m
-    return None

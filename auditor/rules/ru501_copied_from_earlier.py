@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.analysis import Analysis
+from auditor.extract.indicators import MATCH_THRESHOLD, subject_match
 from auditor.findings import Evidence, Finding
 from auditor.reuse.references import copied_passages, same_unit
 from auditor.rules.registry import Rule, rule
@@ -12,7 +13,8 @@ MIN_REUSED_SIMILARITY = 0.6  # below this, a reused paragraph is rewritten, not 
 MIN_OTHER_UNITS = 2  # shared with this many other units: template text (RU505), not listed here
 
 
-@rule("RU501", "copied-from-earlier-report", "high", requires=("references",), uses_references=True)
+@rule("RU501", "copied-from-earlier-report", "high", requires=("references", "indicator_statements"),
+      uses_references=True)
 def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落沿用往年报告且年度数据未更新（与往年相同的数字、往年的年份或“2023年，……”表述），疑为照抄。
 
@@ -29,7 +31,8 @@ def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Findi
     容差：沿用措辞但数字和年份都已更新的，每份往年报告列一条“提示”（“沿用往年文字，数据已更新”）；不含数字或
     年份的沿用文字，以及与其他单位共用的模板文字（RU505），不在此报告；指标值（不少于、≥）不比较；少于30字的
     段落不计；只以同一单位的往年报告为来源（其他单位的报告见 RU506；未识别单位名称的报告与每个候选比较）。
-    级别：分数至少 0.8、段落在60字及以上且有数字未更新的为“高”；其余为“中”；数据已更新的沿用为“提示”。
+    级别：分数至少 0.8、段落在60字及以上且有数字未更新的为“高”；其余为“中”；未更新的只是数字、且每个都由本报告
+    自评表的本年实际完成值再次写明（同一指标、同一数值：可能确与上年持平）的为“低”；数据已更新的沿用为“提示”。
     """
     doc = analysis.doc
     updated: dict[str, list] = {}
@@ -47,12 +50,12 @@ def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Findi
                         and pair.ratio >= MIN_REUSED_SIMILARITY and pair.this_end - pair.this_start >= MIN_COPIED_CHARS):
                     updated.setdefault(passage.source_path, []).append((pair, passage.source_doc))
             continue
-        yield _stale_finding(this, doc, passage, length)
+        yield _stale_finding(this, doc, passage, length, _confirmed_by_own_table(analysis, passage))
     for pairs in updated.values():
         yield _updated_finding(this, doc, pairs)
 
 
-def _stale_finding(this, doc, passage, length: int) -> Finding:
+def _stale_finding(this, doc, passage, length: int, confirmed: bool) -> Finding:
     source = passage.source_doc
     facts = passage.features.get("facts", [])
     unchanged = [span for f in facts for span in f.unchanged]
@@ -60,6 +63,8 @@ def _stale_finding(this, doc, passage, length: int) -> Finding:
     frames = [f.old_frame for f in facts if f.old_frame]
     figures = sum(f.figures for f in facts)
     severity = "high" if passage.score >= 0.8 and length >= 60 and unchanged else "medium"
+    if confirmed and not kept_years and not frames:
+        severity = "low"  # the report's own indicator table states the same figures for this year
     ratio = sum(p.ratio * (p.this_end - p.this_start) for p in passage.pairs) / max(1, length)
     src_year = f"{source.meta.year}年度" if source.meta.year else ""
     src_unit = source.meta.unit or ""
@@ -76,6 +81,8 @@ def _stale_finding(this, doc, passage, length: int) -> Finding:
     what = "，".join(left) or "年度内容未更新"
     message = (f"该段（{length}字）沿用{src_year}{src_unit}报告《{source.path.rsplit('/', 1)[-1]}》"
                f"（相似度{ratio:.0%}），且年度数据未更新：{what}，疑为照抄往年内容（照抄评分{passage.score:.2f}）")
+    if severity == "low":
+        message += "；但本报告自评表的本年实际完成值与这些数字相同，可能确与上年持平，请核对"
     message_en = (f"{length} characters reuse the earlier report {source.path} ({ratio:.0%} similar) without updating "
                   f"its year-specific content: {len(unchanged)} figures unchanged, {len(kept_years)} earlier years kept "
                   f"(stale score {passage.score:.2f})")
@@ -91,6 +98,26 @@ def _stale_finding(this, doc, passage, length: int) -> Finding:
                 "figures": figures, "unchanged_figures": len(unchanged), "kept_years": len(kept_years),
                 "old_frame": bool(frames)},
         alignment=passage.alignment(doc, source))
+
+
+def _confirmed_by_own_table(analysis: Analysis, passage) -> bool:
+    """Whether every figure the passage kept from the earlier report is stated again, for this year, by
+    the report's own table (an actual of an indicator naming the same thing, with the same value):
+    equal to last year's, but confirmed as this year's."""
+    spans = [span for f in passage.features.get("facts", []) for span in f.unchanged]
+    if not spans:
+        return False
+    statements = analysis.indicator_statements
+    by_start = {s.mention.start: s for s in statements}
+    actuals = [s for s in statements if s.where == "table" and s.kind == "actual"]
+    for start, _end in spans:
+        stated = by_start.get(start)
+        if stated is None or stated.where != "narrative" or stated.year is not None:
+            return False
+        if not any(a.family == stated.family and a.value == stated.value
+                   and subject_match(a.subject, stated.subject) >= MATCH_THRESHOLD for a in actuals):
+            return False
+    return True
 
 
 def _updated_finding(this, doc, pairs: list) -> Finding:

@@ -10,7 +10,7 @@ from auditor.rules.registry import Rule, rule
 
 
 @rule("RU504", "stale-figure-conflict", "medium",
-      requires=("references", "numbers", "forms", "stale_scopes"), uses_references=True)
+      requires=("references", "numbers", "indicator_actuals", "stale_scopes"), uses_references=True)
 def stale_figure_conflict(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """往年内容中的数字与本年度同一指标的数字不一致。
 
