@@ -17,7 +17,7 @@ CORPUS = ROOT.parent / "shared" / "real"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 MEASURED_REQUIRED_FLOOR = 25  # of 29 (target 26)
-MEASURED_TRAP_HITS_CEILING = 3  # target 0: three info notes whose evidence spans whole passages
+MEASURED_TRAP_HITS_CEILING = 2  # target 0: two info notes (an honest-reuse note, an attachment title)
 MEASURED_UNEXPLAINED_CEILING = 0  # target ≤ 5
 
 
