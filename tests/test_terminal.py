@@ -53,7 +53,7 @@ def test_summary_first_one_line_per_finding_and_a_totals_line() -> None:
     assert "1071.69万元" in long and "1234.56万元" in long and "162.87万元" in long  # no number split
     assert "正文合计与分项之和不符" in long and "narrative-sum-mismatch" not in long
     assert "#AR101-0123456789" in long
-    assert lines[-1] == ("合计：3 份报告（出错 1），发现 3 条（高 1，中 1，低 1，提示 0）；"
+    assert lines[-1] == ("合计：3 份报告（出错 0，格式不支持 1），发现 3 条（高 1，中 1，低 1，提示 0）；"
                          "风险等级 高 1，中 0，低 1")
 
 

@@ -24,6 +24,7 @@ from rich.text import Text
 
 from auditor.display import scrub, terminal_safe
 from auditor.engine import Report
+from auditor.summary import batch_summary
 from auditor.findings import Evidence, Finding, Severity
 from auditor.results import BatchResult, needs_review_reason
 
@@ -131,9 +132,11 @@ def totals_line(batch: BatchResult, shown: int, hidden: int) -> str:
     counts = Counter(f.severity for r in reports for f in r.findings)
     decided = sum(1 for r in reports for f in r.findings if f.review is not None)
     tiers = Counter(r.tier for r in reports)
-    errors = sum(1 for r in reports if r.error)
+    unreadable = batch_summary(reports)  # counted as the summary line counts them
+    errors, unsupported = unreadable.get("errors", 0), unreadable.get("unsupported", 0)
+    unsupported_part = f"，格式不支持 {unsupported}" if unsupported else ""
     parts = "，".join(f"{_SEVERITY_ZH[s]} {counts.get(s, 0)}" for s in _SEVERITY_ORDER)
-    text = (f"合计：{len(reports)} 份报告（出错 {errors}），发现 {sum(counts.values())} 条（{parts}）；"
+    text = (f"合计：{len(reports)} 份报告（出错 {errors}{unsupported_part}），发现 {sum(counts.values())} 条（{parts}）；"
             f"风险等级 高 {tiers.get('高', 0)}，中 {tiers.get('中', 0)}，低 {tiers.get('低', 0)}")
     if batch.review is not None:
         text += f"；已决定 {decided} 条"
