@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from array import array
 import re
+from array import array
 from collections import Counter
 
 from auditor.document import Document
@@ -63,7 +63,7 @@ def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, st
     hit = figures.get((start, end))
     if hit is None:
         marks, text = figure_marks(doc), doc.text
-        i = bisect.bisect_left(marks, start, 0, len(marks) // 2 * 2)
+        i = bisect.bisect_left(marks, start)
         i -= i % 2  # an end mark: step back to its figure's start
         hit = []
         while i < len(marks) and marks[i] < end:
