@@ -60,6 +60,16 @@ def _check_forked(chunk: list[int]) -> list[list[Finding]]:
     return check_chunk(docs, chunk, rules, refs)
 
 
+def _trim_heap() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
                         scheduler: Any = None) -> list[list[Finding]]:
     """The reference rules' findings for each document, in order; on the Dask cluster of
@@ -93,6 +103,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
             by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
         order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
                  for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
+        _trim_heap()  # freed memory goes back to the system: the children would write into it (copied pages)
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
             size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
