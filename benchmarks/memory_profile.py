@@ -13,18 +13,29 @@ years per unit) and runs ``run_batch`` on it in a fresh process, as ``auditor ch
   (a deep ``sys.getsizeof`` walk; numpy arrays by ``nbytes``; objects shared between kinds counted once,
   in the first kind that reaches them), and the batch index's size per report once built.
 
-Findings (varied corpus, 2 jobs, 2026-11-30, before the compaction of this branch; main at d522dd4):
+Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --reports 400 1600 --repeat 1``):
 
-    reports  peak PSS phase 1  peak PSS cross phase  parent at cross start
-    400            ~470 MB            ~575 MB               ~330 MB
-    1600           ~700 MB           ~1180 MB               ~660 MB
-
-The peak is in the cross phase: the parent holds every report's full Document (tables and their cells,
-paragraphs, sections, text) plus the passages and figure marks, and each forked child dirties the
-pages of every Document it touches (refcounts), so that PSS counts them again. Per report in the parent
-at the start of the cross phase (1600 reports): see the ``parent_bytes_per_report`` printed by this
-script; tables and paragraphs (only needed again to check the report itself) dominate, then the
-passages, the text and the findings.
+- The peak is in the cross phase (forked children running), not in phase 1: at 1,600 reports phase 1
+  peaks at ~445 MB, the cross phase at ~750-980 MB.
+- On main (d522dd4) the parent held every report's full Document: per report at the start of the cross
+  phase tables 47 KB, index sketch 40 KB (released once the batch index is built; the index then holds
+  ~42-50 KB), passages 13 KB, findings 13 KB, text 9 KB, paragraphs 5 KB, sections 2 KB, figure marks
+  2 KB (~133 KB in all). The forked children dirtied those pages (refcounts) and wrote into the parent's
+  freed heap, so PSS counted them again: 575 MB at 400, 1,179 MB at 1,600 (~0.50 MB a report).
+- Now the workers ship each Document packed (``Document.pack``: paragraphs, tables, sections and
+  anchors one zlib-compressed pickle, ~3 KB a report) and the cross phase unpacks a chunk's documents
+  and their references only while it checks them; before the fork the parent returns the C heap's
+  free pages to the system (``malloc_trim``). Per report in the parent: ~82 KB (sketch 40 KB until the
+  index is built, passages 13 KB, findings 13 KB, text 9 KB, packed structure 3 KB, figure marks 2 KB).
+  Peak PSS 461 MB at 400, 741 MB at 1,600 (~0.23 MB a report; 1,779 MB at 6,400 with ``--peak-only``):
+  ~2.6 GB extrapolated to 10,000, still above the 1 GB target.
+- What still grows with the batch (probe of /proc/self/smaps_rollup in the parent at the start of the
+  cross phase and in each child after every 10 chunks, 400 → 1,600 reports): the parent ~84 KB a
+  report (the objects above), each cross-phase child's private dirty memory ~70 KB a report (85 → ~165
+  MB; it is there after the first chunks, so it is pages of the parent's objects the child touches
+  - passages, texts, Documents, the index's Python lists and dicts - not what the child accumulates).
+  Next steps: passages and the index's per-paragraph lists as arrays (nothing for a child to dirty),
+  fewer objects per finding.
 """
 
 from __future__ import annotations
