@@ -553,6 +553,10 @@ def run_batch(
             if not keep_documents:
                 for report in finished:
                     report.document = None
+        if keep_documents:  # the workers ship Documents packed (Document.pack): the caller gets them whole
+            for report in finished:
+                if report.document is not None:
+                    report.document.unpack()
     except KeyboardInterrupt:
         gc.unfreeze()
         _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)

@@ -134,20 +134,12 @@ def _check_chunk_on_worker(state: tuple, chunk: list[int]) -> list[list]:
     """On a Dask worker: the reference rules' findings of the documents ``chunk`` (positions in the
     scattered document list), their aligned pairs scored together."""
     from auditor.runner.worker import _rules_for
-    from auditor.engine import check_document
-    from auditor.runner.worker import _aligns, _clear_extractor_caches, adopt_shipped_material
-    from auditor.reuse.references import prescore
+    from auditor.runner.worker import adopt_shipped_material, check_chunk
 
     refs, docs, codes, material = state
     adopt_shipped_material(refs.documents, material)
-    rules = _rules_for(codes)
-    if _aligns(rules):
-        prescore([docs[i] for i in chunk], refs)
-    out = []
-    for i in chunk:
-        out.append(check_document(docs[i], rules, refs))
-        _clear_extractor_caches(docs[i])  # the worker keeps the scattered documents for every chunk
-    return out
+    # packed Documents are unpacked for the chunk; caches cleared: the worker keeps them for every chunk
+    return check_chunk(docs, chunk, _rules_for(codes), refs)
 
 
 def cross_on_dask(docs: list, rules: list, refs: Any, scheduler: Any, chunk_size: int) -> list[list | None]:

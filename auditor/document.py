@@ -8,7 +8,9 @@ and highlighting always satisfy ``doc.text[start:end] == span text``.
 from __future__ import annotations
 
 import bisect
+import pickle
 import re
+import zlib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -180,15 +182,51 @@ class Document:
     # one object per type that a module outside the Document keeps for it (an extractor's per-document
     # caches, the reuse checks' ReuseMaterial): see :meth:`derived`
     _derived: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # the structure (_PACKED_FIELDS) as one compressed pickle once :meth:`pack` was called, and whether
+    # the fields are released (empty) now: a batch keeps hundreds of Documents through its cross phase
+    _packed: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    _released: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without its caches: what a worker ships besides the Document is explicit."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        """Pickled without its caches: what a worker ships besides the Document is explicit. A packed
+        Document travels packed (its blob with it)."""
+        state = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        if self._packed is not None:
+            state.update(_packed=self._packed, _released=self._released)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self._packed, self._released = None, False
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self._cell_texts, self._locate_index, self._derived = {}, None, {}
+
+    def pack(self) -> None:
+        """Release the structure (paragraphs, tables, sections, anchors), kept as one compressed pickle:
+        the text, path, format, meta and derived views stay. :meth:`unpack` brings it back, identical."""
+        if self._released:
+            return
+        if self._packed is None:
+            parts = tuple(getattr(self, name) for name in _PACKED_FIELDS)
+            self._packed = zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        for name in _PACKED_FIELDS:
+            setattr(self, name, [])
+        self._cell_texts, self._locate_index = {}, None
+        self._released = True
+
+    def unpack(self) -> None:
+        """Bring back the structure released by :meth:`pack` (nothing to do when it is there)."""
+        if not self._released:
+            return
+        for name, value in zip(_PACKED_FIELDS, pickle.loads(zlib.decompress(self._packed))):
+            setattr(self, name, value)
+        self._cell_texts, self._locate_index = {}, None
+        self._released = False
+
+    @property
+    def packed(self) -> bool:
+        """Whether the structure is released (:meth:`pack`) and must be unpacked before it is read."""
+        return self._released
 
     def derived(self, kind: type[View]) -> View:
         """The object of type ``kind`` that its owner keeps for this document (``kind()`` on first use):
@@ -303,6 +341,10 @@ class Document:
     def finish(self) -> None:
         """Index the sections once the reader has filled them in."""
         self._section_starts = [s.start for s in self.sections]
+
+
+# the Document fields that :meth:`Document.pack` releases (everything but the text, path, format and meta)
+_PACKED_FIELDS = ("paragraphs", "tables", "sections", "anchors", "_section_starts")
 
 
 class _LocateIndex:

@@ -32,6 +32,7 @@ Figures, per size:
   process and all its descendants (workers, the fork server, the cross-report phase's processes),
   sampled every 50 ms from /proc/PID/smaps_rollup, in one more run of its own (sampling costs CPU).
   With two sizes or more, ``pss_mb_at_10000`` extrapolates it linearly to 10,000 reports. Target < 1 GB.
+  Where the peak is and what it is made of: ``benchmarks/memory_profile.py``.
 - ``resume`` (``--resume-check``): a batch started in a subprocess is killed with SIGKILL midway,
   resumed with ``resume=True``; the result is compared with an uninterrupted run (``lost`` must be 0).
 """

@@ -56,7 +56,9 @@ def test_the_scan_sees_a_memo() -> None:
 def test_the_document_declares_no_memo_and_no_public_cache() -> None:
     names = {f.name for f in fields(Document)}
     assert "memo" not in names
-    assert {f.name for f in fields(Document) if not f.compare} == {"_cell_texts", "_locate_index", "_derived"}
+    # the private caches, and the packed structure of Document.pack (not a cache: the content, compressed)
+    assert {f.name for f in fields(Document) if not f.compare} == {"_cell_texts", "_locate_index", "_derived",
+                                                                    "_packed", "_released"}
     assert not hasattr(build_document(TEXT, "a.txt", "txt"), "memo")
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from auditor.document import Document
-from auditor.engine import Report, check_document, sort_findings
+from auditor.engine import Report, sort_findings
 from auditor.findings import Finding
 from auditor.rules.registry import Rule
-from auditor.runner.worker import _aligns, _clear_extractor_caches
+from auditor.runner.worker import check_chunk
 
 
 def compare_with_references(reports: list[Report], rules: list[Rule], references: Iterable[str | Path] = (),
@@ -56,16 +56,18 @@ _SCORE_CHUNK = 16
 
 
 def _check_forked(chunk: list[int]) -> list[list[Finding]]:
-    from auditor.reuse.references import prescore
-
     refs, docs, rules = _FORKED
-    if _aligns(rules):
-        prescore([docs[i] for i in chunk], refs)
-    out = []
-    for i in chunk:
-        out.append(check_document(docs[i], rules, refs))
-        _clear_extractor_caches(docs[i])  # this process checks hundreds of documents
-    return out
+    return check_chunk(docs, chunk, rules, refs)
+
+
+def _trim_heap() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
@@ -101,6 +103,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
             by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
         order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
                  for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
+        _trim_heap()  # freed memory goes back to the system: the children would write into it (copied pages)
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
             size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
@@ -119,14 +122,9 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         finally:
             _FORKED = None
             gc.unfreeze()
-    from auditor.reuse.references import prescore
-
     left = [i for i, found in enumerate(results) if found is None]
     for k in range(0, len(left), _SCORE_CHUNK):
         chunk = left[k:k + _SCORE_CHUNK]
-        if _aligns(rules):
-            prescore([docs[i] for i in chunk], refs)
-        for i in chunk:
-            results[i] = check_document(docs[i], rules, refs)
-            _clear_extractor_caches(docs[i])
+        for i, found in zip(chunk, check_chunk(docs, chunk, rules, refs)):
+            results[i] = found
     return results

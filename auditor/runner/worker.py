@@ -30,7 +30,8 @@ class WorkResult:
     text_hash: str | None  # text_fingerprint of the Document text; None when unreadable
     seconds: float
     # what the cross-report phase reads of report.document (its passages and index sketch), built
-    # here, in parallel; None without a document. The Document itself travels without any cache.
+    # here, in parallel; None without a document. The Document itself travels without any cache, packed
+    # (Document.pack: its structure one compressed blob, unpacked only when it is checked again).
     reuse: ReuseMaterial | None = None
 
 
@@ -134,6 +135,7 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
         report.document = None
     elif report.document is not None:
         shipped = cross_phase_material(report.document)
+        report.document.pack()  # the parent keeps it compact; it is unpacked only to be checked again
     return WorkResult(report=report, text=text if want_text else None,
                       text_hash=text_fingerprint(text) if text is not None else None,
                       seconds=time.perf_counter() - started, reuse=shipped)
@@ -178,6 +180,33 @@ def adopt_shipped_material(docs: list[Document], material: list[ReuseMaterial]) 
     for doc, shipped in zip(docs, material):
         if reuse_material(doc).passages is None:
             adopt_reuse_material(doc, shipped.kept())
+
+
+def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs) -> list[list]:
+    """The reference rules' findings of ``docs[i]`` for each ``i`` of ``chunk``, their aligned pairs
+    scored together. Packed Documents (:meth:`Document.pack`) among them and their references are
+    unpacked for the chunk and packed again after it, so a process holds a chunk's structure at a time."""
+    from auditor.engine import check_document
+    from auditor.reuse.references import prescore
+
+    opened: list[Document] = []
+    for i in chunk:
+        for doc in (docs[i], *refs.candidates(docs[i]), *refs.other_unit_candidates(docs[i])):
+            if doc.packed:
+                doc.unpack()
+                opened.append(doc)
+    try:
+        if _aligns(rules):
+            prescore([docs[i] for i in chunk], refs)
+        out = []
+        for i in chunk:
+            out.append(check_document(docs[i], rules, refs))
+            _clear_extractor_caches(docs[i])  # a process checks hundreds of documents
+        return out
+    finally:
+        for doc in opened:
+            _clear_extractor_caches(doc)  # caches built on the unpacked structure go with it
+            doc.pack()
 
 
 def _aligns(rules: list[Rule]) -> bool:

@@ -1,0 +1,225 @@
+"""Where a batch's peak memory is and what it is made of (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/memory_profile.py [--reports 400] [--jobs 2] [--seeds DIR] [--real DIR]
+
+Makes the varied corpus of ``bench_batch.py`` (seed copies, real excerpts, generated reports of four
+years per unit) and runs ``run_batch`` on it in a fresh process, as ``auditor check`` does. Prints:
+
+- ``pss_mb``: the peak of the PSS summed over the batch's process and all its descendants (sampled every
+  50 ms), separately for phase 1 (workers reading, results accumulating in the parent) and for the
+  cross-report phase (from the moment ``compare_with_references`` starts: the index, the forked
+  children), and the parent's own PSS at the start of the cross phase;
+- ``parent_bytes_per_report``: what the parent holds per report when the cross phase starts, by kind
+  (a deep ``sys.getsizeof`` walk; numpy arrays by ``nbytes``; objects shared between kinds counted once,
+  in the first kind that reaches them), and the batch index's size per report once built.
+
+Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --reports 400 1600 --repeat 1``):
+
+- The peak is in the cross phase (forked children running), not in phase 1: at 1,600 reports phase 1
+  peaks at ~445 MB, the cross phase at ~750-980 MB.
+- On main (d522dd4) the parent held every report's full Document: per report at the start of the cross
+  phase tables 47 KB, index sketch 40 KB (released once the batch index is built; the index then holds
+  ~42-50 KB), passages 13 KB, findings 13 KB, text 9 KB, paragraphs 5 KB, sections 2 KB, figure marks
+  2 KB (~133 KB in all). The forked children dirtied those pages (refcounts) and wrote into the parent's
+  freed heap, so PSS counted them again: 575 MB at 400, 1,179 MB at 1,600 (~0.50 MB a report).
+- Now the workers ship each Document packed (``Document.pack``: paragraphs, tables, sections and
+  anchors one zlib-compressed pickle, ~3 KB a report) and the cross phase unpacks a chunk's documents
+  and their references only while it checks them; before the fork the parent returns the C heap's
+  free pages to the system (``malloc_trim``). Per report in the parent: ~82 KB (sketch 40 KB until the
+  index is built, passages 13 KB, findings 13 KB, text 9 KB, packed structure 3 KB, figure marks 2 KB).
+  Peak PSS 461 MB at 400, 741 MB at 1,600 (~0.23 MB a report; 1,779 MB at 6,400 with ``--peak-only``):
+  ~2.6 GB extrapolated to 10,000, still above the 1 GB target.
+- What still grows with the batch (probe of /proc/self/smaps_rollup in the parent at the start of the
+  cross phase and in each child after every 10 chunks, 400 → 1,600 reports): the parent ~84 KB a
+  report (the objects above), each cross-phase child's private dirty memory ~70 KB a report (85 → ~165
+  MB; it is there after the first chunks, so it is pages of the parent's objects the child touches
+  - passages, texts, Documents, the index's Python lists and dicts - not what the child accumulates).
+  Next steps: passages and the index's per-paragraph lists as arrays (nothing for a child to dirty),
+  fewer objects per finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_batch import DEFAULT_REAL, DEFAULT_SEEDS, make_varied  # noqa: E402
+
+_CHILD = r"""
+import json, os, sys, time
+sys.path.insert(0, {root!r})
+from array import array
+from dataclasses import fields, is_dataclass
+import auditor.runner.cross as cross
+from auditor.batch import run_batch
+
+marker, out = {marker!r}, {out!r}
+sizes = {{}}
+walk = {walk!r}
+
+
+def deep_size(obj, seen):
+    import numpy as np
+    stack, total = [obj], 0
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if isinstance(o, np.ndarray):
+            total += o.nbytes + 112
+            continue
+        total += sys.getsizeof(o)
+        if isinstance(o, (str, bytes, int, float, bool, type(None), array)):
+            continue
+        if isinstance(o, dict):
+            stack.extend(o.keys()); stack.extend(o.values())
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif is_dataclass(o):
+            stack.extend(getattr(o, f.name) for f in fields(o) if hasattr(o, f.name))
+        elif hasattr(o, "__dict__"):
+            stack.extend(vars(o).values())
+    return total
+
+
+def own_pss():
+    with open("/proc/self/smaps_rollup") as handle:
+        for line in handle:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+original = cross.compare_with_references
+
+
+def profiled(reports, rules, *args, **kwargs):
+    with open(marker, "w") as handle:
+        handle.write(str(time.time()))
+    if not walk:  # the walk's own memory (its set of ids) would count in the peak
+        return original(reports, rules, *args, **kwargs)
+    docs = [r.document for r in reports if r.document is not None]
+    seen = set()
+    kinds = {{}}
+    def add(kind, obj):
+        kinds[kind] = kinds.get(kind, 0) + deep_size(obj, seen)
+    for r in reports:
+        add("findings", r.findings)
+    holder = getattr(docs[0], "_full", None) if docs else None
+    for d in docs:
+        add("text", d.text)
+        add("paragraphs", d.paragraphs)
+        add("tables", d.tables)
+        add("sections", d.sections)
+        add("anchors+meta", [d.anchors, d.meta, d._section_starts])
+        for kind, view in d._derived.items():
+            if kind.__name__ == "ReuseMaterial":
+                add("passages", view.passages)
+                add("figure_marks", view.figure_marks)
+                add("index sketch", view.sketch)
+                add("reuse caches", [view.grams, view.figures, view.facts])
+            else:
+                add("derived " + kind.__name__, view)
+        for name in ("_packed",):
+            if getattr(d, name, None) is not None:
+                add("packed structure", getattr(d, name))
+    n = max(1, len(reports))
+    sizes["parent_bytes_per_report"] = {{k: round(v / n) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])}}
+    sizes["parent_bytes_per_report_total"] = round(sum(kinds.values()) / n)
+    sizes["parent_pss_mb_at_cross_start"] = round(own_pss() / 2**20, 1)
+    sizes["reports"] = len(reports)
+    from auditor.reuse import index as index_module
+    build = index_module.ReuseIndex.build.__func__
+
+    def measured_build(cls, documents, *a, **k):
+        built = build(cls, documents, *a, **k)
+        sizes["index_bytes_per_report"] = round(deep_size(built, set(map(id, documents))) / max(1, len(documents)))
+        return built
+
+    index_module.ReuseIndex.build = classmethod(measured_build)
+    try:
+        return original(reports, rules, *args, **kwargs)
+    finally:
+        index_module.ReuseIndex.build = classmethod(build)
+        sizes["parent_pss_mb_at_cross_end"] = round(own_pss() / 2**20, 1)
+
+
+cross.compare_with_references = profiled
+run_batch([{folder!r}], jobs={jobs}, progress=False)
+with open(out, "w") as handle:
+    json.dump(sizes, handle)
+"""
+
+
+def sampled_pss(pid: int) -> int:
+    import psutil
+
+    total = 0
+    try:
+        processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for process in processes:
+        try:
+            with open(f"/proc/{process.pid}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def profile(folder: Path, work: Path, jobs: int, walk: bool = True) -> dict:
+    marker, out = work / "cross_started", work / "sizes.json"
+    marker.unlink(missing_ok=True)
+    script = _CHILD.format(root=str(ROOT), folder=str(folder), jobs=jobs, marker=str(marker), out=str(out),
+                           walk=walk)
+    child = subprocess.Popen([sys.executable, "-c", script])
+    peaks = {"phase1": 0, "cross": 0}
+    while child.poll() is None:
+        pss = sampled_pss(child.pid)
+        phase = "cross" if marker.exists() else "phase1"
+        peaks[phase] = max(peaks[phase], pss)
+        time.sleep(0.05)
+    if child.returncode:
+        raise SystemExit(f"batch failed ({child.returncode})")
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    figures["peak_pss_mb_phase1"] = round(peaks["phase1"] / 2**20, 1)
+    figures["peak_pss_mb_cross"] = round(peaks["cross"] / 2**20, 1)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=400)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--peak-only", action="store_true",
+                        help="only the PSS peaks (no size walk: its own memory would count in them)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="auditor_memory_") as tmp:
+        folder, work = Path(tmp) / "reports", Path(tmp) / "work"
+        folder.mkdir()
+        work.mkdir()
+        make_varied(args.seeds, args.real, folder, args.reports, random.Random(args.seed))
+        print(json.dumps(profile(folder, work, args.jobs, walk=not args.peak_only), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""A batch keeps its Documents packed (``Document.pack``: the structure one compressed blob) between the
+two phases: a packed Document is rebuilt identically on demand, travels packed, and the parent holds
+no unpacked Document of a report while the cross-report phase runs nor after it (unless asked for)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import auditor.runner.cross as cross
+from auditor.batch import run_batch
+from auditor.engine import read_document
+from auditor.findings import Evidence
+from auditor.runner.worker import audit_task, received
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+
+def _with_tables() -> Path:
+    for path in sorted(SAMPLE.glob("*.txt")):
+        if read_document(path).tables:
+            return path
+    raise AssertionError("the sample corpus has reports with tables")
+
+
+def test_a_packed_document_is_rebuilt_identically() -> None:
+    path = _with_tables()
+    fresh, doc = read_document(path), read_document(path)
+    cell = fresh.tables[0].rows[-1].cells[-1]
+    before = Evidence.of(fresh, cell.start, cell.end).to_dict()
+    doc.pack()
+    assert doc.packed and doc.tables == [] and doc.paragraphs == [] and doc.sections == []
+    assert doc.text == fresh.text and doc.meta == fresh.meta  # what a reference is compared by stays
+    doc.unpack()
+    assert not doc.packed and doc == fresh
+    assert Evidence.of(doc, cell.start, cell.end).to_dict() == before
+    doc.pack()
+    doc.pack()  # packing twice keeps the first blob
+    doc.unpack()
+    assert doc == fresh
+
+
+def test_a_packed_document_travels_packed() -> None:
+    path = _with_tables()
+    doc = read_document(path)
+    doc.pack()
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy.packed and copy.tables == []
+    copy.unpack()
+    assert copy == read_document(path)
+    unpacked = pickle.loads(pickle.dumps(read_document(path)))
+    assert not unpacked.packed and unpacked == read_document(path)
+
+
+def test_a_worker_ships_its_document_packed() -> None:
+    path = _with_tables()
+    result = pickle.loads(pickle.dumps(audit_task(str(path), None, False, True)))
+    report = received(result)
+    assert report.document.packed and report.document.tables == []
+    report.document.unpack()
+    assert report.document == read_document(path)
+
+
+def test_the_parent_holds_no_unpacked_document_through_the_cross_phase(monkeypatch) -> None:
+    seen: dict[str, list[bool]] = {}
+    original = cross.compare_with_references
+
+    def watched(reports, *args, **kwargs):
+        seen["before"] = [r.document.packed for r in reports if r.document is not None]
+        warnings = original(reports, *args, **kwargs)
+        seen["after"] = [r.document.packed for r in reports if r.document is not None]
+        return warnings
+
+    monkeypatch.setattr(cross, "compare_with_references", watched)
+    batch = run_batch([SAMPLE], engine="inline", keep_documents=True)
+    count = len(list(SAMPLE.glob("*.txt")))
+    assert seen["before"] == [True] * count and seen["after"] == [True] * count
+    # the caller who keeps the Documents gets them whole
+    kept = [r for r in batch.reports if r.document is not None]
+    assert len(kept) == count
+    for report in kept:
+        assert not report.document.packed and report.document == read_document(Path(report.path))
+
+
+def test_findings_do_not_depend_on_packing(monkeypatch) -> None:
+    packed = {r.path: [f.to_dict() for f in r.findings] for r in run_batch([SAMPLE], engine="inline").reports}
+    monkeypatch.setattr("auditor.document.Document.pack", lambda self: None)  # nothing released
+    whole = {r.path: [f.to_dict() for f in r.findings] for r in run_batch([SAMPLE], engine="inline").reports}
+    assert any(f["rule"] == "RU501" for found in whole.values() for f in found)
+    assert packed == whole
