@@ -37,9 +37,10 @@ def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
         end = para.start + len(raw.rstrip())
         lines.append((_key(m.group(1), m.group("num")), start, end))
     out = []
+    tables = content_tables(doc)
     for k, (key, start, end) in enumerate(lines):
         limit = lines[k + 1][1] if k + 1 < len(lines) else len(doc.text)
-        has_table = any(start < t.start < limit and len(t.rows) >= _MIN_TITLE_CONTENT for t in doc.tables)
+        has_table = any(start < t.start < limit for t in tables)
         has_text = sum(1 for p in doc.paragraphs if end < p.start < limit and clean_text(doc.text[p.start:p.end])) >= 3
         out.append((key, start, end, has_table or has_text))
     return out
