@@ -1,6 +1,6 @@
 """Totals broken down by place in the narrative: a city's figures, then each county's.
 
-"全市实施项目32个，总投资12704万元，吸纳务工2533人。甲县实施12个，总投资5158万元，吸纳务工1048人。乙县…"
+"全市实施项目28个，总投资9650万元，吸纳务工1870人。甲县实施10个，总投资3420万元，吸纳务工705人。乙县…"
 gives, for each measure (总投资, 吸纳务工 …), the aggregate figure and one figure per place. A measure
 is keyed by its subject (or its label when the subject is empty) and unit family; the places come
 from the sentence each figure stands in (auditor.extract.indicators). The extractor only groups;

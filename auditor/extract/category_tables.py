@@ -9,7 +9,7 @@ often with a second header row that splits one category:
 
 :func:`category_cells` gives each figure its column's label (the split category's 小计 takes the
 category's own label). :func:`narrative_mentions` finds, in the paragraphs outside tables, a figure
-written right after one of those labels ("其中：公务用车运行费50万元", "公务接待费支出预算为4万元").
+written right after one of those labels ("其中：公务用车运行费36万元", "公务接待费支出预算为7万元").
 They are paired by :func:`category_pairs`; XC204 compares the figures.
 """
 

@@ -3,10 +3,10 @@
 A change statement is a figure introduced by a change verb (增加, 减少, 下降 …), optionally followed by
 its rate ("增长13.36%"), and the figures it relates:
 
-- ``previous``: the earlier figure when the text names it ("比2010年实际支出330.08万元，减少27.08万元");
+- ``previous``: the earlier figure when the text names it ("比2019年实际支出412.50万元，减少36.20万元");
 - ``current``: the figure that changed — the nearest one before the comparison in the same sentence
-  ("公务接待费支出1.52万元，与预算相比，减少0.28万元"), or, when the sentence opens with the change
-  ("支出增加841.13万元，增长13.36%"), the nearest earlier figure of the paragraph (or the one before)
+  ("公务接待费支出2.36万元，与预算相比，减少0.44万元"), or, when the sentence opens with the change
+  ("支出增加615.40万元，增长9.82%"), the nearest earlier figure of the paragraph (or the one before)
   whose label names the same subject ("支出总计6,954.57万元").
 
 The extractor only finds the structure; AR110 recomputes the change and the rate.
@@ -29,7 +29,7 @@ _SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
 _UP = ("增加", "增长", "上升", "提高")  # the other verbs of _VERB are decreases
 _VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
 _ANY_VERB = re.compile(_VERB)
-# the change figure: the verb right before it ("减少0.28万元", "增加了约12人")
+# the change figure: the verb right before it ("减少0.44万元", "增加了约12人")
 _CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
 # the rate right after the change figure: "，增长13.36%", "、下降15%", "，降幅为8.2%"
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
@@ -50,7 +50,7 @@ class ChangeStatement:
     previous: NumberMention | None
     subject: str
     current_found_in: str  # sentence | paragraph | "" (no current figure)
-    # "比上年增加378.19万元，增加45.49万元": the same change stated just before with another figure
+    # "比上年增加206.75万元，增加31.20万元": the same change stated just before with another figure
     restated: NumberMention | None = None
 
 
@@ -83,7 +83,7 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
                 before = None  # a change is neither of the figures compared
             if before is not None and compatible_units(before, m):
                 if _COMPARED.search(text[span_back(text, before.start, _CLAUSE_ENDS, sentence_start):before.start]):
-                    previous = before  # "比上年实际支出330.08万元，减少27.08万元"
+                    previous = before  # "比上年实际支出412.50万元，减少36.20万元"
                     # this year's figure: the nearest before it that is not itself a change
                     # ("决算数为7926.14万元，比预算数减少1485.38万元，比上年决算数8750.27万元减少824.13万元")
                     earlier = next((mentions[j] for j in range(i - 2, -1, -1)
@@ -93,7 +93,7 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
                             _COMPARED.search(text[earlier.end:before.start]):
                         current, found_in = earlier, "sentence"
                 elif _COMPARED.search(lead[: cue.start()]) or _COMPARED.search(text[before.end:m.start]):
-                    current, found_in = before, "sentence"  # "支出1.52万元，与预算相比，减少0.28万元"
+                    current, found_in = before, "sentence"  # "支出2.36万元，与预算相比，减少0.44万元"
             subject = _subject(lead[: cue.start()])
             if current is None and previous is None and subject and (before is None or restated is not None
                                                                      or not compatible_units(before, m)):

@@ -1,7 +1,7 @@
 """Indicator tables whose cells were run together on export (a document preview, a copy from a PDF).
 
     指标名称计量单位指标性质年初指标值…得分系数(%)指标权重(分)指标得分(分)是否核心指标
-    政府采购执行率%100%72.74%100%22是党性教育培训次数次26次12次100%55是…
+    资金拨付及时率%100%88.50%100%33是科普宣传活动场次次20次16次100%44是…
 
 Under a header that names 得分系数, a weight column, a score column and the closing 是否核心指标 column,
 each row is a name, its unit (%, 次, 篇 …), optionally 定量指标/定性指标, then its figures and 是/否.

@@ -177,7 +177,7 @@ _MASK_PATTERNS = [
     re.compile(rf"(?:指标|目标|任务|附件|附表|图表|表|图|步骤|序号|编号|注)[ \u3000]*[-－]?[ \u3000]*[{_DIG}]{{1,3}}"
                rf"(?:[、,，和及][{_DIG}]{{1,3}}(?![{_DIG}.．]))*"
                rf"(?=[ \u3000]*(?:[：:、\n)）|｜。，,；;]|[.．](?![{_DIG}]))|[ \u3000]*$)"),
-    # page counters and site chrome: [1] [2], 阅读：194次, 5050582次浏览, (精选6篇), 通用11篇
+    # page counters and site chrome: [1] [2], 阅读：216次, 3048127次浏览, (精选6篇), 通用11篇
     re.compile(r"[\[［]\s{0,2}[0-9]{1,3}\s{0,2}[\]］]"),
     # contact and registry numbers after their label: 邮编：741020, 电话 | 85801577, 网站标识码, 热线 400-…
     re.compile(r"(?:邮编|邮政编码|电话|传真|热线|手机|标识码|备案号|ICP备|ICP证|记账|凭证号|凭证)"
@@ -1137,7 +1137,7 @@ def _duration_years(text: str, n: _Num, lo: int, hi: int) -> int | None:
 
 
 # Site chrome around a number (checked per number, cheaper than a mask over the whole text):
-# view counters "阅读：194次", "5050582次浏览", "(精选6篇)"; the current page after "[4] [5]"; a number
+# view counters "阅读：216次", "3048127次浏览", "(精选6篇)"; the current page after "[4] [5]"; a number
 # closing a title line "范文 篇1", "自评报告 1".
 _CHROME_BEFORE_RE = re.compile(r"(?:(?:阅读|浏览|查看|评论|点击|访问)(?:次数|量|数)?[ \u3000]{0,2}[:：]?[ \u3000]{0,2}"
                                r"|(?:通用|精选|汇总|范文)[ \u3000]{0,2})$")
@@ -1215,7 +1215,7 @@ def _bare_number_verdict(text: str, n: _Num, hi: int, masks: _Masks) -> bool | s
     if p > n.end and (c.isdigit() or c in "-－"):
         return True  # a row of figures separated by spaces: "分值 4 3 5 2"
     if p > n.end and n.core_start > 0 and text[n.core_start - 1] in " \u3000\u00a0\t":
-        return True  # a cell between spaces: "项目决策 20 资金分配 8"
+        return True  # a cell between spaces: "项目决策 15 资金管理 6"
     if c in "：:":
         return False  # labels: 目标2：
     if c in ".．":

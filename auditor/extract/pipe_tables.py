@@ -16,7 +16,7 @@ into the same records. Four shapes:
   vocabulary (read in simplified script, glosses dropped); a row's figure run is cut into as many
   figures as the header has columns, each of the shape its column allows (amounts with two decimals
   or none, a weight of 1–100 points, a rate of at most 100% with its "%" sign, a score). The run is
-  split only when exactly one cut fits — or, for an amount | amount | rate row ("1484631.00%"), when
+  split only when exactly one cut fits — or, for an amount | amount | rate row ("2655721.51%"), when
   exactly one cut gives a rate close to the second amount over the first. Not read: indicator tables
   and basic-data tables run together (their cells hold free text; see glued_indicators.py for the
   one indicator layout that can be cut).
@@ -298,7 +298,7 @@ def _run_tables(doc: Document, first_index: int) -> list[Table]:
                 run = text[run_start:run_end]
                 cut = split_run(run, shapes)
                 if cut is None and shapes == _AMOUNTS_AND_RATE and run[-1:] in "%％":
-                    # "1484631.00%": the one cut whose rate is close to 执行数 ÷ 预算数
+                    # "2655721.51%": the one cut whose rate is close to 执行数 ÷ 预算数
                     cut = rate_split(run[:-1])
                     cut = cut[:2] + [(cut[2][0], len(run))] if cut is not None else None
                 if cut is None:
@@ -326,7 +326,7 @@ def _run_tables(doc: Document, first_index: int) -> list[Table]:
 # --- space-separated rows -------------------------------------------------------------------------
 # A PDF or web form whose cells became words on a line: a header of column names
 # ("预算数(A) 执行数(B) 执行率(B/A) 得分", a bracket on the next line continuing the last name) and rows
-# of a label followed by one figure per column ("年度财政资金总额 104 103.97 99.97 19").
+# of a label followed by one figure per column ("年度财政资金总额 86 85.10 98.95 10").
 
 _TOKEN = re.compile(r"\S+")
 _FIGURE_TOKEN = re.compile(r"[-+]?\d[\d,.]*[%％]?")

@@ -1,4 +1,4 @@
-"""Shares named as parts of a whole ("发放比例达到10150%"; AR111), rates of money in the narrative ("预算执行率为95%", "完成预算数97.68%") and the money amounts of each
+"""Shares named as parts of a whole ("发放比例达到10150%"; AR111), rates of money in the narrative ("预算执行率为95%", "完成预算数96.42%") and the money amounts of each
 sentence with their kinds: executed (决算数, 执行数, 已支付 …), budget (预算数, 批复, 下达 …) or neither
 (结转, 结余, 收入 …). AR105 recomputes each rate from the amounts.
 """

@@ -63,7 +63,7 @@ class SumGroup:
     # a breakdown nearby along the same categories ("核定编制32名，其中行政编制25名，事业编制7名；
     # 实有32名，其中行政编制27名，事业编制4名"): if it adds up, this one is meant to be complete too
     sibling: SumGroup | None = None
-    # each part's stated share of the total ("基本支出2657.28万元，占38.2%"), None where none is stated
+    # each part's stated share of the total ("基本支出1843.60万元，占35.4%"), None where none is stated
     shares: list[NumberMention | None] = field(default_factory=list)
     announced: int = 0  # the number of categories the text announced before listing them ("三大类")
 
@@ -631,7 +631,7 @@ _SHARE_REACH = 3  # paragraphs searched back for the total
 
 @dataclass(slots=True)
 class TotalShare:
-    """"各类非建筑物发生火灾6.6万起，占总数的38.9%" with the total "全国共接报火灾17.6万起" stated before."""
+    """"其中农村地区发生火灾3.1万起，占总数的24.6%" with the total "全省共接报火灾12.6万起" stated before."""
 
     part: NumberMention
     share: NumberMention

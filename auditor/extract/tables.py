@@ -101,7 +101,7 @@ def _the_figure(doc: Document, cell: Cell, mentions: list[NumberMention]) -> Num
 def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMention]) -> int:
     """Give every cell of ``tables`` its figure from the whole-text number pass (``numbers``, in
     order): the same objects the text's other readers see. A cell whose edge cuts a mention of the
-    pass (cells split out of a run of digits, "1484631.00%") is left to be read on its own. Returns
+    pass (cells split out of a run of digits, "2655721.51%") is left to be read on its own. Returns
     how many cells were given their figure this way."""
     by_span = doc.derived(_CellFigures).by_span
     starts = [m.start for m in numbers]

@@ -16,8 +16,8 @@ from auditor.rules.registry import Rule, rule
 def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文所称的增减额、增减幅度与所比较的两个数不符（“比上年增加X万元，增长Y%”）。
 
-    检查内容：正文所称的增减——“比上年增加841.13万元，增长13.36%”“与预算相比，减少0.28万元，下降15%”
-    “比2010年实际支出330.08万元，减少27.08万元，降低8.20%”——用所比较的数字重新计算。增减幅度是增减额除以
+    检查内容：正文所称的增减——“比上年增加615.40万元，增长9.82%”“与预算相比，减少0.44万元，下降16%”
+    “比2019年实际支出412.50万元，减少36.20万元，降低8.78%”——用所比较的数字重新计算。增减幅度是增减额除以
     较早的数（增长以基数计，而不是以本年数计）；较早的数取文中所称的，或用本年数减去增减额。两个数都写明时，
     其差必须等于所称增减额。
     为何重要：用错基数算出的增长率，或与自身数字对不上的增减额，说明其中某个数字有误，而复核人无从判断是哪一个。
@@ -58,7 +58,7 @@ def _zero_base(doc, this, s: ChangeStatement) -> Finding:
 
 
 def _check_restated(doc, this, s: ChangeStatement) -> Finding | None:
-    """"比上年增加378.19万元，增加45.49万元": one change, two different figures."""
+    """"比上年增加206.75万元，增加31.20万元": one change, two different figures."""
     first = s.restated
     if first is None:
         return None
