@@ -22,7 +22,9 @@ def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     其差必须等于所称增减额。
     为何重要：用错基数算出的增长率，或与自身数字对不上的增减额，说明其中某个数字有误，而复核人无从判断是哪一个。
     示例：支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%；÷ 700 则为 14.29%）。
-    容差：考虑四舍五入：每个数字代表其小数位允许的区间，小数位少于其他数字的按所见最细精度理解。
+    容差：考虑四舍五入：每个数字代表其小数位允许的区间，小数位少于其他数字的按所见最细精度理解。只在这一
+    理解下才相符、按文中所写数字直接计算却不符的（“减少0.47万元，下降14%”而基数为3.20万元：14.69%，应为15%），
+    报“低”，置信度0.45：撰写者可能是用未取整的数算的。
     级别：增减幅度相差 5 个百分点及以上为“高”，0.3 个百分点起为“中”；增减额相差 5% 及以上为“高”，0.5% 起为
     “中”；以下为“低”；同一增减额两处说法不一的为“中”。本年数只能在段中其他地方凭标签找到时（“支出总计…。
     …支出增加X，增长Y%”），它可能是任一年度的数：只有两种理解都得不出所称幅度时才报告，置信度较低。基数为零
@@ -81,7 +83,7 @@ def _check_change(doc, this, s: ChangeStatement) -> Finding | None:
     difference = iv(s.current) - iv(s.previous)
     change = iv(s.change).scale(Decimal(s.direction))
     if difference.overlaps(change):
-        return None
+        return _change_at_rounding_edge(doc, this, s)
     scale_c = in_unit_of(s.current, s.change)
     scale_p = in_unit_of(s.previous, s.change)
     point = s.current.value * scale_c - s.previous.value * scale_p
@@ -117,8 +119,10 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
     if s.previous is None and base.lo <= 0 <= base.hi and s.rate.value != 0:
         return _zero_base(doc, this, s)
     computed = ratio_percent(iv(s.change), base)
-    if computed is None or base_point <= 0 or stated_rate.overlaps(computed):
+    if computed is None or base_point <= 0:
         return None
+    if stated_rate.overlaps(computed):
+        return _rate_at_rounding_edge(doc, this, s, stated_rate, base_point, base_words)
     if s.current_found_in == "paragraph":
         # found by its label only: it may be the earlier year's figure; quiet if that reading fits
         as_previous = ratio_percent(iv(s.change), iv(s.current))
@@ -141,3 +145,48 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
                         evidence=evidence, values={"stated_rate": s.rate.value,
                                                    "computed_rate": point.quantize(Decimal("0.01")),
                                                    "change": s.change.value, "base": base_point})
+
+
+def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval, base_point: Decimal,
+                           base_words: str) -> Finding | None:
+    """The rate fits only if the figures it is computed from are themselves rounded: divided as written,
+    they give a rate the stated one is not a rounding of ("减少0.28万元，下降15%" from a base of 1.80:
+    15.56%). Reported low: the writer may have divided unrounded figures."""
+    if s.previous is None and s.current_found_in != "sentence":
+        return None  # a base found by its label elsewhere is not certain enough for an edge case
+    point = s.change.value / base_point * HUNDRED
+    if stated_rate.lo <= point <= stated_rate.hi:
+        return None
+    places = max(s.rate.decimals, 0)
+    rounded = point.quantize(Decimal(1).scaleb(-places))
+    message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}；按文中数字计算，{written(s.change)}÷{base_words}"
+               f"＝{fmt(point)}%，四舍五入应为{fmt(rounded, places)}%。只有文中数字本身是取整后的数时两者才可能相符，请核对")
+    message_en = (f"stated rate {fmt(s.rate.value)}%, but the figures as written give {fmt(s.change.value)} / "
+                  f"{fmt(base_point)} = {fmt(point)}%; it fits only if those figures are themselves rounded")
+    evidence = [Evidence.of(doc, s.rate.start, s.rate.end), Evidence.of(doc, s.change.start, s.change.end)]
+    evidence += [Evidence.of(doc, m.start, m.end) for m in (s.current, s.previous) if m is not None]
+    return this.finding(severity="low", confidence=0.45, message=message, message_en=message_en,
+                        evidence=evidence, values={"stated_rate": s.rate.value,
+                                                   "computed_rate": point.quantize(Decimal("0.01")),
+                                                   "change": s.change.value, "base": base_point,
+                                                   "rounding_edge": True})
+
+
+def _change_at_rounding_edge(doc, this, s: ChangeStatement) -> Finding | None:
+    """The stated change fits only if the two figures are themselves rounded: subtracted as written they
+    differ from it by more than its own last digit ("12.39 … 11.80 … 减少0.58": 0.59). Reported low."""
+    point = s.current.value * in_unit_of(s.current, s.change) - s.previous.value * in_unit_of(s.previous, s.change)
+    stated_change = s.change.value * s.direction
+    own = stated(s.change)
+    if own.lo <= point * s.direction <= own.hi:
+        return None
+    verb = "增加" if s.direction > 0 else "减少"
+    message = (f"正文称{written(s.current)}比{written(s.previous)}{verb}{written(s.change)}；按文中数字两数之差为"
+               f"{fmt(abs(point))}{s.change.unit}。只有文中数字本身是取整后的数时两者才可能相符，请核对")
+    message_en = (f"the stated change {fmt(stated_change)} differs from {fmt(s.current.value)} - {fmt(s.previous.value)}"
+                  f" = {fmt(point)} as written; it fits only if those figures are themselves rounded")
+    evidence = [Evidence.of(doc, m.start, m.end) for m in (s.change, s.current, s.previous)]
+    return this.finding(severity="low", confidence=0.45, message=message, message_en=message_en,
+                        evidence=evidence, values={"stated_change": stated_change, "computed_change": point,
+                                                   "current": s.current.value, "previous": s.previous.value,
+                                                   "rounding_edge": True})
