@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from auditor.document import Document, Paragraph, Table
-from auditor.extract.attachments import attachment_references, attachment_titles, content_tables
+from auditor.extract.attachments import attachment_references, attachment_titles, content_tables, is_issued_notice
 from auditor.extract.basic_data import BasicDataSection, read_basic_data
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.category_tables import (
@@ -222,6 +222,11 @@ class Analysis:
     def content_tables(self) -> list[Table]:
         """The tables with two or more filled rows (layout or flattened), where an attachment can be."""
         return content_tables(self.doc)
+
+    @extractor()
+    def issued_notice(self) -> bool:
+        """Whether the document is an issued notice or approval (公文) whose attachments are separate documents."""
+        return is_issued_notice(self.doc)
 
     @extractor("attachment_titles")
     def attachment_references(self) -> list[tuple[str, int, int]]:

@@ -5,7 +5,9 @@
 - unit: the organisation named in the title, without the year or the report-type words; otherwise
   the value of a 部门名称 / 单位名称 / 填报单位 cell (the next cell, or "填报单位：…" in one cell or
   line); otherwise the organisation named in a title row of a form (a spreadsheet's merged first
-  row "XX局2023年度部门整体支出绩效自评表"); otherwise the organisation that opens the body.
+  row "XX局2023年度部门整体支出绩效自评表"); otherwise the organisation that opens the body. A budget
+  or final-accounts disclosure with no report title ("XX馆2023年“三公”经费预算情况说明") names its unit
+  before the topic; that title is read in simplified characters without pinyin glosses.
 - kind: department (整体支出) or project (项目支出), from the title and the tables.
 """
 
@@ -18,11 +20,15 @@ from auditor.document import Document, Metadata, Span, clean_text, for_matching
 
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*\d{1,2}\s*月)(度)?")
 _TITLE_WORDS = re.compile(r"(绩效|自评|评价|报告|自评表)")
+# a budget or final-accounts disclosure ("XX局2022年“三公”经费预算情况说明"): its title names the unit
+# before the topic; read only when no report title is found
+_DISCLOSURE_WORDS = re.compile(r"三公|预算|决算")
+_DISCLOSURE_TOPIC = re.compile(r"(?:财政拨款|一般公共预算|部门预算|部门决算|部门收支|[“\"]?三公[”\"]?经费|预算|决算)")
 _REPORT_SUFFIX = re.compile(
     r"(?:部门[（(]单位[）)]|部门|单位)?(?:整体支出|项目支出|整体|项目)?(?:绩效)?(?:目标)?(?:自评|评价)?"
     r"(?:报告|表)$"
 )
-_ORG_SUFFIX = ("常务委员会办公室", "常务委员会", "常委会办公室", "委员会", "办公室", "人民政府", "政府", "局", "院",
+_ORG_SUFFIX = ("常务委员会办公室", "民主党派", "常务委员会", "常委会办公室", "委员会", "办公室", "人民政府", "政府", "局", "院",
                "中心", "委", "厅", "部", "会", "站", "所", "学校", "医院", "大学", "学院", "处", "队", "馆", "团",
                "人大", "社", "室")
 _ORG_RE = re.compile(
@@ -41,22 +47,44 @@ _HEAD_LINES = 12
 def infer_metadata(doc: Document) -> Metadata:
     title_span, title = _title(doc)
     title = for_matching(title)
-    return Metadata(unit=_unit(doc, title, title_span), year=_year(doc, title), kind=_kind(doc, title),
-                    title=title_span)
+    unit = _unit(doc, title, title_span)
+    if title_span is None:
+        disclosure_span, disclosure = _title(doc, _DISCLOSURE_WORDS, view=True)
+        if disclosure_span is not None:
+            title_span, title = disclosure_span, for_matching(disclosure)
+            unit = _unit_before_topic(title) or unit
+    return Metadata(unit=unit, year=_year(doc, title), kind=_kind(doc, title), title=title_span)
 
 
-def _title(doc: Document) -> tuple[Span | None, str]:
-    """The report title: the first short line(s) before the first section heading that name a report."""
+def _unit_before_topic(title: str) -> str | None:
+    """"关于XX局财政拨款“三公”经费预算情况的说明" → XX局: the organisation named before the topic."""
+    m = _DISCLOSURE_TOPIC.search(_strip_year(title))
+    if m is None:
+        return None
+    unit = _strip_year(title)[: m.start()].removeprefix("关于").strip()
+    return unit if len(unit) >= 3 and unit.endswith(_ORG_SUFFIX) else None
+
+
+def _title(doc: Document, words: re.Pattern = _TITLE_WORDS, *, view: bool = False) -> tuple[Span | None, str]:
+    """The report title: the first short line(s) before the first section heading that name a report
+    (``words``). ``view``: read lines in simplified characters without pinyin glosses."""
     first_heading = min((p.start for p in doc.paragraphs if p.heading_level is not None), default=len(doc.text))
     paras = [p for p in doc.paragraphs[:_HEAD_LINES] if p.start < first_heading]
+    if view:
+        from auditor.extract.views import clean as clean_view
+        from auditor.extract.views import reading_view
+
+        source, read = reading_view(doc.text), clean_view
+    else:
+        source, read = doc.text, clean_text
     for i, para in enumerate(paras):
-        line = clean_text(doc.text[para.start : para.end])
-        if not line or len(line) > 80 or not _TITLE_WORDS.search(line) or "：" in line or ":" in line:
+        line = read(source[para.start : para.end])
+        if not line or len(line) > 80 or not words.search(line) or "：" in line or ":" in line:
             continue
         start = para.start
         if i > 0:  # a title broken over two lines: "2024年度XX委员会" / "部门整体支出绩效自评报告"
-            prev = clean_text(doc.text[paras[i - 1].start : paras[i - 1].end])
-            if prev and len(prev) <= 40 and not _TITLE_WORDS.search(prev) and "：" not in prev and "盖章" not in prev:
+            prev = read(source[paras[i - 1].start : paras[i - 1].end])
+            if prev and len(prev) <= 40 and not words.search(prev) and "：" not in prev and "盖章" not in prev:
                 if _ORG_RE.match(_strip_year(prev)) or _YEAR_RE.search(prev):
                     start = paras[i - 1].start
                     line = prev + line

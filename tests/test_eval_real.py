@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "real"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-MEASURED_REQUIRED_FLOOR = 25  # of 29 (target 26)
-MEASURED_TRAP_HITS_CEILING = 2  # target 0: two info notes (an honest-reuse note, an attachment title)
+MEASURED_REQUIRED_FLOOR = 26  # of 29 (the target)
+MEASURED_TRAP_HITS_CEILING = 0  # the target
 MEASURED_UNEXPLAINED_CEILING = 0  # target ≤ 5
 
 
@@ -38,11 +38,7 @@ def test_required_items_found(scored) -> None:
 def test_traps_stay_quiet(scored) -> None:
     hits = sorted({(name, rule) for name, rule, *_ in scored.trap_hits})
     print(f"trap hits: {hits}")
-    assert len(scored.trap_hits) <= MEASURED_TRAP_HITS_CEILING
-    arithmetic = [h for h in scored.trap_hits if h[1].startswith(("AR", "XC", "TG"))]
-    assert arithmetic == [], arithmetic
-    # what remains are notes (honest reuse, an attachment title), never a finding of low severity or above
-    assert all(severity == "info" for _, _, severity, _ in scored.trap_hits), scored.trap_hits
+    assert len(scored.trap_hits) <= MEASURED_TRAP_HITS_CEILING, scored.trap_hits
 
 
 def test_no_unexplained_serious_findings(scored) -> None:

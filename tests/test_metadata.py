@@ -37,3 +37,23 @@ def test_table_only_report_uses_name_cell_and_year_line() -> None:
 
 def test_unknown_when_nothing_says() -> None:
     assert meta("会议纪要\n大家讨论了工作。\n") == (None, None, "unknown")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a budget disclosure names the unit before its topic
+    ("石门县文化馆2023年“三公”经费预算情况说明\n“三公”经费包括因公出国（境）费等。2023年预算6.5万元。\n",
+     ("石门县文化馆", 2023)),
+    ("关于石门县档案馆财政拨款“三公”经费决算2022年情况的说明\n一、总体情况\n2022年决算3.2万元。\n",
+     ("石门县档案馆", 2022)),
+    # traditional script with pinyin glosses inside the words, as some mirrored pages print it
+    ("2021年石門縣各民主黨派“三公”經(jīng)費(fèi)增減情況說(shuō)明\n支出合計4.3萬元。\n",
+     ("石门县各民主党派", 2021)),  # read in simplified characters
+])
+def test_budget_disclosure_title_names_the_unit(text, expected) -> None:
+    unit, year, _kind = meta(text)
+    assert (unit, year) == expected
+
+
+def test_a_report_title_is_still_preferred_to_a_disclosure_line() -> None:
+    text = "2024年度某县司法局整体支出绩效自评报告\n某县财政局2024年预算情况说明\n一、基本情况\n"
+    assert meta(text)[:2] == ("某县司法局", 2024)

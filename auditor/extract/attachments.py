@@ -16,6 +16,11 @@ _TITLE_RE = re.compile(rf"^\s*(附件|附表)\s*(?P<num>{_NUM})?\s*[.．、:：\
 # "见附件1", "详见附表", "（附件2）": a reference in running text.
 _REF_RE = re.compile(rf"(?:详见|参见|见)\s*(?P<kind>附件|附表)\s*(?P<num>{_NUM})?|[（(](?P<kind2>附件|附表)\s*(?P<num2>{_NUM})?[）)]")
 _MIN_TITLE_CONTENT = 2  # rows a table needs to be the attachment (not a one-line caption table)
+# an issued document's number ("X财农〔2025〕12号"), alone on its line near the top
+_DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*第?\d{1,4}\s*号$")
+# the title of an issued notice, approval or letter ("关于下达…资金的通知")
+_NOTICE_TITLE_RE = re.compile(r"(?:通知|批复|复函|的函|决定)$")
+_NOTICE_HEAD_LINES = 8
 
 
 def _key(kind: str, num: str | None) -> str:
@@ -44,6 +49,17 @@ def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
         has_text = sum(1 for p in doc.paragraphs if end < p.start < limit and clean_text(doc.text[p.start:p.end])) >= 3
         out.append((key, start, end, has_table or has_text))
     return out
+
+
+def is_issued_notice(doc: Document) -> bool:
+    """Whether the document is an issued notice, approval or letter (公文): a title line ending in 通知 / 批复 /
+    函 and a document number line ("〔2025〕12号") among its first lines. Such a document's attachments
+    (附件1. …审批表) are separate documents by the rules of official documents, not part of its text."""
+    lines = [clean_text(doc.text[p.start:p.end]) for p in doc.paragraphs[:_NOTICE_HEAD_LINES]]
+    numbered = [i for i, line in enumerate(lines) if _DOC_NUMBER_RE.match(line)]
+    if not numbered:
+        return False
+    return any(_NOTICE_TITLE_RE.search(line) and len(line) <= 60 for line in lines[:numbered[0] + 1])
 
 
 def content_tables(doc: Document) -> list[Table]:

@@ -7,7 +7,8 @@ from auditor.document import clean_text
 from auditor.findings import Evidence, Finding
 from auditor.rules.registry import Rule, rule
 
-@rule("CP401", "missing-attachment", "low", requires=("attachment_references", "attachment_titles", "content_tables"))
+@rule("CP401", "missing-attachment", "low", requires=("attachment_references", "attachment_titles", "content_tables",
+                                                                "issued_notice"))
 def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文提到的附件或附表（“附件1 …”“见附表”）在文档中不存在。
 
@@ -17,11 +18,14 @@ def missing_attachment(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     一次，提到它的每一行都作为证据。
     为何重要：基础数据表和自评表载有正文所概述的数字；缺了它们，报告无法核对，复核人还可能给一张从未提交的表打分。
     示例：报告末尾写有“附件1.…基础数据表 / 附件2.…自评表”，但文中没有任何表格。
-    容差：附件可能作为批次中的另一个文件提交（报告旁的 .pdf 或 .xlsx）；消息会说明这一点，置信度也低于计算类发现。
+    容差：附件可能作为批次中的另一个文件提交（报告旁的 .pdf 或 .xlsx）；消息会说明这一点，置信度也低于计算类
+    发现。有发文字号（“〔2025〕12号”）的通知、批复或函不检查：按公文惯例，其附件是另行印发的文件。
     级别：“低”；单说“附表”而无编号的为“提示”。完整性类发现永远排不到计算矛盾之前：风险分对 CP 类封顶
     （``auditor explain risk``）。
     """
     doc = analysis.doc
+    if analysis.issued_notice:
+        return
     titles = analysis.attachment_titles
     refs = analysis.attachment_references
     tables = analysis.content_tables
