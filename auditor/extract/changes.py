@@ -37,6 +37,7 @@ _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|
 _COMPARED = re.compile(r"比|较|与.{0,16}相比|同比|环比")
 _SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共计)?$")
 _REACH = 2  # paragraphs searched back for the subject's figure
+_YEARS_REACH = 6  # … when each figure must also sit in a sentence of the year compared
 # "收支较上年减少X" speaks of 收入总计 and 支出总计 at once (they are equal in a 决算)
 _SUBJECT_EXPANSIONS = {"收支": ("收入", "支出")}
 
@@ -49,7 +50,8 @@ class ChangeStatement:
     current: NumberMention | None
     previous: NumberMention | None
     subject: str
-    current_found_in: str  # sentence | paragraph | "" (no current figure)
+    # sentence | paragraph | years (both figures found by label, each in a sentence of its year) | ""
+    current_found_in: str
     # "比上年增加206.75万元，增加31.20万元": the same change stated just before with another figure
     restated: NumberMention | None = None
 
@@ -97,8 +99,13 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
             subject = _subject(lead[: cue.start()])
             if current is None and previous is None and subject and (before is None or restated is not None
                                                                      or not compatible_units(before, m)):
-                current = _figure_named(text, paragraphs, k, m, subject, mentions_in)
-                found_in = "paragraph" if current is not None else ""
+                years = _compared_years(text[sentence_start:m.start])
+                dated = _figures_of_years(text, paragraphs, k, m, subject, mentions_in, years) if years else None
+                if dated is not None:
+                    (current, previous), found_in = dated, "years"
+                else:
+                    current = _figure_named(text, paragraphs, k, m, subject, mentions_in)
+                    found_in = "paragraph" if current is not None else ""
             if rate is None and (current is None or previous is None) and restated is None:
                 continue  # nothing to recompute
             out.append(ChangeStatement(change=m, direction=direction, rate=rate, current=current,
@@ -133,6 +140,50 @@ def _subject(lead: str) -> str:
     clause = re.sub(r"^(其中|同时|另外|全年|本年|当年|\d{4}年度?)", "", _clean(clause))
     found = _SUBJECT.search(clause)
     return found.group(1) if found else ""
+
+
+_YEAR = r"(20\d{2})\s*年度?"
+# "2022年度…预算较2021年度增加": the two years compared; "2022年…比上年": the year and the one before
+_TWO_YEARS_RE = re.compile(_YEAR + r"[^。；;]{0,30}?(?:较|比|与)\s*" + _YEAR)
+_YEAR_ON_LAST_RE = re.compile(_YEAR + r"[^。；;]{0,30}?(?:较|比)上年")
+_SENTENCE_YEAR_RE = re.compile(_YEAR)
+
+
+def _compared_years(before_change: str) -> tuple[int, int] | None:
+    """The (current, previous) years a sentence compares before its change figure, if it names them."""
+    m = _TWO_YEARS_RE.search(before_change)
+    if m and int(m.group(1)) != int(m.group(2)):
+        return int(m.group(1)), int(m.group(2))
+    m = _YEAR_ON_LAST_RE.search(before_change)
+    return (int(m.group(1)), int(m.group(1)) - 1) if m else None
+
+
+def _figures_of_years(text: str, paragraphs: list[Paragraph], k: int, change: NumberMention, subject: str,
+                      mentions_in: MentionsIn, years: tuple[int, int]
+                      ) -> tuple[NumberMention, NumberMention] | None:
+    """The figures named by the subject in the sentences before the change that open with the current
+    and the earlier year ("2022年度…公务接待11.8万元" / "2021年度…公务接待12.39万元"): both, or None."""
+    found: dict[int, NumberMention] = {}
+    for para in reversed(paragraphs[max(0, k - _YEARS_REACH): k + 1]):
+        for m in reversed(mentions_in(para.start, min(para.end, change.start))):
+            if not compatible_units(m, change) or m.end > change.start or not _named(text, para, m, subject):
+                continue
+            head = text[para.start:m.start]
+            ends = [e.end() for e in _SENTENCE_END_RE.finditer(head)]
+            sentence = head[ends[-1] if ends else 0:]
+            dates = _SENTENCE_YEAR_RE.findall(sentence)
+            if len(set(dates)) == 1 and int(dates[0]) in years:
+                found.setdefault(int(dates[0]), m)
+    if years[0] in found and years[1] in found:
+        return found[years[0]], found[years[1]]
+    return None
+
+
+def _named(text: str, para: Paragraph, m: NumberMention, subject: str) -> bool:
+    label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
+    label = re.sub(r"(为|是|达|达到)$", "", _clean(label))
+    return any(re.search(re.escape(name) + r"(总计|合计|总额|总数|共计)?$", label)
+               for name in _SUBJECT_EXPANSIONS.get(subject, (subject,)))
 
 
 def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: NumberMention, subject: str,
