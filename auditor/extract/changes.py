@@ -7,7 +7,10 @@ its rate ("增长13.36%"), and the figures it relates:
 - ``current``: the figure that changed — the nearest one before the comparison in the same sentence
   ("公务接待费支出2.36万元，与预算相比，减少0.44万元"), or, when the sentence opens with the change
   ("支出增加615.40万元，增长9.82%"), the nearest earlier figure of the paragraph (or the one before)
-  whose label names the same subject ("支出总计6,954.57万元").
+  whose label names the same subject ("支出总计6,954.57万元");
+- both, when the sentence names the years it compares ("2024年度…较2023年度减少…，其中培训会议较上年减少
+  1.25万元"): the figures named by the subject in the earlier sentences that speak of each of those years
+  ("2024年度…培训会议3.27万元" / "2023年度…培训会议4.51万元").
 
 The extractor only finds the structure; AR110 recomputes the change and the rate.
 """
