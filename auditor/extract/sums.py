@@ -5,7 +5,8 @@ Shapes of a total with its parts (SumGroup.shape):
 - qizhong: "X万元，其中：基本支出A万元，项目支出B万元", "X。其中：A；B；C", clause by clause: comparisons
   and reasons between parts are skipped ("比上年减少Y"), a subtotal restating the total, another quantity
   (现有 after 编制, 退休 after 在职) and a nested 其中 end or skip the list; the total may stand in the
-  sentence before, or before a sentence announcing the categories ("主要包括三大类：…");
+  sentence before, or before a sentence announcing the categories ("主要包括三大类：…"); a list of
+  records stating the same measures per item (支出, 预算, 差值), the total being one of them, is no breakdown;
 - bracket: "X万元（公务接待费A万元、公务用车运行维护费B万元）";
 - list: "…X万元。其中：" ending a paragraph, followed by list paragraphs "（1）…A万元";
 - trailing: "A万元，B万元.C万元，共计X万元" (the total closes the list);
@@ -410,10 +411,19 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         parts.append(part)
         labels.append(label)
         shares.append(share)
-    if not parts:
+    if not parts or _records(total_label, labels):
         return None
     return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels, shape="qizhong",
                     exhaustive=is_exhaustive(labels), shares=shares, announced=announced)
+
+
+def _records(total_label: str, labels: list[str]) -> bool:
+    """The list after 其中 is a table of records, each item stating the same measures ("A支出X，预算Y，
+    差值Z；B支出…，预算…，差值…"), and the total is one of those measures: its parts are not the figures
+    listed, and their signs are not stated. Two measures repeat and the total's measure is one of them."""
+    names = [re.sub(r"(为|是|达)$", "", label) for label in labels]
+    repeated = {name for name in names if name and names.count(name) >= 2}
+    return len(repeated) >= 2 and re.sub(r"(为|是|达)$", "", _clean(total_label)) in repeated
 
 
 def _followed_by_breakdown(text: str, part: NumberMention, clause_end: int) -> bool:
