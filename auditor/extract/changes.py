@@ -8,6 +8,8 @@ its rate ("增长13.36%"), and the figures it relates:
   ("公务接待费支出2.36万元，与预算相比，减少0.44万元"), or, when the sentence opens with the change
   ("支出增加615.40万元，增长9.82%"), the nearest earlier figure of the paragraph (or the one before)
   whose label names the same subject ("支出总计6,954.57万元");
+- in a sentence that opens with its comparison ("较年初预算数减少X万元，下降Y%"), the figure the sentence
+  before compared ("支出3120.00万元，较上年决算数增加…。");
 - both, when the sentence names the years it compares ("2024年度…较2023年度减少…，其中培训会议较上年减少
   1.25万元"): the figures named by the subject in the earlier sentences that speak of each of those years
   ("2024年度…培训会议3.27万元" / "2023年度…培训会议4.51万元").
@@ -38,6 +40,8 @@ _CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
 # a comparison before the change: "比上年", "较2021年度", "与预算相比"
 _COMPARED = re.compile(r"比|较|与.{0,16}相比|同比|环比")
+# a sentence that opens with its comparison ("较年初预算数减少…") speaks of the figure the sentence before compared
+_OPENS_WITH_COMPARISON = re.compile(r"^[\s，,]*(?:同时|另外)?[，,]?(?:比|较|与.{0,16}相比)")
 _SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共计)?$")
 _REACH = 2  # paragraphs searched back for the subject's figure
 _YEARS_REACH = 6  # … when each figure must also sit in a sentence of the year compared
@@ -53,7 +57,8 @@ class ChangeStatement:
     current: NumberMention | None
     previous: NumberMention | None
     subject: str
-    # sentence | paragraph | years (both figures found by label, each in a sentence of its year) | ""
+    # sentence | continued (a sentence opening with its comparison, about the figure the sentence before
+    # compared) | paragraph | years (both figures found by label, each in a sentence of its year) | ""
     current_found_in: str
     # "比上年增加206.75万元，增加31.20万元": the same change stated just before with another figure
     restated: NumberMention | None = None
@@ -67,6 +72,7 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
             continue
         mentions = mentions_in(para.start, para.end)
         ends = [e.end() for e in _SENTENCE_END_RE.finditer(text, para.start, para.end)]
+        subject_figure: NumberMention | None = None  # the figure this paragraph's sentences compare
         for i, m in enumerate(mentions):
             if m.unit in ("", "%") or "百分点" in m.unit:
                 continue
@@ -100,6 +106,9 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
                 elif _COMPARED.search(lead[: cue.start()]) or _COMPARED.search(text[before.end:m.start]):
                     current, found_in = before, "sentence"  # "支出2.36万元，与预算相比，减少0.44万元"
             subject = _subject(lead[: cue.start()])
+            if current is None and previous is None and before is None and subject_figure is not None \
+                    and compatible_units(subject_figure, m) and _OPENS_WITH_COMPARISON.match(lead[: cue.start()]):
+                current, found_in = subject_figure, "continued"  # "X万元，较上年增加…。较年初预算数减少…"
             if current is None and previous is None and subject and (before is None or restated is not None
                                                                      or not compatible_units(before, m)):
                 years = _compared_years(text[sentence_start:m.start])
@@ -109,6 +118,8 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
                 else:
                     current = _figure_named(text, paragraphs, k, m, subject, mentions_in)
                     found_in = "paragraph" if current is not None else ""
+            if found_in == "sentence" and current is not None:
+                subject_figure = current
             if rate is None and (current is None or previous is None) and restated is None:
                 continue  # nothing to recompute
             out.append(ChangeStatement(change=m, direction=direction, rate=rate, current=current,

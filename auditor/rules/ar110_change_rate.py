@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, finest_decimals, fmt, ratio_percent, stated, written
@@ -24,7 +24,8 @@ def change_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     示例：支出总计700.00万元，比上年增加100.00万元，增长16.67%（100 ÷ 600 = 16.67%；÷ 700 则为 14.29%）。
     容差：考虑四舍五入：每个数字代表其小数位允许的区间，小数位少于其他数字的按所见最细精度理解。只在这一
     理解下才相符、按文中所写数字直接计算却不符的（“减少0.47万元，下降14%”而基数为3.20万元：14.69%，应为15%），
-    报“低”，置信度0.45：撰写者可能是用未取整的数算的。
+    报“低”，置信度0.45：撰写者可能是用未取整的数算的。所称幅度像是截去尾数而非四舍五入所得的（15.8397%
+    写作15.83%），消息中说明。以比较开头的句子（“较年初预算数减少X，下降Y%”）说的是上一句所比较的数。
     级别：增减幅度相差 5 个百分点及以上为“高”，0.3 个百分点起为“中”；增减额相差 5% 及以上为“高”，0.5% 起为
     “中”；以下为“低”；同一增减额两处说法不一的为“中”。本年数只能在段中其他地方凭标签找到时（“支出总计…。
     …支出增加X，增长Y%”），它可能是任一年度的数：只有两种理解都得不出所称幅度时才报告，置信度较低。基数为零
@@ -131,13 +132,15 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
     point = s.change.value / base_point * HUNDRED
     gap = abs(point - s.rate.value)
     severity = band("AR110-rate", gap)
-    confidence = 0.85 if s.previous is not None or s.current_found_in == "sentence" else 0.7
+    confidence = 0.85 if s.previous is not None or s.current_found_in in ("sentence", "continued") else 0.7
     message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}，但{written(s.change)}÷{base_words}"
                f"＝{fmt(point)}%，相差{fmt(gap)}个百分点")
     if s.previous is None and s.current is not None:
         on_current = s.change.value / (s.current.value * in_unit_of(s.current, s.change)) * HUNDRED
         if abs(on_current - s.rate.value) < Decimal("0.06"):
             message += f"（所称幅度是以本期数为基数算得的{fmt(on_current)}%）"
+    if _truncated(point, s.rate):
+        message += f"（按文中数字算得{fmt(point, 4)}%，所称幅度是截去尾数而非四舍五入所得）"
     message_en = f"stated rate {fmt(s.rate.value)}%, but {fmt(s.change.value)} / {fmt(base_point)} = {fmt(point)}%"
     evidence = [Evidence.of(doc, s.rate.start, s.rate.end), Evidence.of(doc, s.change.start, s.change.end)]
     evidence += [Evidence.of(doc, m.start, m.end) for m in (s.current, s.previous) if m is not None]
@@ -152,7 +155,7 @@ def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval,
     """The rate fits only if the figures it is computed from are themselves rounded: divided as written,
     they give a rate the stated one is not a rounding of ("减少0.28万元，下降15%" from a base of 1.80:
     15.56%). Reported low: the writer may have divided unrounded figures."""
-    if s.previous is None and s.current_found_in != "sentence":
+    if s.previous is None and s.current_found_in not in ("sentence", "continued"):
         return None  # a base found by its label elsewhere is not certain enough for an edge case
     point = s.change.value / base_point * HUNDRED
     if stated_rate.lo <= point <= stated_rate.hi:
@@ -160,7 +163,9 @@ def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval,
     places = max(s.rate.decimals, 0)
     rounded = point.quantize(Decimal(1).scaleb(-places))
     message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}；按文中数字计算，{written(s.change)}÷{base_words}"
-               f"＝{fmt(point)}%，四舍五入应为{fmt(rounded, places)}%。只有文中数字本身是取整后的数时两者才可能相符，请核对")
+               f"＝{fmt(point)}%，四舍五入应为{fmt(rounded, places)}%"
+               f"{'（所称幅度像是截去尾数所得）' if _truncated(point, s.rate) else ''}。"
+               f"只有文中数字本身是取整后的数时两者才可能相符，请核对")
     message_en = (f"stated rate {fmt(s.rate.value)}%, but the figures as written give {fmt(s.change.value)} / "
                   f"{fmt(base_point)} = {fmt(point)}%; it fits only if those figures are themselves rounded")
     evidence = [Evidence.of(doc, s.rate.start, s.rate.end), Evidence.of(doc, s.change.start, s.change.end)]
@@ -190,3 +195,10 @@ def _change_at_rounding_edge(doc, this, s: ChangeStatement) -> Finding | None:
                         evidence=evidence, values={"stated_change": stated_change, "computed_change": point,
                                                    "current": s.current.value, "previous": s.previous.value,
                                                    "rounding_edge": True})
+
+
+def _truncated(point: Decimal, rate) -> bool:
+    """Whether the stated rate is the computed one with its tail cut off (15.8658% written 15.86%)."""
+    places = max(rate.decimals, 0)
+    return point.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN) == rate.value != \
+        point.quantize(Decimal(1).scaleb(-places))
