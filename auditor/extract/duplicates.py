@@ -6,6 +6,7 @@ and ``Analysis.duplicate_paragraphs``.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from auditor.reuse.text import Passage, passages, strip_numbering
 MIN_DUPLICATE_CHARS = 40
 NEAR_DUPLICATE_SCORE = 95.0
 MIN_HEADING_CHARS = 4
+# words that set a statement's scope: "全区…" and "区本级…" paragraphs alike in every other word are
+# parallel statements about two scopes, not a doubled paste
+_SCOPE_RE = re.compile(r"全省|全市|全州|全县|全区|全旗|全乡|全镇|[省市州县区旗]本级|机关本级|本级|城市|农村|城镇|城乡")
 
 
 @dataclass(slots=True)
@@ -45,7 +49,8 @@ def duplicate_headings(doc: Document) -> list[DuplicateHeading]:
 
 
 def duplicate_paragraphs(doc: Document, paragraphs: Sequence[Passage] | None = None) -> list[DuplicateParagraph]:
-    """Narrative paragraphs (≥ 40 characters) that occur twice, identical or nearly so (≥ 95 %).
+    """Narrative paragraphs (≥ 40 characters) that occur twice, identical or nearly so (≥ 95 %); nearly
+    identical ones that name different scopes (全区 / 区本级, 城市 / 农村) are parallel statements, not copies.
     ``paragraphs``: the document's passages (``auditor.reuse.text.passages``), computed when not given."""
     if paragraphs is None:
         paragraphs = passages(doc)
@@ -61,6 +66,8 @@ def duplicate_paragraphs(doc: Document, paragraphs: Sequence[Passage] | None = N
             shorter, longer = sorted((len(a.key), len(b.key)))
             if shorter < 0.9 * longer:
                 continue
+            if a.key != b.key and _SCOPE_RE.findall(a.key) != _SCOPE_RE.findall(b.key):
+                continue  # the same sentence about another scope
             score = 100.0 if a.key == b.key else fuzz.ratio(a.key, b.key, score_cutoff=NEAR_DUPLICATE_SCORE)
             if score:
                 out.append(DuplicateParagraph(a, b, float(score)))

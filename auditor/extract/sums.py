@@ -391,7 +391,8 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         if "其中" in raw and parts:
             break  # a nested breakdown begins: the list of this total has ended
         if _COMPARISON.match(raw.lstrip("其中：:，, ")) or not figures:
-            if parts and raw.startswith("占") and figures and figures[0].unit == "%" and shares[-1] is None:
+            if parts and raw.startswith("占") and figures and figures[0].unit == "%" and shares[-1] is None \
+                    and not _share_of_another_whole(raw, total_label):
                 shares[-1] = figures[0]  # "，占38.2%": the share of the part before
             continue  # "较上年增加X", "占X%", a reason: said of the part before, not a part
         part = figures[0]
@@ -415,6 +416,18 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         return None
     return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels, shape="qizhong",
                     exhaustive=is_exhaustive(labels), shares=shares, announced=announced)
+
+
+_NAMED_WHOLE = re.compile(r"^占(?:比)?(?P<whole>[^\d%]*?)的?(?:比例|比重)?(?:为|是)?[\d.]")
+_WHOLE_WORDS = re.compile(r"总额|总数|总计|合计|总量|全部|总支出|总收入|总预算")
+
+
+def _share_of_another_whole(clause: str, total_label: str) -> bool:
+    """"，占政府采购支出总额的6.7%" after a part of a total that is itself a part ("授予中小企业合同金额X，
+    其中…"): the share names a grand total, not the figure this 其中 breaks down."""
+    m = _NAMED_WHOLE.match(clause)
+    whole = m.group("whole") if m else ""
+    return bool(whole) and bool(_WHOLE_WORDS.search(whole)) and not _WHOLE_WORDS.search(total_label)
 
 
 def _records(total_label: str, labels: list[str]) -> bool:

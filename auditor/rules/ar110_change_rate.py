@@ -123,7 +123,7 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
     if computed is None or base_point <= 0:
         return None
     if stated_rate.overlaps(computed):
-        return _rate_at_rounding_edge(doc, this, s, stated_rate, base_point, base_words)
+        return _rate_at_rounding_edge(doc, this, s, stated_rate, computed, base_point, base_words)
     if s.current_found_in == "paragraph":
         # found by its label only: it may be the earlier year's figure; quiet if that reading fits
         as_previous = ratio_percent(iv(s.change), iv(s.current))
@@ -150,20 +150,24 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
                                                    "change": s.change.value, "base": base_point})
 
 
-def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval, base_point: Decimal,
-                           base_words: str) -> Finding | None:
+def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval, computed: Interval,
+                           base_point: Decimal, base_words: str) -> Finding | None:
     """The rate fits only if the figures it is computed from are themselves rounded: divided as written,
     they give a rate the stated one is not a rounding of ("减少0.28万元，下降15%" from a base of 1.80:
-    15.56%). Reported low: the writer may have divided unrounded figures."""
+    15.56%). Reported low: the writer may have divided unrounded figures. Only when the written figures
+    are precise enough to decide the rate's last digit: "减少332万元，下降7.81%" from whole 万元 cannot
+    (332 ÷ 4255 lies anywhere from 7.79% to 7.81% as those figures round)."""
     if s.previous is None and s.current_found_in not in ("sentence", "continued"):
         return None  # a base found by its label elsewhere is not certain enough for an edge case
+    if computed.hi - computed.lo > stated_rate.hi - stated_rate.lo:
+        return None  # the figures are coarser than the rate: its last digit came from finer ones
     point = s.change.value / base_point * HUNDRED
     if stated_rate.lo <= point <= stated_rate.hi:
         return None
     places = max(s.rate.decimals, 0)
     rounded = point.quantize(Decimal(1).scaleb(-places))
     message = (f"正文称变动{written(s.change)}、幅度{written(s.rate)}；按文中数字计算，{written(s.change)}÷{base_words}"
-               f"＝{fmt(point)}%，四舍五入应为{fmt(rounded, places)}%"
+               f"＝{fmt(point, places + 2)}%，四舍五入应为{rounded:.{places}f}%"
                f"{'（所称幅度像是截去尾数所得）' if _truncated(point, s.rate) else ''}。"
                f"只有文中数字本身是取整后的数时两者才可能相符，请核对")
     message_en = (f"stated rate {fmt(s.rate.value)}%, but the figures as written give {fmt(s.change.value)} / "
