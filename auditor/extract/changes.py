@@ -40,6 +40,8 @@ _CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
 # a comparison before the change: "比上年", "较2021年度", "与预算相比"
 _COMPARED = re.compile(r"比|较|与.{0,16}相比|同比|环比")
+# the words between a figure and its share ("，占支出总额的"), an aside before the figure's change
+_SHARE_ASIDE = re.compile(r"[\s，,、]*占[^\d，,。；;]{0,16}?的?(?:比重|比例)?(?:为|是)?\s*")
 # a sentence that opens with its comparison ("较年初预算数减少…") speaks of the figure the sentence before compared
 _OPENS_WITH_COMPARISON = re.compile(r"^[\s，,]*(?:同时|另外)?[，,]?(?:比|较|与.{0,16}相比)")
 _SUBJECT = re.compile(r"([\u4e00-\u9fff]{2,8}?)(总计|合计|总额|总数|共计)?$")
@@ -87,6 +89,9 @@ def find_changes(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
             rate = _rate_after(text, mentions, i)
             previous = current = restated = None
             found_in = ""
+            if before is not None and before.unit == "%" and i >= 2 and mentions[i - 2].end > sentence_start \
+                    and _SHARE_ASIDE.fullmatch(text[mentions[i - 2].end:before.start]):
+                before = mentions[i - 2]  # "X元，占支出总预算10.73%，同比增加Y元": the share is an aside
             if before is not None and _is_change(text, mentions, i - 1, sentence_start):
                 if compatible_units(before, m) and re.fullmatch(r"[\s,，、;；]*" + cue.group(0), lead) and \
                         _CHANGE_CUE.search(_lead(text, mentions, i - 1, sentence_start))[1] == cue.group(1):
