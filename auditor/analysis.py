@@ -34,7 +34,7 @@ from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
 from auditor.extract.indicators import Statement, collect_statements, indicator_actuals
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
-from auditor.extract.rates import Amount, money_amounts, narrative_rates
+from auditor.extract.rates import Amount, BudgetExceeded, budget_exceeded, money_amounts, narrative_rates
 from auditor.extract.sums import (
     BlockBreakdown,
     ShareList,
@@ -245,6 +245,11 @@ class Analysis:
     def narrative_rates(self) -> list[tuple[Paragraph, NumberMention, str]]:
         """Fund rates stated in prose ("预算执行率为95%"): (paragraph, the rate, its name), in text order."""
         return [(p, m, cue) for p in self.prose for m, cue in narrative_rates(self.doc, self.numbers_in, p)]
+
+    @extractor("prose", "numbers")
+    def budget_exceeded(self) -> dict[int, list[BudgetExceeded]]:
+        """Per prose paragraph (by Paragraph.index): the clauses saying spending exceeded the budget."""
+        return {p.index: found for p in self.prose if (found := budget_exceeded(self.doc, self.numbers_in, p))}
 
     @extractor("forms")
     def form_weights(self) -> list[FormWeights]:

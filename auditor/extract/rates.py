@@ -10,17 +10,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from auditor.document import Document, Paragraph, clean_text
+from auditor.document import Document, Paragraph
 from auditor.extract.numbers import MentionsIn, NumberMention
 from auditor.extract.sums import MONEY_SCALE
+from auditor.extract.views import clean as clean_view
+from auditor.extract.views import gapped, reading_view
 
 
 # A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
-_RATE_CUE = re.compile(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"
-                       r"执行进度|支出进度|占预算的?比例)(为|是|达到|达|约为?)?[：:]?\s*$")
+_RATE_CUE = gapped(r"(执行率|支付率|预算完成率|资金完成率|完成率|完成预算数?|完成年初预算数?|完成全年预算数?|"
+                   r"执行进度|支出进度|占预算的?比例)(为|是|达到|达|约为?)?[：:]?\s*$")
 _EXECUTED = re.compile(r"决算|执行数|实际支出|支出数|实际使用|已支付|支付|拨付|实际完成|使用资金|已使用|实际到位")
 _BUDGET = re.compile(r"预算|批复|下达|安排|计划投资|总投资|合同金额")
 _NEITHER = re.compile(r"结转|结余|追加|调增|调减|收入|节约|差额|余额")
+# "决算数大于预算数", "实际支出超出年初预算": spending stated to exceed the budget
+_EXCEEDS = gapped(r"(?:决算数?|支出数|执行数|实际支出)(?:大于|超过|超出|高于)(?:年初|全年)?预算数?")
 _RATE_WORDS = re.compile(r"执行率|支付率|完成率|执行进度|支出进度")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _LABEL_CUT = re.compile(r"[，,、；;：:（(）)。\s]")
@@ -46,24 +50,48 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def narrative_rates(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[tuple[NumberMention, str]]:
+    text = reading_view(doc.text)
     out = []
     for m in numbers_in(para.start, para.end):
         if m.unit != "%" or m.qualifier not in ("none",):
             continue
-        before = doc.text[max(para.start, m.start - _MAX_CUE_GAP - 8):m.start]
+        before = text[max(para.start, m.start - _MAX_CUE_GAP - 8):m.start]
         cue = _RATE_CUE.search(before)
         if cue and not re.search(r"\d", before[cue.start():]):
-            out.append((m, clean_text(cue.group(0)).rstrip("：:")))
+            out.append((m, clean_view(cue.group(0)).rstrip("：:")))
+    return out
+
+
+@dataclass(slots=True)
+class BudgetExceeded:
+    """"决算数大于预算数55.93万元": a sentence saying the amount spent exceeded the budget, and by how much."""
+
+    start: int
+    end: int
+    excess: NumberMention | None
+
+
+def budget_exceeded(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[BudgetExceeded]:
+    text = reading_view(doc.text)
+    out = []
+    for m in _EXCEEDS.finditer(text, para.start, para.end):
+        after = [n for n in numbers_in(m.end(), para.end) if n.unit in MONEY_SCALE and n.start <= m.end() + 2]
+        out.append(BudgetExceeded(m.start(), m.end(), after[0] if after else None))
     return out
 
 
 def _label(text: str, lo: int, m: NumberMention) -> str:
     chunk = text[lo:m.start]
     parts = _LABEL_CUT.split(chunk)
-    return clean_text(next((p for p in reversed(parts) if p.strip()), ""))
+    return clean_view(next((p for p in reversed(parts) if p.strip()), ""))
+
+
+# the names of the budget's funds: "一般公共预算财政拨款支出" is an amount spent, not a budget
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 
 
 def _own_kind(label: str) -> str | None:
+    label = _FUND_NAMES.sub("", label)
     if _NEITHER.search(label):
         return "X"
     if _EXECUTED.search(label):
@@ -74,8 +102,8 @@ def _own_kind(label: str) -> str | None:
 
 
 def money_amounts(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[tuple[tuple[int, int], list[Amount]]]:
-    """Per sentence of the paragraph: its money amounts with their kinds."""
-    text = doc.text
+    """Per sentence of the paragraph: its money amounts with their kinds (read in simplified characters)."""
+    text = reading_view(doc.text)
     out = []
     for s, e in _sentences(text, para.start, para.end):
         mentions = [m for m in numbers_in(s, e) if m.unit in MONEY_SCALE]

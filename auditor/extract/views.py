@@ -8,6 +8,8 @@ still indexes the original text. Labels read from the view drop the joiners (:fu
 
 from __future__ import annotations
 
+import re
+
 from auditor.document import clean_text
 from auditor.extract.numbers import simplified_view, without_glosses
 
@@ -33,3 +35,10 @@ def plain(label: str) -> str:
 def clean(text: str) -> str:
     """Text read from the view, whitespace and export residue removed, without the joiners."""
     return plain(clean_text(text))
+
+
+def gapped(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled to match in the view, where a blanked gloss leaves joiners inside a word
+    ("预⁠⁠⁠⁠算"): joiners are allowed after every Chinese character of the pattern (after its ``?`` when it
+    has one)."""
+    return re.compile(re.sub(r"([\u4e00-\u9fff]\??)", r"\1" + _JOINER + "*", pattern))

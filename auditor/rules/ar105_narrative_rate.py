@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -13,8 +14,11 @@ from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
+_SPENT = re.compile(r"支出(总计|合计|总额)?$|决算数?$")
+_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|降低|节约|超出|超过|大于|高于")
 
-@rule("AR105", "narrative-rate-mismatch", "medium", requires=("money_statements", "narrative_rates"))
+
+@rule("AR105", "narrative-rate-mismatch", "medium", requires=("money_statements", "narrative_rates", "budget_exceeded"))
 def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文中的执行率、支付率、完成率与同句（同段）所列金额算出的比率不符。
 
@@ -27,16 +31,53 @@ def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]
     为何重要：正文中的比率与其自己列出的金额算不出来，要么是笔误，要么是用别的数字算的，复核人无从判断。
     示例：全年预算数300.00万元，全年执行数270.00万元，预算执行率为95%（270 ÷ 300 = 90%）。
     容差：考虑四舍五入。执行金额与预算金额的每一种配对都会尝试；只有任何配对在金额和比率的任何舍入下都得不出
-    所称比率时才报告。所称100%而金额算出更高的，接受（执行率封顶）。
+    所称比率时才报告。所称100%而金额算出更高的，接受（执行率封顶）；但同一句又说决算数大于（超过）预算数的，
+    所称的100%与这句话自相矛盾：能从执行金额和超出金额算出实际比率时按相差的百分点分级，否则为“低”。
     级别：相差 10 个百分点及以上为“高”，1 个百分点起为“中”，以下为“低”。
     预算数取自其他段落时，置信度较低。
     """
     doc = analysis.doc
     amounts_by_para = analysis.money_statements
     for para, rate, cue in analysis.narrative_rates:
-        finding = _check(doc, this, para, (rate, cue), amounts_by_para)
+        finding = (_full_but_exceeded(doc, this, para, rate, cue, amounts_by_para, analysis.budget_exceeded)
+                   or _check(doc, this, para, (rate, cue), amounts_by_para))
         if finding is not None:
             yield finding
+
+
+def _full_but_exceeded(doc, this, para: Paragraph, rate: NumberMention, cue: str, amounts_by_para,
+                       exceeded_by_para) -> Finding | None:
+    """"支出总计1741.75万元…；完成年初预算100%，决算数大于预算数55.93万元": 100% stated beside an excess."""
+    if rate.value != HUNDRED:
+        return None
+    sentences = amounts_by_para[para.index]
+    span = next(((s, e) for (s, e), _ in sentences if s <= rate.start < e), None)
+    exceeded = next((x for x in exceeded_by_para.get(para.index, []) if span and span[0] <= x.start < span[1]), None)
+    if exceeded is None:
+        return None
+    spent = [a for _, amounts in sentences for a in amounts
+             if a.mention.end <= rate.start and (a.kind == "E" or _SPENT.search(a.label))
+             and not _CHANGE_WORDS.search(a.label)]
+    evidence = [Evidence.of(doc, rate.start, rate.end), Evidence.of(doc, exceeded.start, exceeded.end)]
+    if exceeded.excess is not None and spent:
+        e, x = spent[-1].mention, exceeded.excess
+        budget = e.value - x.value * _in_unit(x, e)
+        if budget > 0:
+            point = e.value / budget * HUNDRED
+            gap = point - HUNDRED
+            evidence += [Evidence.of(doc, x.start, x.end), Evidence.of(doc, e.start, e.end)]
+            message = (f"正文称{cue}{written(rate)}，但同句又称决算数超出预算{written(x)}：按{written(e)}计，预算数为"
+                       f"{fmt(budget)}{e.unit}，实际完成{fmt(point)}%（若100%是有意封顶的执行率，应予说明）")
+            return this.finding(severity=band("AR105", gap), confidence=0.75, message=message,
+                                message_en=f"{cue} stated as 100%, yet spending exceeded the budget by {fmt(x.value)}: "
+                                           f"{fmt(e.value)} / {fmt(budget)} = {fmt(point)}%",
+                                evidence=evidence,
+                                values={"stated_rate": rate.value, "computed_rate": point.quantize(Decimal("0.01")),
+                                        "executed": e.value, "excess": x.value, "budget": budget})
+    message = f"正文称{cue}{written(rate)}，但同句又称决算数超过预算，完成比例应高于100%，两种说法矛盾"
+    return this.finding(severity="low", confidence=0.6, message=message,
+                        message_en=f"{cue} stated as 100%, yet the same sentence says spending exceeded the budget",
+                        evidence=evidence, values={"stated_rate": rate.value})
 
 
 def _in_unit(m: NumberMention, reference: NumberMention) -> Decimal:
