@@ -57,6 +57,7 @@ from typing import Any, Protocol
 
 from auditor._version import __version__
 from auditor.display import display_path
+from auditor.document import Document
 from auditor.engine import Batch, Report, expand_inputs, score_batch
 from auditor.errors import AuditorError
 from auditor.isolation import DEFAULT_MEMORY_BYTES
@@ -298,10 +299,12 @@ class _Inputs:
     def __len__(self) -> int:
         return len(self.files)
 
-    def resume_from(self, result_store: ResultStore, *, retry_errors: bool, want_documents: bool) -> None:
+    def resume_from(self, result_store: ResultStore, *, retry_errors: bool, want_documents: bool,
+                    pack: bool = False) -> None:
         """Take the stored report of every file already in the store, except the failures to audit
         again (:func:`should_retry`, their attempts counted); with ``want_documents``, each resumed
-        report gets its Document rebuilt from the stored text."""
+        report gets its Document rebuilt from the stored text, with ``pack`` kept as the workers ship
+        theirs for the cross-report phase (its reuse material computed, its structure packed)."""
         for i, key in enumerate(self.keys):
             stored = result_store.get(key) if key is not None else None
             if stored is None:
@@ -315,6 +318,8 @@ class _Inputs:
                 from auditor.readers.text import build_document
 
                 report.document = build_document(stored.text, self.shown[i], report.format)
+                if pack:
+                    _pack_like_a_worker(report.document)
 
     def tasks(self) -> tuple[list[Task], dict[int, list[int]]]:
         """The files still to audit, longest first (fewer stragglers at the end), and for each the
@@ -331,6 +336,17 @@ class _Inputs:
 
     def finished(self) -> int:
         return sum(r is not None for r in self.reports)
+
+
+def _pack_like_a_worker(doc: Document) -> None:
+    """Keep a Document rebuilt here as a worker ships one (:func:`auditor.runner.worker.audit_task`): its
+    reuse material computed, every other cache dropped, its structure packed until it is checked again."""
+    from auditor.reuse.material import adopt_reuse_material
+    from auditor.runner.worker import cross_phase_material
+
+    material = cross_phase_material(doc)
+    doc.pack()
+    adopt_reuse_material(doc, material)
 
 
 def _store_report(result_store: ResultStore | None, key: ResultKey | None, report: BatchReport, attempts: int,
@@ -414,7 +430,8 @@ def run_batch(
     warming: threading.Thread | None = None
     try:
         if result_store is not None and resume:
-            state.resume_from(result_store, retry_errors=retry_errors, want_documents=want_documents)
+            state.resume_from(result_store, retry_errors=retry_errors, want_documents=want_documents,
+                              pack=cross_phase)
         todo, group_of = state.tasks()
         args = (rule_codes, result_store is not None, want_documents)
         stream = executor.run(todo, args, task)  # a lone file is forked now, before any other thread starts

@@ -111,3 +111,35 @@ def test_the_batch_json_is_the_same_on_every_local_executor(tmp_path: Path) -> N
     inline = run_batch([tmp_path / "in"], engine="inline")
     pooled = run_batch([tmp_path / "in"], engine="process", jobs=2)
     assert json.dumps(inline.to_dict(), ensure_ascii=False) == json.dumps(pooled.to_dict(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- documents rebuilt on --resume
+
+
+def test_resumed_documents_are_kept_as_workers_ship_them_and_compared_the_same(tmp_path: Path) -> None:
+    """On --resume the Documents rebuilt from the store take part in the cross-report phase packed, with
+    their reuse material, as the ones workers send; the findings are those of the first run."""
+    from auditor.batch import _Inputs, rules_key, selected_rule_codes
+    from auditor.reuse.material import reuse_material
+    from auditor.store import ResultStore
+    from test_batch import report_text
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year, total in ((2022, "80.00"), (2023, "85.00"), (2024, "90.00")):
+        (folder / f"unit_{year}.txt").write_text(
+            report_text("示例县水文监测站", year, total, "50.00", f"{float(total) - 50:.2f}", meetings=9),
+            encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    first = run_batch([folder], jobs=2, store=store)
+    resumed = run_batch([folder], engine="inline", store=store, resume=True)
+    assert any(f.rule.startswith("RU") for r in first.reports for f in r.findings)  # the cross phase found something
+    assert json.dumps(resumed.to_dict(), ensure_ascii=False) == json.dumps(first.to_dict(), ensure_ascii=False)
+
+    state = _Inputs.expand([folder], rules_key(selected_rule_codes(None)))
+    with ResultStore(store) as opened:
+        state.resume_from(opened, retry_errors=False, want_documents=True, pack=True)
+    docs = [r.document for r in state.reports]
+    assert all(d is not None and d.packed and reuse_material(d).passages for d in docs)
+    docs[0].unpack()
+    assert docs[0].paragraphs  # the structure comes back
