@@ -334,6 +334,15 @@ class _Inputs:
         todo.sort(key=lambda t: -t.size)
         return todo, group_of
 
+    def take(self, found: int, result: WorkResult, members: list[int]) -> list[int]:
+        """Record a worker's result for file ``found`` and the files with the same bytes it stands for
+        (``members``, ``found`` first; each gets its own report); return ``members``."""
+        received(result)  # its Document takes back the reuse material shipped with it
+        for i in members:
+            self.reports[i] = _as_batch_report(result.report, self.shown[i], copy_findings=i != found)
+            self.text_hashes[i] = result.text_hash
+        return members
+
     def finished(self) -> int:
         return sum(r is not None for r in self.reports)
 
@@ -443,13 +452,11 @@ def run_batch(
             on_progress.start(n, state.finished())
         try:
             for found, result in stream:
-                received(result)  # its Document takes back the reuse material shipped with it
-                for i in group_of[found]:
-                    report = state.reports[i] = _as_batch_report(result.report, state.shown[i], copy_findings=i != found)
-                    state.text_hashes[i] = result.text_hash
-                    result_store = _store_report(result_store, state.keys[i], report, state.attempts[i], result, console)
+                for i in state.take(found, result, group_of[found]):
+                    result_store = _store_report(result_store, state.keys[i], state.reports[i], state.attempts[i],
+                                                 result, console)
                     if on_result is not None:
-                        on_result(report)
+                        on_result(state.reports[i])
                 if want_documents:
                     gc.freeze()  # the Documents received live until the end: the collector need not rescan them
                 if on_progress is not None:
@@ -476,13 +483,7 @@ def run_batch(
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
             _cross_phase(finished, cross_rules, references, index, executor, console)
-            if not keep_documents:
-                for report in finished:
-                    report.document = None
-        if keep_documents:  # the workers ship Documents packed (Document.pack): the caller gets them whole
-            for report in finished:
-                if report.document is not None:
-                    report.document.unpack()
+        _hand_over_documents(finished, keep_documents)
     except KeyboardInterrupt:
         gc.unfreeze()
         _keep_interrupted(paths, store, state, console)
@@ -491,6 +492,16 @@ def run_batch(
         gc.unfreeze()
     _group_duplicates(finished, state.content_hashes, state.text_hashes)
     return score_batch(finished, risk_config)
+
+
+def _hand_over_documents(finished: list[BatchReport], keep_documents: bool) -> None:
+    """With ``keep_documents`` the caller gets each Document whole (the workers ship them packed,
+    :meth:`Document.pack`); without, the Documents the cross-report phase needed are let go."""
+    for report in finished:
+        if not keep_documents:
+            report.document = None
+        elif report.document is not None:
+            report.document.unpack()
 
 
 def _check_options(engine: str, store: str | Path | None, resume: bool, scheduler: Any) -> None:
