@@ -8,6 +8,7 @@ skipped with its error code and message, and the index is built from the others.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,11 +33,23 @@ def read_for_index(paths: list[Path], *, jobs: int, timeout_s: float, memory_byt
 
     tasks = [Task(i, str(p), 0) for i, p in enumerate(paths)]
     read: dict[int, Any] = {}
-    with ProcessExecutor(jobs, timeout_s, memory_bytes, warm=True) as executor:  # workers fork with the pipeline loaded
-        for i, result in executor.run(tasks, (), task or read_reference_task):
+    with ProcessExecutor(jobs, timeout_s, memory_bytes) as executor:
+        stream = executor.run(tasks, (), task or read_reference_task)  # a lone file is read now, before any thread
+        # this process waits while the workers read: it imports what finalizing the index needs meanwhile
+        warming = threading.Thread(target=_import_index_builder, name="auditor-warm", daemon=True)
+        warming.start()
+        for i, result in stream:
             # a file that failed comes back as a failed WorkResult: its report carries the error
             read[i] = result.received() if isinstance(result, ReadReference) else result.report.error
+    warming.join()
     return [(p, read[i]) for i, p in enumerate(paths)]
+
+
+def _import_index_builder() -> None:
+    try:
+        import sklearn.feature_extraction.text  # noqa: F401 - the index's TF-IDF (ReuseIndex.finalize)
+    except Exception:  # noqa: BLE001 - only a head start: finalize imports it itself otherwise
+        pass
 
 
 def build_index(folders: Iterable[Path], *, jobs: int | None = None, timeout_s: float = 120.0,

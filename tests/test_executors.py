@@ -73,7 +73,7 @@ def test_a_hanging_or_crashing_file_is_a_failed_result_and_the_rest_go_on(tmp_pa
     for name in ("hang.txt", "crash.txt"):
         (tmp_path / name).write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
     paths += [tmp_path / "hang.txt", tmp_path / "crash.txt"]
-    with ProcessExecutor(2, timeout_s=3) as executor:
+    with ProcessExecutor(2, timeout_s=8) as executor:  # a cold worker imports the pipeline within it
         results = dict(executor.run(_tasks(paths), ARGS, misbehaving_task))
     codes = {Path(r.report.path).name: r.report.error.code if r.report.error else None for r in results.values()}
     assert codes == {"r000.txt": None, "r001.txt": None, "hang.txt": "timeout", "crash.txt": "worker-crashed"}

@@ -46,7 +46,7 @@ def test_a_hanging_or_crashing_file_is_skipped_and_the_index_is_built(tmp_path: 
     for name in ("hang_2023.txt", "crash_2023.txt"):
         (tmp_path / name).write_text(good[0].read_text(encoding="utf-8"), encoding="utf-8")
     out = io.StringIO()
-    index, skipped = build_index([tmp_path], jobs=2, timeout_s=5, task=hanging_reference_task,
+    index, skipped = build_index([tmp_path], jobs=2, timeout_s=10, task=hanging_reference_task,
                                  console=Console(file=out, width=400))
     assert skipped == 2
     assert sorted(Path(d.path).name for d in index.documents) == sorted(p.name for p in good)

@@ -129,15 +129,12 @@ class ProcessExecutor(Executor):
     parent_is_idle = True
 
     def __init__(self, jobs: int, timeout_s: float, memory_bytes: int = DEFAULT_MEMORY_BYTES,
-                 max_calls: int = 1000, *, warm: bool | None = None) -> None:
-        """``warm``: whether the workers fork from a server that imported the pipeline and warmed its
-        caches (:mod:`auditor.worker_warm`); None: when the work is :func:`audit_task`."""
+                 max_calls: int = 1000) -> None:
         super().__init__()
         self.jobs = max(1, jobs)
         self.timeout_s = timeout_s
         self.memory_bytes = memory_bytes
         self.max_calls = max_calls
-        self.warm = warm
 
     def run(self, tasks: list[Task], args: tuple, work: Work = audit_task) -> Iterator[tuple[int, Any]]:
         if len(tasks) == 1 and sys.platform.startswith("linux"):
@@ -161,7 +158,7 @@ class ProcessExecutor(Executor):
 
     def _stream(self, tasks: list[Task], args: tuple, work: Work) -> Iterator[tuple[int, Any]]:
         jobs = min(self.jobs, max(1, len(tasks)))
-        if self.warm or (self.warm is None and work is audit_task):
+        if work is audit_task:
             from auditor.isolation import set_preload
 
             set_preload(["auditor.worker_warm"])  # workers fork warm (when the fork server starts here)
