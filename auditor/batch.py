@@ -4,7 +4,9 @@ written to a SQLite store as they finish, resumable, with identical submissions 
 ``run_batch(paths, ...) -> Batch`` is the one entry point (``audit`` below and ``auditor check``
 call it). What it does:
 
-- **Parallel and isolated.** With ``engine="process"`` (the default) it runs ``jobs`` long-lived
+- **Parallel and isolated.** The files are audited by an executor named by ``engine``
+  (:mod:`auditor.runner.executors`: one interface, ``run(tasks, args, work)`` yielding results as files
+  finish). With ``engine="process"`` (the default) it runs ``jobs`` long-lived
   worker processes (default: all cores), each an :class:`auditor.isolation.IsolatedPool` with a
   per-file wall-clock timeout and an address-space limit. A file whose parser hangs, exhausts
   memory or crashes the worker becomes a report with ``error`` set (codes ``timeout``,
@@ -35,8 +37,9 @@ call it). What it does:
   The workers prepare for it: each sends its Document with the passages and the index sketch
   (shingles, n-gram counts) already computed, while this process loads the stale-passage model;
   the comparisons then run in ``jobs`` forked processes.
-- **Progress.** A rich progress bar (files done, rate, ETA) on stderr when stderr is a terminal;
-  nothing when it is a pipe or a file.
+- **Progress.** Reported to ``on_progress`` (a :class:`BatchProgress`: ``start(total, done)``,
+  ``advance(count)``, ``stop()``), if given; this module draws nothing. The CLI passes a rich progress
+  bar (:mod:`auditor.cli_progress`) when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -46,20 +49,22 @@ import gc
 import hashlib
 import os
 import stat
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from auditor._version import __version__
 from auditor.display import display_path
+from auditor.document import Document
 from auditor.engine import Batch, Report, expand_inputs, score_batch
-from auditor.errors import AuditorError, ReadError
-from auditor.isolation import DEFAULT_MEMORY_BYTES, IsolatedPool
+from auditor.errors import AuditorError
+from auditor.isolation import DEFAULT_MEMORY_BYTES
+from auditor.runner.executors import ENGINES, Task, make_executor
+from auditor.runner.executors import isolated_reader as _isolated_reader  # noqa: F401 (re-exported)
+from auditor.runner.executors import read_reference_task  # noqa: F401 (re-exported)
+from auditor.runner.notices import say
 from auditor.runner.worker import (  # noqa: F401  (the worker side, re-exported for callers)
     WorkResult,
     _prepare_worker,
@@ -72,6 +77,7 @@ from auditor.runner.worker import (  # noqa: F401  (the worker side, re-exported
 from auditor.store import ResultKey, ResultStore, StoreError
 
 __all__ = [
+    "BatchProgress",
     "BatchReport",
     "BatchUsageError",
     "DEFAULT_TIMEOUT_S",
@@ -83,7 +89,6 @@ __all__ = [
     "text_fingerprint",
 ]
 
-ENGINES = ("process", "dask", "inline")
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_CALLS = 1000  # files per worker before it is recycled (heap growth counts against RLIMIT_AS)
 _HASH_CHUNK = 1 << 20
@@ -152,107 +157,6 @@ def selected_rule_codes(rules: Iterable[str] | None) -> tuple[str, ...]:
 
 def rules_key(codes: Sequence[str]) -> str:
     return ",".join(sorted(codes))
-
-
-# --------------------------------------------------------------------------- executors
-
-
-@dataclass(slots=True)
-class _Task:
-    index: int  # position of the file in the input order
-    path: str
-    size: int
-
-
-def _run_inline(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult]
-                ) -> Iterator[tuple[int, WorkResult]]:
-    for task in tasks:
-        started = time.perf_counter()
-        try:
-            result = work(task.path, *args)
-        except Exception as exc:  # noqa: BLE001 - one file only
-            result = failed_result(task.path, ReadError(
-                f"审核时发生内部错误：{type(exc).__name__}: {exc}", code="reader-crashed"),
-                time.perf_counter() - started)
-        yield task.index, result
-
-
-def _kill_worker(pool: IsolatedPool) -> None:
-    """Stop a pool's worker at once, even while another thread waits on it (interrupts)."""
-    process = getattr(pool, "_process", None)
-    if process is not None and process.is_alive():
-        process.kill()
-
-
-def _run_forked_once(task: _Task, args: tuple, work: Callable[..., WorkResult], timeout_s: float,
-                     memory_bytes: int) -> tuple[int, WorkResult]:
-    """One file in one isolated process forked from this one (same limits as the pool)."""
-    from auditor.isolation import run_isolated
-
-    started = time.perf_counter()
-    try:
-        return task.index, run_isolated(work, task.path, *args, timeout_s=timeout_s,
-                                        memory_bytes=memory_bytes, start_method="fork")
-    except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
-        return task.index, failed_result(task.path, exc, time.perf_counter() - started)
-
-
-def _run_processes(tasks: list[_Task], args: tuple, work: Callable[..., WorkResult], jobs: int,
-                   timeout_s: float, memory_bytes: int, max_calls: int
-                   ) -> Iterator[tuple[int, WorkResult]]:
-    """``jobs`` threads, each driving its own long-lived isolated worker process; a single file is
-    audited in one process forked from this one (no fork server to start: it would import the
-    pipeline and load jieba's dictionary a second time)."""
-    if len(tasks) == 1 and sys.platform.startswith("linux"):
-        yield _run_forked_once(tasks[0], args, work, timeout_s, memory_bytes)
-        return
-    if work is audit_task:
-        from auditor.isolation import set_preload
-
-        set_preload(["auditor.worker_warm"])  # workers fork warm (when the fork server starts here)
-    local = threading.local()
-    pools: list[IsolatedPool] = []
-    pools_lock = threading.Lock()
-
-    def run_one(task: _Task) -> tuple[int, WorkResult]:
-        pool = getattr(local, "pool", None)
-        if pool is None:
-            pool = local.pool = IsolatedPool(timeout_s=timeout_s, memory_bytes=memory_bytes,
-                                             max_calls=max_calls)
-            with pools_lock:
-                pools.append(pool)
-        started = time.perf_counter()
-        try:
-            return task.index, pool.call(work, task.path, *args)
-        except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
-            return task.index, failed_result(task.path, exc, time.perf_counter() - started)
-
-    executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="auditor-batch")
-    finished_normally = False
-    try:
-        # Keep at most 2 files per worker in flight so an interrupt leaves little queued.
-        queue = iter(tasks)
-        running: set[Future] = set()
-        for task in queue:
-            running.add(executor.submit(run_one, task))
-            if len(running) >= 2 * jobs:
-                break
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-                nxt = next(queue, None)
-                if nxt is not None:
-                    running.add(executor.submit(run_one, nxt))
-        finished_normally = True
-    finally:
-        if not finished_normally:
-            with pools_lock:
-                for pool in pools:
-                    _kill_worker(pool)
-        executor.shutdown(wait=True, cancel_futures=True)
-        for pool in pools:
-            pool.close()
 
 
 # --------------------------------------------------------------------------- reports <-> store
@@ -344,32 +248,127 @@ def _group_duplicates(reports: list[BatchReport], content_hashes: list[str | Non
 # --------------------------------------------------------------------------- progress
 
 
-def _progress(enabled: bool | None, total: int, already: int, console=None):
-    """A rich progress bar on stderr, or None when it should stay quiet."""
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
-                               TextColumn, TimeElapsedColumn, TimeRemainingColumn)
-    from rich.text import Text
+class BatchProgress(Protocol):
+    """What ``run_batch(on_progress=...)`` reports to while the files are audited (the CLI draws a
+    progress bar with it: :class:`auditor.cli_progress.ProgressBar`). Called from the calling thread."""
 
-    console = console or Console(stderr=True)
-    if enabled is None:
-        enabled = console.is_terminal
-    if not enabled:
-        return None, None
+    def start(self, total: int, done: int) -> None:
+        """The batch starts: ``total`` files, ``done`` of them already finished (resumed, refused)."""
 
-    class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:  # noqa: ANN001 - rich's Task
-            speed = task.finished_speed or task.speed
-            return Text("— 份/秒" if speed is None else f"{speed:.1f} 份/秒", style="cyan")
+    def advance(self, count: int) -> None:
+        """``count`` more files finished (a file and its identical copies count together)."""
 
-    progress = Progress(TextColumn("审核报告"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                        TextColumn("已用"), TimeElapsedColumn(), TextColumn("剩余"),
-                        TimeRemainingColumn(), console=console, transient=False)
-    task_id = progress.add_task("审核报告", total=total, completed=already)
-    return progress, task_id
+    def stop(self) -> None:
+        """Every file is read (or the run stopped); the cross-report phase may follow."""
 
 
 # --------------------------------------------------------------------------- the runner
+
+
+@dataclass(slots=True)
+class _Inputs:
+    """What the run knows of each input file, in input order."""
+
+    files: list[Path]
+    shown: list[str]  # names that every output and the store can write
+    suffixes: list[str]
+    content_hashes: list[str | None]
+    keys: list[ResultKey | None]
+    reports: list[BatchReport | None]  # None until the file is audited (or found in the store)
+    text_hashes: list[str | None]
+    attempts: list[int]
+
+    @classmethod
+    def expand(cls, paths: list[str | Path], key_rules: str) -> _Inputs:
+        """The files of ``paths`` (folders searched without opening anything); special files, symlinks
+        leaving a folder and symlink loops get their error row at once and are never opened."""
+        from auditor.preflight import DEFAULT_LIMITS
+
+        inputs = expand_inputs(paths)
+        files = [item.path for item in inputs]
+        shown = [display_path(p) for p in files]
+        content_hashes = [None if item.refusal is not None else file_sha256(item.path, DEFAULT_LIMITS.max_file_bytes)
+                          for item in inputs]
+        keys = [ResultKey(display_path(p.resolve()), h, __version__, key_rules) if h is not None else None
+                for p, h in zip(files, content_hashes)]
+        reports: list[BatchReport | None] = [None if item.refusal is None else BatchReport(path=shown[i], error=item.refusal)
+                                             for i, item in enumerate(inputs)]
+        return cls(files, shown, [p.suffix.lower() for p in files], content_hashes, keys, reports,
+                   [None] * len(files), [1] * len(files))
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def resume_from(self, result_store: ResultStore, *, retry_errors: bool, want_documents: bool,
+                    pack: bool = False) -> None:
+        """Take the stored report of every file already in the store, except the failures to audit
+        again (:func:`should_retry`, their attempts counted); with ``want_documents``, each resumed
+        report gets its Document rebuilt from the stored text, with ``pack`` kept as the workers ship
+        theirs for the cross-report phase (its reuse material computed, its structure packed)."""
+        for i, key in enumerate(self.keys):
+            stored = result_store.get(key) if key is not None else None
+            if stored is None:
+                continue
+            if should_retry(stored.report, retry_errors):
+                self.attempts[i] = int(stored.report.get("attempts") or 1) + 1
+                continue
+            report = self.reports[i] = report_from_record(stored.report, self.shown[i])
+            self.text_hashes[i] = stored.text_hash
+            if want_documents and stored.text is not None and report.format:
+                from auditor.readers.text import build_document
+
+                report.document = build_document(stored.text, self.shown[i], report.format)
+                if pack:
+                    _pack_like_a_worker(report.document)
+
+    def tasks(self) -> tuple[list[Task], dict[int, list[int]]]:
+        """The files still to audit, longest first (fewer stragglers at the end), and for each the
+        files it stands for: same bytes with the same suffix (which decides the reader) are audited once."""
+        waiting: dict[tuple, list[int]] = {}
+        for i in range(len(self)):
+            if self.reports[i] is None:
+                group = (self.content_hashes[i], self.suffixes[i]) if self.content_hashes[i] else ("unhashed", i)
+                waiting.setdefault(group, []).append(i)
+        group_of = {members[0]: members for members in waiting.values()}
+        todo = [Task(i, str(self.files[i]), _size(self.files[i])) for i in group_of]
+        todo.sort(key=lambda t: -t.size)
+        return todo, group_of
+
+    def take(self, found: int, result: WorkResult, members: list[int]) -> list[int]:
+        """Record a worker's result for file ``found`` and the files with the same bytes it stands for
+        (``members``, ``found`` first; each gets its own report); return ``members``."""
+        received(result)  # its Document takes back the reuse material shipped with it
+        for i in members:
+            self.reports[i] = _as_batch_report(result.report, self.shown[i], copy_findings=i != found)
+            self.text_hashes[i] = result.text_hash
+        return members
+
+    def finished(self) -> int:
+        return sum(r is not None for r in self.reports)
+
+
+def _pack_like_a_worker(doc: Document) -> None:
+    """Keep a Document rebuilt here as a worker ships one (:func:`auditor.runner.worker.audit_task`): its
+    reuse material computed, every other cache dropped, its structure packed until it is checked again."""
+    from auditor.reuse.material import adopt_reuse_material
+    from auditor.runner.worker import cross_phase_material
+
+    material = cross_phase_material(doc)
+    doc.pack()
+    adopt_reuse_material(doc, material)
+
+
+def _store_report(result_store: ResultStore | None, key: ResultKey | None, report: BatchReport, attempts: int,
+                  result: WorkResult, console: Any) -> ResultStore | None:
+    """Commit one finished file to the store; the store, or None once a write failed (abandoned)."""
+    if result_store is None or key is None:
+        return result_store
+    try:
+        result_store.put(key, report_record(report, attempts), text=result.text, text_hash=result.text_hash,
+                         seconds=result.seconds)
+    except StoreError as exc:
+        return _abandon_store(result_store, exc, console)
+    return result_store
 
 
 def run_batch(
@@ -386,6 +385,7 @@ def run_batch(
     max_calls: int = DEFAULT_MAX_CALLS,
     keep_documents: bool = False,
     progress: bool | None = None,
+    on_progress: BatchProgress | None = None,
     console=None,
     risk_config=None,
     references: Iterable[str | Path] = (),
@@ -400,15 +400,18 @@ def run_batch(
     ``rules``: codes or prefixes ("AR", "AR101"), None for all. ``jobs``: worker processes
     (default: all cores). ``store``/``resume``: the SQLite store and whether to reuse its
     finished files. ``engine``: "process", "dask" (with ``scheduler``: an address such as
-    "tcp://host:8786", a ``distributed.Client`` or a ``LocalCluster``) or "inline".
+    "tcp://host:8786", a ``distributed.Client`` or a ``LocalCluster``) or "inline"
+    (:func:`auditor.runner.executors.make_executor`).
     ``timeout_s``/``memory_bytes``: limits per file (process engine). ``keep_documents``: attach
     each report's Document (the HTML reporter needs the text; costs memory in large batches).
     ``references``/``index``: earlier reports and a persisted index for the cross-report phase
     (:func:`auditor.runner.cross.compare_with_references`), which runs after every file is read.
-    ``progress``: None shows the bar only when stderr is a terminal. ``on_result`` is called
-    with each report as it finishes (unscored). ``task`` is the per-file function run in the
-    workers (a picklable top-level function with :func:`audit_task`'s signature; tests use it
-    to simulate files that hang or crash).
+    ``on_progress``: a :class:`BatchProgress` told of the files as they finish (the CLI's progress
+    bar); ``progress=False`` silences it (None or True: report to it when given). ``console``: a rich
+    console for warnings (a store that cannot be written, unreadable references, Ctrl-C).
+    ``on_result`` is called with each report as it finishes (unscored). ``task`` is the per-file
+    function run in the workers (a picklable top-level function with :func:`audit_task`'s signature;
+    tests use it to simulate files that hang or crash).
 
     ``retry_errors``: with ``resume``, audit again every stored file whose worker timed out, ran
     out of memory or died (without it, such a file is retried once). A store that cannot be
@@ -416,117 +419,55 @@ def run_batch(
 
     Raises :class:`BatchUsageError` for options that do not fit together."""
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    if engine not in ENGINES:
-        raise BatchUsageError(f"未知的执行引擎 {engine!r}，可选：{'、'.join(ENGINES)}")
-    if resume and store is None:
-        raise BatchUsageError("--resume 需要同时用 --store 指定结果库文件")
-    if engine == "dask" and scheduler is None:
-        raise BatchUsageError("--engine dask 需要用 --scheduler 指定 Dask 调度器地址")
+    _check_options(engine, store, resume, scheduler)
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    if progress is False:
+        on_progress = None
 
-    from auditor.preflight import DEFAULT_LIMITS
-
-    inputs = expand_inputs(paths)
-    files = [item.path for item in inputs]
     codes = selected_rule_codes(rules)
-    cross_rules = [r for r in _rules_for(None if rules is None else codes) if r.uses_references]
-    references = list(references)
-    index_path = index  # ("index" is also the loop variable of the results below)
-    cross_phase = bool(cross_rules) and (len(files) > 1 or bool(references) or index_path is not None)
-    want_documents = keep_documents or cross_phase
     rule_codes = None if rules is None else codes
-    key_rules = rules_key(codes)
-    n = len(files)
-    shown = [display_path(p) for p in files]  # names that every output and the store can write
-    suffixes = [p.suffix.lower() for p in files]
-    content_hashes = [None if item.refusal is not None else file_sha256(item.path, DEFAULT_LIMITS.max_file_bytes)
-                      for item in inputs]
-    keys = [ResultKey(display_path(p.resolve()), h, __version__, key_rules) if h is not None else None
-            for p, h in zip(files, content_hashes)]
-    # special files, symlinks leaving a folder, symlink loops: their error row, never opened
-    reports: list[BatchReport | None] = [None if item.refusal is None else BatchReport(path=shown[i], error=item.refusal)
-                                         for i, item in enumerate(inputs)]
-    text_hashes: list[str | None] = [None] * n
-    attempts = [1] * n
+    state = _Inputs.expand(paths, rules_key(codes))
+    n = len(state)
+    cross_rules = [r for r in _rules_for(rule_codes) if r.uses_references]
+    references = list(references)
+    cross_phase = bool(cross_rules) and (n > 1 or bool(references) or index is not None)
+    want_documents = keep_documents or cross_phase
+    executor = make_executor(engine, jobs=jobs, scheduler=scheduler, timeout_s=timeout_s,
+                             memory_bytes=memory_bytes, max_calls=max_calls)
 
     result_store = ResultStore(store) if store is not None else None
     warming: threading.Thread | None = None
     try:
         if result_store is not None and resume:
-            for i, key in enumerate(keys):
-                stored = result_store.get(key) if key is not None else None
-                if stored is None:
-                    continue
-                if should_retry(stored.report, retry_errors):
-                    attempts[i] = int(stored.report.get("attempts") or 1) + 1
-                    continue
-                reports[i] = report_from_record(stored.report, shown[i])
-                text_hashes[i] = stored.text_hash
-                if want_documents and stored.text is not None and reports[i].format:
-                    from auditor.readers.text import build_document
-
-                    reports[i].document = build_document(stored.text, shown[i], reports[i].format)
-
-        # Same bytes (and the same suffix, which decides the reader) are audited once.
-        waiting: dict[tuple, list[int]] = {}
-        for i in range(n):
-            if reports[i] is None:
-                group = (content_hashes[i], suffixes[i]) if content_hashes[i] else ("unhashed", i)
-                waiting.setdefault(group, []).append(i)
-        group_of = {members[0]: members for members in waiting.values()}
-        todo = [_Task(i, str(files[i]), _size(files[i])) for i in group_of]
-        todo.sort(key=lambda t: -t.size)  # longest first: fewer stragglers at the end
+            state.resume_from(result_store, retry_errors=retry_errors, want_documents=want_documents,
+                              pack=cross_phase)
+        todo, group_of = state.tasks()
         args = (rule_codes, result_store is not None, want_documents)
-
-        if engine == "inline":
-            stream = _run_inline(todo, args, task)
-        elif engine == "dask":
-            from auditor.dask_engine import run_on_dask
-
-            stream = run_on_dask([(t.index, t.path) for t in todo], args, scheduler, work=task,
-                                 timeout_s=timeout_s, memory_bytes=memory_bytes, max_calls=max_calls)
-        else:
-            stream = _run_processes(todo, args, task, min(jobs, max(1, len(todo))), timeout_s,
-                                    memory_bytes, max_calls)
-            if len(todo) == 1:  # a lone file is forked from this process: now, before any other thread starts
-                stream = iter(list(stream))
-
-        if cross_phase and engine == "process" and len(todo) > 1:
+        stream = executor.run(todo, args, task)  # a lone file is forked now, before any other thread starts
+        if cross_phase and executor.parent_is_idle and len(todo) > 1:
             # the parent is idle while the workers read: load what the cross-report phase needs meanwhile
-            # (not for a lone file: it is forked from this process, which must not be importing then)
             warming = threading.Thread(target=_warm_cross_phase, name="auditor-warm", daemon=True)
             warming.start()
-        already = sum(r is not None for r in reports)
-        bar, bar_task = _progress(progress, n, already, console)
-        if bar is not None:
-            bar.start()
+        if on_progress is not None:
+            on_progress.start(n, state.finished())
         try:
-            for index, result in stream:
-                received(result)  # its Document takes back the reuse material shipped with it
-                for i in group_of[index]:
-                    report = _as_batch_report(result.report, shown[i], copy_findings=i != index)
-                    reports[i] = report
-                    text_hashes[i] = result.text_hash
-                    if result_store is not None and keys[i] is not None:
-                        try:
-                            result_store.put(keys[i], report_record(report, attempts[i]), text=result.text,
-                                             text_hash=result.text_hash, seconds=result.seconds)
-                        except StoreError as exc:
-                            result_store = _abandon_store(result_store, exc, console)
+            for found, result in stream:
+                for i in state.take(found, result, group_of[found]):
+                    result_store = _store_report(result_store, state.keys[i], state.reports[i], state.attempts[i],
+                                                 result, console)
                     if on_result is not None:
-                        on_result(report)
+                        on_result(state.reports[i])
                 if want_documents:
                     gc.freeze()  # the Documents received live until the end: the collector need not rescan them
-                if bar is not None:
-                    bar.advance(bar_task, len(group_of[index]))
+                if on_progress is not None:
+                    on_progress.advance(len(group_of[found]))
         finally:
-            if hasattr(stream, "close"):
-                stream.close()
-            if bar is not None:
-                bar.stop()
+            executor.close()
+            if on_progress is not None:
+                on_progress.stop()
     except KeyboardInterrupt:
         gc.unfreeze()
-        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        _keep_interrupted(paths, store, state, console)
         raise
     except BaseException:
         gc.unfreeze()
@@ -535,99 +476,89 @@ def run_batch(
         if result_store is not None:
             result_store.close()
 
-    finished: list[BatchReport] = [r for r in reports if r is not None]
+    finished: list[BatchReport] = [r for r in state.reports if r is not None]
     assert len(finished) == n, "every file must have a report"
     try:
         if cross_phase:
-            from auditor.runner.cross import compare_with_references
-
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
-            cross_jobs = jobs if engine == "process" else 1
-            reader = None if engine == "inline" else _isolated_reader(timeout_s, memory_bytes)
-            for warning in compare_with_references(finished, cross_rules, references, index_path, jobs=cross_jobs,
-                                                   scheduler=scheduler if engine == "dask" else None,
-                                                   read_reference=reader):
-                if console is not None:
-                    console.print(f"[yellow]提示：[/]{warning}")
-            if not keep_documents:
-                for report in finished:
-                    report.document = None
-        if keep_documents:  # the workers ship Documents packed (Document.pack): the caller gets them whole
-            for report in finished:
-                if report.document is not None:
-                    report.document.unpack()
+            _cross_phase(finished, cross_rules, references, index, executor, console)
+        _hand_over_documents(finished, keep_documents)
     except KeyboardInterrupt:
         gc.unfreeze()
-        _keep_interrupted(paths, store, reports, keys, text_hashes, attempts, console)
+        _keep_interrupted(paths, store, state, console)
         raise
     finally:
         gc.unfreeze()
-    _group_duplicates(finished, content_hashes, text_hashes)
+    _group_duplicates(finished, state.content_hashes, state.text_hashes)
     return score_batch(finished, risk_config)
 
 
-def read_reference_task(path: str):
-    """Read one ``--reference`` file (in an isolated worker): its Document, and its passages and
-    index sketch computed there (``ReadReference``)."""
-    from auditor.engine import read_document
-    from auditor.runner.worker import ReadReference, cross_phase_material
-
-    _prepare_worker(warm=False)
-    doc = read_document(Path(path))
-    return ReadReference(doc, cross_phase_material(doc))
-
-
-def _isolated_reader(timeout_s: float, memory_bytes: int) -> Callable[[Path], Any]:
-    """A reader of ``--reference`` files with the batch's per-file limits: each file is read in an
-    isolated worker, so a reference that hangs or explodes becomes a warning, not a hung batch."""
-    from auditor.isolation import run_isolated
-
-    def read(path: Path):
-        return run_isolated(read_reference_task, str(path), timeout_s=timeout_s,
-                            memory_bytes=memory_bytes).received()
-
-    return read
+def _hand_over_documents(finished: list[BatchReport], keep_documents: bool) -> None:
+    """With ``keep_documents`` the caller gets each Document whole (the workers ship them packed,
+    :meth:`Document.pack`); without, the Documents the cross-report phase needed are let go."""
+    for report in finished:
+        if not keep_documents:
+            report.document = None
+        elif report.document is not None:
+            report.document.unpack()
 
 
-def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, reports: list[BatchReport | None],
-                      keys: list[ResultKey | None], text_hashes: list[str | None], attempts: list[int],
-                      console: Any = None) -> None:
+def _check_options(engine: str, store: str | Path | None, resume: bool, scheduler: Any) -> None:
+    if engine not in ENGINES:
+        raise BatchUsageError(f"未知的执行引擎 {engine!r}，可选：{'、'.join(ENGINES)}")
+    if resume and store is None:
+        raise BatchUsageError("--resume 需要同时用 --store 指定结果库文件")
+    if engine == "dask" and scheduler is None:
+        raise BatchUsageError("--engine dask 需要用 --scheduler 指定 Dask 调度器地址")
+
+
+def _cross_phase(finished: list[BatchReport], cross_rules: list, references: list, index: str | Path | None,
+                 executor: Any, console: Any) -> None:
+    """Compare the reports with each other and the references, where the executor says it runs."""
+    from auditor.runner.cross import compare_with_references
+
+    plan = executor.cross_phase()
+    for warning in compare_with_references(finished, cross_rules, references, index, jobs=plan.jobs,
+                                           scheduler=plan.scheduler, read_reference=plan.read_reference):
+        if console is not None:
+            say(console, warning, style="yellow", lead="提示：")
+
+
+def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, state: _Inputs, console: Any = None) -> None:
     """Ctrl-C: without ``--store``, save the finished files to a new store in the user's cache
     folder (:mod:`auditor.runner.interrupt`); either way, say how to resume. Never raises."""
-    from rich.console import Console
-    from rich.markup import escape
-
     from auditor.runner.interrupt import interrupted_store_path, resume_hint
 
-    console = console or Console(stderr=True)
+    reports = state.reports
     finished = [i for i, r in enumerate(reports) if r is not None]
     try:
         if store is not None:
             target, saved_now = Path(store), False
         else:
-            items = [(keys[i], report_record(reports[i], attempts[i]),
-                      reports[i].document.text if reports[i].document is not None else None, text_hashes[i])
-                     for i in finished if keys[i] is not None]
+            items = [(state.keys[i], report_record(reports[i], state.attempts[i]),
+                      reports[i].document.text if reports[i].document is not None else None, state.text_hashes[i])
+                     for i in finished if state.keys[i] is not None]
             if not items:
-                console.print(f"[bold yellow]已中断：[/]{len(reports)} 份中尚无完成的文件，未保存结果")
+                say(console, f"{len(reports)} 份中尚无完成的文件，未保存结果", style="bold yellow", lead="已中断：")
                 return
             target, saved_now = interrupted_store_path(), True
             with ResultStore(target) as saved:
                 saved.put_many(items)
-        console.print(f"[bold yellow]{escape(resume_hint(paths, target, len(finished), len(reports), saved_now))}[/]", soft_wrap=True)
+        say(console, resume_hint(paths, target, len(finished), len(reports), saved_now), style="bold yellow",
+            soft_wrap=True)
     except Exception as exc:  # noqa: BLE001 - the interrupt must still stop the run
-        console.print(f"[bold red]已中断，但已完成的结果未能保存：{escape(str(exc))}[/]")
+        try:
+            say(console, f"已中断，但已完成的结果未能保存：{exc}", style="bold red")
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = None) -> None:
     """A store write failed (disk full, file removed, locked …): say so and go on in memory."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    (console or Console(stderr=True)).print(
-        f"[bold yellow]警告：[/]结果库 {escape(display_path(result_store.path))} 写入失败（{escape(error.message)}）；"
-        "本次运行继续，结果保留在内存中并照常输出；之后的文件不再写入结果库，用 --resume 续跑时它们会重新审核")
+    say(console, f"结果库 {display_path(result_store.path)} 写入失败（{error.message}）；"
+        "本次运行继续，结果保留在内存中并照常输出；之后的文件不再写入结果库，用 --resume 续跑时它们会重新审核",
+        style="bold yellow", lead="警告：")
     try:
         result_store.close()
     except Exception:  # noqa: BLE001 - already broken
@@ -671,7 +602,6 @@ def audit(paths: Iterable[str | Path] | str | Path, *, references: Iterable[str 
     ("AR", "AR101"); all by default. ``jobs``/``engine`` and ``batch_options`` (store, resume,
     timeout_s, memory_bytes, progress …) go to :func:`auditor.batch.run_batch`; each report keeps its
     Document (``report.document``)."""
-    batch_options.setdefault("progress", False)
     batch_options.setdefault("keep_documents", True)
     return run_batch(paths, rules=list(rules) if rules else None, references=references, index=index,
                      risk_config=risk_config, jobs=jobs, engine=engine, **batch_options)

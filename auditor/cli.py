@@ -109,6 +109,7 @@ def check(
     """审核报告，输出发现的问题和风险排序。"""
     from auditor.batch import BatchUsageError
     from auditor.batch import audit
+    from auditor.cli_progress import progress_bar
     from auditor.errors import AuditorError
     from auditor.scoring import load_config
 
@@ -144,10 +145,11 @@ def check(
                          f"unknown rule codes in --rules: {', '.join(unknown)}; `auditor rules` lists them")
     try:
         config = load_config(risk_config) if risk_config else None
+        err = Console(stderr=True)
         batch = audit(paths, references=reference or [], index=index, rules=codes, risk_config=config, jobs=jobs,
                       engine=engine, scheduler=scheduler, store=store, resume=resume, timeout_s=timeout,
-                      memory_bytes=memory_limit * 1024 * 1024, progress=progress, retry_errors=retry_errors,
-                      keep_documents=fmt is CheckFormat.html, console=Console(stderr=True))
+                      memory_bytes=memory_limit * 1024 * 1024, on_progress=progress_bar(err, progress),
+                      retry_errors=retry_errors, keep_documents=fmt is CheckFormat.html, console=err)
     except BatchUsageError as exc:
         _usage_error(exc.message)
     except AuditorError as exc:  # an unusable store or risk configuration: the run cannot start

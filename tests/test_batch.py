@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -13,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from auditor.batch import (BatchReport, BatchUsageError, audit_task, run_batch, text_fingerprint)
 from auditor.batch import audit
@@ -290,17 +288,6 @@ def test_text_fingerprint_ignores_layout_but_not_content() -> None:
 
 
 # ---------------------------------------------------------------- progress and options
-
-
-def test_progress_bar_on_a_terminal_and_quiet_on_a_pipe(tmp_path: Path) -> None:
-    write_corpus(tmp_path, 3)
-    piped = io.StringIO()
-    run_batch([tmp_path], engine="inline", console=Console(file=piped))
-    assert piped.getvalue() == ""
-    terminal = io.StringIO()
-    run_batch([tmp_path], engine="inline", console=Console(file=terminal, force_terminal=True, width=120))
-    shown = terminal.getvalue()
-    assert "审核报告" in shown and "3/3" in shown and "份/秒" in shown
 
 
 def test_quiet_by_default_when_stderr_is_not_a_terminal(tmp_path: Path, capfd) -> None:

@@ -1,0 +1,145 @@
+"""The executors of a batch's first phase behind one interface (auditor/runner/executors.py): each
+yields one (index, result) per task, a file that hangs or crashes becomes a failed result, and the
+batch picks one by its engine name."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from auditor.batch import run_batch
+from auditor.runner.executors import (DaskExecutor, Executor, InlineExecutor, ProcessExecutor, Task,
+                                      make_executor)
+from auditor.runner.worker import audit_task
+from test_batch import misbehaving_task, write_corpus
+
+ARGS = (None, False, False)  # every rule, no text back, no Document back
+
+
+def _tasks(paths: list[Path]) -> list[Task]:
+    return [Task(i, str(p), p.stat().st_size) for i, p in enumerate(paths)]
+
+
+def marking_task(path: str, *args):
+    """Leaves PATH.started behind, then audits slowly (to see what ran)."""
+    Path(path + ".started").touch()
+    time.sleep(0.3)
+    return audit_task(path, *args)
+
+
+def raising_task(path: str, *args):
+    if Path(path).name.startswith("bug"):
+        raise ValueError("a reader bug")
+    return audit_task(path, *args)
+
+
+def _findings(results: dict[int, object]) -> dict[int, list[tuple[str, str]]]:
+    return {i: [(f.rule, f.message) for f in r.report.findings] for i, r in results.items()}
+
+
+def test_engine_names_pick_their_executor() -> None:
+    assert isinstance(make_executor("inline", jobs=2, timeout_s=5), InlineExecutor)
+    assert isinstance(make_executor("process", jobs=2, timeout_s=5), ProcessExecutor)
+    dask = make_executor("dask", jobs=2, scheduler="tcp://127.0.0.1:1", timeout_s=5)
+    assert isinstance(dask, DaskExecutor) and dask.cross_phase().scheduler == "tcp://127.0.0.1:1"
+    with pytest.raises(ValueError):
+        make_executor("threads", jobs=1, timeout_s=5)
+    assert all(isinstance(make_executor(n, jobs=1, timeout_s=5, scheduler="x"), Executor)
+               for n in ("inline", "process", "dask"))
+
+
+def test_where_the_cross_phase_runs_with_each_executor() -> None:
+    inline = InlineExecutor().cross_phase()
+    assert (inline.jobs, inline.scheduler, inline.read_reference) == (1, None, None)  # all in this process
+    pooled = ProcessExecutor(3, timeout_s=5).cross_phase()
+    assert pooled.jobs == 3 and pooled.scheduler is None and callable(pooled.read_reference)
+
+
+def test_inline_and_process_executors_yield_the_same_results(tmp_path: Path) -> None:
+    tasks = _tasks(write_corpus(tmp_path, 4))
+    inline = dict(InlineExecutor().run(tasks, ARGS))
+    with ProcessExecutor(2, timeout_s=60) as executor:
+        pooled = dict(executor.run(tasks, ARGS))
+    assert sorted(inline) == sorted(pooled) == [0, 1, 2, 3]
+    assert _findings(inline) == _findings(pooled)
+    assert any(_findings(inline).values())  # the corpus has sums that do not add up
+
+
+def test_a_hanging_or_crashing_file_is_a_failed_result_and_the_rest_go_on(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 2)
+    for name in ("hang.txt", "crash.txt"):
+        (tmp_path / name).write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
+    paths += [tmp_path / "hang.txt", tmp_path / "crash.txt"]
+    with ProcessExecutor(2, timeout_s=8) as executor:  # a cold worker imports the pipeline within it
+        results = dict(executor.run(_tasks(paths), ARGS, misbehaving_task))
+    codes = {Path(r.report.path).name: r.report.error.code if r.report.error else None for r in results.values()}
+    assert codes == {"r000.txt": None, "r001.txt": None, "hang.txt": "timeout", "crash.txt": "worker-crashed"}
+
+
+def test_the_inline_executor_turns_an_exception_into_a_failed_result(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 1)
+    (tmp_path / "bug.txt").write_text("一、基本情况\n", encoding="utf-8")
+    results = dict(InlineExecutor().run(_tasks([*paths, tmp_path / "bug.txt"]), ARGS, raising_task))
+    assert results[0].report.error is None
+    assert results[1].report.error.code == "reader-crashed" and "ValueError" in results[1].report.error.message
+
+
+def test_a_lone_file_is_audited_when_run_is_called(tmp_path: Path) -> None:
+    """Forked before the caller starts any thread (a progress bar, a warm-up): the work is done by run()."""
+    [path] = write_corpus(tmp_path, 1)
+    stream = ProcessExecutor(2, timeout_s=60).run(_tasks([path]), ARGS, marking_task)
+    assert Path(str(path) + ".started").exists()
+    [(index, result)] = list(stream)
+    assert index == 0 and result.report.error is None
+
+
+def test_closing_stops_what_is_still_queued(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 8)
+    executor = ProcessExecutor(1, timeout_s=60)
+    stream = executor.run(_tasks(paths), ARGS, marking_task)
+    next(stream)
+    executor.close()  # an interrupted batch: the worker is stopped, nothing more is submitted
+    assert list(stream) == []
+    assert len(list(tmp_path.glob("*.started"))) < len(paths)
+
+
+def test_the_batch_json_is_the_same_on_every_local_executor(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "in", 4)
+    inline = run_batch([tmp_path / "in"], engine="inline")
+    pooled = run_batch([tmp_path / "in"], engine="process", jobs=2)
+    assert json.dumps(inline.to_dict(), ensure_ascii=False) == json.dumps(pooled.to_dict(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- documents rebuilt on --resume
+
+
+def test_resumed_documents_are_kept_as_workers_ship_them_and_compared_the_same(tmp_path: Path) -> None:
+    """On --resume the Documents rebuilt from the store take part in the cross-report phase packed, with
+    their reuse material, as the ones workers send; the findings are those of the first run."""
+    from auditor.batch import _Inputs, rules_key, selected_rule_codes
+    from auditor.reuse.material import reuse_material
+    from auditor.store import ResultStore
+    from test_batch import report_text
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year, total in ((2022, "80.00"), (2023, "85.00"), (2024, "90.00")):
+        (folder / f"unit_{year}.txt").write_text(
+            report_text("示例县水文监测站", year, total, "50.00", f"{float(total) - 50:.2f}", meetings=9),
+            encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    first = run_batch([folder], jobs=2, store=store)
+    resumed = run_batch([folder], engine="inline", store=store, resume=True)
+    assert any(f.rule.startswith("RU") for r in first.reports for f in r.findings)  # the cross phase found something
+    assert json.dumps(resumed.to_dict(), ensure_ascii=False) == json.dumps(first.to_dict(), ensure_ascii=False)
+
+    state = _Inputs.expand([folder], rules_key(selected_rule_codes(None)))
+    with ResultStore(store) as opened:
+        state.resume_from(opened, retry_errors=False, want_documents=True, pack=True)
+    docs = [r.document for r in state.reports]
+    assert all(d is not None and d.packed and reuse_material(d).passages for d in docs)
+    docs[0].unpack()
+    assert docs[0].paragraphs  # the structure comes back
