@@ -127,7 +127,8 @@ def test_a_hanging_crashing_or_exploding_file_costs_that_file_only(tmp_path: Pat
     for n, name in enumerate(("hang.txt", "crash.txt", "bomb.txt")):  # distinct bytes: no grouping
         (tmp_path / name).write_text(report_text(f"示例县坏文件{n}馆", 2024, "1.00", "1.00", "0.00"),
                                      encoding="utf-8")
-    batch = run_batch([tmp_path], jobs=2, task=misbehaving_task, timeout_s=10,  # a worker's first file includes its start-up
+    # 10 s per file: a worker's first file also pays the worker's imports
+    batch = run_batch([tmp_path], jobs=2, task=misbehaving_task, timeout_s=10,
                       memory_bytes=1536 * 1024**2)
     by_name = {Path(r.path).name: r for r in batch.reports}
     assert len(by_name) == 7
