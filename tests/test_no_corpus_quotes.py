@@ -54,8 +54,9 @@ BINARY_SUFFIXES = {".docx", ".xlsx", ".xls", ".pdf", ".pyc", ".png", ".jpg", ".z
 
 
 def normalise(text: str) -> str:
-    """NFKC, without whitespace and table bars."""
-    return re.sub(r"[\s|]+", "", unicodedata.normalize("NFKC", text))
+    """NFKC, without whitespace and table bars; figures in neighbouring cells stay apart (one space)."""
+    text = re.sub(r"(?<=[\d%.])[\s|]+(?=[\d.])", "\ue000", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s|]+", "", text).replace("\ue000", " ")
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ def corpus_grams() -> dict[str, frozenset[str]]:
 
 
 # Always generic besides the listed phrases: a year ("2023年", "2024年度"), a heading ordinal
-# ("一、", "(三)", "2、", "指标1:") and punctuation.
-GENERIC_TOKENS = re.compile(r"20\d\d年度?|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[、.]|指标\d{1,2}:"
-                            r"|[,。:;、“”()\[\]]")
+# ("一、", "(三)", "2、", "指标1:"), punctuation, and a round figure of one significant digit
+# ("10", "100", "100%", "90%", "0.00": the full marks and zeros every score table prints).
+GENERIC_TOKENS = re.compile(r"20\d\d年度?|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|(?<![\d.])\d{1,2}(?:、|\.(?!\d))|指标\d{1,2}:"
+                            r"|[,。:;、“”()\[\] ]|(?<![\d.])(?:[1-9]0*|0)(?:\.0+)?%?(?![\d.])")
 
 
 def generic_phrases() -> list[str]:
