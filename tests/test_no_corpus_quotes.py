@@ -53,9 +53,13 @@ BINARY_SUFFIXES = {".docx", ".xlsx", ".xls", ".pdf", ".pyc", ".png", ".jpg", ".z
                    ".pkl", ".bin", ".npy", ".doc", ".db", ".sqlite"}
 
 
-def normalise(text: str) -> str:
-    """NFKC, without whitespace and table bars; figures in neighbouring cells stay apart (one space)."""
-    text = re.sub(r"(?<=[\d%.])[\s|]+(?=[\d.])", "\ue000", unicodedata.normalize("NFKC", text))
+def normalise(text: str, *, glued: bool = False) -> str:
+    """NFKC, without whitespace and table bars. Figures in neighbouring cells stay apart (one space)
+    unless ``glued``. The corpora are indexed in both forms, so a literal that runs a table's cells
+    together matches a corpus table that keeps them apart, and the other way round."""
+    text = unicodedata.normalize("NFKC", text)
+    if not glued:
+        text = re.sub(r"(?<=[\d%.])[\s|]+(?=[\d.])", "\ue000", text)
     return re.sub(r"[\s|]+", "", text).replace("\ue000", " ")
 
 
@@ -73,18 +77,26 @@ def corpus_grams() -> dict[str, frozenset[str]]:
     grams: dict[str, set[str]] = {}
     for directory in CORPUS_DIRS:
         for path in sorted(directory.glob("*.txt")):
-            text = normalise(path.read_text(encoding="utf-8", errors="replace"))
+            raw = path.read_text(encoding="utf-8", errors="replace")
             name = f"{directory.name}/{path.name}"
-            for i in range(len(text) - RUN_CHARS + 1):
-                grams.setdefault(text[i:i + RUN_CHARS], set()).add(name)
+            for text in (normalise(raw), normalise(raw, glued=True)):
+                for i in range(len(text) - RUN_CHARS + 1):
+                    grams.setdefault(text[i:i + RUN_CHARS], set()).add(name)
     return {gram: frozenset(files) for gram, files in grams.items()}
 
 
 # Always generic besides the listed phrases: a year ("2023年", "2024年度"), a heading ordinal
-# ("一、", "(三)", "2、", "指标1:"), punctuation, and a round figure of one significant digit
-# ("10", "100", "100%", "90%", "0.00": the full marks and zeros every score table prints).
-GENERIC_TOKENS = re.compile(r"20\d\d年度?|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|(?<![\d.])\d{1,2}(?:、|\.(?!\d))|指标\d{1,2}:"
-                            r"|[,。:;、“”()\[\] ]|(?<![\d.])(?:[1-9]0*|0)(?:\.0+)?%?(?![\d.])")
+# ("一、", "(三)", "2、", "指标1:"), punctuation, and a figure of at most SHORT_FIGURE significant
+# digits ("10", "100%", "9.60", "1,200,000.00", "2.75"): such figures recur by chance in any two
+# reports; a longer one ("1296.47", "4,614,453.11") is a report's own and counts as a quote.
+GENERIC_TOKENS = re.compile(r"20\d\d年度?|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|(?<![\d.])\d{1,2}(?:、|\.(?!\d))"
+                            r"|指标\d{1,2}:|[,。:;、“”()\[\] ]|\.{2,}|…+")
+FIGURE = re.compile(r"(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?%?")
+SHORT_FIGURE = 3
+
+
+def _short_figure(figure: str) -> bool:
+    return len(re.sub(r"\D", "", figure).strip("0")) <= SHORT_FIGURE
 
 
 def generic_phrases() -> list[str]:
@@ -106,24 +118,40 @@ def literals(path: Path) -> Iterator[tuple[int, str]]:
 def shared_runs(text: str, grams: dict[str, frozenset[str]], phrases: list[str]) -> Iterator[tuple[str, frozenset[str], bool]]:
     """Maximal runs of `text` made of corpus grams: (run, corpus files, distinctive)."""
     norm = normalise(text)
-    covered = [False] * len(norm)  # inside an allow-listed phrase
-    matches = [m for phrase in phrases for m in re.finditer(re.escape(phrase), norm)]
-    for m in matches + list(GENERIC_TOKENS.finditer(norm)):
-        covered[m.start():m.end()] = [True] * (m.end() - m.start())
+    covered = [False] * len(norm)  # generic wording: listed phrases, GENERIC_TOKENS, short figures
+    spans = [m.span() for phrase in phrases for m in re.finditer(re.escape(phrase), norm)]
+    spans += [m.span() for m in GENERIC_TOKENS.finditer(norm)]
+    spans += [m.span() for m in FIGURE.finditer(norm) if _short_figure(m.group())]
+    for start, end in spans:
+        covered[start:end] = [True] * (end - start)
+    figure_at: list[tuple[int, int] | None] = [None] * len(norm)  # the figure each character belongs to
+    for m in FIGURE.finditer(norm):
+        figure_at[m.start():m.end()] = [m.span()] * (m.end() - m.start())
     i = 0
     while i <= len(norm) - RUN_CHARS:
         if norm[i:i + RUN_CHARS] not in grams:
             i += 1
             continue
-        j, files, distinctive = i, set(), False
+        j = i
         while j <= len(norm) - RUN_CHARS and norm[j:j + RUN_CHARS] in grams:
-            holders = grams[norm[j:j + RUN_CHARS]]
-            files |= holders
-            if len(holders) < GENRE_FILES and covered[j:j + RUN_CHARS].count(False) >= OWN_CHARS:
-                distinctive = True
             j += 1
-        yield norm[i:j + RUN_CHARS - 1], frozenset(files), distinctive
-        i = j + RUN_CHARS - 1
+        end = j + RUN_CHARS - 1  # the run is norm[i:end]
+
+        def own(p: int) -> bool:
+            # our own character: not generic, and not part of a figure the run cuts (a shared "99." of
+            # "99.18" against "99.12" shares no figure)
+            fig = figure_at[p]
+            return not covered[p] and (fig is None or (i <= fig[0] and fig[1] <= end))
+
+        files: set[str] = set()
+        distinctive = False
+        for k in range(i, j):
+            holders = grams[norm[k:k + RUN_CHARS]]
+            files |= holders
+            if len(holders) < GENRE_FILES and sum(own(p) for p in range(k, k + RUN_CHARS)) >= OWN_CHARS:
+                distinctive = True
+        yield norm[i:end], frozenset(files), distinctive
+        i = end
 
 
 def scanned_files() -> Iterator[Path]:
