@@ -78,7 +78,7 @@ def test_traps_stay_quiet(batch) -> None:
     found = by_rule(batch["003"], "AR101")
     assert [f.values["stated_total"] for f in found] == [32]
     assert not any("245.26" in e.text for f in found for e in f.evidence)
-    # 003: "366篇，其中，国家级17篇，省级152篇" names only some of the items
+    # 003: a count of 篇 whose "其中" list names only some of the items (national and provincial)
     # 002: 27名 = 20+4+3; 001: 69人 = 38+3+28 and 1389.01 = 1031.02+357.99
     assert by_rule(batch["001"], "AR101") == []
     assert len(by_rule(batch["002"], "AR101")) == 1
