@@ -122,6 +122,13 @@ def pending_quotes() -> set[tuple[str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Every occurrence of every phrase, overlapping ones too (the longest at each position)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(f"(?=({alternatives}))")
+
+
 def _short_figure(figure: str) -> bool:
     return len(re.sub(r"\D", "", figure).strip("0")) <= SHORT_FIGURE
 
@@ -130,7 +137,7 @@ def shared_runs(text: str, grams: dict[str, frozenset[str]], phrases: list[str])
     """Maximal runs of ``text`` (normalised) made of corpus grams: (run, corpus files, distinctive)."""
     norm = normalise(text)
     covered = [False] * len(norm)  # generic: listed phrases, GENERIC_TOKENS, short figures
-    spans = [m.span() for phrase in phrases for m in re.finditer(re.escape(phrase), norm)]
+    spans = [(m.start(), m.start() + len(m.group(1))) for m in _phrase_pattern(tuple(phrases)).finditer(norm)]
     spans += [m.span() for m in GENERIC_TOKENS.finditer(norm)]
     spans += [m.span() for m in FIGURE.finditer(norm) if _short_figure(m.group())]
     for start, end in spans:
