@@ -186,7 +186,7 @@ _SENTENCES = [
     "开展执法检查{n}项，提出整改意见{m}条。",
     "年初预算数{n}.{m}万元，全年执行数{k}.{m}万元，执行率{p}%。",
     "举办履职培训{n}期，参训人员{m}人次。",
-    "听取和审议专项工作报告{n}个，作出决议决定{m}项。",
+    "听取和审议专题报告{n}个，作出决议决定{m}项。",
 ]
 _RULES = [("AR101", "sum-mismatch", "medium"), ("XC201", "narrative-table-mismatch", "high"),
           ("TG401", "score-above-weight", "high"), ("RU301", "copied-passage", "high"),

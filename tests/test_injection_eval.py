@@ -18,7 +18,7 @@ def test_injected_errors_are_detected_and_consistent_edits_stay_quiet(seeds_dir)
           f"consistent {summary['consistent']}, false alarms {summary['false_alarms']}; {summary['by_kind']}")
     # enough sites of each kind for the figures to mean something; a site already flagged in the
     # original is never edited, so "target" has four consistent sites since XC201 found the real
-    # mismatch in 001's compound row (办理代表议案、建议、意见等 40件): 4 is that count, not a loosened bar
+    # mismatch in 001's compound row (议案 and 建议 counted together, 40件): 4 is that count, not a loosened bar
     min_consistent = {"sum": 5, "rate": 5, "score_total": 5, "target": 4, "figure": 5}
     for kind, least in min_consistent.items():
         counts = summary["by_kind"][kind]

@@ -73,7 +73,7 @@ def test_offsets_index_the_unchanged_text() -> None:
     ("（3） 单位绩效目标", ("paren-digit-export", "paren", 3)),
     ("1、坚持党的领导", ("digit-dun", "digit", 1)),
     ("2. 项目支出情况", ("digit-dot", "digit-dot", 2)),
-    ("(1)投入绩效（10分）", ("paren-digit", "paren-digit", 1)),
+    ("(1)履职效能（20分）", ("paren-digit", "paren-digit", 1)),
     ("②专门委员会", ("circled", "circled", 2)),
     ("十、其他需要说明的情况", ("cn-dun", "dun", 10)),
 ])
@@ -82,8 +82,8 @@ def test_heading_styles(line, expected) -> None:
 
 
 @pytest.mark.parametrize("line", [
-    "1、预算完成率（5分）：本单位年初预算915万元，年末结转结余129万元，本单位该项指标得3分。这是说明。",
-    "2023年，区人大严格执行预算。",
+    "1、预算执行率（6分）：全年执行数为预算的97%，结余资金38万元，依评分标准本项得5分。这是说明。",
+    "2024年，本局从严控制一般性支出。",
     "3.15个乡镇完成任务",
     "一是强化思想引领",
 ])

@@ -50,7 +50,7 @@ MUST_EXTRACT = [
     ("标准为720 元/人/ 月。", "720 元/人/ 月", "720", "元/人/月", "none"),
     ("检测费用不超过800/年，", "不超过800/年", "800", "/年", "at_most"),
     # a label word that is not a contact label: the figure after it is a count
-    ("设信访接待中心和市长热线办公室2个二级机构。", "2个", "2", "个", "none"),
+    ("下设政务服务中心和便民热线办公室2个直属单位。", "2个", "2", "个", "none"),
     ("分类推进七大类部件的普查。", "七大类", "7", "类", "none"),
     ("总额 88 87.6 99.5 19\n年度目标", "19", "19", "", "none"),
     # OCR / export garble of separators: kept as written, commas dropped
@@ -99,7 +99,7 @@ MUST_NOT_EXTRACT = [
     ("运行时长12min，", "12"),                 # a Latin unit the grammar does not know
     # programme names and fixed phrases (also with a mirror's pinyin gloss inside)
     ("做好困难群众两项补贴发放。", "两项"),
-    ("落實殘疾人兩項(xiàng)補(bǔ)貼政策。", "兩項"),
+    ("發放困難群眾兩項(xiàng)補貼。", "兩項"),
     ("严格落实中央八项规定精神。", "八项"),
     ("发放一次性生活补助。", "一次"),
     ("乡村治理是一项长期的任务。", "一项"),
@@ -112,15 +112,15 @@ MUST_NOT_EXTRACT = [
     ("自评报告范文(精选7篇)", "7篇"),
     ("发布人：办公室  阅读：328次", "328"),
     ("1234567次浏览", "1234567"),
-    ("上一页 [1] [2] [3] 下一页", "2"),
+    ("上一页 [4] [5] [6] 下一页", "5"),
     ("地址：东风路8号 邮编：410011", "410011"),
     ("联系电话： | 84561234 |", "84561234"),
     ("服务热线：400-800-1234", "400"),
     ("郵編 |\n410011 |", "410011"),                # traditional label, the code on the next line
     ("2021年03月记账 12 |\n", "12"),             # a voucher number
-    ("上一页 [1] [2] [3] 4 |\n", "4"),            # the current page of a counter
+    ("上一页 [4] [5] [6] 7 |\n", "7"),            # the current page of a counter
     ("项目支出绩效自评报告范文 篇2\n", "2"),        # a number closing a title line
-    ("部门整体支出绩效自評報(bào)告 1\n", "1"),
+    ("整体支出绩效评價報(bào)告 1\n", "1"),
     # dates that lost their 年/月 or sit in a schedule
     ("完成时间 2019.04 2019.09\n", "2019.04"),
     ("某某单位\n2018\n年6\n月3\n日", "6"),

@@ -6,6 +6,7 @@ general rule must find, never recognised by the rules themselves.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,18 +20,23 @@ def batch(seeds_dir):
 
 
 def test_five_reports_with_metadata(batch) -> None:
+    """The unit is read whole: the place (one or two levels: 市, 区, 县 …) and the organ's full name, as
+    printed in the seed; checked by shape, so no seed's unit name is copied here."""
     assert sorted(batch) == ["000", "001", "002", "003", "004"]
-    expected = {
-        "000": ("岳阳市人民代表大会常务委员会", 2024, "department"),
-        "001": ("岳阳市君山区人民代表大会常务委员会", 2023, "department"),  # signed in 2024: cover date ignored
-        "002": ("古丈县人民代表大会常务委员会办公室", 2022, "department"),
-        "003": ("临武县人民代表大会常务委员会办公室", 2024, "department"),  # no title: body and dominant year
-        "004": ("区人大常委会办公室", 2021, "department"),  # table-only: 部门名称 cell, （2021年度）
+    expected = {  # (place levels, organ, year, kind)
+        "000": (1, "人民代表大会常务委员会", 2024, "department"),
+        "001": (2, "人民代表大会常务委员会", 2023, "department"),  # signed in 2024: cover date ignored
+        "002": (1, "人民代表大会常务委员会办公室", 2022, "department"),
+        "003": (1, "人民代表大会常务委员会办公室", 2024, "department"),  # no title: body and dominant year
+        "004": (0, "区人大常委会办公室", 2021, "department"),  # table-only: 部门名称 cell, （2021年度）
     }
-    for key, (unit, year, kind) in expected.items():
+    for key, (levels, organ, year, kind) in expected.items():
         r = batch[key]
         assert r.error is None
-        assert (r.unit, r.year, r.kind) == (unit, year, kind), key
+        place = r"(?:[\u4e00-\u9fff]{1,4}?[省市州县区])" + f"{{{levels}}}"
+        assert re.fullmatch(place + re.escape(organ), r.unit or ""), (key, r.unit)
+        assert r.unit in r.document.text, key
+        assert (r.year, r.kind) == (year, kind), key
 
 
 def test_every_evidence_span_is_exact(batch) -> None:
@@ -72,7 +78,7 @@ def test_traps_stay_quiet(batch) -> None:
     found = by_rule(batch["003"], "AR101")
     assert [f.values["stated_total"] for f in found] == [32]
     assert not any("245.26" in e.text for f in found for e in f.evidence)
-    # 003: "366篇，其中，国家级17篇，省级152篇" names only some of the items
+    # 003: a count of 篇 whose "其中" list names only some of the items (national and provincial)
     # 002: 27名 = 20+4+3; 001: 69人 = 38+3+28 and 1389.01 = 1031.02+357.99
     assert by_rule(batch["001"], "AR101") == []
     assert len(by_rule(batch["002"], "AR101")) == 1

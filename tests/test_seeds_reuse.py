@@ -31,8 +31,8 @@ def test_000_stale_figures_contradict_current_year(batch) -> None:
 
 
 def test_traps_are_not_flagged(batch) -> None:
-    # 003 "听取和审议2023年环境状况", 002 "对2021年度民生实事项目…", 000 "2025年我单位将…", 001 (a 2023 report
-    # whose paragraphs open "2023年，…") must stay quiet
+    # traps: 003 reviews an earlier year's report by name, 002 evaluates an earlier year's projects,
+    # 000 plans the next year, 001 (a 2023 report whose paragraphs open with "2023年") must stay quiet
     for key in ("001", "002", "003", "004"):
         assert [f.rule for f in batch[key].findings] == [], key
     texts = [e.text for f in batch["000"].findings for e in f.evidence]
