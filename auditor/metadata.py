@@ -57,7 +57,7 @@ def infer_metadata(doc: Document) -> Metadata:
 
 
 def _unit_before_topic(title: str) -> str | None:
-    """"关于XX局财政拨款“三公”经费预算情况的说明" → XX局: the organisation named before the topic."""
+    """"关于XX馆2024年部门预算公开的说明" → XX馆: the organisation named before the topic."""
     m = _DISCLOSURE_TOPIC.search(_strip_year(title))
     if m is None:
         return None

@@ -46,7 +46,7 @@ def test_unknown_when_nothing_says() -> None:
     ("关于石门县档案馆财政拨款“三公”经费决算2022年情况的说明\n一、总体情况\n2022年决算3.2万元。\n",
      ("石门县档案馆", 2022)),
     # traditional script with pinyin glosses inside the words, as some mirrored pages print it
-    ("2021年石門縣各民主黨派“三公”經(jīng)費(fèi)增減情況說(shuō)明\n支出合計4.3萬元。\n",
+    ("2021年石門縣各民主黨派部門預(yù)算公開說(shuō)明\n支出合計4.3萬元。\n",
      ("石门县各民主党派", 2021)),  # read in simplified characters
 ])
 def test_budget_disclosure_title_names_the_unit(text, expected) -> None:

@@ -162,7 +162,7 @@ def _subject(lead: str) -> str:
 
 
 _YEAR = r"(20\d{2})\s*年度?"
-# "2022年度…预算较2021年度增加": the two years compared; "2022年…比上年": the year and the one before
+# "2024年度…支出较2023年度减少": the two years compared; "2022年…比上年": the year and the one before
 _TWO_YEARS_RE = re.compile(_YEAR + r"[^。；;]{0,30}?(?:较|比|与)\s*" + _YEAR)
 _YEAR_ON_LAST_RE = re.compile(_YEAR + r"[^。；;]{0,30}?(?:较|比)上年")
 _SENTENCE_YEAR_RE = re.compile(_YEAR)
@@ -181,7 +181,7 @@ def _figures_of_years(text: str, paragraphs: list[Paragraph], k: int, change: Nu
                       mentions_in: MentionsIn, years: tuple[int, int]
                       ) -> tuple[NumberMention, NumberMention] | None:
     """The figures named by the subject in the sentences before the change that open with the current
-    and the earlier year ("2022年度…公务接待11.8万元" / "2021年度…公务接待12.39万元"): both, or None."""
+    and the earlier year ("2024年度…培训会议3.27万元" / "2023年度…培训会议4.51万元"): both, or None."""
     found: dict[int, NumberMention] = {}
     for para in reversed(paragraphs[max(0, k - _YEARS_REACH): k + 1]):
         for m in reversed(mentions_in(para.start, min(para.end, change.start))):

@@ -6,7 +6,8 @@ Shapes of a total with its parts (SumGroup.shape):
   and reasons between parts are skipped ("比上年减少Y"), a subtotal restating the total, another quantity
   (现有 after 编制, 退休 after 在职) and a nested 其中 end or skip the list; the total may stand in the
   sentence before, or before a sentence announcing the categories ("主要包括三大类：…"); a list of
-  records stating the same measures per item (支出, 预算, 差值), the total being one of them, is no breakdown;
+  records stating the same measures per item (支出, 预算, 差值), the total being one of them, is no breakdown,
+  nor is a change split into changes of opposite directions (a signed sum: "减少X，其中A减少…，B增加…");
 - bracket: "X万元（公务接待费A万元、公务用车运行维护费B万元）";
 - list: "…X万元。其中：" ending a paragraph, followed by list paragraphs "（1）…A万元";
 - trailing: "A万元，B万元.C万元，共计X万元" (the total closes the list);
@@ -412,7 +413,7 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         parts.append(part)
         labels.append(label)
         shares.append(share)
-    if not parts or _records(total_label, labels):
+    if not parts or _records(total_label, labels) or _mixed_changes(text, total, parts):
         return None
     return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels, shape="qizhong",
                     exhaustive=is_exhaustive(labels), shares=shares, announced=announced)
@@ -428,6 +429,23 @@ def _share_of_another_whole(clause: str, total_label: str) -> bool:
     m = _NAMED_WHOLE.match(clause)
     whole = m.group("whole") if m else ""
     return bool(whole) and bool(_WHOLE_WORDS.search(whole)) and not _WHOLE_WORDS.search(total_label)
+
+
+_CHANGE_BEFORE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)了?(约|近)?\s*$")
+_UP_WORDS = ("增加", "增长", "上升", "提高")
+
+
+def _direction(text: str, m: NumberMention) -> int:
+    """+1 or -1 for a figure stated as a change ("减少1.25万元"), 0 for a level."""
+    found = _CHANGE_BEFORE.search(plain(text[max(0, m.start - 8):m.start]))
+    return 0 if found is None else (1 if found.group(1) in _UP_WORDS else -1)
+
+
+def _mixed_changes(text: str, total: NumberMention, parts: list[NumberMention]) -> bool:
+    """A change broken down into changes of opposite directions ("减少0.47万元，其中培训减少1.25万元，会议
+    增加0.77万元"): a signed sum, not parts that add up as written."""
+    directions = {_direction(text, m) for m in (total, *parts)}
+    return len(directions - {0}) > 1
 
 
 def _records(total_label: str, labels: list[str]) -> bool:

@@ -153,10 +153,10 @@ def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
 def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval, computed: Interval,
                            base_point: Decimal, base_words: str) -> Finding | None:
     """The rate fits only if the figures it is computed from are themselves rounded: divided as written,
-    they give a rate the stated one is not a rounding of ("减少0.28万元，下降15%" from a base of 1.80:
-    15.56%). Reported low: the writer may have divided unrounded figures. Only when the written figures
-    are precise enough to decide the rate's last digit: "减少332万元，下降7.81%" from whole 万元 cannot
-    (332 ÷ 4255 lies anywhere from 7.79% to 7.81% as those figures round)."""
+    they give a rate the stated one is not a rounding of ("减少0.47万元，下降14%" from a base of 3.20:
+    14.69%). Reported low: the writer may have divided unrounded figures. Only when the written figures
+    are precise enough to decide the rate's last digit: "减少237万元，下降7.81%" from whole 万元 cannot
+    (237 ÷ 3038 lies anywhere from 7.78% to 7.82% as those figures round)."""
     if s.previous is None and s.current_found_in not in ("sentence", "continued"):
         return None  # a base found by its label elsewhere is not certain enough for an edge case
     if computed.hi - computed.lo > stated_rate.hi - stated_rate.lo:
