@@ -50,7 +50,7 @@ def _intervals(statement: ChangeStatement):
 
 
 def _zero_base(doc, this, s: ChangeStatement) -> Finding:
-    """"收支总计133.6万元，较上年增加133.6万元，增长100.0%": the earlier figure was nil, no rate exists."""
+    """"收支总计86.4万元，较上年增加86.4万元，增长100.0%": the earlier figure was nil, no rate exists."""
     message = (f"正文称增加{written(s.change)}、增长{written(s.rate)}，但增加额与本期数{written(s.current)}相同，"
                f"上年基数为零，增长率无从计算")
     message_en = "the change equals this year's figure, so the base is zero and no growth rate exists"

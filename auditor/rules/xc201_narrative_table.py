@@ -29,8 +29,8 @@ def narrative_table_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding
     指标按核心对象匹配（“开展专题调研次数” ~ “专题调研”；同义词见 auditor/data/indicator_synonyms.tsv；相近写法用
     rapidfuzz 匹配，置信度较低）。
     只比较同类：实际值对实际值（从不与指标值、计划或“计划/预计”分句比较），同一单位类别（万元与元换算），同一年度，
-    同一范围词（全市/本级/县/镇）。列有多项活动的表格行（“主任会、常委会 18次”；“办理代表议案、建议、意见等 40件”）
-    从不与其中单独一项比较：当正文某一句的数字涵盖该行的每一项活动时（“代表所提5件议案，42件建议、批评和意见”
+    同一范围词（全市/本级/县/镇）。列有多项活动的表格行（“主任会、常委会 18次”；“受理群众来信、来访、网上留言等 60件”）
+    从不与其中单独一项比较：当正文某一句的数字涵盖该行的每一项活动时（“共受理来信8件，来访和网上留言56件”
     合计47），与这些数字之和比较，置信度 0.7。项目自己的表可能只统计部门总数的一部分，所以项目数字低于正文数字不算
     矛盾；高于则算。
     为何重要：表格是财政部门打分的依据，正文是读者相信的内容。两者不一致，必有一个是错的。
@@ -123,8 +123,8 @@ def _judge(doc, this, table_st: Statement, texts: list[Statement], exact: bool =
 
 
 def _judge_compound(doc, this, row: Statement, found: list[Statement]) -> Finding | None:
-    """A row naming several activities ("办理代表议案、建议、意见等 40件") against one narrative sentence
-    that counts each of them ("代表所提5件议案，42件建议、批评和意见"): reported only when the sentence's
+    """A row naming several activities ("受理群众来信、来访、网上留言等 60件") against one narrative sentence
+    that counts each of them ("共受理来信8件，来访和网上留言56件"): reported only when the sentence's
     figures cover every activity the row names and add up to something else."""
     words = compound_words(row.label)
     if len(words) < 2 or row.approximate:
