@@ -381,7 +381,9 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
     parts: list[NumberMention] = []
     labels: list[str] = []
     shares: list[NumberMention | None] = []
+    list_end, closed = q + 2, False
     for c_start, c_end in _clauses_after(text, q + 2):
+        list_end = c_end
         raw = _clean(text[c_start:c_end]).strip()
         if not raw:
             continue
@@ -413,6 +415,14 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         parts.append(part)
         labels.append(label)
         shares.append(share)
+    else:
+        closed = True  # the list ran to the end of its sentence
+    if closed and len(parts) == 1 and not any(m.start > parts[0].end for m in mentions if m.start < list_end) \
+            and _direction(text, total) == 0 and _direction(text, parts[0]) == 0:
+        for part, label in _sibling_sentences(text, mentions, list_end, total, labels):
+            parts.append(part)
+            labels.append(label)
+            shares.append(None)
     if not parts or _records(total_label, labels) or _mixed_changes(text, total, parts):
         return None
     return SumGroup(total=total, parts=parts, total_label=total_label, labels=labels, shape="qizhong",
@@ -446,6 +456,38 @@ def _mixed_changes(text: str, total: NumberMention, parts: list[NumberMention]) 
     增加0.77万元"): a signed sum, not parts that add up as written."""
     directions = {_direction(text, m) for m in (total, *parts)}
     return len(directions - {0}) > 1
+
+
+_MEMBER_TAIL = r"(经费|支出|费用|资金)?(为|是)?"
+_NEXT_ITEM = re.compile(r"[。\s\u3000]*(?:[（(]?[一二三四五六七八九十\d]{1,2}[）)、.．]\s*)?")
+
+
+def _sibling_sentences(text: str, mentions: list[NumberMention], end: int, total: NumberMention,
+                       labels: list[str]) -> list[tuple[NumberMention, str]]:
+    """The parts of a 其中 list of one part that goes on in the following sentences, one each, when every
+    sentence opens with the bare name of another member of the partition the first part belongs to
+    ("其中：人员经费A元，主要包括…。公用经费B元，主要包括…。")."""
+    partition = next((p for p in _partitions() if all(any(m in label for m in p) for label in labels)), None)
+    if partition is None:
+        return []
+    named = {max((m for m in partition if m in label), key=len) for label in labels}
+    out: list[tuple[NumberMention, str]] = []
+    while len(named) < len(partition):
+        start = _NEXT_ITEM.match(text, end).end()
+        figure = next((m for m in mentions if m.start >= start), None)
+        if figure is None or not compatible_units(total, figure) or figure.start - start > _MAX_LABEL:
+            break
+        label = _label(text[start:figure.start])
+        member = max((m for m in partition if m in label), key=len, default=None)
+        if member is None or member in named or not re.fullmatch(re.escape(member) + _MEMBER_TAIL, label):
+            break  # only a sentence opening with the member's bare name ("公用经费B元") goes on the list
+        out.append((figure, label))
+        named.add(member)
+        sentence_end = _SENTENCE_END.search(text, figure.end)
+        if sentence_end is None:
+            break
+        end = sentence_end.start()
+    return out
 
 
 def _records(total_label: str, labels: list[str]) -> bool:
