@@ -6,11 +6,11 @@ from auditor.extract.views import gapped, plain, reading_view
 
 
 def test_the_view_keeps_every_offset() -> None:
-    text = "完成年初預(yù)算100%,決算數(shù)大于預(yù)算數(shù)12.5萬元"
+    text = "完成年初預(yù)算100%；實際支出數(shù)大于預(yù)算數(shù)12.5萬元"
     view = reading_view(text)
     assert len(view) == len(text)
     assert view[text.index("100%"):].startswith("100%")
-    assert plain(view).startswith("完成年初预算100%,决算数大于预算数")
+    assert plain(view).startswith("完成年初预算100%；实际支出数大于预算数")
 
 
 def test_a_gapped_pattern_matches_across_blanked_glosses_and_optional_characters() -> None:
