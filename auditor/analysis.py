@@ -213,10 +213,10 @@ class Analysis:
     def completion_claims(self) -> list[tuple[int, int]]:
         return completion_claims(self.doc, self.prose)
 
-    @extractor()
+    @extractor("content_tables")
     def attachment_titles(self) -> list[tuple[str, int, int, bool]]:
         """(key, start, end, followed by content) of each attachment title line."""
-        return attachment_titles(self.doc)
+        return attachment_titles(self.doc, self.content_tables)
 
     @extractor()
     def content_tables(self) -> list[Table]:

@@ -335,6 +335,43 @@ def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     return tuple((pat, _needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
 
 
+# Characters of which every match of a mask pattern holds one (its first, mostly): a pattern none of
+# whose characters occurs in a span cannot match there. Same order as _MASK_PATTERNS.
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_MASK_TRIGGERS = (
+    "号",  # document numbers end with 号
+    "-－/.．、",  # full dates: two separators
+    "-－)）",  # phone numbers: the area code's separator
+    ":",  # times
+    "·•・",  # dotted day names
+    "(（",  # bracketed list numbers
+    "指目任附图表步序编注",  # labels: the first characters of the label words
+    "[［",  # page counters
+    "邮电传热手标备I记凭",  # contact and registry labels: their first characters
+    "“\"「『‘",  # short quoted names
+    "《",  # book titles
+    "+＋",  # slogan chains
+    _ASCII_LETTERS,  # codes: a letter
+    _ASCII_LETTERS,  # codes: a letter after the digits
+    "*＊",  # masked values
+    "行栏列序",  # row and column index labels
+)
+assert len(_MASK_TRIGGERS) == len(_MASK_PATTERNS)
+
+
+@lru_cache(maxsize=1)
+def _masks_with_triggers() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """Each mask pattern with its trigger characters (the slogans: the first character of each)."""
+    slogans = frozenset(w[0] for w in load_lexicon("numbers_not_claims.txt"))
+    return tuple(zip((*_MASK_PATTERNS, _slogan_re()), (*map(frozenset, _MASK_TRIGGERS), slogans)))
+
+
+@lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern[str]:
+    chars = frozenset().union(*(t for _, t in _masks_with_triggers()))
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
 @lru_cache(maxsize=1)
 def _count_nouns() -> tuple[str, ...]:
     return tuple(sorted(load_lexicon("numbers_count_nouns.txt"), key=len, reverse=True))
@@ -504,10 +541,16 @@ class _Masks:
         text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
         if hi - lo <= _SMALL_SPAN:
-            # a table cell or a short paragraph: trying every pattern directly is cheapest
-            for pat, _ in _masks_with_needles():
-                for m in pat.finditer(text, lo, hi):
-                    spans.append(m.span())
+            # a table cell or a short paragraph: every pattern whose trigger characters occur in the
+            # span is tried directly (one character-class scan tells which occur)
+            present = _trigger_re().findall(text, lo, hi)
+            if present:
+                present_set = frozenset(present)
+                for pat, triggers in _masks_with_triggers():
+                    if triggers.isdisjoint(present_set):
+                        continue
+                    for m in pat.finditer(text, lo, hi):
+                        spans.append(m.span())
             self._merge(spans)
             return
         code_runs: list[tuple[int, int]] | None = None
@@ -664,13 +707,13 @@ def _spaced_number(text: str, start: int, end: int, hi: int) -> tuple[int, tuple
 
 def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     """Parse the core match, then 多/余, a scale word and a unit after it."""
-    chinese = m.group("ar") is None
-    pct = m.group("pct") or ""
-    core_start = m.start("ar") if not chinese else (m.start("cn") if m.group("cn") else m.start("cnr"))
+    pct, ar, arscale, cn, cnr = m.groups()  # the groups of _CORE_RE, in order
+    chinese = ar is None
+    pct = pct or ""
+    core_start = m.start(2) if not chinese else (m.start(4) if cn else m.start(5))
     core_end = m.end()
     scale = 1
     if not chinese:
-        ar = m.group("ar")
         if "，" in ar and not any(c in _FW_DIGITS for c in ar):
             # the Chinese comma is a thousands separator only between full-width digits
             ar = ar.split("，", 1)[0]
@@ -678,8 +721,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             parsed = _arabic(ar)
         else:
             parsed = _arabic(ar)
-            if m.group("arscale"):
-                scale = _SCALE_WORDS[m.group("arscale")]
+            if arscale:
+                scale = _SCALE_WORDS[arscale]
             spaced = _spaced_number(text, core_start, core_end, hi) \
                 if core_end < hi and text[core_end] in " \u00a0." else None
             if spaced is not None:
@@ -693,10 +736,10 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                     core_end = garbled.end()
                     parsed = _arabic(garbled.group().replace(",", ""))
                     scale = 1
-    elif m.group("cnr"):
-        parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
+    elif cnr:
+        parsed = (Decimal(_CN_SMALL.get(cnr, 0) or _CN_BIG[cnr]), 0)
     else:
-        body, scale = _split_cn_scale(m.group("cn"))
+        body, scale = _split_cn_scale(cn)
         parsed = _cn_number(body)
     if parsed is None:
         return None
@@ -727,7 +770,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     unit = ""
     if pct:
         unit = "%" if pct == "百分之" else "‰"
-    elif chinese and pos < hi and text[pos] == "成" and m.group("cn") and scale == 1:
+    elif chinese and pos < hi and text[pos] == "成" and cn and scale == 1:
         # 九成 = 90%, 九成五 = 95%
         if value > 10 or decimals:
             return None
@@ -740,7 +783,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             pos += 1
         unit = "%"
     else:
-        upos = _skip_spaces(text, pos, hi)
+        upos = _skip_spaces(text, pos, hi) if pos < hi and text[pos] in " \u3000\u00a0" else pos
         um = _UNIT_RE.match(text, upos, hi)
         if um is not None:
             u = um.group()
@@ -763,9 +806,9 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                 u = "人次"
             elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
                 return None  # "3万万元": malformed
-            elif chinese and u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
+            elif chinese and u == "元" and scale == 1 and cn and cn[-1] in _CN_BIG and value:
                 # 一亿五千两百零七万元: money keeps its scale word in the unit (15207 万元)
-                big = _CN_BIG[m.group("cn")[-1]]
+                big = _CN_BIG[cn[-1]]
                 value = value / big
                 u = "万元" if big == 10_000 else "亿元"
             elif u == "美元" and scale in (10_000, 100_000_000):
@@ -1101,22 +1144,15 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             value = -value
             if upper is not None:
                 upper = None if upper < value else upper
-    tolerance = Decimal("0.5") * Decimal(10) ** -decimals
-    mention = NumberMention(
-        start=start_pos,
-        end=mention_end,
-        text=text[start_pos:mention_end],
-        value=value,
-        unit=unit,
-        qualifier=qualifier,
-        scale=scale,
-        tolerance=tolerance,
-        decimals=decimals,
-        upper=upper,
-        number_start=number_start,
-        number_end=number_end,
-    )
+    tolerance = _TOLERANCES.get(decimals)
+    if tolerance is None:
+        tolerance = _TOLERANCES[decimals] = Decimal("0.5") * Decimal(10) ** -decimals
+    mention = NumberMention(start_pos, mention_end, text[start_pos:mention_end], value, unit, qualifier, scale,
+                            tolerance, decimals, upper, number_start, number_end)
     return mention, max(resume, mention_end)
+
+
+_TOLERANCES: dict[int, Decimal] = {}  # half a unit of the last digit, by decimals (a handful of values)
 
 
 _RUBRIC_BEFORE_RE = re.compile(r"(?:扣|加|减)(?:除)?$")

@@ -218,11 +218,15 @@ _HEADING_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("circled", "circled", re.compile(r"^(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])")),
 ]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(" + _CIRCLED)  # what a heading pattern can start with
 _MAX_HEADING_CHARS = 40
 
 
 def match_heading(line: str) -> tuple[str, str, int] | None:
     """(style, family, ordinal) when the line looks like a numbered heading."""
+    head = line.lstrip(" \u3000\u00a0")
+    if not head or not (head[0] in _HEADING_FIRST or head[0].isdecimal()):
+        return None  # every heading pattern starts with a numeral, a digit (\d: isdecimal) or a bracket
     stripped = for_matching(line).lstrip(" \u3000\u00a0")
     body = clean_text(stripped)
     if not body or len(body) > _MAX_HEADING_CHARS:
