@@ -58,6 +58,10 @@ _SENTENCE_AIM = re.compile(r"(?<!按)(?<!按照)(力争|争取|计划(?![内的]
 _PLAN_HEADINGS = ("下一步", "计划", "打算", "思路", "改进措施", "工作安排")
 _SCOPE_WORDS = ("市本级", "县本级", "区本级", "本级", "全市", "市级", "全县", "县级", "全区", "区级", "全镇", "镇级",
                 "乡镇", "乡级", "村级", "全省", "省级", "全国", "国家级", "全州", "州级", "街道")
+_SCOPE_WORDS_RE = re.compile("|".join(map(re.escape, _SCOPE_WORDS)))
+_TARGET_WORDS_RE = re.compile("|".join(map(re.escape, _TARGET_WORDS)))  # any(w in text for w in _TARGET_WORDS)
+_DONE_WORDS_RE = re.compile("|".join(map(re.escape, _DONE_WORDS)))
+_PLAN_HEADINGS_RE = re.compile("|".join(map(re.escape, _PLAN_HEADINGS)))
 _CLAUSE_BREAKS = "，,。；;！？!?\n\t：:"
 _SENTENCE_BREAKS = "。；;！？!?\n\t"
 _YEAR_RE = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})\s*年(?!度?[0-9])")
@@ -148,6 +152,7 @@ def subject_core(phrase: str) -> str:
     return core if len(core) >= MIN_SUBJECT else ""
 
 
+@lru_cache(maxsize=65536)
 def subject_parts(phrase: str) -> tuple[str, ...]:
     """The cores of a subject naming several activities ("主任会、常委会" → 主任会议, 常委会会议); () if one."""
     text = clean_text(phrase)
@@ -245,7 +250,10 @@ def _decimals_in_family(st: Statement) -> int:
 
 # --- scope, year, kind ----------------------------------------------------------------------------
 
+@lru_cache(maxsize=16384)
 def _markers(text: str) -> frozenset[str]:
+    if _SCOPE_WORDS_RE.search(text) is None:
+        return frozenset()  # no scope word at all (most clauses)
     found = set()
     rest = text
     for word in _SCOPE_WORDS:  # longest words first in the list where they overlap (市本级 before 本级)
@@ -269,18 +277,22 @@ def _year(clause: str, sentence_before: str, report_year: int | None) -> int | N
 
 
 def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_before: str, sentence: str) -> str:
-    if any(w in clause for w in _TARGET_WORDS):
+    if _TARGET_WORDS_RE.search(clause):
         return "target"
     aim = None
     for aim in _SENTENCE_AIM.finditer(sentence_before):
         pass
-    if aim is not None and not any(w in sentence for w in _DONE_WORDS):
+    if aim is not None and not _DONE_WORDS_RE.search(sentence):
         return "target"  # "力争全年完成造林1亿亩，森林抚育1.2亿亩": the aim governs the whole list
-    if _PLAN_LEAD_IN.search(sentence_before) and not any(w in sentence for w in _DONE_WORDS):
+    if _PLAN_LEAD_IN.search(sentence_before) and not _DONE_WORDS_RE.search(sentence):
         return "target"
+    plan_headings = doc.derived(_StatementCaches).plan_headings
     for section in doc.heading_path(m.start):
-        heading = clean_text(doc.text[section.heading.start:section.heading.end])
-        if any(w in heading for w in _PLAN_HEADINGS):
+        plan = plan_headings.get(section.heading.start)
+        if plan is None:
+            heading = clean_text(doc.text[section.heading.start:section.heading.end])
+            plan = plan_headings[section.heading.start] = _PLAN_HEADINGS_RE.search(heading) is not None
+        if plan:
             return "target"
     return "actual"
 
@@ -292,6 +304,7 @@ class _StatementCaches:
     table_scopes: dict[tuple[int, int, int], str] = field(default_factory=dict)  # by (index, start, end)
     column_headers: dict[tuple[int, int, int, int, int, int], str] = field(default_factory=dict)
     sentence_contexts: dict[int, tuple] = field(default_factory=dict)  # by the sentence's start
+    plan_headings: dict[int, bool] = field(default_factory=dict)  # a heading names a plan, by its start
 
 
 def table_scope(doc: Document, table: Table) -> str:
