@@ -64,6 +64,7 @@ _DONE_WORDS_RE = re.compile("|".join(map(re.escape, _DONE_WORDS)))
 _PLAN_HEADINGS_RE = re.compile("|".join(map(re.escape, _PLAN_HEADINGS)))
 _CLAUSE_BREAKS = "，,。；;！？!?\n\t：:"
 _SENTENCE_BREAKS = "。；;！？!?\n\t"
+_CONTEXT_BREAKS = "。！？!?\n"  # the sentence of a figure's context (places, periods)
 _YEAR_RE = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})\s*年(?!度?[0-9])")
 _PREVIOUS_YEAR_RE = re.compile(r"上年|去年|上一年")
 _COMPOUND_SPLIT = re.compile(r"[、.．/／＋+]")
@@ -444,6 +445,18 @@ def _closed(text: str, m: NumberMention) -> bool:
     return not ("\u4e00" <= nxt <= "\u9fff") or nxt in "等均全共的"
 
 
+def _starts_before(text: str, offset: int) -> tuple[int, int, int]:
+    """``_span_back(text, offset, breaks)`` for the clause, sentence and context breaks at once: each is
+    just after the last of its break characters before ``offset`` on the line (the line's start when none);
+    every break character is looked up once (the clause breaks hold the other two sets)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    last = {c: text.rfind(c, line_start, offset) for c in _CLAUSE_BREAKS if c != "\n"}
+    clause = max(line_start, max(last.values()) + 1)
+    sentence = max(line_start, max(last[c] for c in _SENTENCE_BREAKS if c != "\n") + 1)
+    context = max(line_start, max(last[c] for c in _CONTEXT_BREAKS if c != "\n") + 1)
+    return clause, sentence, context
+
+
 def _paragraph_span(doc: Document, starts: list[int], offset: int) -> tuple[int, int]:
     k = bisect.bisect_right(starts, offset) - 1
     if k >= 0:
@@ -461,13 +474,12 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
         return None
     value, family = based
     text = doc.text
-    clause_start = _span_back(text, m.start, _CLAUSE_BREAKS)
-    sentence_start = _span_back(text, m.start, _SENTENCE_BREAKS)
+    clause_start, sentence_start, context_start = _starts_before(text, m.start)
     sentence_end = _span_forward(text, m.end, _SENTENCE_BREAKS)
     clause = text[clause_start:m.start]
     sentence_before = text[sentence_start:m.start]
     kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
-    context = _context(doc, m.start)
+    context = _context(doc, m.start, context_start)
     return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(claim.subject),
                      label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
                      markers=_markers(clause), year=_year(clause, sentence_before, report_year),
@@ -501,6 +513,10 @@ _PERIOD_RE = re.compile(r"第?[一二三四1-4]季度|前三季度|上半年|下
                         r"|[一二三四五六七八九十]{1,3}(?:[-—~至][一二三四五六七八九十]{1,3})?月份?|寒假|暑假|春节|汛期|节假日")
 
 
+_PLACE_CHARS = re.compile("[省市县区旗镇乡街]")  # one of them ends every match of _PLACE_RE
+_PERIOD_CHARS = re.compile("[季半月假节汛]")  # one of them is in every match of _PERIOD_RE
+
+
 @lru_cache(maxsize=1)
 def _generic_places() -> tuple[str, ...]:
     lines = (_DATA / "generic_place_words.txt").read_text(encoding="utf-8").splitlines()
@@ -508,12 +524,16 @@ def _generic_places() -> tuple[str, ...]:
 
 
 def _places(text: str) -> frozenset[str]:
+    if _PLACE_CHARS.search(text) is None:
+        return frozenset()  # no place suffix: no place
     found = (_PLACE_LEAD.sub("", p) for p in _PLACE_RE.findall(text))
     return frozenset(p for p in found if len(p) >= 3 and p[-2] not in "全本各该我此"  # not "本年度全市"
                      and not p.endswith(_generic_places()))
 
 
 def _periods(text: str) -> frozenset[str]:
+    if _PERIOD_CHARS.search(text) is None:
+        return frozenset()  # every period names a 季, 半年, 月, 假, 节 or 汛
     return frozenset(re.sub(r"\s", "", p) for p in _PERIOD_RE.findall(text))
 
 
@@ -534,13 +554,15 @@ def section_topic(heading: str) -> str:
     return text
 
 
-def _context(doc: Document, offset: int) -> tuple:
-    """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence."""
+def _context(doc: Document, offset: int, start: int | None = None) -> tuple:
+    """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence
+    (``start``: where the sentence starts, ``_span_back(text, offset, _CONTEXT_BREAKS)``, when known)."""
     text = doc.text
-    start = _span_back(text, offset, "。！？!?\n")
+    if start is None:
+        start = _span_back(text, offset, _CONTEXT_BREAKS)
     cache = doc.derived(_StatementCaches).sentence_contexts
     if start not in cache:
-        sentence = text[start:_span_forward(text, offset, "。！？!?\n")]
+        sentence = text[start:_span_forward(text, offset, _CONTEXT_BREAKS)]
         cache[start] = (_section_topic(doc, offset), _places(sentence), _periods(sentence))
     return cache[start]
 
