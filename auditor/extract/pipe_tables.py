@@ -90,7 +90,7 @@ def _bar_tables(doc: Document, first_index: int) -> list[Table]:
     for para in doc.paragraphs:
         if _is_bar_row(doc, para):
             run.append(para)
-        else:
+        elif run:
             close()
     close()
     return tables
