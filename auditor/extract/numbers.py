@@ -1053,7 +1053,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     core_start = n.core_start
     if masks.hits(core_start, n.core_end):
         return reject
-    prev = _prev_char(text, core_start)
+    prev = text[core_start - 1] if core_start > 0 else ""
     # ordinals, session numbers, codes, formulas
     if prev and (prev in "第届#№" or prev in "+＋*＊×÷/／^"):
         return reject
@@ -1110,7 +1110,10 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
                 return reject  # 人大二次会议: the 2nd session
     money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1 and not _count_noun_after(text, n.end, hi)
                                      and (n.decimals >= 2 or _money_context(text, core_start, n.end, lo, hi)))
-    value, unit, scale, decimals = _finish_units(n, money)
+    if n.scale == 1:  # nothing to apply (most figures)
+        value, unit, scale, decimals = n.value, n.unit, 1, n.decimals
+    else:
+        value, unit, scale, decimals = _finish_units(n, money)
     mention_end = n.end
     number_end = n.core_end
     qualifier = "approx_more" if n.approx_more else "none"

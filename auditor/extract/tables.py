@@ -637,9 +637,8 @@ def _column_roles(doc: Document, columns: list[str]) -> dict[str, int]:
     for col, label in enumerate(columns):
         if "·" in label:
             continue
-        key = header_key(label)
-        for role, pattern in BUDGET_ROLES:
-            if role not in roles and pattern.search(key):
+        for role in _matching_roles(label, "budget"):  # the first matching role not given yet
+            if role not in roles:
                 roles[role] = col
                 break
     return roles
