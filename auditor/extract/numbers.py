@@ -118,6 +118,7 @@ _ALL_UNITS = sorted(
     reverse=True,
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
+_UNIT_FIRST = frozenset(u[0] for u in _ALL_UNITS)  # a unit starts with one of these
 _UNIT_SET = frozenset(_ALL_UNITS)
 _SHARE_UNITS = frozenset(_PERCENT_UNITS.values())
 _LATIN_UNITS = frozenset(u for u in _ALL_UNITS if u[-1].isascii() and u[-1].isalpha())
@@ -153,9 +154,11 @@ _PRE_LAST_CHARS = frozenset(word[-1] for word, _ in _PRE_QUALIFIERS)
 # "近" after these is part of a word (最近, 附近, 邻近), not "nearly".
 _JIN_WORDS = ("最近", "附近", "邻近", "靠近", "就近", "亲近", "贴近", "临近", "走近", "拉近")
 _POST_QUALIFIER_RE = re.compile(r"[ \u3000\u00a0]{0,2}(以上|以下|以内|左右|上下|之内|开外)")
+_POST_QUALIFIER_FIRST = frozenset(" \u3000\u00a0以左上之开")  # what a match of _POST_QUALIFIER_RE starts with
 _POST_QUALIFIER = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
                    "左右": "approx_about", "上下": "approx_about", "开外": "approx_more"}
 _RANGE_SEP_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:-|－|–|—|―|~|～|〜|至|到)[ \u3000\u00a0]{0,2}")
+_RANGE_SEP_FIRST = frozenset(" \u3000\u00a0-－–—―~～〜至到")  # what a match of _RANGE_SEP_RE starts with
 
 _MONEY_WORDS = ("资金", "经费", "预算", "支出", "收入", "投资", "拨款", "结余", "结转", "金额",
                 "费用", "决算", "执行数", "资产", "债券", "债务", "款", "元", "费", "补助", "成本",
@@ -467,6 +470,20 @@ def _cn_number(core: str) -> tuple[Decimal, int] | None:
 
 
 def _arabic(core: str) -> tuple[Decimal, int] | None:
+    known = _ARABIC_READ.get(core, _UNREAD)
+    if known is not _UNREAD:
+        return known
+    if len(_ARABIC_READ) >= 65536:
+        _ARABIC_READ.clear()
+    parsed = _ARABIC_READ[core] = _read_arabic(core)
+    return parsed
+
+
+_ARABIC_READ: dict[str, tuple[Decimal, int] | None] = {}  # the same numerals recur ("100", "2023", "95%")
+_UNREAD = object()
+
+
+def _read_arabic(core: str) -> tuple[Decimal, int] | None:
     plain = core.translate(_TO_ASCII)
     try:
         value = Decimal(plain)
@@ -787,7 +804,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
         unit = "%"
     else:
         upos = _skip_spaces(text, pos, hi) if pos < hi and text[pos] in " \u3000\u00a0" else pos
-        um = _UNIT_RE.match(text, upos, hi)
+        um = _UNIT_RE.match(text, upos, hi) if upos < hi and text[upos] in _UNIT_FIRST else None
         if um is not None:
             u = um.group()
             breakers = _unit_breakers()
@@ -1022,7 +1039,7 @@ def _range_partner(text: str, n: _Num, hi: int) -> _Num | None:
     """The Y of "X-Y", "X至Y", "X～Y" written right after ``n`` (same script), or None."""
     if n.approx_more or n.percent_prefix:
         return None
-    rm = _RANGE_SEP_RE.match(text, n.end, hi)
+    rm = _RANGE_SEP_RE.match(text, n.end, hi) if n.end < hi and text[n.end] in _RANGE_SEP_FIRST else None
     if rm is None:
         return None
     m2 = _CORE_RE.match(text, rm.end(), hi)
@@ -1138,7 +1155,8 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
                 if first <= n.end <= end and shared != "none":
                     qualifier = _merge_qualifier(qualifier, shared)
         # 以上 / 以下 / 左右
-        pq = _POST_QUALIFIER_RE.match(text, mention_end, hi)
+        pq = _POST_QUALIFIER_RE.match(text, mention_end, hi) \
+            if mention_end < hi and text[mention_end] in _POST_QUALIFIER_FIRST else None
         if pq is not None:
             qualifier = _merge_qualifier(qualifier, _POST_QUALIFIER[pq.group(1)])
             mention_end = pq.end()
