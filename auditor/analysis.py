@@ -91,13 +91,10 @@ class Analysis:
 
     def numbers_in(self, start: int, end: int) -> list[NumberMention]:
         """Number mentions lying wholly inside text[start:end], in order (a view of ``numbers``)."""
-        i = bisect.bisect_left(self._number_starts, start)
-        out = []
-        while i < len(self.numbers) and self.numbers[i].start < end:
-            if self.numbers[i].end <= end:
-                out.append(self.numbers[i])
-            i += 1
-        return out
+        starts = self._number_starts
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(starts, end, i)
+        return [m for m in self.numbers[i:j] if m.end <= end]
 
     @extractor()
     def narrative(self) -> list[Paragraph]:
@@ -213,10 +210,10 @@ class Analysis:
     def completion_claims(self) -> list[tuple[int, int]]:
         return completion_claims(self.doc, self.prose)
 
-    @extractor()
+    @extractor("content_tables")
     def attachment_titles(self) -> list[tuple[str, int, int, bool]]:
         """(key, start, end, followed by content) of each attachment title line."""
-        return attachment_titles(self.doc)
+        return attachment_titles(self.doc, self.content_tables)
 
     @extractor()
     def content_tables(self) -> list[Table]:

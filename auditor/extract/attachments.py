@@ -6,6 +6,7 @@ title before the next title. CP401 judges what is missing.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from auditor.document import Document, Table, clean_text
@@ -27,8 +28,9 @@ def _key(kind: str, num: str | None) -> str:
     return f"{kind}{num}" if num else kind
 
 
-def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
-    """(key, start, end, followed by content) for each attachment-title line in the narrative."""
+def attachment_titles(doc: Document, tables: list[Table] | None = None) -> list[tuple[str, int, int, bool]]:
+    """(key, start, end, followed by content) for each attachment-title line in the narrative
+    (``tables``: the document's :func:`content_tables`, computed here when not given)."""
     lines = []
     for para in doc.paragraphs:
         raw = doc.text[para.start:para.end]
@@ -41,12 +43,17 @@ def attachment_titles(doc: Document) -> list[tuple[str, int, int, bool]]:
         start = para.start + len(raw) - len(raw.lstrip())
         end = para.start + len(raw.rstrip())
         lines.append((_key(m.group(1), m.group("num")), start, end))
-    out = []
-    tables = content_tables(doc)
+    out: list[tuple[str, int, int, bool]] = []
+    if not lines:
+        return out
+    if tables is None:
+        tables = content_tables(doc)
+    # the starts of the paragraphs with text (in order): the ones between two titles are counted by bisection
+    filled = [p.start for p in doc.paragraphs if clean_text(doc.text[p.start:p.end])]
     for k, (key, start, end) in enumerate(lines):
         limit = lines[k + 1][1] if k + 1 < len(lines) else len(doc.text)
         has_table = any(start < t.start < limit for t in tables)
-        has_text = sum(1 for p in doc.paragraphs if end < p.start < limit and clean_text(doc.text[p.start:p.end])) >= 3
+        has_text = bisect.bisect_left(filled, limit) - bisect.bisect_right(filled, end) >= 3
         out.append((key, start, end, has_table or has_text))
     return out
 

@@ -58,8 +58,13 @@ _SENTENCE_AIM = re.compile(r"(?<!按)(?<!按照)(力争|争取|计划(?![内的]
 _PLAN_HEADINGS = ("下一步", "计划", "打算", "思路", "改进措施", "工作安排")
 _SCOPE_WORDS = ("市本级", "县本级", "区本级", "本级", "全市", "市级", "全县", "县级", "全区", "区级", "全镇", "镇级",
                 "乡镇", "乡级", "村级", "全省", "省级", "全国", "国家级", "全州", "州级", "街道")
+_SCOPE_WORDS_RE = re.compile("|".join(map(re.escape, _SCOPE_WORDS)))
+_TARGET_WORDS_RE = re.compile("|".join(map(re.escape, _TARGET_WORDS)))  # any(w in text for w in _TARGET_WORDS)
+_DONE_WORDS_RE = re.compile("|".join(map(re.escape, _DONE_WORDS)))
+_PLAN_HEADINGS_RE = re.compile("|".join(map(re.escape, _PLAN_HEADINGS)))
 _CLAUSE_BREAKS = "，,。；;！？!?\n\t：:"
 _SENTENCE_BREAKS = "。；;！？!?\n\t"
+_CONTEXT_BREAKS = "。！？!?\n"  # the sentence of a figure's context (places, periods)
 _YEAR_RE = re.compile(r"(?<![0-9])(19[89][0-9]|20[0-9]{2})\s*年(?!度?[0-9])")
 _PREVIOUS_YEAR_RE = re.compile(r"上年|去年|上一年")
 _COMPOUND_SPLIT = re.compile(r"[、.．/／＋+]")
@@ -148,6 +153,7 @@ def subject_core(phrase: str) -> str:
     return core if len(core) >= MIN_SUBJECT else ""
 
 
+@lru_cache(maxsize=65536)
 def subject_parts(phrase: str) -> tuple[str, ...]:
     """The cores of a subject naming several activities ("主任会、常委会" → 主任会议, 常委会会议); () if one."""
     text = clean_text(phrase)
@@ -245,7 +251,10 @@ def _decimals_in_family(st: Statement) -> int:
 
 # --- scope, year, kind ----------------------------------------------------------------------------
 
+@lru_cache(maxsize=16384)
 def _markers(text: str) -> frozenset[str]:
+    if _SCOPE_WORDS_RE.search(text) is None:
+        return frozenset()  # no scope word at all (most clauses)
     found = set()
     rest = text
     for word in _SCOPE_WORDS:  # longest words first in the list where they overlap (市本级 before 本级)
@@ -269,18 +278,22 @@ def _year(clause: str, sentence_before: str, report_year: int | None) -> int | N
 
 
 def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_before: str, sentence: str) -> str:
-    if any(w in clause for w in _TARGET_WORDS):
+    if _TARGET_WORDS_RE.search(clause):
         return "target"
     aim = None
     for aim in _SENTENCE_AIM.finditer(sentence_before):
         pass
-    if aim is not None and not any(w in sentence for w in _DONE_WORDS):
+    if aim is not None and not _DONE_WORDS_RE.search(sentence):
         return "target"  # "力争全年完成造林1亿亩，森林抚育1.2亿亩": the aim governs the whole list
-    if _PLAN_LEAD_IN.search(sentence_before) and not any(w in sentence for w in _DONE_WORDS):
+    if _PLAN_LEAD_IN.search(sentence_before) and not _DONE_WORDS_RE.search(sentence):
         return "target"
+    plan_headings = doc.derived(_StatementCaches).plan_headings
     for section in doc.heading_path(m.start):
-        heading = clean_text(doc.text[section.heading.start:section.heading.end])
-        if any(w in heading for w in _PLAN_HEADINGS):
+        plan = plan_headings.get(section.heading.start)
+        if plan is None:
+            heading = clean_text(doc.text[section.heading.start:section.heading.end])
+            plan = plan_headings[section.heading.start] = _PLAN_HEADINGS_RE.search(heading) is not None
+        if plan:
             return "target"
     return "actual"
 
@@ -292,6 +305,7 @@ class _StatementCaches:
     table_scopes: dict[tuple[int, int, int], str] = field(default_factory=dict)  # by (index, start, end)
     column_headers: dict[tuple[int, int, int, int, int, int], str] = field(default_factory=dict)
     sentence_contexts: dict[int, tuple] = field(default_factory=dict)  # by the sentence's start
+    plan_headings: dict[int, bool] = field(default_factory=dict)  # a heading names a plan, by its start
 
 
 def table_scope(doc: Document, table: Table) -> str:
@@ -431,6 +445,18 @@ def _closed(text: str, m: NumberMention) -> bool:
     return not ("\u4e00" <= nxt <= "\u9fff") or nxt in "等均全共的"
 
 
+def _starts_before(text: str, offset: int) -> tuple[int, int, int]:
+    """``_span_back(text, offset, breaks)`` for the clause, sentence and context breaks at once: each is
+    just after the last of its break characters before ``offset`` on the line (the line's start when none);
+    every break character is looked up once (the clause breaks hold the other two sets)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    last = {c: text.rfind(c, line_start, offset) for c in _CLAUSE_BREAKS if c != "\n"}
+    clause = max(line_start, max(last.values()) + 1)
+    sentence = max(line_start, max(last[c] for c in _SENTENCE_BREAKS if c != "\n") + 1)
+    context = max(line_start, max(last[c] for c in _CONTEXT_BREAKS if c != "\n") + 1)
+    return clause, sentence, context
+
+
 def _paragraph_span(doc: Document, starts: list[int], offset: int) -> tuple[int, int]:
     k = bisect.bisect_right(starts, offset) - 1
     if k >= 0:
@@ -448,13 +474,12 @@ def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: in
         return None
     value, family = based
     text = doc.text
-    clause_start = _span_back(text, m.start, _CLAUSE_BREAKS)
-    sentence_start = _span_back(text, m.start, _SENTENCE_BREAKS)
+    clause_start, sentence_start, context_start = _starts_before(text, m.start)
     sentence_end = _span_forward(text, m.end, _SENTENCE_BREAKS)
     clause = text[clause_start:m.start]
     sentence_before = text[sentence_start:m.start]
     kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
-    context = _context(doc, m.start)
+    context = _context(doc, m.start, context_start)
     return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(claim.subject),
                      label=claim.subject, parts=(), where="narrative", origin="paragraph", kind=kind, scope=scope,
                      markers=_markers(clause), year=_year(clause, sentence_before, report_year),
@@ -488,6 +513,10 @@ _PERIOD_RE = re.compile(r"第?[一二三四1-4]季度|前三季度|上半年|下
                         r"|[一二三四五六七八九十]{1,3}(?:[-—~至][一二三四五六七八九十]{1,3})?月份?|寒假|暑假|春节|汛期|节假日")
 
 
+_PLACE_CHARS = re.compile("[省市县区旗镇乡街]")  # one of them ends every match of _PLACE_RE
+_PERIOD_CHARS = re.compile("[季半月假节汛]")  # one of them is in every match of _PERIOD_RE
+
+
 @lru_cache(maxsize=1)
 def _generic_places() -> tuple[str, ...]:
     lines = (_DATA / "generic_place_words.txt").read_text(encoding="utf-8").splitlines()
@@ -495,12 +524,16 @@ def _generic_places() -> tuple[str, ...]:
 
 
 def _places(text: str) -> frozenset[str]:
+    if _PLACE_CHARS.search(text) is None:
+        return frozenset()  # no place suffix: no place
     found = (_PLACE_LEAD.sub("", p) for p in _PLACE_RE.findall(text))
     return frozenset(p for p in found if len(p) >= 3 and p[-2] not in "全本各该我此"  # not "本年度全市"
                      and not p.endswith(_generic_places()))
 
 
 def _periods(text: str) -> frozenset[str]:
+    if _PERIOD_CHARS.search(text) is None:
+        return frozenset()  # every period names a 季, 半年, 月, 假, 节 or 汛
     return frozenset(re.sub(r"\s", "", p) for p in _PERIOD_RE.findall(text))
 
 
@@ -521,13 +554,15 @@ def section_topic(heading: str) -> str:
     return text
 
 
-def _context(doc: Document, offset: int) -> tuple:
-    """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence."""
+def _context(doc: Document, offset: int, start: int | None = None) -> tuple:
+    """(section topic, places, periods) of a narrative figure's sentence, computed once per sentence
+    (``start``: where the sentence starts, ``_span_back(text, offset, _CONTEXT_BREAKS)``, when known)."""
     text = doc.text
-    start = _span_back(text, offset, "。！？!?\n")
+    if start is None:
+        start = _span_back(text, offset, _CONTEXT_BREAKS)
     cache = doc.derived(_StatementCaches).sentence_contexts
     if start not in cache:
-        sentence = text[start:_span_forward(text, offset, "。！？!?\n")]
+        sentence = text[start:_span_forward(text, offset, _CONTEXT_BREAKS)]
         cache[start] = (_section_topic(doc, offset), _places(sentence), _periods(sentence))
     return cache[start]
 

@@ -94,6 +94,9 @@ _CORE_RE = re.compile(
     rf"|(?P<cnr>[百千万](?=[余多])|(?<=[近约])[百千万](?=[\u4e00-\u9fff])))"
 )
 
+# Every match of _CORE_RE starts with one of these (a digit, a Chinese numeral, 百/千 of 百分之/千分之, 百/千/万)
+_CORE_START_RE = re.compile(rf"[{_DIG}{_CN_D}十百千万]")
+
 _COUNT_UNITS = (
     "人次 件次 批次 户次 场次 架次 车次 项次 个工作日 工作日 个月 人 次 项 部 名 件 条 个 家 场 期 篇 户 所 册 "
     "盏 块 处 份 位 座 台 套 辆 间 张 本 株 棵 头 只 艘 支 队 组 宗 起 例 笔 栋 幢 门 把 根 箱 批 "
@@ -115,6 +118,7 @@ _ALL_UNITS = sorted(
     reverse=True,
 )
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in _ALL_UNITS))
+_UNIT_FIRST = frozenset(u[0] for u in _ALL_UNITS)  # a unit starts with one of these
 _UNIT_SET = frozenset(_ALL_UNITS)
 _SHARE_UNITS = frozenset(_PERCENT_UNITS.values())
 _LATIN_UNITS = frozenset(u for u in _ALL_UNITS if u[-1].isascii() and u[-1].isalpha())
@@ -150,9 +154,11 @@ _PRE_LAST_CHARS = frozenset(word[-1] for word, _ in _PRE_QUALIFIERS)
 # "近" after these is part of a word (最近, 附近, 邻近), not "nearly".
 _JIN_WORDS = ("最近", "附近", "邻近", "靠近", "就近", "亲近", "贴近", "临近", "走近", "拉近")
 _POST_QUALIFIER_RE = re.compile(r"[ \u3000\u00a0]{0,2}(以上|以下|以内|左右|上下|之内|开外)")
+_POST_QUALIFIER_FIRST = frozenset(" \u3000\u00a0以左上之开")  # what a match of _POST_QUALIFIER_RE starts with
 _POST_QUALIFIER = {"以上": "at_least", "以下": "at_most", "以内": "at_most", "之内": "at_most",
                    "左右": "approx_about", "上下": "approx_about", "开外": "approx_more"}
 _RANGE_SEP_RE = re.compile(r"[ \u3000\u00a0]{0,2}(?:-|－|–|—|―|~|～|〜|至|到)[ \u3000\u00a0]{0,2}")
+_RANGE_SEP_FIRST = frozenset(" \u3000\u00a0-－–—―~～〜至到")  # what a match of _RANGE_SEP_RE starts with
 
 _MONEY_WORDS = ("资金", "经费", "预算", "支出", "收入", "投资", "拨款", "结余", "结转", "金额",
                 "费用", "决算", "执行数", "资产", "债券", "债务", "款", "元", "费", "补助", "成本",
@@ -335,6 +341,43 @@ def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     return tuple((pat, _needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
 
 
+# Characters of which every match of a mask pattern holds one (its first, mostly): a pattern none of
+# whose characters occurs in a span cannot match there. Same order as _MASK_PATTERNS.
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_MASK_TRIGGERS = (
+    "号",  # document numbers end with 号
+    "-－/.．、",  # full dates: two separators
+    "-－)）",  # phone numbers: the area code's separator
+    ":",  # times
+    "·•・",  # dotted day names
+    "(（",  # bracketed list numbers
+    "指目任附图表步序编注",  # labels: the first characters of the label words
+    "[［",  # page counters
+    "邮电传热手标备I记凭",  # contact and registry labels: their first characters
+    "“\"「『‘",  # short quoted names
+    "《",  # book titles
+    "+＋",  # slogan chains
+    _ASCII_LETTERS,  # codes: a letter
+    _ASCII_LETTERS,  # codes: a letter after the digits
+    "*＊",  # masked values
+    "行栏列序",  # row and column index labels
+)
+assert len(_MASK_TRIGGERS) == len(_MASK_PATTERNS)
+
+
+@lru_cache(maxsize=1)
+def _masks_with_triggers() -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    """Each mask pattern with its trigger characters (the slogans: the first character of each)."""
+    slogans = frozenset(w[0] for w in load_lexicon("numbers_not_claims.txt"))
+    return tuple(zip((*_MASK_PATTERNS, _slogan_re()), (*map(frozenset, _MASK_TRIGGERS), slogans)))
+
+
+@lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern[str]:
+    chars = frozenset().union(*(t for _, t in _masks_with_triggers()))
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
 @lru_cache(maxsize=1)
 def _count_nouns() -> tuple[str, ...]:
     return tuple(sorted(load_lexicon("numbers_count_nouns.txt"), key=len, reverse=True))
@@ -427,6 +470,20 @@ def _cn_number(core: str) -> tuple[Decimal, int] | None:
 
 
 def _arabic(core: str) -> tuple[Decimal, int] | None:
+    known = _ARABIC_READ.get(core, _UNREAD)
+    if known is not _UNREAD:
+        return known
+    if len(_ARABIC_READ) >= 65536:
+        _ARABIC_READ.clear()
+    parsed = _ARABIC_READ[core] = _read_arabic(core)
+    return parsed
+
+
+_ARABIC_READ: dict[str, tuple[Decimal, int] | None] = {}  # the same numerals recur ("100", "2023", "95%")
+_UNREAD = object()
+
+
+def _read_arabic(core: str) -> tuple[Decimal, int] | None:
     plain = core.translate(_TO_ASCII)
     try:
         value = Decimal(plain)
@@ -504,10 +561,16 @@ class _Masks:
         text, lo, hi = self._text, self._lo, self._hi
         spans: list[tuple[int, int]] = []
         if hi - lo <= _SMALL_SPAN:
-            # a table cell or a short paragraph: trying every pattern directly is cheapest
-            for pat, _ in _masks_with_needles():
-                for m in pat.finditer(text, lo, hi):
-                    spans.append(m.span())
+            # a table cell or a short paragraph: every pattern whose trigger characters occur in the
+            # span is tried directly (one character-class scan tells which occur)
+            present = _trigger_re().findall(text, lo, hi)
+            if present:
+                present_set = frozenset(present)
+                for pat, triggers in _masks_with_triggers():
+                    if triggers.isdisjoint(present_set):
+                        continue
+                    for m in pat.finditer(text, lo, hi):
+                        spans.append(m.span())
             self._merge(spans)
             return
         code_runs: list[tuple[int, int]] | None = None
@@ -664,13 +727,13 @@ def _spaced_number(text: str, start: int, end: int, hi: int) -> tuple[int, tuple
 
 def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     """Parse the core match, then 多/余, a scale word and a unit after it."""
-    chinese = m.group("ar") is None
-    pct = m.group("pct") or ""
-    core_start = m.start("ar") if not chinese else (m.start("cn") if m.group("cn") else m.start("cnr"))
+    pct, ar, arscale, cn, cnr = m.groups()  # the groups of _CORE_RE, in order
+    chinese = ar is None
+    pct = pct or ""
+    core_start = m.start(2) if not chinese else (m.start(4) if cn else m.start(5))
     core_end = m.end()
     scale = 1
     if not chinese:
-        ar = m.group("ar")
         if "，" in ar and not any(c in _FW_DIGITS for c in ar):
             # the Chinese comma is a thousands separator only between full-width digits
             ar = ar.split("，", 1)[0]
@@ -678,8 +741,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             parsed = _arabic(ar)
         else:
             parsed = _arabic(ar)
-            if m.group("arscale"):
-                scale = _SCALE_WORDS[m.group("arscale")]
+            if arscale:
+                scale = _SCALE_WORDS[arscale]
             spaced = _spaced_number(text, core_start, core_end, hi) \
                 if core_end < hi and text[core_end] in " \u00a0." else None
             if spaced is not None:
@@ -693,10 +756,10 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                     core_end = garbled.end()
                     parsed = _arabic(garbled.group().replace(",", ""))
                     scale = 1
-    elif m.group("cnr"):
-        parsed = (Decimal(_CN_SMALL.get(m.group("cnr"), 0) or _CN_BIG[m.group("cnr")]), 0)
+    elif cnr:
+        parsed = (Decimal(_CN_SMALL.get(cnr, 0) or _CN_BIG[cnr]), 0)
     else:
-        body, scale = _split_cn_scale(m.group("cn"))
+        body, scale = _split_cn_scale(cn)
         parsed = _cn_number(body)
     if parsed is None:
         return None
@@ -727,7 +790,7 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
     unit = ""
     if pct:
         unit = "%" if pct == "百分之" else "‰"
-    elif chinese and pos < hi and text[pos] == "成" and m.group("cn") and scale == 1:
+    elif chinese and pos < hi and text[pos] == "成" and cn and scale == 1:
         # 九成 = 90%, 九成五 = 95%
         if value > 10 or decimals:
             return None
@@ -740,8 +803,8 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
             pos += 1
         unit = "%"
     else:
-        upos = _skip_spaces(text, pos, hi)
-        um = _UNIT_RE.match(text, upos, hi)
+        upos = _skip_spaces(text, pos, hi) if pos < hi and text[pos] in " \u3000\u00a0" else pos
+        um = _UNIT_RE.match(text, upos, hi) if upos < hi and text[upos] in _UNIT_FIRST else None
         if um is not None:
             u = um.group()
             breakers = _unit_breakers()
@@ -763,9 +826,9 @@ def _read_number(text: str, m: re.Match[str], hi: int) -> _Num | None:
                 u = "人次"
             elif u in ("万元", "亿元", "万亿元", "千万元", "百万元", "万美元") and scale != 1:
                 return None  # "3万万元": malformed
-            elif chinese and u == "元" and scale == 1 and m.group("cn") and m.group("cn")[-1] in _CN_BIG and value:
+            elif chinese and u == "元" and scale == 1 and cn and cn[-1] in _CN_BIG and value:
                 # 一亿五千两百零七万元: money keeps its scale word in the unit (15207 万元)
-                big = _CN_BIG[m.group("cn")[-1]]
+                big = _CN_BIG[cn[-1]]
                 value = value / big
                 u = "万元" if big == 10_000 else "亿元"
             elif u == "美元" and scale in (10_000, 100_000_000):
@@ -853,11 +916,17 @@ def _scan(text: str, lo: int, hi: int) -> list[NumberMention]:
     masks = _Masks(text, lo, hi)
     out: list[NumberMention] = []
     pos = lo
-    search = _CORE_RE.search
+    # _CORE_RE.search, found faster: the next character that can start a numeral, then a match there
+    find_start = _CORE_START_RE.search
+    match = _CORE_RE.match
     while True:
-        m = search(text, pos, hi)
-        if m is None:
+        c = find_start(text, pos, hi)
+        if c is None:
             break
+        m = match(text, c.start(), hi)
+        if m is None:
+            pos = c.start() + 1
+            continue
         pos = m.end()
         n = _read_number(text, m, hi)
         if n is None:
@@ -970,7 +1039,7 @@ def _range_partner(text: str, n: _Num, hi: int) -> _Num | None:
     """The Y of "X-Y", "X至Y", "X～Y" written right after ``n`` (same script), or None."""
     if n.approx_more or n.percent_prefix:
         return None
-    rm = _RANGE_SEP_RE.match(text, n.end, hi)
+    rm = _RANGE_SEP_RE.match(text, n.end, hi) if n.end < hi and text[n.end] in _RANGE_SEP_FIRST else None
     if rm is None:
         return None
     m2 = _CORE_RE.match(text, rm.end(), hi)
@@ -1001,7 +1070,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     core_start = n.core_start
     if masks.hits(core_start, n.core_end):
         return reject
-    prev = _prev_char(text, core_start)
+    prev = text[core_start - 1] if core_start > 0 else ""
     # ordinals, session numbers, codes, formulas
     if prev and (prev in "第届#№" or prev in "+＋*＊×÷/／^"):
         return reject
@@ -1058,7 +1127,10 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
                 return reject  # 人大二次会议: the 2nd session
     money = n.unit in _MONEY_SET or (n.unit == "" and n.scale != 1 and not _count_noun_after(text, n.end, hi)
                                      and (n.decimals >= 2 or _money_context(text, core_start, n.end, lo, hi)))
-    value, unit, scale, decimals = _finish_units(n, money)
+    if n.scale == 1:  # nothing to apply (most figures)
+        value, unit, scale, decimals = n.value, n.unit, 1, n.decimals
+    else:
+        value, unit, scale, decimals = _finish_units(n, money)
     mention_end = n.end
     number_end = n.core_end
     qualifier = "approx_more" if n.approx_more else "none"
@@ -1083,7 +1155,8 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
                 if first <= n.end <= end and shared != "none":
                     qualifier = _merge_qualifier(qualifier, shared)
         # 以上 / 以下 / 左右
-        pq = _POST_QUALIFIER_RE.match(text, mention_end, hi)
+        pq = _POST_QUALIFIER_RE.match(text, mention_end, hi) \
+            if mention_end < hi and text[mention_end] in _POST_QUALIFIER_FIRST else None
         if pq is not None:
             qualifier = _merge_qualifier(qualifier, _POST_QUALIFIER[pq.group(1)])
             mention_end = pq.end()
@@ -1101,22 +1174,15 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             value = -value
             if upper is not None:
                 upper = None if upper < value else upper
-    tolerance = Decimal("0.5") * Decimal(10) ** -decimals
-    mention = NumberMention(
-        start=start_pos,
-        end=mention_end,
-        text=text[start_pos:mention_end],
-        value=value,
-        unit=unit,
-        qualifier=qualifier,
-        scale=scale,
-        tolerance=tolerance,
-        decimals=decimals,
-        upper=upper,
-        number_start=number_start,
-        number_end=number_end,
-    )
+    tolerance = _TOLERANCES.get(decimals)
+    if tolerance is None:
+        tolerance = _TOLERANCES[decimals] = Decimal("0.5") * Decimal(10) ** -decimals
+    mention = NumberMention(start_pos, mention_end, text[start_pos:mention_end], value, unit, qualifier, scale,
+                            tolerance, decimals, upper, number_start, number_end)
     return mention, max(resume, mention_end)
+
+
+_TOLERANCES: dict[int, Decimal] = {}  # half a unit of the last digit, by decimals (a handful of values)
 
 
 _RUBRIC_BEFORE_RE = re.compile(r"(?:扣|加|减)(?:除)?$")

@@ -90,7 +90,7 @@ def _bar_tables(doc: Document, first_index: int) -> list[Table]:
     for para in doc.paragraphs:
         if _is_bar_row(doc, para):
             run.append(para)
-        else:
+        elif run:
             close()
     close()
     return tables
@@ -269,6 +269,8 @@ def rate_split(run: str) -> list[tuple[int, int]] | None:
 def _compact(view: str, start: int, end: int) -> tuple[str, list[int]]:
     """``view[start:end]`` without the joiners that blank a gloss ("预(yù)算" reads "预算"), and the
     offset in the document of each of its characters (plus one past the end)."""
+    if view.find(_JOINER, start, end) < 0:  # no gloss blanked (the usual case): the span as it is
+        return view[start:end], [*range(start, end), end]
     keep = [k for k in range(start, end) if view[k] != _JOINER]
     return "".join(view[k] for k in keep), keep + [end]
 

@@ -107,6 +107,9 @@ def money_amounts(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> lis
     out = []
     for s, e in _sentences(text, para.start, para.end):
         mentions = [m for m in numbers_in(s, e) if m.unit in MONEY_SCALE]
+        if not mentions:
+            out.append(((s, e), []))
+            continue
         sentence_text = _RATE_WORDS.sub("", text[s:e])
         has_e = bool(_EXECUTED.search(sentence_text))
         has_b = bool(_BUDGET.search(sentence_text))

@@ -34,6 +34,9 @@ _BREAKS = frozenset("，,。；;：:！？!?\n\t\r（(）)【】[]《》")
 _MAX_LEFT = 40
 _MAX_RIGHT = 16
 _NUMERIC = re.compile(r"[0-9０-９%％℅‰]")
+_NUMERIC_CHARS = frozenset("0123456789０１２３４５６７８９%％℅‰")  # the characters _NUMERIC matches
+_LEFT_STOPS = _BREAKS | _NUMERIC_CHARS
+_RIGHT_STOPS = _LEFT_STOPS | {"、"}
 _PUNCT = re.compile(r"[\s\u3000“”‘’\"'「」『』·•…—\-~～、，。；：:;,.!?！？()（）\[\]【】<>《》=≥≤≧≦＞＜+＋*×]")
 
 _lock = threading.Lock()
@@ -147,9 +150,9 @@ def _strip(phrase: str) -> str:
 def _left_context(text: str, mention: NumberMention, floor: int) -> str:
     i = mention.start
     stop = max(floor, mention.start - _MAX_LEFT)
-    while i > stop and text[i - 1] not in _BREAKS and not _NUMERIC.match(text[i - 1]):
+    while i > stop and text[i - 1] not in _LEFT_STOPS:
         i -= 1
-    if i > stop and _NUMERIC.match(text[i - 1]):
+    if i > stop and text[i - 1] in _NUMERIC_CHARS:
         # stopped at a number: resume after that mention's unit ("调研6次执法检查4次")
         previous = find_numbers(text, max(floor, i - 16), mention.start)
         if previous:
@@ -170,7 +173,7 @@ def _left_context(text: str, mention: NumberMention, floor: int) -> str:
 def _right_context(text: str, mention: NumberMention) -> str:
     j = mention.end
     stop = min(len(text), mention.end + _MAX_RIGHT)
-    while j < stop and text[j] not in _BREAKS and text[j] != "、" and not _NUMERIC.match(text[j]):
+    while j < stop and text[j] not in _RIGHT_STOPS:
         j += 1
     return text[mention.end:j]
 

@@ -87,12 +87,15 @@ def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
     return _the_figure(doc, cell, mentions)
 
 
+_SPACE_RE = re.compile(r"\s")
+
+
 def _the_figure(doc: Document, cell: Cell, mentions: list[NumberMention]) -> NumberMention | None:
     """The cell's one figure among the mentions found in it, or None."""
     if len(mentions) != 1:
         return None
     m = mentions[0]
-    rest = doc.cell_text(cell).replace(re.sub(r"\s", "", m.text), "", 1)
+    rest = doc.cell_text(cell).replace(_SPACE_RE.sub("", m.text), "", 1)
     if len(rest) > 2:  # a sentence that happens to contain one number is not a numeric cell
         return None
     return m
@@ -349,9 +352,12 @@ def _two_row_header(doc: Document, table: Table, i: int) -> list[str] | None:
     return labels if len(found) >= 2 else None
 
 
+_BLOCK_END_RE = re.compile(r"^(年度总体目标|绩效指标|总体目标|年度目标|预期目标)")
+
+
 def _is_block_end(doc: Document, row: Row) -> bool:
     first = next((doc.cell_text(c) for c in row.cells if doc.cell_text(c)), "")
-    return bool(re.match(r"^(年度总体目标|绩效指标|总体目标|年度目标|预期目标)", first))
+    return bool(_BLOCK_END_RE.match(first))
 
 
 _SOURCE_LABEL = re.compile(r"财政拨款|财政资金|上年结转|结转|其他资金|其它资金|自筹|社会资金|其他收入")
@@ -631,9 +637,8 @@ def _column_roles(doc: Document, columns: list[str]) -> dict[str, int]:
     for col, label in enumerate(columns):
         if "·" in label:
             continue
-        key = header_key(label)
-        for role, pattern in BUDGET_ROLES:
-            if role not in roles and pattern.search(key):
+        for role in _matching_roles(label, "budget"):  # the first matching role not given yet
+            if role not in roles:
                 roles[role] = col
                 break
     return roles

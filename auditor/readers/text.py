@@ -24,34 +24,33 @@ _MAX_INNER_CONTINUATION = 24
 
 
 @dataclass(slots=True)
-class _Line:
-    start: int
-    end: int  # without the line break
-    raw: str
+class _Lines:
+    """The text's lines, as parallel lists (a reader builds tens of thousands of them)."""
 
-    @property
-    def is_cell(self) -> bool:
-        return self.raw.startswith("\t")
+    starts: list[int]
+    ends: list[int]  # without the line break
+    raws: list[str]
+    cells: list[bool]  # the line starts with a TAB: a table cell
 
-    @property
-    def is_blank(self) -> bool:
+    def is_blank(self, i: int) -> bool:
         """Truly empty (ASCII spaces at most). A line of full-width spaces is a paragraph or cell
         line of its own in Word exports, not a row separator."""
-        return not self.raw.strip(" \r")
+        return not self.raws[i].strip(" \r")
 
-    @property
-    def is_whitespace(self) -> bool:
-        return not self.raw.strip()
+    def is_whitespace(self, i: int) -> bool:
+        return not self.raws[i].strip()
 
 
-def _split_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
+def _split_lines(text: str) -> _Lines:
     pos = 1 if text.startswith("\ufeff") else 0  # a BOM is kept in the text but belongs to no line
-    for raw in text[pos:].splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append(_Line(pos, pos + len(body), body))
+    pieces = text[pos:].splitlines(keepends=True)
+    raws = [raw.rstrip("\r\n") for raw in pieces]
+    starts: list[int] = []
+    for raw in pieces:
+        starts.append(pos)
         pos += len(raw)
-    return lines
+    ends = [start + len(body) for start, body in zip(starts, raws)]
+    return _Lines(starts, ends, raws, [raw.startswith("\t") for raw in raws])
 
 
 def build_document(text: str, path: str, fmt: str = "txt") -> Document:
@@ -70,13 +69,14 @@ def build_document(text: str, path: str, fmt: str = "txt") -> Document:
     return doc
 
 
-def _parse_blocks(doc: Document, lines: list[_Line]) -> None:
-    i, n = 0, len(lines)
+def _parse_blocks(doc: Document, lines: _Lines) -> None:
+    i, n = 0, len(lines.raws)
+    starts, ends, is_cell = lines.starts, lines.ends, lines.cells
     table: Table | None = None
     row: Row | None = None
     cell: Cell | None = None
     blank_run = 0
-    last_para_line: _Line | None = None
+    last_para_line: int | None = None  # index of the last paragraph's line
 
     def close_table() -> None:
         nonlocal table, row, cell
@@ -88,27 +88,25 @@ def _parse_blocks(doc: Document, lines: list[_Line]) -> None:
         table, row, cell = None, None, None
 
     while i < n:
-        line = lines[i]
-        if line.is_cell:
+        if is_cell[i]:
             if table is None or blank_run >= 2:
                 close_table()
-                table = Table(index=len(doc.tables), start=line.start, end=line.end)
-                table.caption = _caption(doc, last_para_line)
+                table = Table(index=len(doc.tables), start=starts[i], end=ends[i])
+                table.caption = _caption(doc, lines, last_para_line)
                 row = None
             if row is None or blank_run >= 1:
                 row = Row(index=len(table.rows))
                 table.rows.append(row)
-            body_start = line.start + 1
-            cell = Cell(start=body_start, end=line.end, row=row.index, col=len(row.cells))
+            cell = Cell(starts[i] + 1, ends[i], row.index, len(row.cells))
             row.cells.append(cell)
             blank_run = 0
             i += 1
             continue
-        if line.is_blank:
+        if lines.is_blank(i):
             inner = _inner_blank_run(lines, i) if table is not None and cell is not None and blank_run == 0 else 0
             if inner:
                 # "产出指标\n\n(50分)": the blank line and the short lines after it belong to the cell.
-                cell.end = lines[i + inner].end
+                cell.end = ends[i + inner]
                 i += inner + 1
                 continue
             blank_run += 1
@@ -116,36 +114,38 @@ def _parse_blocks(doc: Document, lines: list[_Line]) -> None:
             continue
         # a non-TAB, non-blank line
         if table is not None and cell is not None and blank_run == 0:
-            cell.end = line.end  # continuation line of a multi-line cell
+            cell.end = ends[i]  # continuation line of a multi-line cell
             i += 1
             continue
-        if line.is_whitespace:  # full-width spaces only: no paragraph, but it separates like a blank
+        if lines.is_whitespace(i):  # full-width spaces only: no paragraph, but it separates like a blank
             blank_run += 1
             i += 1
             continue
         close_table()
         blank_run = 0
-        para = Paragraph(start=line.start, end=line.end, index=len(doc.paragraphs))
+        para = Paragraph(start=starts[i], end=ends[i], index=len(doc.paragraphs))
         doc.paragraphs.append(para)
-        last_para_line = line
+        last_para_line = i
         i += 1
     close_table()
+    text = doc.text
     for table in doc.tables:
         _merge_orphan_label_rows(table)
         for r in table.rows:
             for c in r.cells:
-                c.is_continuation = not doc.text[c.start : c.end].strip()
+                c.is_continuation = not text[c.start : c.end].strip()
 
 
-def _inner_blank_run(lines: list[_Line], i: int) -> int:
+def _inner_blank_run(lines: _Lines, i: int) -> int:
     """How many short non-TAB lines follow the single blank line ``i`` inside a cell (0: none).
 
     They must be directly followed by a TAB line, be at most three, and short in total."""
+    n = len(lines.raws)
     j, chars = i + 1, 0
-    while j < len(lines) and j - i <= 3 and not lines[j].is_cell and not lines[j].is_blank:
-        chars += len(lines[j].raw.strip())
+    while j < n and j - i <= 3 and not lines.cells[j] and not lines.is_blank(j):
+        chars += len(lines.raws[j].strip())
         j += 1
-    if j == i + 1 or j >= len(lines) or not lines[j].is_cell or chars > _MAX_INNER_CONTINUATION:
+    if j == i + 1 or j >= n or not lines.cells[j] or chars > _MAX_INNER_CONTINUATION:
         return 0
     return j - i - 1
 
@@ -170,11 +170,11 @@ def _merge_orphan_label_rows(table: Table) -> None:
             c.row, c.col = r_index, c_index
 
 
-def _caption(doc: Document, line: _Line | None) -> Span | None:
+def _caption(doc: Document, lines: _Lines, line: int | None) -> Span | None:
     if line is None or not doc.paragraphs:
         return None
     para = doc.paragraphs[-1]
-    if para.start != line.start or len(clean_text(line.raw)) > 60:
+    if para.start != lines.starts[line] or len(clean_text(lines.raws[line])) > 60:
         return None
     return Span(para.start, para.end)
 
@@ -218,11 +218,15 @@ _HEADING_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("circled", "circled", re.compile(r"^(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])")),
 ]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(" + _CIRCLED)  # what a heading pattern can start with
 _MAX_HEADING_CHARS = 40
 
 
 def match_heading(line: str) -> tuple[str, str, int] | None:
     """(style, family, ordinal) when the line looks like a numbered heading."""
+    head = line.lstrip(" \u3000\u00a0")
+    if not head or not (head[0] in _HEADING_FIRST or head[0].isdecimal()):
+        return None  # every heading pattern starts with a numeral, a digit (\d: isdecimal) or a bracket
     stripped = for_matching(line).lstrip(" \u3000\u00a0")
     body = clean_text(stripped)
     if not body or len(body) > _MAX_HEADING_CHARS:

@@ -1,0 +1,165 @@
+"""The per-file shortcuts of the number grammar, the layout reader and the statement readers answer
+exactly what the computations they skip would.
+
+Each shortcut is a necessary condition checked before a pattern is tried (a character every match
+holds, the characters a match can start with) or a computation done once instead of several times;
+each is compared here with the plain computation, on the bundled sample corpus and on made-up text.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from auditor.document import span_back
+from auditor.extract import indicators
+from auditor.extract import numbers as N
+from auditor.readers.decode import decode_text
+from auditor.readers.text import build_document, match_heading
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+# made-up lines with every kind of masked numeral: document numbers, dates, phones, times, day names,
+# list numbers, labels, page counters, contact numbers, quotes, titles, slogans, codes, masked values,
+# row index numbers
+MADE_UP = (
+    "依据某办发〔2021〕7号文件，于2022-03-15、2022.4.1和2022、5、6召开会议，电话0731-8123456，"
+    "时间09:30，在3·15前后组织（2）次培训，详见附件2、附表3：\n"
+    "[4] [5] 邮编：410000，热线 400-1234，“1+2+N”模式，《某某规划（2021—2025年）》，"
+    "PM2.5浓度下降8%，5G基站12个，ISO9001认证，***，行次 1 2 3，两个确立，十四五期间完成80%。\n"
+    "全年支出123.45万元，其中：基本支出100万元，项目支出23.45万元，覆盖率约95％，共3个批次。\n"
+)
+
+
+def _texts() -> list[str]:
+    texts = [decode_text(p.read_bytes())[0] for p in sorted(SAMPLE.glob("*.txt"))]
+    assert texts, "the sample corpus is missing"
+    return [*texts, MADE_UP]
+
+
+def _masks_directly(text: str, lo: int, hi: int) -> tuple[list[int], list[int]]:
+    masks = N._Masks(text, lo, hi)
+    spans = [m.span() for pat, _ in N._masks_with_needles() for m in pat.finditer(text, lo, hi)]
+    masks._merge(spans)
+    return masks.starts, masks.ends
+
+
+def test_every_mask_match_holds_a_trigger_character() -> None:
+    for text in _texts():
+        for pattern, triggers in N._masks_with_triggers():
+            for m in pattern.finditer(text):
+                assert set(m.group()) & triggers, (pattern.pattern[:40], m.group())
+
+
+def test_short_spans_get_the_masks_of_every_pattern_tried() -> None:
+    rng = random.Random(5)
+    for text in _texts():
+        for _ in range(400):
+            lo = rng.randrange(len(text))
+            hi = min(len(text), lo + rng.choice((2, 8, 25, 60, 200, 1000)))
+            masks = N._Masks(text, lo, hi)
+            masks._compute()
+            assert (masks.starts, masks.ends) == _masks_directly(text, lo, hi), text[lo:hi]
+
+
+def test_a_numeral_starts_with_a_character_of_the_start_class() -> None:
+    # every character a match can start with, in every context the core pattern looks at
+    # (百分之, 余/多 after 百千万, 近/约 before them)
+    for code in range(0x20, 0x10000):
+        c = chr(code)
+        for text, at in ((c + "5", 0), (c + "分之5", 0), (c + "余人", 0), ("近" + c + "人", 1), (c, 0)):
+            if N._CORE_RE.match(text, at):
+                assert N._CORE_START_RE.match(text, at), repr(text)
+
+
+def test_the_scan_finds_what_a_search_of_the_core_pattern_finds() -> None:
+    for text in _texts():
+        plain = []
+        pos = 0
+        while (m := N._CORE_RE.search(text, pos)) is not None:
+            plain.append(m.span())
+            pos = m.end()
+        found = []
+        pos = 0
+        while (c := N._CORE_START_RE.search(text, pos)) is not None:
+            m = N._CORE_RE.match(text, c.start())
+            if m is None:
+                pos = c.start() + 1
+                continue
+            found.append(m.span())
+            pos = m.end()
+        assert found == plain
+
+
+@pytest.mark.parametrize("pattern, first", [
+    (N._UNIT_RE, N._UNIT_FIRST),
+    (N._RANGE_SEP_RE, N._RANGE_SEP_FIRST),
+    (N._POST_QUALIFIER_RE, N._POST_QUALIFIER_FIRST),
+])
+def test_a_pattern_tried_only_after_its_first_characters_matches_nowhere_else(pattern, first) -> None:
+    for text in _texts():
+        for i in range(len(text)):
+            if pattern.match(text, i):
+                assert text[i] in first, text[i:i + 6]
+
+
+def test_arabic_numerals_read_once_read_the_same() -> None:
+    for raw in ("100", "1,234.50", "０．５", "12，345", "3.", "007"):
+        assert N._arabic(raw) == N._read_arabic(raw)
+        assert N._arabic(raw) == N._read_arabic(raw)  # the second answer comes from the memo
+
+
+def test_statement_starts_are_those_of_span_back() -> None:
+    rng = random.Random(9)
+    for text in _texts():
+        for _ in range(300):
+            offset = rng.randrange(len(text) + 1)
+            assert indicators._starts_before(text, offset) == (
+                span_back(text, offset, indicators._CLAUSE_BREAKS),
+                span_back(text, offset, indicators._SENTENCE_BREAKS),
+                span_back(text, offset, indicators._CONTEXT_BREAKS))
+
+
+@pytest.mark.parametrize("words, needle", [
+    (indicators._TARGET_WORDS, indicators._TARGET_WORDS_RE),
+    (indicators._DONE_WORDS, indicators._DONE_WORDS_RE),
+    (indicators._PLAN_HEADINGS, indicators._PLAN_HEADINGS_RE),
+    (indicators._SCOPE_WORDS, indicators._SCOPE_WORDS_RE),
+])
+def test_word_lists_as_one_pattern(words, needle) -> None:
+    for text in _texts():
+        for line in text.splitlines():
+            assert (needle.search(line) is not None) == any(w in line for w in words)
+
+
+def test_places_and_periods_need_their_characters() -> None:
+    for text in _texts():
+        for m in indicators._PLACE_RE.finditer(text):
+            assert indicators._PLACE_CHARS.search(m.group())
+        for m in indicators._PERIOD_RE.finditer(text):
+            assert indicators._PERIOD_CHARS.search(m.group())
+
+
+def test_a_heading_starts_with_a_numeral_or_a_bracket() -> None:
+    heading = re.compile(r"\S")
+    for text in _texts():
+        for line in text.splitlines():
+            found = match_heading(line)
+            if found is not None:
+                first = heading.search(line).group()
+                assert first in "一二三四五六七八九十（(①②③④⑤⑥⑦⑧⑨⑩" or first.isdecimal(), line
+
+
+def test_layout_reader_keeps_cells_and_paragraphs_in_order() -> None:
+    text = ("标题一行\n\t项目\n\t预算数\n\n\t合计\n\t100.00\n\n\n正文一段\n\t产出指标\n\n(30分)\n\t数量\n\n"
+            "\u3000\u3000\n最后一段\n")
+    doc = build_document(text, "made-up.txt")
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                assert text[cell.start - 1] == "\t"
+    assert [text[p.start:p.end] for p in doc.paragraphs] == ["标题一行", "正文一段", "最后一段"]
+    assert doc.tables[1].rows[0].cells[0].end == text.index("(30分)") + len("(30分)")
