@@ -95,14 +95,30 @@ def passage_grams(doc: Document) -> list[set[str]]:
     return material.grams
 
 
+# Whether a paragraph already aligned with a reference is looked up instead of aligned again (see
+# ``SourceIndex.aligned``); off, every paragraph is aligned one by one (the tests compare both ways).
+SHARE_ALIGNMENTS = True
+
+
 class SourceIndex:
-    """The reference document's paragraphs, indexed by character n-gram (built once per reference)."""
+    """The reference document's paragraphs, indexed by character n-gram (built once per reference).
+
+    ``aligned`` remembers, per paragraph text aligned with this reference, where it aligned (relative
+    to the paragraph's start) or that it did not: near-identical submissions (a copy with a line
+    changed, the same report filed twice) hold the same paragraphs and share their references, so each
+    paragraph is aligned once per reference, and the other copies take the result shifted to their
+    own offsets. The alignment of a paragraph depends only on its text and the reference's, so the
+    pairs are the same as aligning each copy on its own."""
 
     def __init__(self, source: Document) -> None:
         self.doc = source
         self.passages = passages(source)
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
+        # (paragraph text, key) → (reference paragraph, this_start, this_end, source_start, source_end
+        # relative to the paragraphs' starts, matched, ratio), or None: no counterpart
+        self.aligned: dict[tuple[str, str], tuple | None] = {}
+        self.reused = 0  # paragraphs taken from ``aligned`` (a measure, for tests and benchmarks)
         # the grams are not kept on the source Document: a batch's cross phase aligns with every
         # document in turn, and they would all stay in memory (``SourceIndex``es are cached instead)
         cached = reuse_material(source).grams
@@ -167,11 +183,25 @@ def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
     """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order."""
     index = source if isinstance(source, SourceIndex) else SourceIndex(source)
     out = []
+    known = index.aligned if SHARE_ALIGNMENTS else None
+    text = doc.text
     for p, grams in zip(passages(doc), passage_grams(doc)):
+        if known is not None:
+            memo_key = (text[p.start:p.end], p.key)
+            if memo_key in known:
+                index.reused += 1
+                found = known[memo_key]
+                if found is not None:
+                    q, ts, te, ss, se, matched, ratio = found
+                    out.append(AlignedPair(p, q, p.start + ts, p.start + te, q.start + ss, q.start + se,
+                                           matched, ratio))
+                continue
         hit = index.best(p.key, grams)
-        if hit is None:
-            continue
-        pair = align_pair(doc, p, index.doc, index.passages[hit[0]])
+        pair = align_pair(doc, p, index.doc, index.passages[hit[0]]) if hit is not None else None
+        if known is not None:
+            known[memo_key] = None if pair is None else (
+                pair.source, pair.this_start - p.start, pair.this_end - p.start, pair.source_start - pair.source.start,
+                pair.source_end - pair.source.start, pair.matched, pair.ratio)
         if pair is not None:
             out.append(pair)
     return out

@@ -230,6 +230,7 @@ class ReuseIndex:
         self._docs_cache: dict[int, Document] = {}
         self._own_votes: sparse.csr_matrix | None = None  # the self-join, on demand (not persisted)
         self._self_join = False  # built in this process: its own documents are queried by the self-join
+        self.searchable = True  # False once release_search() dropped what queries read
 
     # ------------------------------------------------------------------ building
     def add(self, doc: Document) -> int:
@@ -355,6 +356,8 @@ class ReuseIndex:
         """Up to ``k`` indexed documents most likely to share passages with ``doc``: (doc id, score).
 
         Score: paragraphs of ``doc`` with an LSH neighbour in the document, plus the TF-IDF cosine."""
+        if not self.searchable:
+            raise RuntimeError("ReuseIndex.release_search() was called: the index is not searchable")
         if self.matrix is None and self.documents:
             raise RuntimeError("ReuseIndex.finalize() has not been called")
         exclude = exclude or set()
@@ -405,7 +408,7 @@ class ReuseIndex:
         lsh = self._query_lsh()
         votes: Counter[int] = Counter()
         for values in sigs:
-            votes.update({self.paragraph_doc[pid] for pid in lsh.query(
+            votes.update({int(self.paragraph_doc[pid]) for pid in lsh.query(
                 _datasketch().LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))})
         return votes
 
@@ -417,6 +420,17 @@ class ReuseIndex:
             self._path_ids = {d.path: i for i, d in enumerate(self.documents)}
         i = self._path_ids.get(doc.path)
         return i if i is not None and self.documents[i].text == doc.text else None
+
+    def release_search(self) -> None:
+        """Drop what only :meth:`query` reads (TF-IDF vectors, signatures, LSH, self-join): a batch's
+        cross phase asks every document's candidates first, then keeps only what the rules read (the
+        units sharing a paragraph, :meth:`sharing_unit_names`). A released index is not queried again."""
+        self.matrix = self.transformer = self.lsh = self._own_votes = None
+        self.signature_ids = np.zeros(0, dtype=np.int64)
+        self.signatures = np.zeros((0, self.num_perm), dtype=np.uint32)
+        self.template_shingles = _EMPTY
+        self.paragraph_doc = []
+        self.searchable = False
 
     def unit_name(self, uid: int) -> str:
         """The folded unit name of a unit id ("" if unknown)."""
@@ -443,6 +457,8 @@ class ReuseIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> None:
+        if not self.searchable:
+            raise RuntimeError("ReuseIndex.release_search() was called: nothing to save")
         state = {"version": self.version, "num_perm": self.num_perm, "threshold": self.threshold,
                  "documents": [(d.path, d.unit, d.year, d.text) for d in self.documents],
                  "paragraph_doc": self.paragraph_doc, "template_shingles": self.template_shingles,

@@ -31,6 +31,52 @@ class Passage:
     key: str  # meaning: cleaned, punctuation folded
 
 
+class PassageTable:
+    """A document's passages stored compactly: the integers in one ``array`` (start, end, paragraph,
+    heading flag per passage) and the keys in one string with offsets. A batch keeps one per report
+    through its cross phase: a handful of objects instead of a ``Passage`` and a key string per
+    paragraph (less memory in the parent, fewer pages a forked child dirties by touching them)."""
+
+    __slots__ = ("numbers", "keys", "key_ends")
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self.numbers = array("l")
+        self.key_ends = array("l")
+        end = 0
+        for p in passages:
+            self.numbers.extend((p.start, p.end, p.paragraph, 1 if p.is_heading else 0))
+            end += len(p.key)
+            self.key_ends.append(end)
+        self.keys = "".join(p.key for p in passages)
+
+    def __len__(self) -> int:
+        return len(self.key_ends)
+
+    def key_list(self) -> list[str]:
+        """The passages' keys, in order."""
+        keys, out, begin = self.keys, [], 0
+        for end in self.key_ends:
+            out.append(keys[begin:end])
+            begin = end
+        return out
+
+    def passages(self) -> list[Passage]:
+        """The ``Passage`` objects, as :func:`auditor.reuse.text.passages` built them."""
+        numbers, keys, ends = self.numbers, self.keys, self.key_ends
+        out, begin = [], 0
+        for i, end in enumerate(ends):
+            k = 4 * i
+            out.append(Passage(numbers[k], numbers[k + 1], i, numbers[k + 2], bool(numbers[k + 3]), keys[begin:end]))
+            begin = end
+        return out
+
+    def __getstate__(self) -> tuple:
+        return self.numbers, self.keys, self.key_ends
+
+    def __setstate__(self, state: tuple) -> None:
+        self.numbers, self.keys, self.key_ends = state
+
+
 @dataclass(slots=True)
 class DocumentSketch:
     """What the index needs of one document, computed from it alone (so batch workers compute it in
@@ -73,7 +119,9 @@ PairKey = tuple[str, int, int, int, int]
 class ReuseMaterial:
     """The reuse checks' view of one document; None / empty until its owner builds it."""
 
-    passages: list[Passage] | None = None  # the narrative paragraphs (text.passages)
+    passages: list[Passage] | None = None  # the narrative paragraphs (text.passages), while in use
+    # the same passages, compact: what a worker ships and a batch keeps (``passages`` is rebuilt from it)
+    passage_table: PassageTable | None = None
     # what the reference index needs (index.document_sketch); released once the batch's index is built
     sketch: DocumentSketch | None = None
     grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
@@ -85,9 +133,18 @@ class ReuseMaterial:
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
 
     def kept(self) -> ReuseMaterial:
-        """The part a worker ships and a batch keeps: the passages, the sketch and the figure marks
-        (the n-grams and the per-span figure and fact caches are rebuilt on demand)."""
-        return ReuseMaterial(passages=self.passages, sketch=self.sketch, figure_marks=self.figure_marks)
+        """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`), the
+        sketch and the figure marks (the ``Passage`` objects, the n-grams and the per-span figure and
+        fact caches are rebuilt on demand)."""
+        table = self.passage_table
+        if table is None and self.passages is not None:
+            table = PassageTable(self.passages)
+        return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks)
+
+    @property
+    def has_passages(self) -> bool:
+        """Whether the passages are known (as objects or compact)."""
+        return self.passages is not None or self.passage_table is not None
 
 
 def reuse_material(doc: Document) -> ReuseMaterial:

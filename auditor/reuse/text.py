@@ -47,7 +47,8 @@ def passages(doc: Document) -> list[Passage]:
     :class:`~auditor.reuse.material.ReuseMaterial`)."""
     material = reuse_material(doc)
     if material.passages is None:
-        material.passages = _passages(doc)
+        table = material.passage_table
+        material.passages = table.passages() if table is not None else _passages(doc)
     return material.passages
 
 

@@ -178,7 +178,7 @@ def adopt_shipped_material(docs: list[Document], material: list[ReuseMaterial]) 
     """On a remote worker: give each of ``docs`` its shipped material, unless it has its passages already
     (a worker checks several chunks with the same documents)."""
     for doc, shipped in zip(docs, material):
-        if reuse_material(doc).passages is None:
+        if not reuse_material(doc).has_passages:
             adopt_reuse_material(doc, shipped.kept())
 
 
