@@ -125,6 +125,23 @@ def _trim_heap() -> None:
         pass
 
 
+def check_order(docs: list[Document], refs) -> list[int]:
+    """The order in which ``docs`` are checked: a unit's reports one after another (their references
+    are the same: the cached n-gram indexes are reused), the units with the costliest reports first
+    (candidates × length, so that parallel processes finish together), and the members of a group of
+    near-identical submissions right after its representative (their shared paragraphs are aligned
+    with their common references once, ``align.SourceIndex.aligned``)."""
+    from auditor.reuse.references import unit_key
+
+    cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
+    by_unit: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
+    order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
+             for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
+    return grouped_order(order, near_identical_groups(docs, refs))
+
+
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
                         scheduler: Any = None) -> list[list[Finding]]:
     """The reference rules' findings for each document, in order; on the Dask cluster of
@@ -136,31 +153,21 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
     import sys
 
     results: list[list[Finding] | None] = [None] * len(docs)
+    order = check_order(docs, refs)
     if scheduler is not None and docs:
         from auditor.dask_engine import cross_on_dask
 
-        results = cross_on_dask(docs, rules, refs, scheduler, _SCORE_CHUNK)
+        ordered = cross_on_dask([docs[i] for i in order], rules, refs, scheduler, _SCORE_CHUNK)
+        for i, found in zip(order, ordered):
+            results[i] = found
     elif jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
         from concurrent.futures import ProcessPoolExecutor
 
         from auditor.reuse.model import load_model
-        from auditor.reuse.references import unit_key
 
         global _FORKED
         refs.model = refs.model or load_model()  # loaded once, before the fork
         _FORKED = (refs, docs, rules)
-        # a unit's reports one after another (their references are the same: the cached n-gram
-        # indexes are reused), the units with the costliest reports first (candidates × length), so
-        # that the processes finish together
-        cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
-        by_unit: dict[str, list[int]] = {}
-        for i, d in enumerate(docs):
-            by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
-        order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
-                 for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
-        # near-identical submissions one after another, in one process: the paragraphs they share are
-        # aligned with their common references once (``align.SourceIndex.aligned``)
-        order = grouped_order(order, near_identical_groups(docs, refs))
         _trim_heap()  # freed memory goes back to the system: the children would write into it (copied pages)
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
@@ -180,7 +187,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         finally:
             _FORKED = None
             gc.unfreeze()
-    left = [i for i, found in enumerate(results) if found is None]
+    left = [i for i in order if results[i] is None]
     for k in range(0, len(left), _SCORE_CHUNK):
         chunk = left[k:k + _SCORE_CHUNK]
         for i, found in zip(chunk, check_chunk(docs, chunk, rules, refs)):
