@@ -128,3 +128,45 @@ def test_near_identical_copies_form_one_group(batch) -> None:
 
 def test_grouped_order_moves_members_after_their_first_member() -> None:
     assert grouped_order([5, 1, 4, 0, 3, 2], [[0, 5], [1], [2, 4], [3]]) == [5, 0, 1, 4, 2, 3]
+
+
+def _best_by_string_sets(index, key: str) -> tuple[int, float] | None:
+    """The seed search as sets of n-gram strings and a vote count (the definition the arrays implement)."""
+    from collections import Counter
+
+    same = index.exact.get(key)
+    if same is not None:
+        return same, 1.0
+    grams = align_module._grams(key)
+    votes = Counter(j for j, p in enumerate(index.passages) for _ in grams & align_module._grams(p.key))
+    if not votes:
+        return None
+    shared = max(votes.values())
+    share = shared / max(1, len(grams))
+    return (min(j for j, v in votes.items() if v == shared), share) if share >= align_module.MIN_SEED_SHARE else None
+
+
+def test_the_array_seed_search_finds_what_the_string_sets_find(batch) -> None:
+    from auditor.reuse.text import passages
+
+    docs = [received(r).document for r in pickle.loads(batch)]
+    for doc in docs:
+        doc.unpack()
+    checked = 0
+    for k, source in enumerate(docs[::7]):
+        index = align_module.SourceIndex(source)
+        for doc in docs[k::11]:
+            mine = passages(doc)
+            found = index.best_many(align_module.passage_grams(doc), list(range(len(mine))))
+            for n, p in enumerate(mine):
+                expected = _best_by_string_sets(index, p.key)
+                got = index.best(p.key)
+                assert got == expected, (doc.path, source.path, p.key)
+                if p.key not in index.exact:
+                    assert found[n] == expected
+                checked += 1
+    assert checked > 1000
+    # short keys (one gram, the key itself) and characters beyond the BMP are encoded exactly
+    short = align_module.SourceIndex(docs[0])
+    for key in ("短句", "𠀀𠀁𠀂𠀃𠀄𠀅𠀆", "a", "全年组织培训"):
+        assert short.best(key) == _best_by_string_sets(short, key)

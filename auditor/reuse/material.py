@@ -124,7 +124,7 @@ class ReuseMaterial:
     passage_table: PassageTable | None = None
     # what the reference index needs (index.document_sketch); released once the batch's index is built
     sketch: DocumentSketch | None = None
-    grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
+    grams: tuple | None = None  # character n-grams of each passage's key (align.passage_grams)
     # start, end, start, end … of the document's figures in text order (features.figure_marks), from
     # the one number pass: built by the worker, kept (8 bytes a figure) so the pass is not run again
     figure_marks: array | None = None
