@@ -179,6 +179,22 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
                              shape=(len(rows), NGRAM_FEATURES))
 
 
+_DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
+
+
+def _dense(vec) -> np.ndarray:
+    """A copy of the one-row sparse ``vec`` as a dense vector (the same values ``toarray`` gives),
+    written into a buffer kept for the process: a query does not allocate 4 MB. Valid until the next call."""
+    if not _DENSE:
+        _DENSE.append(np.zeros(NGRAM_FEATURES, dtype=np.float32))
+    out = _DENSE[0]
+    out[:] = 0
+    row = vec.tocsr()
+    row.sum_duplicates()
+    out[row.indices] = row.data
+    return out
+
+
 def document_sketch(doc: Document) -> DocumentSketch:
     """The :class:`DocumentSketch` of ``doc`` (kept in its ReuseMaterial)."""
     material = reuse_material(doc)
@@ -369,32 +385,45 @@ class ReuseIndex:
         else:
             votes = self._outside_votes(doc)
             vec = self.transformer.transform(ngram_counts([ngram_row(_document_text(doc))])).astype(np.float32)
-        def wanted(doc_id: int) -> bool:
-            rec = self.documents[doc_id]
-            return (rec.path not in exclude and rec.path != doc.path
-                    and (max_year is None or rec.year is None or rec.year <= max_year))
-
+        vote_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
+        voted = vote_ids[self._wanted(vote_ids, doc, exclude, max_year)]  # the voted documents asked for
         cosine: dict[int, float] = {}
         if self.matrix is not None and self.matrix.shape[0]:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
                 # LSH votes); the full product over every document dominates the cost otherwise
-                pool = np.array(sorted(i for i in votes if wanted(i)), dtype=np.int64)
+                pool = np.sort(voted)
             else:
-                pool = np.array([i for i in range(self.matrix.shape[0]) if wanted(i)], dtype=np.int64)
+                every = np.arange(self.matrix.shape[0], dtype=np.int64)
+                pool = every[self._wanted(every, doc, exclude, max_year)]
             if len(pool):
-                sims = self.matrix[pool] @ vec.toarray().ravel()
+                sims = self.matrix[pool] @ _dense(vec)
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
         out = []
-        for doc_id in set(votes) | set(cosine):
-            if not wanted(doc_id):
-                continue
+        for doc_id in set(voted.tolist()) | set(cosine):  # cosine's are all asked for (from the pool)
             if votes.get(doc_id, 0) == 0 and cosine.get(doc_id, 0.0) < 0.5:
                 continue
             out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
         out.sort(key=lambda t: (-t[1], t[0]))
         return out[:k]
+
+    def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
+        """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
+        ``max_year`` or earlier (a document without a year always): a mask, computed on arrays."""
+        if getattr(self, "_years", None) is None or len(self._years) != len(self.documents):
+            self._years = np.array([d.year if d.year is not None else -1 for d in self.documents], dtype=np.int64)
+            self._ids_by_path: dict[str, list[int]] = {}
+            for i, d in enumerate(self.documents):
+                self._ids_by_path.setdefault(d.path, []).append(i)
+        keep = np.ones(len(ids), dtype=bool)
+        if max_year is not None:
+            years = self._years[ids]
+            keep &= (years < 0) | (years <= max_year)
+        barred = [i for path in {*exclude, doc.path} for i in self._ids_by_path.get(path, ())]
+        if barred:
+            keep &= ~np.isin(ids, np.asarray(barred, dtype=np.int64))
+        return keep
 
     def _outside_votes(self, doc: Document) -> Counter[int]:
         """Per indexed document: the paragraphs of ``doc`` (not in the index) with an LSH neighbour there."""

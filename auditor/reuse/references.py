@@ -190,8 +190,10 @@ class ReferenceSet:
         return out
 
     def has_candidates(self, doc: Document) -> bool:
-        """Whether the cross-report phase has anything to compare ``doc`` with."""
-        return bool(self.candidates(doc)) or bool(self.other_unit_candidates(doc))
+        """Whether the cross-report phase has anything to compare ``doc`` with (both kinds of candidates
+        are found and cached: :meth:`settle` may release the search afterwards)."""
+        same, others = self.candidates(doc), self.other_unit_candidates(doc)
+        return bool(same) or bool(others)
 
     def _shared_paragraphs(self, doc: Document) -> dict[str, int]:
         """Per document of the batch: how many paragraphs of ``doc`` share an LSH band with it."""
