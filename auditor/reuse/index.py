@@ -393,11 +393,12 @@ class ReuseIndex:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
                 # LSH votes); the full product over every document dominates the cost otherwise
                 pool = np.sort(voted)
+                sims = self._own_cosines(own, vec, pool)
             else:
                 every = np.arange(self.matrix.shape[0], dtype=np.int64)
                 pool = every[self._wanted(every, doc, exclude, max_year)]
+                sims = self.matrix[pool] @ _dense(vec) if len(pool) else None
             if len(pool):
-                sims = self.matrix[pool] @ _dense(vec)
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
         out = []
@@ -407,6 +408,20 @@ class ReuseIndex:
             out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
         out.sort(key=lambda t: (-t[1], t[0]))
         return out[:k]
+
+    def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
+        """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
+        those it shares a paragraph with). A document is queried twice in a row (its earlier reports,
+        other units' reports): the products with every document it shares a paragraph with are
+        computed once and kept for the last document asked (each row's product is the same alone)."""
+        kept = getattr(self, "_last_cosines", None)
+        if kept is None or kept[0] != own:
+            row = self.own_votes().getrow(own)
+            voted = np.sort(row.indices.astype(np.int64))
+            kept = self._last_cosines = (own, voted, self.matrix[voted] @ _dense(vec) if len(voted) else
+                                         np.zeros(0, dtype=np.float32))
+        _, voted, sims = kept
+        return sims[np.searchsorted(voted, pool)]
 
     def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
         """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
@@ -455,6 +470,7 @@ class ReuseIndex:
         cross phase asks every document's candidates first, then keeps only what the rules read (the
         units sharing a paragraph, :meth:`sharing_unit_names`). A released index is not queried again."""
         self.matrix = self.transformer = self.lsh = self._own_votes = None
+        self._last_cosines = None
         self.signature_ids = np.zeros(0, dtype=np.int64)
         self.signatures = np.zeros((0, self.num_perm), dtype=np.uint32)
         self.template_shingles = _EMPTY
