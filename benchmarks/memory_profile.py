@@ -126,7 +126,7 @@ def profiled(reports, rules, *args, **kwargs):
         add("anchors+meta", [d.anchors, d.meta, d._section_starts])
         for kind, view in d._derived.items():
             if kind.__name__ == "ReuseMaterial":
-                add("passages", view.passages)
+                add("passages", [view.passages, view.passage_table])
                 add("figure_marks", view.figure_marks)
                 add("index sketch", view.sketch)
                 add("reuse caches", [view.grams, view.figures, view.facts])
@@ -148,11 +148,22 @@ def profiled(reports, rules, *args, **kwargs):
         sizes["index_bytes_per_report"] = round(deep_size(built, set(map(id, documents))) / max(1, len(documents)))
         return built
 
+    from auditor.reuse import references as references_module
+    settle = references_module.ReferenceSet.settle
+
+    def measured_settle(self):
+        settle(self)
+        if self._shared_index is not None:
+            kept = deep_size(self._shared_index, set(map(id, self.documents)))
+            sizes["index_bytes_per_report_after_settle"] = round(kept / max(1, len(self.documents)))
+
     index_module.ReuseIndex.build = classmethod(measured_build)
+    references_module.ReferenceSet.settle = measured_settle
     try:
         return original(reports, rules, *args, **kwargs)
     finally:
         index_module.ReuseIndex.build = classmethod(build)
+        references_module.ReferenceSet.settle = settle
         sizes["parent_pss_mb_at_cross_end"] = round(own_pss() / 2**20, 1)
 
 

@@ -32,49 +32,47 @@ class Passage:
 
 
 class PassageTable:
-    """A document's passages stored compactly: the integers in one ``array`` (start, end, paragraph,
-    heading flag per passage) and the keys in one string with offsets. A batch keeps one per report
-    through its cross phase: a handful of objects instead of a ``Passage`` and a key string per
-    paragraph (less memory in the parent, fewer pages a forked child dirties by touching them)."""
+    """A document's passages stored compactly: four integers per passage in one ``array`` (start,
+    end, paragraph, heading flag). A key is not stored when it is what :func:`auditor.reuse.text.fold`
+    makes of the passage's span of the text (nearly always): it is computed again from the text when
+    the passages are rebuilt. A batch keeps one table per report through its cross phase: a few
+    objects instead of a ``Passage`` and a key string per paragraph (less memory in the parent,
+    fewer pages a forked child dirties by touching them)."""
 
-    __slots__ = ("numbers", "keys", "key_ends")
+    __slots__ = ("numbers", "keys")
 
-    def __init__(self, passages: list[Passage]) -> None:
-        self.numbers = array("l")
-        self.key_ends = array("l")
-        end = 0
-        for p in passages:
+    def __init__(self, passages: list[Passage], text: str | None = None) -> None:
+        from auditor.reuse.text import fold
+
+        self.numbers = array("i")
+        self.keys: dict[int, str] = {}  # the keys that cannot be computed again from the text
+        for n, p in enumerate(passages):
             self.numbers.extend((p.start, p.end, p.paragraph, 1 if p.is_heading else 0))
-            end += len(p.key)
-            self.key_ends.append(end)
-        self.keys = "".join(p.key for p in passages)
+            if text is None or fold(text[p.start:p.end]) != p.key:
+                self.keys[n] = p.key
 
     def __len__(self) -> int:
-        return len(self.key_ends)
+        return len(self.numbers) // 4
 
-    def key_list(self) -> list[str]:
-        """The passages' keys, in order."""
-        keys, out, begin = self.keys, [], 0
-        for end in self.key_ends:
-            out.append(keys[begin:end])
-            begin = end
-        return out
+    def key_list(self, text: str) -> list[str]:
+        """The passages' keys, in order (``text``: the document's text)."""
+        from auditor.reuse.text import fold
 
-    def passages(self) -> list[Passage]:
-        """The ``Passage`` objects, as :func:`auditor.reuse.text.passages` built them."""
-        numbers, keys, ends = self.numbers, self.keys, self.key_ends
-        out, begin = [], 0
-        for i, end in enumerate(ends):
-            k = 4 * i
-            out.append(Passage(numbers[k], numbers[k + 1], i, numbers[k + 2], bool(numbers[k + 3]), keys[begin:end]))
-            begin = end
-        return out
+        numbers, keys = self.numbers, self.keys
+        return [keys[n] if n in keys else fold(text[numbers[4 * n]:numbers[4 * n + 1]]) for n in range(len(self))]
+
+    def passages(self, text: str) -> list[Passage]:
+        """The ``Passage`` objects, as :func:`auditor.reuse.text.passages` built them (``text``: the
+        document's text)."""
+        numbers = self.numbers
+        return [Passage(numbers[4 * n], numbers[4 * n + 1], n, numbers[4 * n + 2], bool(numbers[4 * n + 3]), key)
+                for n, key in enumerate(self.key_list(text))]
 
     def __getstate__(self) -> tuple:
-        return self.numbers, self.keys, self.key_ends
+        return self.numbers, self.keys
 
     def __setstate__(self, state: tuple) -> None:
-        self.numbers, self.keys, self.key_ends = state
+        self.numbers, self.keys = state
 
 
 @dataclass(slots=True)
@@ -132,13 +130,14 @@ class ReuseMaterial:
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
 
-    def kept(self) -> ReuseMaterial:
-        """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`), the
-        sketch and the figure marks (the ``Passage`` objects, the n-grams and the per-span figure and
-        fact caches are rebuilt on demand)."""
+    def kept(self, text: str | None = None) -> ReuseMaterial:
+        """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
+        the document's ``text`` so that their keys need not be stored), the sketch and the figure
+        marks (the ``Passage`` objects, the n-grams and the per-span figure and fact caches are
+        rebuilt on demand)."""
         table = self.passage_table
         if table is None and self.passages is not None:
-            table = PassageTable(self.passages)
+            table = PassageTable(self.passages, text)
         return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks)
 
     @property

@@ -48,7 +48,7 @@ def passages(doc: Document) -> list[Passage]:
     material = reuse_material(doc)
     if material.passages is None:
         table = material.passage_table
-        material.passages = table.passages() if table is not None else _passages(doc)
+        material.passages = table.passages(doc.text) if table is not None else _passages(doc)
     return material.passages
 
 

@@ -83,7 +83,7 @@ def near_identical_groups(docs: list[Document], refs) -> list[list[int]]:
         representatives: list[tuple[set[str], list[int]]] = []
         for i in members:
             table = reuse_material(docs[i]).passage_table
-            texts = set(table.key_list()) if table is not None else {p.key for p in passages(docs[i])}
+            texts = set(table.key_list(docs[i].text)) if table is not None else {p.key for p in passages(docs[i])}
             for rep_texts, group in representatives[-_GROUP_REPRESENTATIVES:]:
                 if len(texts & rep_texts) >= NEAR_IDENTICAL * len(texts | rep_texts):
                     group.append(i)
