@@ -124,7 +124,7 @@ class ReuseMaterial:
     sketch: DocumentSketch | None = None
     grams: tuple | None = None  # character n-grams of each passage's key (align.passage_grams)
     # start, end, start, end … of the document's figures in text order (features.figure_marks), from
-    # the one number pass: built by the worker, kept (8 bytes a figure) so the pass is not run again
+    # the one number pass: built by the worker, kept (8 bytes a figure: two int32) so the pass is not run again
     figure_marks: array | None = None
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
