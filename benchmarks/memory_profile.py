@@ -91,6 +91,8 @@ def deep_size(obj, seen):
             stack.extend(getattr(o, f.name) for f in fields(o) if hasattr(o, f.name))
         elif hasattr(o, "__dict__"):
             stack.extend(vars(o).values())
+        elif hasattr(o, "__slots__"):  # e.g. the compact PassageTable
+            stack.extend(getattr(o, name) for name in o.__slots__ if hasattr(o, name))
     return total
 
 
@@ -126,7 +128,8 @@ def profiled(reports, rules, *args, **kwargs):
         add("anchors+meta", [d.anchors, d.meta, d._section_starts])
         for kind, view in d._derived.items():
             if kind.__name__ == "ReuseMaterial":
-                add("passages", [view.passages, view.passage_table])
+                add("passages", view.passages)
+                add("passages", view.passage_table)
                 add("figure_marks", view.figure_marks)
                 add("index sketch", view.sketch)
                 add("reuse caches", [view.grams, view.figures, view.facts])
