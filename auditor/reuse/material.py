@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from auditor.document import Document
+from auditor.document import Document, clean_text
 
 if TYPE_CHECKING:  # numpy is imported where the sketch is built
     import numpy as np
@@ -31,9 +31,18 @@ class Passage:
     key: str  # meaning: cleaned, punctuation folded
 
 
+_PUNCT_FOLD = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"',
+                             "”": '"', "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
+
+
+def fold(text: str) -> str:
+    """Cleaned text with full-width punctuation folded (the comparison key of a passage)."""
+    return clean_text(text).translate(_PUNCT_FOLD)
+
+
 class PassageTable:
     """A document's passages stored compactly: four integers per passage in one ``array`` (start,
-    end, paragraph, heading flag). A key is not stored when it is what :func:`auditor.reuse.text.fold`
+    end, paragraph, heading flag). A key is not stored when it is what :func:`fold`
     makes of the passage's span of the text (nearly always): it is computed again from the text when
     the passages are rebuilt. A batch keeps one table per report through its cross phase: a few
     objects instead of a ``Passage`` and a key string per paragraph (less memory in the parent,
@@ -42,8 +51,6 @@ class PassageTable:
     __slots__ = ("numbers", "keys")
 
     def __init__(self, passages: list[Passage], text: str | None = None) -> None:
-        from auditor.reuse.text import fold
-
         self.numbers = array("i")
         self.keys: dict[int, str] = {}  # the keys that cannot be computed again from the text
         for n, p in enumerate(passages):
@@ -56,8 +63,6 @@ class PassageTable:
 
     def key_list(self, text: str) -> list[str]:
         """The passages' keys, in order (``text``: the document's text)."""
-        from auditor.reuse.text import fold
-
         numbers, keys = self.numbers, self.keys
         return [keys[n] if n in keys else fold(text[numbers[4 * n]:numbers[4 * n + 1]]) for n in range(len(self))]
 
