@@ -36,6 +36,17 @@ Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --re
   - passages, texts, Documents, the index's Python lists and dicts - not what the child accumulates).
   Next steps: passages and the index's per-paragraph lists as arrays (nothing for a child to dirty),
   fewer objects per finding.
+- Issue 16, cross phase (same session, before = 6e0ec41, ``--reports 400`` and ``--reports 1600``): the
+  passages are kept as a ``PassageTable`` (four int32 a passage; the keys are computed again from the
+  text), the figure marks as int32, and the batch index releases its search part (TF-IDF vectors,
+  signatures, self-join: ~50 KB a report at 400, ~42 KB at 1,600) once every report's candidates are
+  known (``ReferenceSet.settle``): it keeps ~10 KB a report. Peak PSS in the cross phase 528 → 446 MB
+  at 400, 839 → 614 MB at 1,600 (slope 0.26 → 0.14 MB a report; linear extrapolation to 10,000: ~3.0
+  → ~1.8 GB); ``--peak-only`` at 6,400 after: 1,555 MB (phase 1: 714 MB), i.e. 0.20 MB a report
+  from 1,600 to 6,400 and ~2.3 GB extrapolated to 10,000: still above 1 GB. What is left: the
+  parent's findings (13 KB a report), texts (9 KB), the index sketches (40 KB a report until the index
+  is built, when the index's own arrays and the TF-IDF copies exist at the same time) and the pages of
+  the parent's objects that the children touch.
 """
 
 from __future__ import annotations
@@ -91,6 +102,8 @@ def deep_size(obj, seen):
             stack.extend(getattr(o, f.name) for f in fields(o) if hasattr(o, f.name))
         elif hasattr(o, "__dict__"):
             stack.extend(vars(o).values())
+        elif hasattr(o, "__slots__"):  # e.g. the compact PassageTable
+            stack.extend(getattr(o, name) for name in o.__slots__ if hasattr(o, name))
     return total
 
 
@@ -127,6 +140,7 @@ def profiled(reports, rules, *args, **kwargs):
         for kind, view in d._derived.items():
             if kind.__name__ == "ReuseMaterial":
                 add("passages", view.passages)
+                add("passages", view.passage_table)
                 add("figure_marks", view.figure_marks)
                 add("index sketch", view.sketch)
                 add("reuse caches", [view.grams, view.figures, view.facts])
@@ -148,11 +162,22 @@ def profiled(reports, rules, *args, **kwargs):
         sizes["index_bytes_per_report"] = round(deep_size(built, set(map(id, documents))) / max(1, len(documents)))
         return built
 
+    from auditor.reuse import references as references_module
+    settle = references_module.ReferenceSet.settle
+
+    def measured_settle(self):
+        settle(self)
+        if self._shared_index is not None:
+            kept = deep_size(self._shared_index, set(map(id, self.documents)))
+            sizes["index_bytes_per_report_after_settle"] = round(kept / max(1, len(self.documents)))
+
     index_module.ReuseIndex.build = classmethod(measured_build)
+    references_module.ReferenceSet.settle = measured_settle
     try:
         return original(reports, rules, *args, **kwargs)
     finally:
         index_module.ReuseIndex.build = classmethod(build)
+        references_module.ReferenceSet.settle = settle
         sizes["parent_pss_mb_at_cross_end"] = round(own_pss() / 2**20, 1)
 
 

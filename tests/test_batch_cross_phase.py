@@ -53,7 +53,7 @@ def test_the_index_from_shipped_sketches_equals_the_index_from_fresh_documents()
     for p in sorted(SAMPLE.glob("*.txt")):
         doc = read_document(p)
         document, material = pickle.loads(pickle.dumps((doc, cross_phase_material(doc))))
-        assert material.sketch is not None and material.passages
+        assert material.sketch is not None and material.passage_table
         adopt_reuse_material(document, material)
         shipped.append(document)
         sketches.append(material.sketch)

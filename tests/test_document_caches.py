@@ -91,7 +91,7 @@ def test_the_worker_ships_the_reuse_material_as_a_field_of_its_result() -> None:
     path = sorted(SAMPLE.glob("*.txt"))[0]
     result = audit_task(str(path), None, False, True)
     assert isinstance(result.reuse, ReuseMaterial)
-    assert result.reuse.passages and result.reuse.sketch is not None
+    assert result.reuse.passage_table and result.reuse.sketch is not None
     assert result.reuse.grams is None and not result.reuse.figures and not result.reuse.facts  # not worth shipping
     arrived = pickle.loads(pickle.dumps(result))  # as the process pool sends it
     doc = arrived.report.document
@@ -114,11 +114,11 @@ def test_the_remote_cross_phase_gets_the_material_shipped_beside_the_documents()
     for doc in docs:
         document_sketch(doc)
     arrived, material = pickle.loads(pickle.dumps((docs, shipped_material(docs))))
-    assert all(reuse_material(d).passages is None for d in arrived)
+    assert not any(reuse_material(d).has_passages for d in arrived)
     own = reuse_material(arrived[1])
     own.passages = passages(build_document(arrived[1].text, "b.txt", "txt"))
     adopt_shipped_material(arrived, material)
-    assert reuse_material(arrived[0]).passages == passages(docs[0])
+    assert passages(arrived[0]) == passages(docs[0])
     assert reuse_material(arrived[0]).sketch is material[0].sketch
     assert reuse_material(arrived[1]) is own  # a document that has its passages keeps its own material
 

@@ -32,7 +32,7 @@ def test_a_reference_is_read_in_a_worker_and_comes_back_whole(tmp_path: Path) ->
     doc = _isolated_reader(60, 2 * 1024**3)(earlier)
     assert doc.text == read_document(earlier).text
     material = reuse_material(doc)  # shipped beside the Document, which travels without caches
-    assert material.passages == passages(read_document(earlier))
+    assert material.passage_table.passages(doc.text) == passages(read_document(earlier))
     assert material.sketch is not None  # the index sketch was computed in the worker
 
 

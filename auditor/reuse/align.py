@@ -14,9 +14,7 @@ Offsets index ``doc.text`` (``this_*``) and ``source.text`` (``source_*``).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -86,48 +84,122 @@ def _grams(text: str, n: int = NGRAM) -> set[str]:
     return {text[i:i + n] for i in range(len(text) - n + 1)} if len(text) >= n else {text}
 
 
-def passage_grams(doc: Document) -> list[set[str]]:
-    """The character n-grams of each passage's key (kept in its ReuseMaterial: a report is aligned
+_BITS = 21  # a code point fits in 21 bits: three of them in one uint64
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
+
+
+def gram_table(keys: list[str]) -> tuple:
+    """The distinct character ``NGRAM``-grams of each key (the sets ``_grams`` makes), as arrays:
+    ``(key number, high, low, hash)``, one row per distinct (key, gram). A gram is encoded exactly:
+    its six code points (+1; 0 pads a key shorter than six characters, which is its own one gram) in
+    two uint64 of three 21-bit fields; ``hash`` mixes the two for sorting and searching (equal
+    grams have equal hashes; a match is always confirmed on ``high`` and ``low``)."""
+    import numpy as np
+
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    codes = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    codes = np.concatenate([codes + np.uint64(1), np.zeros(NGRAM, dtype=np.uint64)])
+    starts = np.cumsum(lengths) - lengths
+    windows = np.maximum(lengths - NGRAM + 1, 1)  # a short key: one window, the key itself
+    key_of = np.repeat(np.arange(len(keys), dtype=np.int64), windows)
+    at = np.repeat(starts - np.cumsum(windows) + windows, windows) + np.arange(int(windows.sum()), dtype=np.int64)
+    width = np.minimum(lengths, NGRAM)[key_of]
+    cols = [np.where(j < width, codes[at + j], np.uint64(0)) for j in range(NGRAM)]
+    shift = np.uint64(_BITS)
+    high = (((cols[0] << shift) | cols[1]) << shift) | cols[2]
+    low = (((cols[3] << shift) | cols[4]) << shift) | cols[5]
+    order = np.lexsort((low, high, key_of))
+    key_of, high, low = key_of[order], high[order], low[order]
+    if len(key_of):
+        first = np.r_[True, (key_of[1:] != key_of[:-1]) | (high[1:] != high[:-1]) | (low[1:] != low[:-1])]
+        key_of, high, low = key_of[first], high[first], low[first]
+    mixed = high * np.uint64(_MIX[0]) ^ ((low * np.uint64(_MIX[1])) >> np.uint64(7)) ^ low
+    return key_of, high, low, mixed
+
+
+def passage_grams(doc: Document) -> tuple:
+    """The :func:`gram_table` of the passages' keys (kept in its ReuseMaterial: a report is aligned
     with several references)."""
     material = reuse_material(doc)
     if material.grams is None:
-        material.grams = [_grams(p.key) for p in passages(doc)]
+        material.grams = gram_table([p.key for p in passages(doc)])
     return material.grams
 
 
+# Whether a paragraph already aligned with a reference is looked up instead of aligned again (see
+# ``SourceIndex.aligned``); off, every paragraph is aligned one by one (the tests compare both ways).
+SHARE_ALIGNMENTS = True
+
+
 class SourceIndex:
-    """The reference document's paragraphs, indexed by character n-gram (built once per reference)."""
+    """The reference document's paragraphs, indexed by character n-gram (built once per reference):
+    the (gram, paragraph) rows of :func:`gram_table`, sorted by the grams' hash, searched with numpy.
+
+    ``aligned`` remembers, per paragraph text aligned with this reference, where it aligned (relative
+    to the paragraph's start) or that it did not: near-identical submissions (a copy with a line
+    changed, the same report filed twice) hold the same paragraphs and share their references, so each
+    paragraph is aligned once per reference, and the other copies take the result shifted to their
+    own offsets. The alignment of a paragraph depends only on its text and the reference's, so the
+    pairs are the same as aligning each copy on its own."""
 
     def __init__(self, source: Document) -> None:
+        import numpy as np
+
         self.doc = source
         self.passages = passages(source)
-        self.postings: dict[str, list[int]] = defaultdict(list)
         self.exact: dict[str, int] = {}  # a paragraph's key → the first paragraph with exactly that key
+        for i, p in enumerate(self.passages):
+            self.exact.setdefault(p.key, i)
+        # (paragraph text, key) → (reference paragraph, this_start, this_end, source_start, source_end
+        # relative to the paragraphs' starts, matched, ratio), or None: no counterpart
+        self.aligned: dict[tuple[str, str], tuple | None] = {}
+        self.reused = 0  # paragraphs taken from ``aligned`` (a measure, for tests and benchmarks)
         # the grams are not kept on the source Document: a batch's cross phase aligns with every
         # document in turn, and they would all stay in memory (``SourceIndex``es are cached instead)
         cached = reuse_material(source).grams
-        grams_of = cached if cached is not None else [_grams(p.key) for p in self.passages]
-        for i, (p, grams) in enumerate(zip(self.passages, grams_of)):
-            self.exact.setdefault(p.key, i)
-            for g in grams:
-                self.postings[g].append(i)
+        para, high, low, mixed = cached if cached is not None else gram_table([p.key for p in self.passages])
+        order = np.argsort(mixed, kind="stable")
+        self._para, self._high, self._low, self._mixed = para[order], high[order], low[order], mixed[order]
 
-    def best(self, key: str, grams: set[str] | None = None) -> tuple[int, float] | None:
+    def best_many(self, grams: tuple, wanted: list[int]) -> dict[int, tuple[int, float] | None]:
+        """:meth:`best` for the keys numbered ``wanted`` of a :func:`gram_table` (``grams``), at once."""
+        import numpy as np
+
+        key_of, high, low, mixed = grams
+        out: dict[int, tuple[int, float] | None] = dict.fromkeys(wanted)
+        if not wanted or not len(self._mixed):
+            return out
+        rows = np.flatnonzero(np.isin(key_of, np.asarray(wanted, dtype=np.int64)))
+        q_key, q_high, q_low, q_mixed = key_of[rows], high[rows], low[rows], mixed[rows]
+        left = np.searchsorted(self._mixed, q_mixed, side="left")
+        counts = np.searchsorted(self._mixed, q_mixed, side="right") - left
+        total = int(counts.sum())
+        sizes = np.bincount(q_key, minlength=int(key_of.max()) + 1 if len(key_of) else 0)
+        if total == 0:
+            return out
+        query = np.repeat(np.arange(len(q_mixed)), counts)
+        at = np.repeat(left - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        same = (self._high[at] == q_high[query]) & (self._low[at] == q_low[query])  # a hash is never trusted alone
+        n_paras = len(self.passages)
+        votes = np.bincount(q_key[query[same]] * n_paras + self._para[at[same]],
+                            minlength=(int(q_key.max()) + 1) * n_paras if len(q_key) else 0)
+        votes = votes.reshape(-1, n_paras) if n_paras else votes.reshape(-1, 1)
+        for k in wanted:
+            row = votes[k]
+            shared = int(row.max()) if len(row) else 0
+            if shared == 0:
+                continue
+            # the most shared n-grams, the earliest paragraph among equals
+            share = shared / max(1, int(sizes[k]))
+            out[k] = (int(np.argmax(row)), share) if share >= MIN_SEED_SHARE else None
+        return out
+
+    def best(self, key: str, grams: tuple | None = None) -> tuple[int, float] | None:
         """The paragraph sharing the most n-grams with ``key`` (a paragraph with the same key first)."""
         same = self.exact.get(key)
         if same is not None:
             return same, 1.0
-        grams = _grams(key) if grams is None else grams
-        postings = self.postings
-        votes: Counter[int] = Counter(chain.from_iterable(postings[g] for g in grams if g in postings))
-        if not votes:
-            return None
-        # the most shared n-grams, the earliest paragraph among equals (not the first one met while
-        # iterating a set of strings, whose order changes with the interpreter's hash seed)
-        shared = max(votes.values())
-        i = min(j for j, v in votes.items() if v == shared)
-        share = shared / max(1, len(grams))
-        return (i, share) if share >= MIN_SEED_SHARE else None
+        return self.best_many(gram_table([key]) if grams is None else grams, [0])[0]
 
 
 def align_pair(doc: Document, p: Passage, source: Document, q: Passage) -> AlignedPair | None:
@@ -167,11 +239,32 @@ def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
     """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order."""
     index = source if isinstance(source, SourceIndex) else SourceIndex(source)
     out = []
-    for p, grams in zip(passages(doc), passage_grams(doc)):
-        hit = index.best(p.key, grams)
-        if hit is None:
-            continue
-        pair = align_pair(doc, p, index.doc, index.passages[hit[0]])
+    known = index.aligned if SHARE_ALIGNMENTS else None
+    text = doc.text
+    mine = passages(doc)
+    memo_keys = [(text[p.start:p.end], p.key) for p in mine] if known is not None else None
+    # the seeds of the paragraphs neither aligned before nor present verbatim, found at once
+    searched = index.best_many(passage_grams(doc), [
+        k for k, p in enumerate(mine)
+        if (known is None or memo_keys[k] not in known) and p.key not in index.exact])
+    for k, p in enumerate(mine):
+        if known is not None:
+            memo_key = memo_keys[k]
+            if memo_key in known:
+                index.reused += 1
+                found = known[memo_key]
+                if found is not None:
+                    q, ts, te, ss, se, matched, ratio = found
+                    out.append(AlignedPair(p, q, p.start + ts, p.start + te, q.start + ss, q.start + se,
+                                           matched, ratio))
+                continue
+        same = index.exact.get(p.key)
+        hit = (same, 1.0) if same is not None else searched[k]
+        pair = align_pair(doc, p, index.doc, index.passages[hit[0]]) if hit is not None else None
+        if known is not None:
+            known[memo_key] = None if pair is None else (
+                pair.source, pair.this_start - p.start, pair.this_end - p.start, pair.source_start - pair.source.start,
+                pair.source_end - pair.source.start, pair.matched, pair.ratio)
         if pair is not None:
             out.append(pair)
     return out

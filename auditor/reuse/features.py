@@ -47,7 +47,7 @@ def figure_marks(doc: Document) -> array:
     phrases such as "一项" left out), from the one number pass; kept in its ReuseMaterial."""
     material = reuse_material(doc)
     if material.figure_marks is None:
-        marks = array("l")
+        marks = array("i")  # text offsets: 4 bytes each
         for m in number_pass(doc):
             if m.qualifier not in _TARGET_QUALIFIERS and not _idiom_one(m):
                 marks.extend((m.start, m.end))

@@ -179,6 +179,22 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
                              shape=(len(rows), NGRAM_FEATURES))
 
 
+_DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
+
+
+def _dense(vec) -> np.ndarray:
+    """A copy of the one-row sparse ``vec`` as a dense vector (the same values ``toarray`` gives),
+    written into a buffer kept for the process: a query does not allocate 4 MB. Valid until the next call."""
+    if not _DENSE:
+        _DENSE.append(np.zeros(NGRAM_FEATURES, dtype=np.float32))
+    out = _DENSE[0]
+    out[:] = 0
+    row = vec.tocsr()
+    row.sum_duplicates()
+    out[row.indices] = row.data
+    return out
+
+
 def document_sketch(doc: Document) -> DocumentSketch:
     """The :class:`DocumentSketch` of ``doc`` (kept in its ReuseMaterial)."""
     material = reuse_material(doc)
@@ -230,6 +246,7 @@ class ReuseIndex:
         self._docs_cache: dict[int, Document] = {}
         self._own_votes: sparse.csr_matrix | None = None  # the self-join, on demand (not persisted)
         self._self_join = False  # built in this process: its own documents are queried by the self-join
+        self.searchable = True  # False once release_search() dropped what queries read
 
     # ------------------------------------------------------------------ building
     def add(self, doc: Document) -> int:
@@ -355,6 +372,8 @@ class ReuseIndex:
         """Up to ``k`` indexed documents most likely to share passages with ``doc``: (doc id, score).
 
         Score: paragraphs of ``doc`` with an LSH neighbour in the document, plus the TF-IDF cosine."""
+        if not self.searchable:
+            raise RuntimeError("ReuseIndex.release_search() was called: the index is not searchable")
         if self.matrix is None and self.documents:
             raise RuntimeError("ReuseIndex.finalize() has not been called")
         exclude = exclude or set()
@@ -366,32 +385,60 @@ class ReuseIndex:
         else:
             votes = self._outside_votes(doc)
             vec = self.transformer.transform(ngram_counts([ngram_row(_document_text(doc))])).astype(np.float32)
-        def wanted(doc_id: int) -> bool:
-            rec = self.documents[doc_id]
-            return (rec.path not in exclude and rec.path != doc.path
-                    and (max_year is None or rec.year is None or rec.year <= max_year))
-
+        vote_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
+        voted = vote_ids[self._wanted(vote_ids, doc, exclude, max_year)]  # the voted documents asked for
         cosine: dict[int, float] = {}
         if self.matrix is not None and self.matrix.shape[0]:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
                 # LSH votes); the full product over every document dominates the cost otherwise
-                pool = np.array(sorted(i for i in votes if wanted(i)), dtype=np.int64)
+                pool = np.sort(voted)
+                sims = self._own_cosines(own, vec, pool)
             else:
-                pool = np.array([i for i in range(self.matrix.shape[0]) if wanted(i)], dtype=np.int64)
+                every = np.arange(self.matrix.shape[0], dtype=np.int64)
+                pool = every[self._wanted(every, doc, exclude, max_year)]
+                sims = self.matrix[pool] @ _dense(vec) if len(pool) else None
             if len(pool):
-                sims = self.matrix[pool] @ vec.toarray().ravel()
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
         out = []
-        for doc_id in set(votes) | set(cosine):
-            if not wanted(doc_id):
-                continue
+        for doc_id in set(voted.tolist()) | set(cosine):  # cosine's are all asked for (from the pool)
             if votes.get(doc_id, 0) == 0 and cosine.get(doc_id, 0.0) < 0.5:
                 continue
             out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
         out.sort(key=lambda t: (-t[1], t[0]))
         return out[:k]
+
+    def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
+        """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
+        those it shares a paragraph with). A document is queried twice in a row (its earlier reports,
+        other units' reports): the products with every document it shares a paragraph with are
+        computed once and kept for the last document asked (each row's product is the same alone)."""
+        kept = getattr(self, "_last_cosines", None)
+        if kept is None or kept[0] != own:
+            row = self.own_votes().getrow(own)
+            voted = np.sort(row.indices.astype(np.int64))
+            kept = self._last_cosines = (own, voted, self.matrix[voted] @ _dense(vec) if len(voted) else
+                                         np.zeros(0, dtype=np.float32))
+        _, voted, sims = kept
+        return sims[np.searchsorted(voted, pool)]
+
+    def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
+        """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
+        ``max_year`` or earlier (a document without a year always): a mask, computed on arrays."""
+        if getattr(self, "_years", None) is None or len(self._years) != len(self.documents):
+            self._years = np.array([d.year if d.year is not None else -1 for d in self.documents], dtype=np.int64)
+            self._ids_by_path: dict[str, list[int]] = {}
+            for i, d in enumerate(self.documents):
+                self._ids_by_path.setdefault(d.path, []).append(i)
+        keep = np.ones(len(ids), dtype=bool)
+        if max_year is not None:
+            years = self._years[ids]
+            keep &= (years < 0) | (years <= max_year)
+        barred = [i for path in {*exclude, doc.path} for i in self._ids_by_path.get(path, ())]
+        if barred:
+            keep &= ~np.isin(ids, np.asarray(barred, dtype=np.int64))
+        return keep
 
     def _outside_votes(self, doc: Document) -> Counter[int]:
         """Per indexed document: the paragraphs of ``doc`` (not in the index) with an LSH neighbour there."""
@@ -405,7 +452,7 @@ class ReuseIndex:
         lsh = self._query_lsh()
         votes: Counter[int] = Counter()
         for values in sigs:
-            votes.update({self.paragraph_doc[pid] for pid in lsh.query(
+            votes.update({int(self.paragraph_doc[pid]) for pid in lsh.query(
                 _datasketch().LeanMinHash(seed=1, hashvalues=values, scheme="affine32"))})
         return votes
 
@@ -417,6 +464,18 @@ class ReuseIndex:
             self._path_ids = {d.path: i for i, d in enumerate(self.documents)}
         i = self._path_ids.get(doc.path)
         return i if i is not None and self.documents[i].text == doc.text else None
+
+    def release_search(self) -> None:
+        """Drop what only :meth:`query` reads (TF-IDF vectors, signatures, LSH, self-join): a batch's
+        cross phase asks every document's candidates first, then keeps only what the rules read (the
+        units sharing a paragraph, :meth:`sharing_unit_names`). A released index is not queried again."""
+        self.matrix = self.transformer = self.lsh = self._own_votes = None
+        self._last_cosines = None
+        self.signature_ids = np.zeros(0, dtype=np.int64)
+        self.signatures = np.zeros((0, self.num_perm), dtype=np.uint32)
+        self.template_shingles = _EMPTY
+        self.paragraph_doc = []
+        self.searchable = False
 
     def unit_name(self, uid: int) -> str:
         """The folded unit name of a unit id ("" if unknown)."""
@@ -443,6 +502,8 @@ class ReuseIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> None:
+        if not self.searchable:
+            raise RuntimeError("ReuseIndex.release_search() was called: nothing to save")
         state = {"version": self.version, "num_perm": self.num_perm, "threshold": self.threshold,
                  "documents": [(d.path, d.unit, d.year, d.text) for d in self.documents],
                  "paragraph_doc": self.paragraph_doc, "template_shingles": self.template_shingles,

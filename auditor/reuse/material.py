@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from auditor.document import Document
+from auditor.document import Document, clean_text
 
 if TYPE_CHECKING:  # numpy is imported where the sketch is built
     import numpy as np
@@ -29,6 +29,55 @@ class Passage:
     paragraph: int  # Paragraph.index
     is_heading: bool
     key: str  # meaning: cleaned, punctuation folded
+
+
+_PUNCT_FOLD = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"',
+                             "”": '"', "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
+
+
+def fold(text: str) -> str:
+    """Cleaned text with full-width punctuation folded (the comparison key of a passage)."""
+    return clean_text(text).translate(_PUNCT_FOLD)
+
+
+class PassageTable:
+    """A document's passages stored compactly: four integers per passage in one ``array`` (start,
+    end, paragraph, heading flag). A key is not stored when it is what :func:`fold`
+    makes of the passage's span of the text (nearly always): it is computed again from the text when
+    the passages are rebuilt. A batch keeps one table per report through its cross phase: a few
+    objects instead of a ``Passage`` and a key string per paragraph (less memory in the parent,
+    fewer pages a forked child dirties by touching them)."""
+
+    __slots__ = ("numbers", "keys")
+
+    def __init__(self, passages: list[Passage], text: str | None = None) -> None:
+        self.numbers = array("i")
+        self.keys: dict[int, str] = {}  # the keys that cannot be computed again from the text
+        for n, p in enumerate(passages):
+            self.numbers.extend((p.start, p.end, p.paragraph, 1 if p.is_heading else 0))
+            if text is None or fold(text[p.start:p.end]) != p.key:
+                self.keys[n] = p.key
+
+    def __len__(self) -> int:
+        return len(self.numbers) // 4
+
+    def key_list(self, text: str) -> list[str]:
+        """The passages' keys, in order (``text``: the document's text)."""
+        numbers, keys = self.numbers, self.keys
+        return [keys[n] if n in keys else fold(text[numbers[4 * n]:numbers[4 * n + 1]]) for n in range(len(self))]
+
+    def passages(self, text: str) -> list[Passage]:
+        """The ``Passage`` objects, as :func:`auditor.reuse.text.passages` built them (``text``: the
+        document's text)."""
+        numbers = self.numbers
+        return [Passage(numbers[4 * n], numbers[4 * n + 1], n, numbers[4 * n + 2], bool(numbers[4 * n + 3]), key)
+                for n, key in enumerate(self.key_list(text))]
+
+    def __getstate__(self) -> tuple:
+        return self.numbers, self.keys
+
+    def __setstate__(self, state: tuple) -> None:
+        self.numbers, self.keys = state
 
 
 @dataclass(slots=True)
@@ -73,21 +122,33 @@ PairKey = tuple[str, int, int, int, int]
 class ReuseMaterial:
     """The reuse checks' view of one document; None / empty until its owner builds it."""
 
-    passages: list[Passage] | None = None  # the narrative paragraphs (text.passages)
+    passages: list[Passage] | None = None  # the narrative paragraphs (text.passages), while in use
+    # the same passages, compact: what a worker ships and a batch keeps (``passages`` is rebuilt from it)
+    passage_table: PassageTable | None = None
     # what the reference index needs (index.document_sketch); released once the batch's index is built
     sketch: DocumentSketch | None = None
-    grams: list[set[str]] | None = None  # character n-grams of each passage's key (align.passage_grams)
+    grams: tuple | None = None  # character n-grams of each passage's key (align.passage_grams)
     # start, end, start, end … of the document's figures in text order (features.figure_marks), from
-    # the one number pass: built by the worker, kept (8 bytes a figure) so the pass is not run again
+    # the one number pass: built by the worker, kept (8 bytes a figure: two int32) so the pass is not run again
     figure_marks: array | None = None
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
 
-    def kept(self) -> ReuseMaterial:
-        """The part a worker ships and a batch keeps: the passages, the sketch and the figure marks
-        (the n-grams and the per-span figure and fact caches are rebuilt on demand)."""
-        return ReuseMaterial(passages=self.passages, sketch=self.sketch, figure_marks=self.figure_marks)
+    def kept(self, text: str | None = None) -> ReuseMaterial:
+        """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
+        the document's ``text`` so that their keys need not be stored), the sketch and the figure
+        marks (the ``Passage`` objects, the n-grams and the per-span figure and fact caches are
+        rebuilt on demand)."""
+        table = self.passage_table
+        if table is None and self.passages is not None:
+            table = PassageTable(self.passages, text)
+        return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks)
+
+    @property
+    def has_passages(self) -> bool:
+        """Whether the passages are known (as objects or compact)."""
+        return self.passages is not None or self.passage_table is not None
 
 
 def reuse_material(doc: Document) -> ReuseMaterial:

@@ -54,6 +54,7 @@ class ReferenceSet:
     _unit_matches: dict[str, list[str]] = field(default_factory=dict)
     _shared_counts: dict[tuple[int, str | None], int] = field(default_factory=dict)
     _scored: dict[str, tuple] = field(default_factory=dict)  # prescore(): path → (doc, pairs, scores)
+    _shared_index: ReuseIndex | None = None  # the batch index once settle() released its search part
 
     @classmethod
     def for_batch(cls, documents: Iterable[Document], reference_paths: Iterable[str | Path] = (),
@@ -89,13 +90,22 @@ class ReferenceSet:
 
     @property
     def batch_index(self) -> ReuseIndex:
-        if self._batch_index is None:
+        if self._batch_index is None or not self._batch_index.searchable:
             from auditor.reuse.index import ReuseIndex
 
             self._batch_index = ReuseIndex.build(self.documents)
             for doc in self.documents:  # the index holds what it needs of their sketches: release them
                 reuse_material(doc).sketch = None
         return self._batch_index
+
+    def settle(self) -> None:
+        """Every batch document's candidates have been asked for (and are cached): release what only the
+        search reads (the batch index's vectors, signatures and self-join, ~40 KB a report), keeping what
+        the rules read of it. A search asked for afterwards builds the index again."""
+        if self._batch_index is not None and self._batch_index.searchable:
+            shared = self._batch_index
+            shared.release_search()
+            self._shared_index = shared
 
     def source(self, doc: Document) -> SourceIndex:
         """The n-gram index of a reference document (the most recently used ``MAX_SOURCES`` are kept:
@@ -180,8 +190,10 @@ class ReferenceSet:
         return out
 
     def has_candidates(self, doc: Document) -> bool:
-        """Whether the cross-report phase has anything to compare ``doc`` with."""
-        return bool(self.candidates(doc)) or bool(self.other_unit_candidates(doc))
+        """Whether the cross-report phase has anything to compare ``doc`` with (both kinds of candidates
+        are found and cached: :meth:`settle` may release the search afterwards)."""
+        same, others = self.candidates(doc), self.other_unit_candidates(doc)
+        return bool(same) or bool(others)
 
     def _shared_paragraphs(self, doc: Document) -> dict[str, int]:
         """Per document of the batch: how many paragraphs of ``doc`` share an LSH band with it."""
@@ -220,7 +232,8 @@ class ReferenceSet:
         if hit is not None:
             return hit
         units: set[str] = set()
-        for index in ([self.batch_index] if self.documents else []) + ([self.index] if self.index else []):
+        batch = [self._shared_index or self.batch_index] if self.documents else []
+        for index in batch + ([self.index] if self.index else []):
             for name in index.sharing_unit_names(key):
                 if name and not (own and _same_unit_cached(name, own)):
                     units.add(name)

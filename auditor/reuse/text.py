@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from auditor.document import Document, clean_text
-from auditor.reuse.material import Passage, reuse_material
+from auditor.reuse.material import Passage, fold, reuse_material  # noqa: F401  (fold re-exported)
 
 # Words that frame a passage as an account of "this year" (copied with an old year, they are stale).
 TEMPORAL_CUES: tuple[str, ...] = ("今年", "一年来", "全年", "开局之年", "本年度", "年内", "过去一年", "这一年",
@@ -22,14 +22,7 @@ _NUMBERING_RE = re.compile(
     r"^[\s\u3000]*(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[、.．]?(?!\d)"
     r"|[①-⑳]|第[一二三四五六七八九十]+[章节部分条]?[、，：:\s]?|[一二三四五六七八九十]+是)[\s\u3000]*"
 )
-_PUNCT_FOLD = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"',
-                             "”": '"', "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
 MIN_PASSAGE_CHARS = 12
-
-
-def fold(text: str) -> str:
-    """Cleaned text with full-width punctuation folded (the comparison key of a passage)."""
-    return clean_text(text).translate(_PUNCT_FOLD)
 
 
 def strip_numbering(text: str) -> str:
@@ -47,7 +40,8 @@ def passages(doc: Document) -> list[Passage]:
     :class:`~auditor.reuse.material.ReuseMaterial`)."""
     material = reuse_material(doc)
     if material.passages is None:
-        material.passages = _passages(doc)
+        table = material.passage_table
+        material.passages = table.passages(doc.text) if table is not None else _passages(doc)
     return material.passages
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from auditor.document import Document
 from auditor.engine import Report, sort_findings
 from auditor.findings import Finding
+from auditor.reuse.material import reuse_material
 from auditor.rules.registry import Rule
 from auditor.runner.worker import check_chunk
 
@@ -36,6 +37,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
         return []
     refs = ReferenceSet.for_batch(documents, references, index, read=read_reference)
     todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
+    refs.settle()  # every candidate is known: the index's search part is released before the checks
     codes = {r.code for r in reference_rules}
     for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,
                                                           scheduler)):
@@ -55,6 +57,59 @@ _FORKED: tuple | None = None
 _SCORE_CHUNK = 16
 
 
+# Share of distinct paragraph texts two reports with the same references must have in common to be
+# checked as one group (near-identical: a copy with a line or two changed).
+NEAR_IDENTICAL = 0.8
+_GROUP_REPRESENTATIVES = 8  # representatives a report is compared with (bounds the grouping's cost)
+
+
+def near_identical_groups(docs: list[Document], refs) -> list[list[int]]:
+    """The indexes of ``docs`` in groups of near-identical submissions: the same candidates (the same
+    unit's earlier reports and the index's; other units' candidates may differ, as two copies find
+    each other there) and paragraph texts that are the same but for a few (Jaccard ≥
+    ``NEAR_IDENTICAL``). Each group's first member is its representative; every document is in
+    exactly one group. Grouping only orders the work: whatever the groups, the findings are those of
+    checking each report alone."""
+    from auditor.reuse.text import passages
+
+    by_references: dict[tuple, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_references.setdefault(tuple(c.path for c in refs.candidates(d)), []).append(i)
+    groups: list[list[int]] = []
+    for members in by_references.values():
+        if len(members) == 1:
+            groups.append(members)
+            continue
+        representatives: list[tuple[set[str], list[int]]] = []
+        for i in members:
+            table = reuse_material(docs[i]).passage_table
+            texts = set(table.key_list(docs[i].text)) if table is not None else {p.key for p in passages(docs[i])}
+            for rep_texts, group in representatives[-_GROUP_REPRESENTATIVES:]:
+                if len(texts & rep_texts) >= NEAR_IDENTICAL * len(texts | rep_texts):
+                    group.append(i)
+                    break
+            else:
+                representatives.append((texts, [i]))
+                groups.append(representatives[-1][1])
+    return groups
+
+
+def grouped_order(order: list[int], groups: list[list[int]]) -> list[int]:
+    """``order`` with each group's members moved right after its first member in ``order``."""
+    group_of = {i: g for g in groups for i in g}
+    position = {i: k for k, i in enumerate(order)}
+    placed: set[int] = set()
+    out: list[int] = []
+    for i in order:
+        if i in placed:
+            continue
+        for j in sorted(group_of.get(i, [i]), key=lambda j: position.get(j, len(order))):
+            if j not in placed and j in position:
+                placed.add(j)
+                out.append(j)
+    return out
+
+
 def _check_forked(chunk: list[int]) -> list[list[Finding]]:
     refs, docs, rules = _FORKED
     return check_chunk(docs, chunk, rules, refs)
@@ -70,6 +125,23 @@ def _trim_heap() -> None:
         pass
 
 
+def check_order(docs: list[Document], refs) -> list[int]:
+    """The order in which ``docs`` are checked: a unit's reports one after another (their references
+    are the same: the cached n-gram indexes are reused), the units with the costliest reports first
+    (candidates × length, so that parallel processes finish together), and the members of a group of
+    near-identical submissions right after its representative (their shared paragraphs are aligned
+    with their common references once, ``align.SourceIndex.aligned``)."""
+    from auditor.reuse.references import unit_key
+
+    cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
+    by_unit: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
+    order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
+             for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
+    return grouped_order(order, near_identical_groups(docs, refs))
+
+
 def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int,
                         scheduler: Any = None) -> list[list[Finding]]:
     """The reference rules' findings for each document, in order; on the Dask cluster of
@@ -81,28 +153,21 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
     import sys
 
     results: list[list[Finding] | None] = [None] * len(docs)
+    order = check_order(docs, refs)
     if scheduler is not None and docs:
         from auditor.dask_engine import cross_on_dask
 
-        results = cross_on_dask(docs, rules, refs, scheduler, _SCORE_CHUNK)
+        ordered = cross_on_dask([docs[i] for i in order], rules, refs, scheduler, _SCORE_CHUNK)
+        for i, found in zip(order, ordered):
+            results[i] = found
     elif jobs > 1 and len(docs) > 1 and sys.platform.startswith("linux"):  # fork is safe on Linux only
         from concurrent.futures import ProcessPoolExecutor
 
         from auditor.reuse.model import load_model
-        from auditor.reuse.references import unit_key
 
         global _FORKED
         refs.model = refs.model or load_model()  # loaded once, before the fork
         _FORKED = (refs, docs, rules)
-        # a unit's reports one after another (their references are the same: the cached n-gram
-        # indexes are reused), the units with the costliest reports first (candidates × length), so
-        # that the processes finish together
-        cost = [len(refs.candidates(d)) * len(d.text) for d in docs]
-        by_unit: dict[str, list[int]] = {}
-        for i, d in enumerate(docs):
-            by_unit.setdefault(unit_key(d.meta.unit) or f"#{i}", []).append(i)
-        order = [i for members in sorted(by_unit.values(), key=lambda m: -max(cost[i] for i in m))
-                 for i in sorted(members, key=lambda i: docs[i].meta.year or 0)]
         _trim_heap()  # freed memory goes back to the system: the children would write into it (copied pages)
         gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
         try:
@@ -122,7 +187,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         finally:
             _FORKED = None
             gc.unfreeze()
-    left = [i for i, found in enumerate(results) if found is None]
+    left = [i for i in order if results[i] is None]
     for k in range(0, len(left), _SCORE_CHUNK):
         chunk = left[k:k + _SCORE_CHUNK]
         for i, found in zip(chunk, check_chunk(docs, chunk, rules, refs)):

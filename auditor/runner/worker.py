@@ -150,7 +150,7 @@ def cross_phase_material(doc: Document) -> ReuseMaterial:
 
     document_sketch(doc)
     figure_marks(doc)
-    material = reuse_material(doc).kept()
+    material = reuse_material(doc).kept(doc.text)
     doc.forget_derived()
     return material
 
@@ -163,7 +163,7 @@ def failed_result(path: str, error: AuditorError, seconds: float) -> WorkResult:
 def _clear_extractor_caches(doc: Document) -> None:
     """Drop a checked document's caches (a batch holds hundreds of Documents), keeping what the
     documents that take it as a reference will ask for again (its passages)."""
-    kept = reuse_material(doc).kept()
+    kept = reuse_material(doc).kept(doc.text)
     doc.forget_derived()
     adopt_reuse_material(doc, kept)
 
@@ -171,15 +171,15 @@ def _clear_extractor_caches(doc: Document) -> None:
 def shipped_material(docs: list[Document]) -> list[ReuseMaterial]:
     """What the cross phase's remote workers need of ``docs`` besides the Documents (which are pickled
     without caches): their passages and index sketches, in order."""
-    return [reuse_material(d).kept() for d in docs]
+    return [reuse_material(d).kept(d.text) for d in docs]
 
 
 def adopt_shipped_material(docs: list[Document], material: list[ReuseMaterial]) -> None:
     """On a remote worker: give each of ``docs`` its shipped material, unless it has its passages already
     (a worker checks several chunks with the same documents)."""
     for doc, shipped in zip(docs, material):
-        if reuse_material(doc).passages is None:
-            adopt_reuse_material(doc, shipped.kept())
+        if not reuse_material(doc).has_passages:
+            adopt_reuse_material(doc, shipped.kept(doc.text))
 
 
 def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs) -> list[list]:
