@@ -140,6 +140,6 @@ def test_resumed_documents_are_kept_as_workers_ship_them_and_compared_the_same(t
     with ResultStore(store) as opened:
         state.resume_from(opened, retry_errors=False, want_documents=True, pack=True)
     docs = [r.document for r in state.reports]
-    assert all(d is not None and d.packed and reuse_material(d).passages for d in docs)
+    assert all(d is not None and d.packed and reuse_material(d).has_passages for d in docs)
     docs[0].unpack()
     assert docs[0].paragraphs  # the structure comes back
