@@ -3,13 +3,13 @@
 The "三公" table of a budget or final-accounts disclosure is a row of amounts under category headers,
 often with a second header row that splits one category:
 
-    “三公”经费合计 | 因公出国(境)费 | 公务用车购置及运行费        | 公务接待费
-                   |               | 小计 | 购置费 | 运行费      |
-    79             | 0             | 75   | 50     | 25          | 4
+    会议培训费合计 | 外事会议费     | 培训及差旅费               | 工作会议费
+                   |               | 小计 | 培训费 | 差旅费      |
+    58             | 0             | 41   | 26     | 15          | 17
 
 :func:`category_cells` gives each figure its column's label (the split category's 小计 takes the
 category's own label). :func:`narrative_mentions` finds, in the paragraphs outside tables, a figure
-written right after one of those labels ("其中：公务用车运行费36万元", "公务接待费支出预算为7万元").
+written right after one of those labels ("其中：车辆运行费24万元", "接待费预算安排5万元").
 They are paired by :func:`category_pairs`; XC204 compares the figures.
 """
 

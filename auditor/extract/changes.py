@@ -7,7 +7,7 @@ its rate ("增长13.36%"), and the figures it relates:
 - ``current``: the figure that changed — the nearest one before the comparison in the same sentence
   ("公务接待费支出2.36万元，与预算相比，减少0.44万元"), or, when the sentence opens with the change
   ("支出增加615.40万元，增长9.82%"), the nearest earlier figure of the paragraph (or the one before)
-  whose label names the same subject ("支出总计6,954.57万元");
+  whose label names the same subject ("支出总计3,482.16万元");
 - in a sentence that opens with its comparison ("较年初预算数减少X万元，下降Y%"), the figure the sentence
   before compared ("支出3120.00万元，较上年决算数增加…。");
 - both, when the sentence names the years it compares ("2024年度…较2023年度减少…，其中培训会议较上年减少
@@ -208,7 +208,7 @@ def _named(text: str, para: Paragraph, m: NumberMention, subject: str) -> bool:
 def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: NumberMention, subject: str,
                   mentions_in: MentionsIn) -> NumberMention | None:
     """The nearest figure before the change, in this paragraph or the ones just before, whose label
-    names the subject ("支出总计6,954.57万元" for "支出增加…")."""
+    names the subject ("支出总计3,482.16万元" for "支出增加…")."""
     for para in reversed(paragraphs[max(0, k - _REACH): k + 1]):
         for m in reversed(mentions_in(para.start, min(para.end, change.start))):
             if not compatible_units(m, change) or m.end > change.start:

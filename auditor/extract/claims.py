@@ -8,15 +8,15 @@ actual, weight, score, budget_initial, budget_full, executed, rate, rate_weight,
 Tables that arrive as text are read the same way:
 
 * "|"-separated rows (auditor.extract.pipe_tables): a bare figure takes the unit of its column header
-  (aligned on the right), of a key cell ("自评总分： | 99.68"), of the first cell of its row or of a
+  (aligned on the right), of a key cell ("自评总分： | 97.35"), of the first cell of its row or of a
   header row, or the unit stated above the table ("单位：万元"); header words name units too
   (data file ``claims_header_count_words.tsv``: 户数 → 户, 得分 → 分). A unit that cannot fit the
-  figure (分 for 4,614,453.11) is not taken.
+  figure (分 for 2,718,306.52) is not taken.
 * one cell per line or figures between spaces: the nearest unit stated above ("单位：万元",
   "经费控制情况（万元）", a 分值 column word), until a sentence ends or a numbered section heading
   ("二、…情况") starts.
 * cells run together: label-figure runs ("甲镇3乙镇1.5…"), rows cut where total = part + part
-  ("河北1470013824876"), and amount|amount|rate cells cut where the rate fits ("390390100%").
+  ("东区2380015624900"), and amount|amount|rate cells cut where the rate fits ("250250100%").
 
 Money keeps 万元/亿元 in the unit, counts fold 万/亿, percentages stay % (the claims contract).
 """
@@ -214,7 +214,7 @@ class _PipeUnits:
         return result
 
     def unit(self, table: Table, cell: Cell) -> tuple[str | None, bool]:
-        """A cell's unit: from the key cell before it ("自评总分： | 99.68"), its column header (rows
+        """A cell's unit: from the key cell before it ("自评总分： | 97.35"), its column header (rows
         above, aligned on the right, as merged cells sit on the left), the first cell of its row or of
         a row above. Also says whether the column has a text header at all (then a unit stated
         elsewhere is not its unit)."""
@@ -387,7 +387,7 @@ _SECTION_HEADING_RE = re.compile(r"^[ \t\u3000|｜]*[一二三四五六七八九
 
 
 # A table row exported without cell boundaries: a label, then its figures run together
-# ("河北1470013824876" under "核定全年 | 已提前下达 | 此次下达").
+# ("东区2380015624900" under "核定全年 | 已提前下达 | 此次下达").
 _GLUED_ROW_RE = re.compile(r"^[ \t\u3000]*([^\d\s|｜:：,，.。]{1,12}?)([0-9]{5,40}(?:-[0-9]{1,12})?)[ \t\u3000]*$", re.M)
 _MIN_GLUED_ROWS = 3
 
@@ -482,8 +482,8 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-# A budget row whose amounts and rate were exported without cell boundaries: "年度资金总额:390390100%"
-# (预算数 390 | 执行数 390 | 执行率 100%). An impossible percentage (five digits before its point)
+# A budget row whose amounts and rate were exported without cell boundaries: "年度资金总额:250250100%"
+# (预算数 250 | 执行数 250 | 执行率 100%). An impossible percentage (five digits before its point)
 # is cut into amount | amount | rate where the rate is the second amount over the first.
 _GLUED_RATE_RE = re.compile(r"([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")  # the run's start is checked in code
 
@@ -554,7 +554,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
                 if unit and m.scale != 1:
                     unit = _scaled_header_unit(m, unit)
                 if unit and not m.unit and not _plausible(m.value, unit):
-                    # a header's 分 or % cannot name 4,614,453.11: that header is not this cell's; take the
+                    # a header's 分 or % cannot name 2,718,306.52: that header is not this cell's; take the
                     # money or count unit stated above instead, if any
                     fallback = declarations.unit_before(m.start, scores=False) or ""
                     unit = fallback if fallback != "%" and _plausible(m.value, fallback) else ""
@@ -613,7 +613,7 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
         claims.sort(key=lambda c: c.mention.start)
     glued = _glued_rows(doc.text)
     if glued:
-        # the row's figures replace what the grammar read in the run ("4110403278" as one number)
+        # the row's figures replace what the grammar read in the run ("5230602590" as one number)
         claims = _outside(claims, [(s, e) for _, s, e in glued])
         for label, start, end in glued:
             mention = _glued_mention(doc.text, start, end)

@@ -33,7 +33,7 @@ _CURRENT_COLUMN = re.compile(r"决算|执行|实际|支出数|本年|本期")
 _MONEY = ("万元", "亿元", "元")
 _LABEL_NOISE = re.compile(r"^其中[：:]?|\s+")
 
-# "与2021年度预算相比，" / "比上年" / "较预算数": the comparison, then the change or its absence
+# "与2025年度预算相比，" / "比上年" / "较预算数": the comparison, then the change or its absence
 _COMPARISON = re.compile(
     r"[，,]?\s*(与|比|较)(?P<between>[^，,。；;]{0,16}?)(?P<basis>预算|上年)(数|决算数?|度|同期)?(相比|比较)?[，,]?\s*")
 _CHANGE = re.compile(r"^(?P<verb>增加|增长|上升|减少|下降|降低|节约|节省)了?\s*$")

@@ -2,7 +2,7 @@
 
 Every numeric claim (auditor.extract.claims) that counts something becomes a :class:`Statement`:
 its value in a comparable unit, its subject folded to a *core* ("开展专题调研次数" → "专题调研",
-"指标1：人代会召开次数" → "人民代表大会会议"), whether it states what was done (``actual``) or what was
+"指标1：主任会议召开次数" → "主任会议"), whether it states what was done (``actual``) or what was
 planned (``target``), which year and which scope (全市/本级/县/镇, a project's own table) it speaks
 of, and whether it lies in a block pasted from another year (a heading that repeats).
 
@@ -284,7 +284,7 @@ def _narrative_kind(doc: Document, m: NumberMention, clause: str, sentence_befor
     for aim in _SENTENCE_AIM.finditer(sentence_before):
         pass
     if aim is not None and not _DONE_WORDS_RE.search(sentence):
-        return "target"  # "力争全年完成造林1亿亩，森林抚育1.2亿亩": the aim governs the whole list
+        return "target"  # "力争全年新建绿道120公里，改造公园8处": the aim governs the whole list
     if _PLAN_LEAD_IN.search(sentence_before) and not _DONE_WORDS_RE.search(sentence):
         return "target"
     plan_headings = doc.derived(_StatementCaches).plan_headings
@@ -496,7 +496,7 @@ def _counted(text: str, m: NumberMention) -> str:
 
 
 def compound_words(label: str) -> tuple[str, ...]:
-    """The activities a table row names, as written ("及时办理代表议案、建议、意见等" → 代表议案, 建议,
+    """The activities a table row names, as written ("按时受理群众来信、来访、留言等" → 来信, 来访,
     意见), with a leading verb phrase and a trailing 等 removed; () when the row names one activity."""
     pieces = [clean_text(p) for p in _COMPOUND_SPLIT.split(clean_text(label)) if p.strip()]
     if len(pieces) < 2 or any("，" in p or "," in p for p in pieces):
@@ -645,7 +645,7 @@ def sum_explanation(compound: Statement, candidates: list[Statement]) -> list[St
 
     Each part of the row ("主任会、常委会") is looked up among ``candidates``; the figures found for the
     first part, together with the figures written next to it in the same sentence with the same unit
-    ("集中学习12次、专题研讨4次"), are tried as the parts of the sum."""
+    ("集中培训9次、现场观摩3次"), are tried as the parts of the sum."""
     if not compound.parts or "" in compound.parts:
         return None
     k = len(compound.parts)

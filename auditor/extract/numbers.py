@@ -167,7 +167,7 @@ _CLAUSE_BREAKS = "，。；！？\n\t,;"
 
 # Masks: spans whose numerals are never claims.
 _MASK_PATTERNS = [
-    # document numbers: 岳编办发〔2020〕15号, 湘财绩〔2021〕5、12、33号, [2021]3号
+    # document numbers: 江编办发〔2026〕21号, 湘财绩〔2021〕5、12、33号, [2021]3号
     re.compile(rf"[〔\[［【(（]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*第?\s*[{_DIG}]+(?:\s*[、,，]\s*[{_DIG}]+)*\s*号"),
     # full dates: 2023-12-31, 2023.12.31, 2023/12/31, 2023、12、31
     re.compile(rf"[12][09][0-9]{{2}}\s*[-－/.．、]\s*[01]?[0-9]\s*[-－/.．、]\s*[0-3]?[0-9](?![{_DIG}])"),
@@ -243,7 +243,7 @@ def load_lexicon(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _slogan_re() -> re.Pattern[str]:
     words = sorted(load_lexicon("numbers_not_claims.txt"), key=len, reverse=True)
-    # a mirror's pinyin gloss may sit between any two characters: 兩項(xiàng)補(bǔ)貼
+    # a mirror's pinyin gloss may sit between any two characters: 三項(xiàng)獎(jiǎng)勵
     gloss = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])?"
     return re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in words))
 
@@ -1097,7 +1097,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
         n.unit, n.end = "年", duration  # ≥15年, 两年以上: a length of time, not a year
     if n2 is not None and not n2.unit and _NOT_QUANTITY_RE.match(text, n2.core_end, hi):
         if not n.unit:
-            return reject  # 1-12月, 2021-2035年, 3-5级, 0-3岁
+            return reject  # 1-12月, 2026-2040年, 3-5级, 0-3岁
         n2 = None  # "4090亿元到2016年": a figure, then a year, no range
         resume = n.end
         reject = (None, resume)

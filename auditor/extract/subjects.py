@@ -1,7 +1,7 @@
 """What a figure counts: the subject phrase of a numeric mention.
 
 "召开常委会会议8次" -> "常委会会议", "满意率94.3%" -> "满意率",
-"318件建议全部按时办结" -> "建议办结" (nothing useful on the left, so the right context).
+"206件提案全部按时办结" -> "提案办结" (nothing useful on the left, so the right context).
 
 The phrase is read from the left context back to the nearest clause break (，。；：、 line
 or cell break) or the previous number, tokenised with jieba (a domain user dictionary in
@@ -162,7 +162,7 @@ def _left_context(text: str, mention: NumberMention, floor: int) -> str:
         pieces = [p for p in segment.split("、") if p.strip()]
         if not pieces:
             return ""
-        # "列席常委会会议、参加执法检查、调研视察等1400多人次": an enumeration of the activities
+        # "参加专题培训、开展入户走访、协助巡查等900多人次": an enumeration of the activities
         # counted together; the list head carries the verb phrase.  Otherwise the last item.
         if pieces[-1].rstrip().endswith("等") and len(pieces) > 1:
             return "、".join(pieces)
@@ -183,7 +183,7 @@ def subject_for(text: str, mention: NumberMention, *, clause_start: int | None =
 
     Reads the left context back to the nearest clause break or previous number (never
     before ``clause_start`` when given); when that holds nothing but verbs and fillers,
-    reads the right context instead ("318件建议全部按时办结" -> "建议办结").
+    reads the right context instead ("206件提案全部按时办结" -> "提案办结").
     """
     floor = 0 if clause_start is None else max(0, clause_start)
     left = _left_context(text, mention, floor)

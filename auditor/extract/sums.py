@@ -5,7 +5,7 @@ Shapes of a total with its parts (SumGroup.shape):
 - qizhong: "X万元，其中：基本支出A万元，项目支出B万元", "X。其中：A；B；C", clause by clause: comparisons
   and reasons between parts are skipped ("比上年减少Y"), a subtotal restating the total, another quantity
   (现有 after 编制, 退休 after 在职) and a nested 其中 end or skip the list; the total may stand in the
-  sentence before, or before a sentence announcing the categories ("主要包括三大类：…"); a list of
+  sentence before, or before a sentence announcing the categories ("分为以下三个部分：…"); a list of
   records stating the same measures per item (支出, 预算, 差值), the total being one of them, is no breakdown,
   nor is a change split into changes of opposite directions (a signed sum: "减少X，其中A减少…，B增加…");
 - bracket: "X万元（公务接待费A万元、公务用车运行维护费B万元）";
@@ -62,8 +62,8 @@ class SumGroup:
     labels: list[str]
     shape: str  # qizhong | bracket | list
     exhaustive: bool
-    # a breakdown nearby along the same categories ("核定编制32名，其中行政编制25名，事业编制7名；
-    # 实有32名，其中行政编制27名，事业编制4名"): if it adds up, this one is meant to be complete too
+    # a breakdown nearby along the same categories ("批复编制21名，其中行政编制16名，事业编制5名；
+    # 实有21名，其中行政编制15名，事业编制5名"): if it adds up, this one is meant to be complete too
     sibling: SumGroup | None = None
     # each part's stated share of the total ("基本支出1843.60万元，占35.4%"), None where none is stated
     shares: list[NumberMention | None] = field(default_factory=list)
@@ -126,7 +126,7 @@ def is_exhaustive(labels: list[str]) -> bool:
 
 
 def _label(text: str) -> str:
-    text = _ASIDE.sub("", text)  # "资金项目（包括服务外包）1709.98元": the aside is not the name
+    text = _ASIDE.sub("", text)  # "信息化运维（含软件租用）836.20元": the aside is not the name
     return _clean(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
 
 
@@ -164,7 +164,7 @@ _FIGURE_LINE = re.compile(r"^[\s\u3000]*(?P<qz>其中[：:]?)?[\s\u3000]*(?P<lab
 
 
 def _line_figure(text: str, para: Paragraph, mentions_in: MentionsIn) -> tuple[NumberMention, str, bool] | None:
-    """(figure, label, opens with 其中) of a line that is a label followed by one figure ("市级资金 343.00"),
+    """(figure, label, opens with 其中) of a line that is a label followed by one figure ("县级资金 96.00"),
     or None."""
     ms = mentions_in(para.start, para.end)
     if len(ms) != 1 or text[ms[0].end:para.end].strip():
@@ -176,8 +176,8 @@ def _line_figure(text: str, para: Paragraph, mentions_in: MentionsIn) -> tuple[N
 
 
 def _line_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:
-    """A form flattened one field per line: "年度预算资金总额: 321.25" then "其中:中央补助 166.00",
-    "市级资金 136.00", "本级资金 20.25" — the figures of the lines after the 其中 line are the parts."""
+    """A form flattened one field per line: "年度预算资金总额: 248.60" then "其中:中央补助 130.00",
+    "县级资金 96.00", "本级资金 22.60" — the figures of the lines after the 其中 line are the parts."""
     text = reading_view(doc.text)
     lines = [_line_figure(text, p, mentions_in) for p in paragraphs]
     groups = []
@@ -293,7 +293,7 @@ def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) 
     """The total a "其中" breaks down: the figure of the nearest clause before it that states a
     quantity (not a comparison such as "较上年增加X", not a bracket's aside such as "（含临聘1名）").
     When 其中 opens a sentence ("…X万元。其中：A；B"), the previous sentence is searched; when that
-    sentence only announces the categories ("主要包括三大类：一是…"), the one before it, and the
+    sentence only announces the categories ("分为以下三个部分：一是…"), the one before it, and the
     number of categories announced is returned with the total (0 when none is)."""
     if text[floor:q].rstrip(" \u3000").endswith(("；", ";")):
         return None, 0  # "…；其中…" after a run of figures: which one it breaks down is unclear
@@ -324,7 +324,7 @@ def _total_before(text: str, mentions: list[NumberMention], q: int, floor: int) 
     return None, 0
 
 
-# "主要包括三大类", "分为四个方面": the categories a breakdown will list
+# "分为以下三个部分", "包括四个方面": the categories a breakdown will list
 _CATEGORY_COUNT = re.compile(r"(?:包括|分为|分成|涉及|用于|共有|共|有)([两二三四五六七八九十]|[2-9])(?:大类|类|个方面|个部分|部分|项)")
 _COUNTED_CATEGORY = {"类", "大类", "个方面", "项", "部分", "个部分"}
 
@@ -407,11 +407,11 @@ def _qizhong_group(text: str, mentions: list[NumberMention], q: int, floor: int)
         if len(label) > _MAX_LABEL or (parts and _NEW_TOTAL.search(label)):
             break
         if _followed_by_breakdown(text, part, c_end):
-            break  # "在职实有31人，其中…": a new total with its own breakdown
+            break  # "在岗实有19人，其中…": a new total with its own breakdown
         if _SUBTOTAL.search(label) and part.value * in_unit_of(part, total) == total.value:
             continue  # "在职人数小计17人" restates the total; its own breakdown follows
         if _changes_status(total_label, label) or _sibling(total_label, label) or _ACTIVITY.match(label):
-            break  # "批复编制52人，其中…，现有政法编制人员45人", "在职7人，其中…；退休3人": another quantity
+            break  # "批复编制40人，其中…，现有在编人员36人", "在职7人，其中…；退休3人": another quantity
         parts.append(part)
         labels.append(label)
         shares.append(share)
@@ -522,7 +522,7 @@ def _changes_status(total_label: str, label: str) -> bool:
 
 def _list_group(doc: Document, text: str, mentions: list[NumberMention], q: int,
                 following: list[Paragraph], mentions_in: MentionsIn) -> SumGroup | None:
-    """"…项目支出245.26万元…。其中：" ending its paragraph, followed by list paragraphs, one figure each."""
+    """"…项目支出186.40万元…。其中：" ending its paragraph, followed by list paragraphs, one figure each."""
     line_end = text.find("\n", q)
     rest = _clean(text[q + 2 : line_end if line_end >= 0 else len(text)])
     if rest.strip("：:"):
@@ -552,7 +552,7 @@ _TRAILING_TOTAL = re.compile(r"[，,、；;]\s*(共计|合计|总计|总共)(为
 
 
 def _trailing_groups(text: str, mentions: list[NumberMention], floor: int) -> list[SumGroup]:
-    """"省级拨付62万元，中央拨付16万元，上年结余6.47万元，共计84.47万元": the parts come first and the
+    """"县级拨付48万元，中央拨付21万元，上年结余3.15万元，共计72.15万元": the parts come first and the
     total closes the list; the parts are then the whole of it."""
     groups = []
     for i, total in enumerate(mentions):
@@ -629,7 +629,7 @@ _SHARE_CLAUSE = re.compile(r"(负担|承担|分担|配套|出资|补助|补贴)(
 
 @dataclass(slots=True)
 class ShareList:
-    """"中央财政负担50%，省级财政负担20%，市、县财政承担30%": one cost split between levels."""
+    """"中央承担六成即60%，省级承担25%，县级配套15%": one cost split between levels."""
 
     parts: list[NumberMention]
     labels: list[str]
@@ -680,8 +680,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 @dataclass(slots=True)
 class BlockBreakdown:
-    """A breakdown ("合计 1084.25: 中央补助 668, 市级资金 343, 本级资金 73.25") followed by breakdowns
-    of the same fields for each sub-programme ("763: 502, 208, 53", "321.25: 166, 136, 20.25")."""
+    """A breakdown ("合计 926.50: 中央补助 512, 市级资金 301, 本级资金 113.50") followed by breakdowns
+    of the same fields for each sub-programme ("640: 400, 180, 60", "286.50: 112, 122, 52.50")."""
 
     whole: SumGroup
     blocks: list[SumGroup]

@@ -8,7 +8,7 @@ two rows ("年初" above "预算数") or written with a slash ("年初/预算数
 Inside a budget block, besides the lines aligned with the header (年度资金总额, 其中：当年财政拨款,
 上年结转, 其他资金), the key-value cells of the "按收入性质分 / 按支出性质分" rows are read into
 :class:`Breakdown` records, whether label and figure share a cell ("其中：一般公共预算：812.30") or
-sit in neighbouring cells ("一般公共预算： | 4282.96"). Tables with a plain 合计/总计 row under
+sit in neighbouring cells ("一般公共预算： | 3175.40"). Tables with a plain 合计/总计 row under
 figure columns give :class:`ColumnTotal` records.
 """
 

@@ -1,6 +1,6 @@
 """Targets and actuals written in the narrative, and claims that every target was met.
 
-- :class:`NarrativeTarget`: "…培训人数年初指标值为不低于240人，全年实际完成值215人" — an indicator's
+- :class:`NarrativeTarget`: "…培训人次目标值不少于240人次，实际完成215人次" — an indicator's
   target and its actual in one sentence, with the indicator's name from the words before the target.
 - :func:`completion_claims`: sentences that say the targets were all met ("已按照计划完成目标",
   "全面完成年度绩效目标", "各项指标均已完成"), not negated or hedged ("基本完成", "未完成").

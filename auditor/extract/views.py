@@ -1,6 +1,6 @@
 """A same-length reading view of a document's text for the relation extractors.
 
-Mirrors print traditional script with pinyin glosses inside words ("預(yù)算數(shù)60萬元，其中包括…").
+Mirrors print traditional script with pinyin glosses inside words ("撥款數(shù)48萬元，其中用於…").
 The view blanks every gloss with word joiners (U+2060) and maps traditional characters to simplified
 ones one for one, so that the vocabularies (其中, 较上年, 减少, 行政单位 …) match while every offset
 still indexes the original text. Labels read from the view drop the joiners (:func:`plain`).
