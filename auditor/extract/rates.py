@@ -64,7 +64,7 @@ def narrative_rates(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> l
 
 @dataclass(slots=True)
 class BudgetExceeded:
-    """"决算数大于预算数55.93万元": a sentence saying the amount spent exceeded the budget, and by how much."""
+    """"决算数大于预算数42.60万元": a sentence saying the amount spent exceeded the budget, and by how much."""
 
     start: int
     end: int

@@ -47,7 +47,7 @@ def narrative_rate_mismatch(analysis: Analysis, this: Rule) -> Iterator[Finding]
 
 def _full_but_exceeded(doc, this, para: Paragraph, rate: NumberMention, cue: str, amounts_by_para,
                        exceeded_by_para) -> Finding | None:
-    """"支出总计1741.75万元…；完成年初预算100%，决算数大于预算数55.93万元": 100% stated beside an excess."""
+    """"支出总计862.40万元…；完成年初预算100%，决算数大于预算数42.60万元": 100% stated beside an excess."""
     if rate.value != HUNDRED:
         return None
     sentences = amounts_by_para[para.index]

@@ -85,10 +85,7 @@ def _check_change(doc, this, s: ChangeStatement) -> Finding | None:
     change = iv(s.change).scale(Decimal(s.direction))
     if difference.overlaps(change):
         return _change_at_rounding_edge(doc, this, s)
-    scale_c = in_unit_of(s.current, s.change)
-    scale_p = in_unit_of(s.previous, s.change)
-    point = s.current.value * scale_c - s.previous.value * scale_p
-    stated_change = s.change.value * s.direction
+    point, stated_change = _difference(s)
     gap = abs(point - stated_change)
     relative = gap / abs(s.change.value) if s.change.value else Decimal(1)
     severity = band("AR110-change", relative)
@@ -97,10 +94,23 @@ def _check_change(doc, this, s: ChangeStatement) -> Finding | None:
                f"但两数之差为{fmt(point)}{s.change.unit}，相差{fmt(gap)}{s.change.unit}")
     message_en = (f"the stated change {fmt(stated_change)} does not match {fmt(s.current.value)} - "
                   f"{fmt(s.previous.value)} = {fmt(point)}")
-    evidence = [Evidence.of(doc, m.start, m.end) for m in (s.change, s.current, s.previous)]
     return this.finding(severity=severity, confidence=0.85, message=message, message_en=message_en,
-                        evidence=evidence, values={"stated_change": stated_change, "computed_change": point,
-                                                   "current": s.current.value, "previous": s.previous.value})
+                        evidence=_change_evidence(doc, s), values=_change_values(s, point, stated_change))
+
+
+def _difference(s: ChangeStatement) -> tuple[Decimal, Decimal]:
+    """(current − previous in the change's unit, the stated change with its sign)."""
+    point = s.current.value * in_unit_of(s.current, s.change) - s.previous.value * in_unit_of(s.previous, s.change)
+    return point, s.change.value * s.direction
+
+
+def _change_evidence(doc, s: ChangeStatement) -> list[Evidence]:
+    return [Evidence.of(doc, m.start, m.end) for m in (s.change, s.current, s.previous)]
+
+
+def _change_values(s: ChangeStatement, point: Decimal, stated_change: Decimal) -> dict:
+    return {"stated_change": stated_change, "computed_change": point, "current": s.current.value,
+            "previous": s.previous.value}
 
 
 def _check_rate(doc, this, s: ChangeStatement) -> Finding | None:
@@ -183,9 +193,8 @@ def _rate_at_rounding_edge(doc, this, s: ChangeStatement, stated_rate: Interval,
 
 def _change_at_rounding_edge(doc, this, s: ChangeStatement) -> Finding | None:
     """The stated change fits only if the two figures are themselves rounded: subtracted as written they
-    differ from it by more than its own last digit ("12.39 … 11.80 … 减少0.58": 0.59). Reported low."""
-    point = s.current.value * in_unit_of(s.current, s.change) - s.previous.value * in_unit_of(s.previous, s.change)
-    stated_change = s.change.value * s.direction
+    differ from it by more than its own last digit ("3.27 … 4.51 … 减少1.25": 1.24). Reported low."""
+    point, stated_change = _difference(s)
     own = stated(s.change)
     if own.lo <= point * s.direction <= own.hi:
         return None
@@ -194,11 +203,9 @@ def _change_at_rounding_edge(doc, this, s: ChangeStatement) -> Finding | None:
                f"{fmt(abs(point))}{s.change.unit}。只有文中数字本身是取整后的数时两者才可能相符，请核对")
     message_en = (f"the stated change {fmt(stated_change)} differs from {fmt(s.current.value)} - {fmt(s.previous.value)}"
                   f" = {fmt(point)} as written; it fits only if those figures are themselves rounded")
-    evidence = [Evidence.of(doc, m.start, m.end) for m in (s.change, s.current, s.previous)]
     return this.finding(severity="low", confidence=0.45, message=message, message_en=message_en,
-                        evidence=evidence, values={"stated_change": stated_change, "computed_change": point,
-                                                   "current": s.current.value, "previous": s.previous.value,
-                                                   "rounding_edge": True})
+                        evidence=_change_evidence(doc, s),
+                        values={**_change_values(s, point, stated_change), "rounding_edge": True})
 
 
 def _truncated(point: Decimal, rate) -> bool:
