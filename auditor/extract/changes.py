@@ -199,6 +199,7 @@ def _figures_of_years(text: str, paragraphs: list[Paragraph], k: int, change: Nu
 
 
 def _named(text: str, para: Paragraph, m: NumberMention, subject: str) -> bool:
+    """Whether the words just before ``m`` name the subject ("支出总计…" for 支出)."""
     label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
     label = re.sub(r"(为|是|达|达到)$", "", _clean(label))
     return any(re.search(re.escape(name) + r"(总计|合计|总额|总数|共计)?$", label)
@@ -211,11 +212,6 @@ def _figure_named(text: str, paragraphs: list[Paragraph], k: int, change: Number
     names the subject ("支出总计3,482.16万元" for "支出增加…")."""
     for para in reversed(paragraphs[max(0, k - _REACH): k + 1]):
         for m in reversed(mentions_in(para.start, min(para.end, change.start))):
-            if not compatible_units(m, change) or m.end > change.start:
-                continue
-            label = re.split(r"[，,；;：:、。（(]", text[max(para.start, m.start - 12):m.start])[-1]
-            label = re.sub(r"(为|是|达|达到)$", "", _clean(label))
-            for name in _SUBJECT_EXPANSIONS.get(subject, (subject,)):
-                if re.search(re.escape(name) + r"(总计|合计|总额|总数|共计)?$", label):
-                    return m
+            if compatible_units(m, change) and m.end <= change.start and _named(text, para, m, subject):
+                return m
     return None
