@@ -25,17 +25,16 @@ from dataclasses import dataclass
 
 from auditor.document import SENTENCE_ENDS, Document, Paragraph, span_back
 from auditor.extract.numbers import MentionsIn, NumberMention
-from auditor.extract.sums import compatible_units
+from auditor.extract.sums import CHANGE_CUE, CHANGE_VERBS, UP_VERBS, compatible_units
 from auditor.extract.views import clean as _clean
 from auditor.extract.views import reading_view
 
 _CLAUSE_ENDS = "，,；;。"
 _SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
-_UP = ("增加", "增长", "上升", "提高")  # the other verbs of _VERB are decreases
-_VERB = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
+_UP = UP_VERBS  # the other verbs of _VERB are decreases
+_VERB = CHANGE_VERBS
 _ANY_VERB = re.compile(_VERB)
-# the change figure: the verb right before it ("减少0.44万元", "增加了约12人")
-_CHANGE_CUE = re.compile(_VERB + r"了?(约|近)?\s*$")
+_CHANGE_CUE = CHANGE_CUE  # the change figure: the verb right before it ("减少0.44万元", "增加了约12人")
 # the rate right after the change figure: "，增长13.36%", "、下降15%", "，降幅为8.2%"
 _RATE_CUE = re.compile(r"^[\s,，、;；]*(同比)?(" + _VERB[1:-1] + r"|增幅|降幅|减幅|涨幅)(了|为|幅度为|比例为)?\s*$")
 # a comparison before the change: "比上年", "较2021年度", "与预算相比"

@@ -131,6 +131,16 @@ def money_amounts(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> lis
     return out
 
 
+_SPENT_LABEL = re.compile(r"支出(总计|合计|总额)?$|决算数?$")
+_CHANGE_LABEL = re.compile(r"增加|减少|增长|下降|降低|节约|超出|超过|大于|高于")
+
+
+def is_amount_spent(amount: Amount) -> bool:
+    """An amount spent as a level ("支出总计X", "决算数X", or of the executed kind), not a change of it
+    ("比上年减少X", "决算数大于预算数X")."""
+    return (amount.kind == "E" or bool(_SPENT_LABEL.search(amount.label))) and not _CHANGE_LABEL.search(amount.label)
+
+
 def amount_subject(label: str) -> str:
     subject = re.sub(r"^其中", "", label)
     if len(subject) < 2 or re.search(r"\d", subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):

@@ -441,14 +441,17 @@ def _share_of_another_whole(clause: str, total_label: str) -> bool:
     return bool(whole) and bool(_WHOLE_WORDS.search(whole)) and not _WHOLE_WORDS.search(total_label)
 
 
-_CHANGE_BEFORE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)了?(约|近)?\s*$")
-_UP_WORDS = ("增加", "增长", "上升", "提高")
+# the verbs of a stated change, shared with auditor.extract.changes; the first four are increases
+CHANGE_VERBS = r"(增加|增长|上升|提高|减少|下降|降低|节约|节省)"
+UP_VERBS = ("增加", "增长", "上升", "提高")
+# the verb right before a change figure ("减少0.44万元", "增加了约12人")
+CHANGE_CUE = re.compile(CHANGE_VERBS + r"了?(约|近)?\s*$")
 
 
 def _direction(text: str, m: NumberMention) -> int:
     """+1 or -1 for a figure stated as a change ("减少1.25万元"), 0 for a level."""
-    found = _CHANGE_BEFORE.search(plain(text[max(0, m.start - 8):m.start]))
-    return 0 if found is None else (1 if found.group(1) in _UP_WORDS else -1)
+    found = CHANGE_CUE.search(plain(text[max(0, m.start - 8):m.start]))
+    return 0 if found is None else (1 if found.group(1) in UP_VERBS else -1)
 
 
 def _mixed_changes(text: str, total: NumberMention, parts: list[NumberMention]) -> bool:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -8,14 +7,12 @@ from auditor.analysis import Analysis
 from auditor.arith import HUNDRED, Interval, fmt, ratio_percent, written
 from auditor.document import Paragraph
 from auditor.extract.numbers import NumberMention
-from auditor.extract.rates import amount_subject
+from auditor.extract.rates import amount_subject, is_amount_spent
 from auditor.extract.sums import MONEY_SCALE
 from auditor.findings import Evidence, Finding
 from auditor.policy import band
 from auditor.rules.registry import Rule, rule
 
-_SPENT = re.compile(r"支出(总计|合计|总额)?$|决算数?$")
-_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|降低|节约|超出|超过|大于|高于")
 
 
 @rule("AR105", "narrative-rate-mismatch", "medium", requires=("money_statements", "narrative_rates", "budget_exceeded"))
@@ -56,8 +53,7 @@ def _full_but_exceeded(doc, this, para: Paragraph, rate: NumberMention, cue: str
     if exceeded is None:
         return None
     spent = [a for _, amounts in sentences for a in amounts
-             if a.mention.end <= rate.start and (a.kind == "E" or _SPENT.search(a.label))
-             and not _CHANGE_WORDS.search(a.label)]
+             if a.mention.end <= rate.start and is_amount_spent(a)]
     evidence = [Evidence.of(doc, rate.start, rate.end), Evidence.of(doc, exceeded.start, exceeded.end)]
     if exceeded.excess is not None and spent:
         e, x = spent[-1].mention, exceeded.excess
