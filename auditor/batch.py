@@ -567,8 +567,8 @@ def _abandon_store(result_store: ResultStore, error: StoreError, console: Any = 
 
 
 def _warm_cross_phase() -> None:
-    """Import and load what the cross-report phase uses (scikit-learn, the stale-passage model, the
-    subject tokenizer), so that it starts warm and its forked processes inherit it all."""
+    """Import and load what the cross-report phase uses (the index's numeric modules, the stale-passage
+    model, the subject tokenizer), so that it starts warm and its forked processes inherit it all."""
     try:
         from auditor.runner.startup import import_jieba
 
@@ -576,7 +576,9 @@ def _warm_cross_phase() -> None:
         from auditor.extract.subjects import _get_tokenizer
         from auditor.reuse.model import load_model
 
-        import sklearn.feature_extraction.text  # noqa: F401 - the index's TF-IDF
+        import scipy.sparse  # noqa: F401 - the index's matrices
+
+        import auditor.reuse.references  # noqa: F401
 
         load_model()
         _get_tokenizer()

@@ -1,8 +1,10 @@
-"""Fit the stale-passage model from labelled generated corpora and write the packaged artefact
-auditor/reuse/stale_passage.joblib (package data: an installed auditor loads it from site-packages).
+"""Fit the stale-passage model from labelled generated corpora and write the packaged artefacts
+auditor/reuse/stale_passage.joblib (the fitted scikit-learn model) and auditor/reuse/stale_passage.npz
+(the same model compiled to arrays, what an installed auditor loads: auditor.reuse.compiled).
 
     .venv/bin/python models/train_stale.py            # 80 units × 2021-2024, seed 11, twice (below)
     .venv/bin/python models/train_stale.py --units 40 --seed 5
+    .venv/bin/python models/train_stale.py --compile-only   # only rewrite the .npz from the .joblib
 
 Two corpora of the same units' count and years: the copy corpus (``copy_rate``: whole sections or
 paragraphs pasted from last year's report) and the reuse-pairs corpus (``reuse_pairs``: every report
@@ -37,7 +39,8 @@ from sklearn.metrics import brier_score_loss, roc_auc_score  # noqa: E402
 
 from auditor.reuse.corpus import labelled_rows  # noqa: E402
 from auditor.reuse.features import FEATURE_NAMES  # noqa: E402
-from auditor.reuse.model import DEFAULT_MODEL_PATH, MODEL_FORMAT, STALE_THRESHOLD  # noqa: E402
+from auditor.reuse.model import (FITTED_FILE, MODEL_FORMAT, STALE_THRESHOLD, compile_fitted,  # noqa: E402
+                                 packaged_model_path)
 
 
 # The direction in which each feature may move the score (+1 up, -1 down, 0 free). Generated text has
@@ -111,14 +114,26 @@ def by_kind(rows: list, x: np.ndarray, p: np.ndarray, threshold: float = STALE_T
     return out
 
 
+def write_compiled(fitted: Path) -> Path:
+    """Compile the fitted artefact into ``<same name>.npz`` (auditor.reuse.compiled)."""
+    target = fitted.with_suffix(".npz")
+    compile_fitted(joblib.load(fitted)).save(target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=80)
     parser.add_argument("--years", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--copy-rate", type=float, default=0.5)
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("-o", "--output", type=Path, default=packaged_model_path(FITTED_FILE),
+                        help="the fitted artefact (.joblib); the compiled one is written beside it (.npz)")
+    parser.add_argument("--compile-only", action="store_true", help="only compile the existing --output")
     args = parser.parse_args(argv)
+    if args.compile_only:
+        write_compiled(args.output)
+        return 0
 
     from corpora.generate import generate_corpus
 
@@ -169,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     joblib.dump({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "model": model, "metrics": metrics,
                  "threshold": threshold},
                 args.output, compress=3)
+    write_compiled(args.output)
     (ROOT / "models" / "stale_passage.metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
     print(json.dumps({k: v for k, v in metrics.items() if k != "reliability"}, ensure_ascii=False, indent=2))

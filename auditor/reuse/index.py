@@ -15,7 +15,7 @@ all paragraphs at once (numpy):
   of the bands, which finds exactly the pairs the LSH query would. Never all pairs of paragraphs;
 - per paragraph, the units that share its digit-masked text (for template detection, RU505);
 - per document, a TF-IDF vector of hashed character 2-3-grams of the text with its figures
-  (scikit-learn's ``TfidfTransformer``, sublinear tf) to rank candidates (figures tell a copy from the
+  (sublinear tf, smoothed idf: :class:`SublinearTfidf`, scikit-learn's formula) to rank candidates (figures tell a copy from the
   same template filled in with new figures).
 
 ``save``/``load`` persist everything with a format version; a mismatch raises ``IndexVersionError``.
@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # imported where used: a batch worker never needs them (0.5 s
     from datasketch import MinHashLSH
     from scipy import sparse
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: the TF-IDF weights are SublinearTfidf (no scikit-learn object)
 NUM_PERM = 64
 LSH_THRESHOLD = 0.5
 LSH_BANDS = (14, 4)  # (bands, rows) datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (tested)
@@ -179,6 +179,31 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
                              shape=(len(rows), NGRAM_FEATURES))
 
 
+class SublinearTfidf:
+    """TF-IDF weights with sublinear term frequency, smoothed idf and L2-normalised rows: what
+    scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` computes (``tests/test_reuse_index.py``
+    compares the two), without importing scikit-learn (a second of CPU in every batch)."""
+
+    def __init__(self) -> None:
+        self.idf_: np.ndarray | None = None
+
+    def fit_transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        n_docs = counts.shape[0] + 1  # smoothing: one more document containing every term once
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(counts.dtype) + 1
+        self.idf_ = np.log(np.full_like(df, n_docs) / df) + counts.dtype.type(1)
+        return self.transform(counts)
+
+    def transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        out = counts.astype(counts.dtype if counts.dtype in (np.float32, np.float64) else np.float64, copy=True)
+        out.data = np.log(out.data) + out.dtype.type(1)
+        out.data *= self.idf_[out.indices]
+        lengths = np.diff(out.indptr)
+        squares = (out.data * out.data).astype(np.float64)
+        norms = np.sqrt(np.add.reduceat(squares, out.indptr[:-1][lengths > 0])) if len(squares) else squares
+        out.data = (out.data / np.repeat(norms, lengths[lengths > 0])).astype(out.dtype)
+        return out
+
+
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
 
@@ -262,8 +287,6 @@ class ReuseIndex:
 
     def finalize(self) -> ReuseIndex:
         """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``)."""
-        from sklearn.feature_extraction.text import TfidfTransformer
-
         sketches = [document_sketch(self.document(i)) for i in range(len(self.documents))]
         para_units, offset = [], 0
         ids_parts, hash_parts = [], []
@@ -295,7 +318,7 @@ class ReuseIndex:
         self.lsh = None
         self._own_votes = None
         self._self_join = True
-        self.transformer = TfidfTransformer(sublinear_tf=True)
+        self.transformer = SublinearTfidf()
         if sketches:
             counts = ngram_counts([(s.ngram_features, s.ngram_counts) for s in sketches])
             self.matrix = self.transformer.fit_transform(counts).astype(np.float32).tocsr()

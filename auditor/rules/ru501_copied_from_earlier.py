@@ -21,7 +21,7 @@ def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Findi
     检查内容：需要参考报告（批次中同一单位往年的报告、``--reference`` 指定的文件，或 ``auditor index build``
     建立的索引）。报告的段落与每个候选报告对齐（字符 n-gram 定位，再用 rapidfuzz 精修边界）。照抄的段落按
     “未更新的内容”报告：与往年报告完全相同的数字、沿用的往年年份、以往年开头的表述。每个对齐的段落还由训练好的
-    模型（auditor/reuse/stale_passage.joblib，随包提供；无法使用时改用有文档说明的后备规则并打印警告）给出一个
+    模型（auditor/reuse/stale_passage.npz，由 stale_passage.joblib 编译而来，随包提供；无法使用时改用有文档说明的后备规则并打印警告）给出一个
     “陈旧段落”分数，模型用如实更新、部分更新、原文照抄和模板文字训练。分数至少 0.5 且有内容未更新的段落视为
     陈旧；相邻的陈旧段落合为一条发现，附两边的段落（参考报告一侧的证据带 ``source``）、未更新的数字和年份作为
     证据，以及并排比对。
