@@ -187,22 +187,49 @@ class SublinearTfidf:
     def __init__(self) -> None:
         self.idf_: np.ndarray | None = None
 
-    def fit_transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    def fit_transform(self, counts: sparse.csr_matrix, copy: bool = True) -> sparse.csr_matrix:
+        """Learn the idf of ``counts`` and return its weights (in place with ``copy=False``)."""
         n_docs = counts.shape[0] + 1  # smoothing: one more document containing every term once
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(counts.dtype) + 1
         self.idf_ = np.log(np.full_like(df, n_docs) / df) + counts.dtype.type(1)
-        return self.transform(counts)
+        return self.transform(counts, copy=copy)
 
-    def transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        out = counts.astype(counts.dtype if counts.dtype in (np.float32, np.float64) else np.float64, copy=True)
-        out.data = np.log(out.data) + out.dtype.type(1)
-        out.data *= self.idf_[out.indices]
-        lengths = np.diff(out.indptr)
-        squares = (out.data * out.data).astype(np.float64)
-        norms = np.sqrt(np.add.reduceat(squares, out.indptr[:-1][lengths > 0])) if len(squares) else squares
-        out.data = (out.data / np.repeat(norms, lengths[lengths > 0])).astype(out.dtype)
+    def transform(self, counts: sparse.csr_matrix, copy: bool = True) -> sparse.csr_matrix:
+        """The weights of ``counts`` (a CSR matrix; changed in place with ``copy=False`` when it is float).
+        Rows are weighted a block at a time: the float64 temporaries stay small in a large batch."""
+        dtype = counts.dtype if counts.dtype in (np.float32, np.float64) else np.float64
+        out = counts.astype(dtype, copy=copy)
+        data, indptr = out.data, out.indptr
+        for first in range(0, out.shape[0], _TFIDF_BLOCK):
+            last = min(first + _TFIDF_BLOCK, out.shape[0])
+            block = data[indptr[first]:indptr[last]]
+            if not len(block):
+                continue
+            np.log(block, out=block)
+            block += dtype.type(1)
+            block *= self.idf_[out.indices[indptr[first]:indptr[last]]]
+            starts = indptr[first:last] - indptr[first]
+            lengths = np.diff(indptr[first:last + 1])
+            nonempty = lengths > 0
+            squares = (block * block).astype(np.float64)
+            norms = np.sqrt(np.add.reduceat(squares, starts[nonempty]))
+            np.divide(block, np.repeat(norms, lengths[nonempty]), out=block, casting="same_kind")
         return out
 
+
+_TFIDF_BLOCK = 256  # documents weighted at a time
+_NO_NGRAMS = np.zeros(0, dtype=np.int32)
+_NO_COUNTS = np.zeros(0, dtype=np.float32)
+
+
+def _within_one_vote(voted: np.ndarray, votes: Counter, k: int) -> np.ndarray:
+    """The documents of ``voted`` whose votes are at least the k-th largest minus one: a score of votes
+    plus a cosine below 1 ranks any other below the first k."""
+    if len(voted) <= k:
+        return voted
+    counts = np.fromiter((votes[j] for j in voted.tolist()), dtype=np.int64, count=len(voted))
+    kth = np.partition(counts, len(counts) - k)[len(counts) - k]
+    return voted[counts >= kth - 1]
 
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
@@ -285,45 +312,58 @@ class ReuseIndex:
         key = unit_key(unit) or f"#doc{doc_id}"
         return self.unit_ids.setdefault(key, len(self.unit_ids))
 
-    def finalize(self) -> ReuseIndex:
-        """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``)."""
+    def finalize(self, release_sketches: bool = False) -> ReuseIndex:
+        """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``).
+        ``release_sketches``: the documents' sketches are let go as soon as they are read (they are
+        computed again if asked for), so that they and the index's arrays are not all held at once."""
         sketches = [document_sketch(self.document(i)) for i in range(len(self.documents))]
+        if release_sketches:
+            for i in range(len(self.documents)):
+                reuse_material(self.document(i)).sketch = None
+        # the TF-IDF vectors first: the documents' n-gram counts (most of a sketch) go once they are copied
+        self.transformer = SublinearTfidf()
+        if sketches:
+            counts = ngram_counts([(s.ngram_features, s.ngram_counts) for s in sketches])
+            sketches = [DocumentSketch(s.key_hashes, s.shingle_ids, s.shingle_hashes, _NO_NGRAMS, _NO_COUNTS)
+                        for s in sketches]
+            self.matrix = self.transformer.fit_transform(counts, copy=False)  # counts is ours: no copy
+            del counts
+        else:
+            self.matrix = None
         para_units, offset = [], 0
         ids_parts, hash_parts = [], []
         for doc_id, sketch in enumerate(sketches):
             uid = self.unit_id(self.documents[doc_id].unit, doc_id)
             para_units.append(np.full(len(sketch.key_hashes), uid, dtype=np.uint64))
-            ids_parts.append(sketch.shingle_ids.astype(np.int64) + offset)
-            hash_parts.append(sketch.shingle_hashes.astype(np.uint64))
+            # paragraph ids and shingle hashes in 32 bits (a batch's shingles are its largest arrays)
+            ids_parts.append(sketch.shingle_ids.astype(np.int32) + np.int32(offset))
+            hash_parts.append(sketch.shingle_hashes.astype(np.uint32, copy=False))
             offset += len(sketch.key_hashes)
         self.paragraph_doc = np.repeat(np.arange(len(sketches)), [len(s.key_hashes) for s in sketches]).tolist()
         units = np.concatenate(para_units) if para_units else _EMPTY
-        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int64)
-        hashes = np.concatenate(hash_parts) if hash_parts else _EMPTY
+        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int32)
+        hashes = np.concatenate(hash_parts) if hash_parts else np.zeros(0, dtype=np.uint32)
+        del ids_parts, hash_parts
         # template shingles: present in the paragraphs of many units
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
         if len(hashes) and n_units >= min_units:
-            per_unit = _distinct((hashes << np.uint64(20)) | units[ids]) >> np.uint64(20)  # (shingle, unit) once
+            per_unit = _distinct((hashes.astype(np.uint64) << np.uint64(20)) | units[ids]) >> np.uint64(20)  # (shingle, unit) once
             starts = np.flatnonzero(np.r_[True, per_unit[1:] != per_unit[:-1]])
             counts = np.diff(np.r_[starts, len(per_unit)])
             self.template_shingles = per_unit[starts][counts >= min_units]
+            del per_unit, starts, counts
         self.shared = _shared_keys(np.concatenate([s.key_hashes for s in sketches]) if sketches else _EMPTY, units)
         if len(self.template_shingles):
-            keep = ~_member(hashes, self.template_shingles)
+            keep = ~_member(hashes, self.template_shingles.astype(np.uint32))  # the hashes are below 2^32
             ids, hashes = ids[keep], hashes[keep]
         enough = np.bincount(ids, minlength=offset) >= MIN_SHINGLES
         keep = enough[ids]
-        self.signature_ids, self.signatures = signature_table(ids[keep], hashes[keep])
+        signature_ids, self.signatures = signature_table(ids[keep], hashes[keep])
+        self.signature_ids = signature_ids.astype(np.int64)
         self.lsh = None
         self._own_votes = None
         self._self_join = True
-        self.transformer = SublinearTfidf()
-        if sketches:
-            counts = ngram_counts([(s.ngram_features, s.ngram_counts) for s in sketches])
-            self.matrix = self.transformer.fit_transform(counts).astype(np.float32).tocsr()
-        else:
-            self.matrix = None
         return self
 
     def _bands(self) -> tuple[int, int]:
@@ -414,8 +454,10 @@ class ReuseIndex:
         if self.matrix is not None and self.matrix.shape[0]:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
-                # LSH votes); the full product over every document dominates the cost otherwise
-                pool = np.sort(voted)
+                # LSH votes), and of those only the ones within one vote of the k-th most voted: a
+                # cosine (< 1) cannot lift any other into the first k. The products with every voted
+                # document would grow with the batch (a template shared by many units is voted by all).
+                pool = np.sort(_within_one_vote(voted, votes, k))
                 sims = self._own_cosines(own, vec, pool)
             else:
                 every = np.arange(self.matrix.shape[0], dtype=np.int64)
@@ -435,16 +477,16 @@ class ReuseIndex:
     def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
         """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
         those it shares a paragraph with). A document is queried twice in a row (its earlier reports,
-        other units' reports): the products with every document it shares a paragraph with are
-        computed once and kept for the last document asked (each row's product is the same alone)."""
+        other units' reports): the products are kept for the last document asked and only the missing
+        ones are computed (each row's product is the same alone)."""
         kept = getattr(self, "_last_cosines", None)
         if kept is None or kept[0] != own:
-            row = self.own_votes().getrow(own)
-            voted = np.sort(row.indices.astype(np.int64))
-            kept = self._last_cosines = (own, voted, self.matrix[voted] @ _dense(vec) if len(voted) else
-                                         np.zeros(0, dtype=np.float32))
-        _, voted, sims = kept
-        return sims[np.searchsorted(voted, pool)]
+            kept = self._last_cosines = (own, {})
+        known: dict[int, float] = kept[1]
+        missing = np.asarray([j for j in pool.tolist() if j not in known], dtype=np.int64)
+        if len(missing):
+            known.update(zip(missing.tolist(), (self.matrix[missing] @ _dense(vec)).tolist()))
+        return np.asarray([known[j] for j in pool.tolist()], dtype=np.float32)
 
     def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
         """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
@@ -555,8 +597,8 @@ class ReuseIndex:
         return index
 
     @classmethod
-    def build(cls, documents: list[Document]) -> ReuseIndex:
+    def build(cls, documents: list[Document], release_sketches: bool = False) -> ReuseIndex:
         index = cls()
         for doc in documents:
             index.add(doc)
-        return index.finalize()
+        return index.finalize(release_sketches)

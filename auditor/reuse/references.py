@@ -93,9 +93,8 @@ class ReferenceSet:
         if self._batch_index is None or not self._batch_index.searchable:
             from auditor.reuse.index import ReuseIndex
 
-            self._batch_index = ReuseIndex.build(self.documents)
-            for doc in self.documents:  # the index holds what it needs of their sketches: release them
-                reuse_material(doc).sketch = None
+            # the index holds what it needs of the sketches: they are released as it reads them
+            self._batch_index = ReuseIndex.build(self.documents, release_sketches=True)
         return self._batch_index
 
     def settle(self) -> None:

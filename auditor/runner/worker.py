@@ -198,15 +198,14 @@ def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs)
     try:
         if _aligns(rules):
             prescore([docs[i] for i in chunk], refs)
-        out = []
-        for i in chunk:
-            out.append(check_document(docs[i], rules, refs))
-            _clear_extractor_caches(docs[i])  # a process checks hundreds of documents
-        return out
+        return [check_document(docs[i], rules, refs) for i in chunk]
     finally:
+        # the caches go at the end of the chunk, not after each document: a unit's reports are
+        # checked together and are each other's references (their number passes are read again)
+        for doc in {id(d): d for d in (*(docs[i] for i in chunk), *opened)}.values():
+            _clear_extractor_caches(doc)  # a process checks hundreds of documents
         for doc in opened:
-            _clear_extractor_caches(doc)  # caches built on the unpacked structure go with it
-            doc.pack()
+            doc.pack()  # caches built on the unpacked structure went with them
 
 
 def _aligns(rules: list[Rule]) -> bool:
