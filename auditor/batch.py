@@ -371,6 +371,11 @@ def _store_report(result_store: ResultStore | None, key: ResultKey | None, repor
     return result_store
 
 
+# Files audited in this run from which the per-file workers' server is stopped before the cross-report
+# phase (its memory counts then); a smaller batch keeps it for the next run in the same process.
+RELEASE_WORKERS_AT = 200
+
+
 def run_batch(
     paths: Iterable[str | Path] | str | Path,
     *,
@@ -482,6 +487,8 @@ def run_batch(
         if cross_phase:
             if warming is not None:
                 warming.join()  # no thread may be running when the cross-report phase forks
+            if len(todo) >= RELEASE_WORKERS_AT:
+                executor.release()  # a large batch: the per-file workers' memory goes before the cross phase
             _cross_phase(finished, cross_rules, references, index, executor, console)
         _hand_over_documents(finished, keep_documents)
     except KeyboardInterrupt:

@@ -82,3 +82,26 @@ def test_the_collector_is_left_as_it_was() -> None:
     before = gc.get_freeze_count()
     run_batch([SAMPLE], jobs=2)
     assert gc.get_freeze_count() == before
+
+
+def test_a_large_batch_stops_the_workers_server_before_the_cross_phase(monkeypatch) -> None:
+    """The fork server holds jieba's whole dictionary: a large batch stops it once every file is read
+    (the cross phase does not need it), and the next batch starts it again."""
+    import multiprocessing.forkserver as forkserver
+
+    import auditor.batch as batch_module
+
+    expected = _findings(run_batch([SAMPLE], jobs=2))
+    running_at_cross: list[bool] = []
+    real_cross = batch_module._cross_phase
+
+    def recording_cross(*args, **kwargs):
+        running_at_cross.append(forkserver._forkserver._forkserver_pid is not None)
+        return real_cross(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "_cross_phase", recording_cross)
+    assert _findings(run_batch([SAMPLE], jobs=2)) == expected
+    monkeypatch.setattr(batch_module, "RELEASE_WORKERS_AT", 1)
+    assert _findings(run_batch([SAMPLE], jobs=2)) == expected
+    assert _findings(run_batch([SAMPLE], jobs=2)) == expected  # the server is started again
+    assert running_at_cross == [True, False, False]

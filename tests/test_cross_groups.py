@@ -111,6 +111,38 @@ def test_forked_grouped_checks_give_the_findings_of_checking_each_member_alone(b
     assert forked == alone
 
 
+def test_children_replaced_in_waves_give_the_same_findings(batch, monkeypatch, tmp_path: Path) -> None:
+    """The forked cross-phase processes are replaced by fresh ones every few chunks (their private
+    memory grows with every chunk); how the chunks fall into waves changes no finding."""
+    import os
+
+    import auditor.runner.cross as cross
+
+    log = tmp_path / "children.txt"
+    real_check = cross.check_chunk
+
+    def recording_check(*args):
+        with open(log, "a", encoding="ascii") as handle:  # each child appends its process id
+            handle.write(f"{os.getpid()}\n")
+        return real_check(*args)
+
+    alone, _ = _cross(batch, share=True, jobs=1, monkeypatch=monkeypatch)
+    monkeypatch.setattr(cross, "check_chunk", recording_check)
+    monkeypatch.setattr(cross, "_SCORE_CHUNK", 2)
+    monkeypatch.setattr(cross, "_CHUNKS_PER_CHILD", 1)
+    waves, _ = _cross(batch, share=True, jobs=2, monkeypatch=monkeypatch)
+    chunks = log.read_text(encoding="ascii").split()
+    assert os.getpid() not in map(int, chunks)  # every chunk was checked in a child
+    assert len(chunks) > 4 and len(set(chunks)) == len(chunks)  # one chunk per child: a fresh one each time
+    assert waves == alone
+    log.unlink()
+    monkeypatch.setattr(cross, "_CHUNKS_PER_CHILD", 1000)
+    one_wave, _ = _cross(batch, share=True, jobs=2, monkeypatch=monkeypatch)
+    children = log.read_text(encoding="ascii").split()
+    assert len(children) > 4 and len(set(children)) == 2  # two children for every chunk
+    assert one_wave == alone
+
+
 def test_near_identical_copies_form_one_group(batch) -> None:
     from auditor.reuse.references import ReferenceSet
 

@@ -117,3 +117,15 @@ def test_pool_recycles_after_max_calls():
     with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT, max_calls=2) as pool:
         pids = [pool.call(hostile.pid) for _ in range(4)]
     assert pids[0] == pids[1] != pids[2] == pids[3]
+
+
+def test_the_fork_server_can_be_stopped_and_starts_again():
+    from auditor import isolation
+    from auditor.isolation import stop_fork_server
+
+    if isolation._START_METHOD != "forkserver":
+        pytest.skip("no fork server where processes are spawned")
+    first = isolated(hostile.pid)
+    assert stop_fork_server() is True
+    assert stop_fork_server() is False  # nothing runs any more
+    assert isolated(hostile.pid) not in (first, os.getpid())  # started again on demand

@@ -55,6 +55,9 @@ _FORKED: tuple | None = None
 
 # Documents checked together: their aligned pairs are scored by the stale model in one call.
 _SCORE_CHUNK = 16
+# Chunks a forked cross-phase process checks before it is replaced by a fresh one (memory_profile.py:
+# a child's private memory grows ~0.5-1 MB a chunk, more in larger batches, until it exits).
+_CHUNKS_PER_CHILD = 12
 
 
 # Share of distinct paragraph texts two reports with the same references must have in common to be
@@ -168,22 +171,27 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
         global _FORKED
         refs.model = refs.model or load_model()  # loaded once, before the fork
         _FORKED = (refs, docs, rules)
-        _trim_heap()  # freed memory goes back to the system: the children would write into it (copied pages)
-        gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
+        size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
+        chunks = [order[k:k + size] for k in range(0, len(order), size)]
+        wave = _CHUNKS_PER_CHILD * jobs
         try:
-            size = max(1, min(_SCORE_CHUNK, len(order) // (4 * jobs)))  # enough chunks to balance the processes
-            chunks = [order[k:k + size] for k in range(0, len(order), size)]
-            with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {pool.submit(_check_forked, chunk): chunk for chunk in chunks}
-                for future, chunk in futures.items():
-                    try:
-                        for i, found in zip(chunk, future.result()):
-                            results[i] = found
-                    except Exception:  # noqa: BLE001 - a broken pool: these documents are checked below
-                        pass
-        except Exception:  # noqa: BLE001 - e.g. the pool could not start: check everything here
-            pass
+            # in waves of fresh children: a child's private memory grows with every chunk it checks
+            # (it writes into pages it shares with this process), and it is returned when the child exits
+            for first in range(0, len(chunks), wave):
+                _trim_heap()  # freed memory goes back to the system: the children would write into it
+                gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
+                try:
+                    with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
+                                             mp_context=multiprocessing.get_context("fork")) as pool:
+                        futures = {pool.submit(_check_forked, chunk): chunk for chunk in chunks[first:first + wave]}
+                        for future, chunk in futures.items():
+                            try:
+                                for i, found in zip(chunk, future.result()):
+                                    results[i] = found
+                            except Exception:  # noqa: BLE001 - a broken pool: these documents are checked below
+                                pass
+                except Exception:  # noqa: BLE001 - e.g. the pool could not start: checked below
+                    pass
         finally:
             _FORKED = None
             gc.unfreeze()

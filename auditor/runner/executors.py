@@ -87,6 +87,9 @@ class Executor(ABC):
     def cross_phase(self) -> CrossPhasePlan:
         return CrossPhasePlan(jobs=1, scheduler=None, read_reference=None)
 
+    def release(self) -> None:
+        """Every file has been read: let go of what only the per-file work needed (nothing by default)."""
+
     def close(self) -> None:
         """Stop what is still running (an interrupted batch): its workers are stopped and released."""
         streams, self._streams = self._streams, []
@@ -144,6 +147,13 @@ class ProcessExecutor(Executor):
     def cross_phase(self) -> CrossPhasePlan:
         return CrossPhasePlan(jobs=self.jobs, scheduler=None,
                               read_reference=isolated_reader(self.timeout_s, self.memory_bytes))
+
+    def release(self) -> None:
+        """Stop the workers' fork server: it holds jieba's whole dictionary (~90 MB) through the
+        cross-report phase otherwise. A later isolated read (a ``--reference`` file) starts it again."""
+        from auditor.isolation import stop_fork_server
+
+        stop_fork_server()
 
     def _run_forked_once(self, task: Task, args: tuple, work: Work) -> tuple[int, Any]:
         """One file in one isolated process forked from this one (same limits as the pool)."""
