@@ -15,8 +15,8 @@ all paragraphs at once (numpy):
   of the bands, which finds exactly the pairs the LSH query would. Never all pairs of paragraphs;
 - per paragraph, the units that share its digit-masked text (for template detection, RU505);
 - per document, a TF-IDF vector of hashed character 2-3-grams of the text with its figures
-  (sublinear tf, smoothed idf: :class:`SublinearTfidf`, scikit-learn's formula) to rank candidates (figures tell a copy from the
-  same template filled in with new figures).
+  (sublinear tf, smoothed idf: :class:`SublinearTfidf`, scikit-learn's formula) to rank candidates
+  (figures tell a copy from the same template filled in with new figures).
 
 ``save``/``load`` persist everything with a format version; a mismatch raises ``IndexVersionError``.
 """
@@ -231,6 +231,7 @@ def _within_one_vote(voted: np.ndarray, votes: Counter, k: int) -> np.ndarray:
     kth = np.partition(counts, len(counts) - k)[len(counts) - k]
     return voted[counts >= kth - 1]
 
+
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
 
@@ -348,7 +349,8 @@ class ReuseIndex:
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
         if len(hashes) and n_units >= min_units:
-            per_unit = _distinct((hashes.astype(np.uint64) << np.uint64(20)) | units[ids]) >> np.uint64(20)  # (shingle, unit) once
+            # (shingle, unit) once
+            per_unit = _distinct((hashes.astype(np.uint64) << np.uint64(20)) | units[ids]) >> np.uint64(20)
             starts = np.flatnonzero(np.r_[True, per_unit[1:] != per_unit[:-1]])
             counts = np.diff(np.r_[starts, len(per_unit)])
             self.template_shingles = per_unit[starts][counts >= min_units]

@@ -22,7 +22,6 @@ from rapidfuzz import fuzz
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
-from auditor.reuse.material import reuse_material
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
 from auditor.reuse.units import UNIT_MATCH, same_unit, unit_key  # noqa: F401  (re-exported)
 
