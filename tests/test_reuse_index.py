@@ -184,30 +184,3 @@ def test_lsh_bands_are_those_datasketch_chooses() -> None:
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     assert LSH_BANDS == (lsh.b, lsh.r)
-
-
-def test_cosines_of_the_documents_within_one_vote_decide_the_ranking() -> None:
-    """In a large batch a query scores each voted document by its votes plus its TF-IDF cosine (< 1):
-    only the documents within one vote of the k-th most voted can be among the first k, so computing
-    the cosines of those alone ranks exactly as computing every one."""
-    from collections import Counter
-
-    from auditor.reuse.index import _within_one_vote
-
-    rng = np.random.default_rng(5)
-    for _ in range(300):
-        n, k = int(rng.integers(1, 40)), int(rng.integers(1, 8))
-        voted = rng.choice(1000, size=n, replace=False).astype(np.int64)
-        votes = Counter({int(j): int(rng.integers(1, 6)) for j in voted})
-        cosine = {int(j): float(rng.random()) * 0.999 for j in voted}
-
-        def first_k(pool: np.ndarray) -> list[int]:
-            ranked = sorted(pool.tolist(), key=lambda j: (-(votes[j] + cosine[j]), j))
-            return ranked[:k]
-
-        band = _within_one_vote(voted, votes, k)
-        assert set(band.tolist()) <= set(voted.tolist())
-        assert first_k(band) == first_k(voted)
-    many = np.arange(30, dtype=np.int64)
-    votes = Counter({j: (9 if j < 3 else 1) for j in range(30)})
-    assert sorted(_within_one_vote(many, votes, 3).tolist()) == [0, 1, 2]  # the rest are two votes behind

@@ -98,11 +98,40 @@ def shingle_table(texts: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, n
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each value is in ``sorted_set`` (sorted, distinct): a binary search per value."""
+    """Whether each value is in ``sorted_set`` (sorted, distinct): a binary search per value, a block
+    of values at a time (the positions are 8 bytes a value: a large batch's shingles are millions)."""
+    out = np.zeros(len(values), dtype=bool)
     if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[at] == values
+        return out
+    for first in range(0, len(values), _BLOCK):
+        block = values[first:first + _BLOCK]
+        at = np.searchsorted(sorted_set, block)
+        np.minimum(at, len(sorted_set) - 1, out=at)
+        np.equal(sorted_set[at], block, out=out[first:first + _BLOCK])
+    return out
+
+
+def _units_per_shingle(hashes: np.ndarray, ids: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct shingle hashes (< 2^32) of ``hashes`` and, for each, the number of distinct units
+    whose paragraphs hold it (``units``: the unit of each paragraph id). One uint64 a shingle, built
+    and sorted in place, besides the result."""
+    pairs = hashes.astype(np.uint64)
+    pairs <<= np.uint64(20)
+    for first in range(0, len(pairs), _BLOCK):
+        pairs[first:first + _BLOCK] |= units[ids[first:first + _BLOCK]]
+    pairs.sort()
+    first_of_pair = np.empty(len(pairs), dtype=bool)
+    if len(pairs):
+        first_of_pair[0] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=first_of_pair[1:])
+    shingles = pairs[first_of_pair]  # (shingle, unit) once each
+    del pairs, first_of_pair
+    shingles >>= np.uint64(20)
+    starts = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]]) if len(shingles) else np.zeros(0, np.int64)
+    return shingles[starts], np.diff(np.r_[starts, len(shingles)])
+
+
+_BLOCK = 1 << 20  # values per block of the blockwise array operations
 
 
 def _shared_keys(key_hashes: np.ndarray, units: np.ndarray) -> dict[int, tuple[int, ...]]:
@@ -222,16 +251,6 @@ _NO_NGRAMS = np.zeros(0, dtype=np.int32)
 _NO_COUNTS = np.zeros(0, dtype=np.float32)
 
 
-def _within_one_vote(voted: np.ndarray, votes: Counter, k: int) -> np.ndarray:
-    """The documents of ``voted`` whose votes are at least the k-th largest minus one: a score of votes
-    plus a cosine below 1 ranks any other below the first k."""
-    if len(voted) <= k:
-        return voted
-    counts = np.fromiter((votes[j] for j in voted.tolist()), dtype=np.int64, count=len(voted))
-    kth = np.partition(counts, len(counts) - k)[len(counts) - k]
-    return voted[counts >= kth - 1]
-
-
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
 
@@ -349,12 +368,9 @@ class ReuseIndex:
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
         if len(hashes) and n_units >= min_units:
-            # (shingle, unit) once
-            per_unit = _distinct((hashes.astype(np.uint64) << np.uint64(20)) | units[ids]) >> np.uint64(20)
-            starts = np.flatnonzero(np.r_[True, per_unit[1:] != per_unit[:-1]])
-            counts = np.diff(np.r_[starts, len(per_unit)])
-            self.template_shingles = per_unit[starts][counts >= min_units]
-            del per_unit, starts, counts
+            shingles, unit_counts = _units_per_shingle(hashes, ids, units)
+            self.template_shingles = shingles[unit_counts >= min_units]
+            del shingles, unit_counts
         self.shared = _shared_keys(np.concatenate([s.key_hashes for s in sketches]) if sketches else _EMPTY, units)
         if len(self.template_shingles):
             keep = ~_member(hashes, self.template_shingles.astype(np.uint32))  # the hashes are below 2^32
@@ -456,10 +472,8 @@ class ReuseIndex:
         if self.matrix is not None and self.matrix.shape[0]:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
-                # LSH votes), and of those only the ones within one vote of the k-th most voted: a
-                # cosine (< 1) cannot lift any other into the first k. The products with every voted
-                # document would grow with the batch (a template shared by many units is voted by all).
-                pool = np.sort(_within_one_vote(voted, votes, k))
+                # LSH votes); the full product over every document dominates the cost otherwise
+                pool = np.sort(voted)
                 sims = self._own_cosines(own, vec, pool)
             else:
                 every = np.arange(self.matrix.shape[0], dtype=np.int64)
@@ -479,16 +493,16 @@ class ReuseIndex:
     def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
         """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
         those it shares a paragraph with). A document is queried twice in a row (its earlier reports,
-        other units' reports): the products are kept for the last document asked and only the missing
-        ones are computed (each row's product is the same alone)."""
+        other units' reports): the products with every document it shares a paragraph with are
+        computed once and kept for the last document asked (each row's product is the same alone)."""
         kept = getattr(self, "_last_cosines", None)
         if kept is None or kept[0] != own:
-            kept = self._last_cosines = (own, {})
-        known: dict[int, float] = kept[1]
-        missing = np.asarray([j for j in pool.tolist() if j not in known], dtype=np.int64)
-        if len(missing):
-            known.update(zip(missing.tolist(), (self.matrix[missing] @ _dense(vec)).tolist()))
-        return np.asarray([known[j] for j in pool.tolist()], dtype=np.float32)
+            row = self.own_votes().getrow(own)
+            voted = np.sort(row.indices.astype(np.int64))
+            kept = self._last_cosines = (own, voted, self.matrix[voted] @ _dense(vec) if len(voted) else
+                                         np.zeros(0, dtype=np.float32))
+        _, voted, sims = kept
+        return sims[np.searchsorted(voted, pool)]
 
     def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
         """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
