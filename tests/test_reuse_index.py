@@ -93,6 +93,23 @@ def test_self_join_finds_what_the_lsh_query_finds() -> None:
         assert dict(zip(row.indices.tolist(), row.data.tolist())) == dict(index._outside_votes(doc)), doc.path
 
 
+def test_votes_counted_a_block_of_paragraphs_at_a_time_are_the_same(monkeypatch) -> None:
+    """A large batch counts each paragraph's neighbour documents a block of paragraphs at a time (the
+    whole product does not fit): any block size gives the same votes."""
+    import auditor.reuse.index as index_module
+    from auditor.engine import read_document
+
+    docs = [read_document(p) for p in sorted(SAMPLE.glob("*.txt"))]
+    docs += [_doc(_report(2022 + i % 3, f"宁川县第{i % 4}局", COPIED + f"另完成专项任务{i}项。"), f"g{i}.txt")
+             for i in range(9)]
+    whole = ReuseIndex.build(docs).own_votes()
+    assert len(ReuseIndex.build(docs).signature_ids) > 7, "enough paragraphs for several blocks"
+    for rows in (1, 3, 7):
+        monkeypatch.setattr(index_module, "_VOTE_ROWS", rows)
+        blocked = ReuseIndex.build(docs).own_votes()
+        assert (blocked != whole).nnz == 0 and blocked.dtype == whole.dtype
+
+
 def test_index_round_trip_and_query(tmp_path: Path) -> None:
     docs = [_doc(_report(2023, f"宁川县第{i}局", f"2023年，本局完成专项任务{i}项，走访企业{i * 7}家，办结事项{i * 3}件。"), f"r{i}.txt")
             for i in range(1, 6)]

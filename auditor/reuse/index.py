@@ -219,7 +219,10 @@ class SublinearTfidf:
     def fit_transform(self, counts: sparse.csr_matrix, copy: bool = True) -> sparse.csr_matrix:
         """Learn the idf of ``counts`` and return its weights (in place with ``copy=False``)."""
         n_docs = counts.shape[0] + 1  # smoothing: one more document containing every term once
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(counts.dtype) + 1
+        df = np.zeros(counts.shape[1], dtype=np.int64)
+        for first in range(0, len(counts.indices), _BLOCK):  # bincount copies its input as int64
+            df += np.bincount(counts.indices[first:first + _BLOCK], minlength=counts.shape[1])
+        df = df.astype(counts.dtype) + 1
         self.idf_ = np.log(np.full_like(df, n_docs) / df) + counts.dtype.type(1)
         return self.transform(counts, copy=copy)
 
@@ -247,6 +250,13 @@ class SublinearTfidf:
 
 
 _TFIDF_BLOCK = 256  # documents weighted at a time
+_VOTE_ROWS = 1 << 14  # paragraphs whose neighbour documents are counted at a time (own_votes)
+
+
+def _ones(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` (counts, none zero) with every stored count set to 1, in place: which pairs occur."""
+    matrix.data = np.ones(len(matrix.data), dtype=np.int32)
+    return matrix
 _NO_NGRAMS = np.zeros(0, dtype=np.int32)
 _NO_COUNTS = np.zeros(0, dtype=np.float32)
 
@@ -431,9 +441,15 @@ class ReuseIndex:
         doc_of = np.asarray(self.paragraph_doc, dtype=np.int64)[self.signature_ids]
         of_doc = sparse.csr_matrix((np.ones(rows, dtype=np.int32), (np.arange(rows), doc_of)),
                                    shape=(rows, n_docs))
-        bucket_docs = (in_bucket.T @ of_doc).astype(bool).astype(np.int32)
-        neighbour_docs = (in_bucket @ bucket_docs).astype(bool).astype(np.int32)
-        self._own_votes = (of_doc.T @ neighbour_docs).tocsr()
+        bucket_docs = _ones((in_bucket.T @ of_doc).tocsr())
+        # paragraphs a block at a time: each paragraph's neighbour documents are many in a large batch
+        # (a paragraph shared by a tenth of its units), and all of them at once would not fit
+        votes = sparse.csr_matrix((n_docs, n_docs), dtype=np.int32)
+        for first in range(0, rows, _VOTE_ROWS):
+            neighbour_docs = _ones((in_bucket[first:first + _VOTE_ROWS] @ bucket_docs).tocsr())
+            votes = votes + (of_doc[first:first + _VOTE_ROWS].T @ neighbour_docs).tocsr()
+            del neighbour_docs
+        self._own_votes = votes.tocsr()
         return self._own_votes
 
     # ------------------------------------------------------------------ querying
