@@ -47,6 +47,21 @@ Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --re
   parent's findings (13 KB a report), texts (9 KB), the index sketches (40 KB a report until the index
   is built, when the index's own arrays and the TF-IDF copies exist at the same time) and the pages of
   the parent's objects that the children touch.
+- Issue 16, 2026-11-30 (before = f00cddc; ``bench_batch.py --reports 400 1600 --repeat 3`` and
+  ``--reports 400 6400 --repeat 1``). Three peaks, found by sampling the PSS of every process over time:
+  (1) at 6,400 the parent's serial candidate search, when the batch index is built: the n-gram counts,
+  their TF-IDF copies, the shingles as int64/uint64 with four temporaries each, and the self-join's
+  (paragraphs x documents) product all at once (parent 487 -> 1,156 MB); (2) the workers' fork server
+  alive through the whole cross phase (~90 MB: jieba's whole dictionary); (3) the forked children's
+  private memory, ~45 MB after their first chunk, then growing with every chunk (to ~78 MB each at
+  1,600). Now the index reads and releases the sketches as it goes, weights TF-IDF in place, keeps
+  shingles in 32 bits, counts template shingles and the self-join a block at a time (parent peak at
+  6,400: 1,188 -> 916 MB); a batch of 200 files or more stops the fork server before the cross
+  phase; the cross phase forks fresh children every 12 chunks each. Peak PSS: 400: 372 -> 224 MB;
+  1,600: 598 -> 316 MB; 6,400: 1,185 (after the first two changes) -> 947 MB; extrapolated to 10,000
+  from 400 and 6,400: 1,381 MB, still above 1 GB. What grows now: the parent's objects at the start of
+  the cross phase (~78 KB a report: sketch 40 KB, findings 13 KB, text 9 KB) and the index's own
+  arrays while it is built.
 """
 
 from __future__ import annotations
