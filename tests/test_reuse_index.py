@@ -201,3 +201,44 @@ def test_lsh_bands_are_those_datasketch_chooses() -> None:
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     assert LSH_BANDS == (lsh.b, lsh.r)
+
+
+def test_each_pair_cosine_is_computed_once_and_found_from_both_sides(tmp_path: Path) -> None:
+    """A large batch ranks a document's voted documents by TF-IDF cosine. The self-join is symmetric,
+    so a pair's cosine, computed when the first of the two is queried, is kept for the second."""
+    from corpora.generate import generate_corpus
+
+    from auditor.engine import read_document
+    from auditor.reuse.index import _FULL_COSINE_MAX, _dense
+
+    generate_corpus(tmp_path, n_units=20, years=[2022, 2023, 2024], seed=3, reuse_pairs=True)
+    docs = [read_document(p) for p in sorted(tmp_path.glob("*.txt"))]
+    assert len(docs) > _FULL_COSINE_MAX
+    index = ReuseIndex.build(docs)
+    votes = index.own_votes()
+    pattern = votes.copy()
+    pattern.data[:] = 1
+    assert (pattern != pattern.T).nnz == 0, "the self-join is symmetric"
+    computed_rows = 0
+    real_getitem = type(index.matrix).__getitem__
+
+    def counting_getitem(matrix, key):
+        nonlocal computed_rows
+        if isinstance(key, np.ndarray):
+            computed_rows += len(key)
+        return real_getitem(matrix, key)
+
+    type(index.matrix).__getitem__ = counting_getitem
+    try:
+        for own in range(len(docs)):
+            pool = np.sort(votes.indices[votes.indptr[own]:votes.indptr[own + 1]].astype(np.int64))
+            expected = real_getitem(index.matrix, pool) @ _dense(real_getitem(index.matrix, own)).copy()
+            found = index._own_cosines(own, real_getitem(index.matrix, own), pool)
+            assert np.allclose(found, expected, rtol=1e-5, atol=1e-6), docs[own].path
+    finally:
+        type(index.matrix).__getitem__ = real_getitem
+    pairs_off_diagonal = (votes.nnz - len(docs)) // 2
+    assert pairs_off_diagonal > 0, "the reports share paragraphs"
+    assert computed_rows <= votes.nnz - pairs_off_diagonal  # each pair once, and each document with itself
+    cosines, _ = index._pair_cosines(votes)
+    assert not np.isnan(cosines).any()

@@ -508,17 +508,31 @@ class ReuseIndex:
 
     def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
         """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
-        those it shares a paragraph with). A document is queried twice in a row (its earlier reports,
-        other units' reports): the products with every document it shares a paragraph with are
-        computed once and kept for the last document asked (each row's product is the same alone)."""
-        kept = getattr(self, "_last_cosines", None)
-        if kept is None or kept[0] != own:
-            row = self.own_votes().getrow(own)
-            voted = np.sort(row.indices.astype(np.int64))
-            kept = self._last_cosines = (own, voted, self.matrix[voted] @ _dense(vec) if len(voted) else
-                                         np.zeros(0, dtype=np.float32))
-        _, voted, sims = kept
-        return sims[np.searchsorted(voted, pool)]
+        those it shares a paragraph with). Each pair is computed once: the self-join is symmetric (d
+        shares a paragraph with e as e does with d), so a cosine is kept at both of its places in the
+        self-join's sparse layout, and the second document of a pair finds it there."""
+        votes = self.own_votes()
+        cosines, mirror = self._pair_cosines(votes)
+        start = votes.indptr[own]
+        at = start + np.searchsorted(votes.indices[start:votes.indptr[own + 1]], pool)
+        found = cosines[at]
+        missing = np.isnan(found)
+        if missing.any():
+            computed = (self.matrix[pool[missing]] @ _dense(vec)).astype(np.float32)
+            cosines[at[missing]] = computed
+            cosines[mirror[at[missing]]] = computed
+            found[missing] = computed
+        return found
+
+    def _pair_cosines(self, votes: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """The cosines of the voted pairs, in the self-join's layout (NaN until computed), and for each
+        place the place of the same pair the other way round."""
+        kept = getattr(self, "_cosine_cache", None)
+        if kept is None or kept[0] is not votes:
+            rows = np.repeat(np.arange(votes.shape[0], dtype=np.int32), np.diff(votes.indptr))
+            mirror = np.lexsort((rows, votes.indices)).astype(np.int32)  # (col, row) order is the transpose's
+            kept = self._cosine_cache = (votes, np.full(votes.nnz, np.nan, dtype=np.float32), mirror)
+        return kept[1], kept[2]
 
     def _wanted(self, ids: np.ndarray, doc: Document, exclude: set[str], max_year: int | None) -> np.ndarray:
         """Which of the documents ``ids`` a query asks for: not ``doc``'s path nor in ``exclude``, and of
@@ -567,7 +581,7 @@ class ReuseIndex:
         cross phase asks every document's candidates first, then keeps only what the rules read (the
         units sharing a paragraph, :meth:`sharing_unit_names`). A released index is not queried again."""
         self.matrix = self.transformer = self.lsh = self._own_votes = None
-        self._last_cosines = None
+        self._cosine_cache = None
         self.signature_ids = np.zeros(0, dtype=np.int64)
         self.signatures = np.zeros((0, self.num_perm), dtype=np.uint32)
         self.template_shingles = _EMPTY
