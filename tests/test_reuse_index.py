@@ -242,3 +242,25 @@ def test_each_pair_cosine_is_computed_once_and_found_from_both_sides(tmp_path: P
     assert computed_rows <= votes.nnz - pairs_off_diagonal  # each pair once, and each document with itself
     cosines, _ = index._pair_cosines(votes)
     assert not np.isnan(cosines).any()
+
+
+def test_ranking_on_arrays_is_the_ranking_of_the_definition() -> None:
+    """Votes plus cosine, then document id; a document without a vote needs a cosine of 0.5."""
+    from auditor.reuse.index import _ranked
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        voted = rng.choice(500, size=int(rng.integers(0, 30)), replace=False).astype(np.int64)
+        counts = rng.integers(1, 5, len(voted)).astype(np.int32)
+        pool = rng.choice(500, size=int(rng.integers(0, 12)), replace=False)
+        cosine = {int(j): float(np.float32(rng.random())) for j in pool if j not in set(voted.tolist())}
+        cosine.update({int(j): float(np.float32(rng.random())) for j in voted[: int(rng.integers(0, 4))]})
+        k = int(rng.integers(1, 8))
+        votes = dict(zip(voted.tolist(), counts.tolist()))
+        expected = []
+        for doc_id in set(votes) | set(cosine):
+            if votes.get(doc_id, 0) == 0 and cosine.get(doc_id, 0.0) < 0.5:
+                continue
+            expected.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
+        expected.sort(key=lambda t: (-t[1], t[0]))
+        assert _ranked(voted, counts, cosine, k) == expected[:k]

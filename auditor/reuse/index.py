@@ -261,6 +261,22 @@ _NO_NGRAMS = np.zeros(0, dtype=np.int32)
 _NO_COUNTS = np.zeros(0, dtype=np.float32)
 
 
+def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float], k: int) -> list[tuple[int, float]]:
+    """The first ``k`` of the voted documents and those of ``cosine`` (asked for, none voted) by votes
+    plus cosine, then document id; a document without a vote needs a cosine of 0.5. On arrays: a
+    document of a large batch is voted by hundreds of others."""
+    cos_ids = np.fromiter(cosine.keys(), dtype=np.int64, count=len(cosine))
+    ids = np.union1d(voted, cos_ids)
+    counts = np.zeros(len(ids), dtype=np.int64)
+    counts[np.searchsorted(ids, voted)] = voted_counts
+    cosines = np.zeros(len(ids), dtype=np.float64)
+    cosines[np.searchsorted(ids, cos_ids)] = np.fromiter(cosine.values(), dtype=np.float64, count=len(cosine))
+    keep = (counts > 0) | (cosines >= 0.5)
+    ids, scores = ids[keep], counts[keep] + cosines[keep]
+    first = np.lexsort((ids, -scores))[:k]
+    return [(int(i), float(score)) for i, score in zip(ids[first], scores[first])]
+
+
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
 
@@ -476,14 +492,17 @@ class ReuseIndex:
         exclude = exclude or set()
         own = self._own_id(doc)
         if own is not None:
-            row = self.own_votes().getrow(own)
-            votes = Counter(dict(zip(row.indices.tolist(), row.data.tolist())))
+            votes = self.own_votes()
+            first, last = votes.indptr[own], votes.indptr[own + 1]
+            vote_ids, vote_counts = votes.indices[first:last].astype(np.int64), votes.data[first:last]
             vec = self.matrix[own]
         else:
-            votes = self._outside_votes(doc)
+            outside = self._outside_votes(doc)
+            vote_ids = np.fromiter(outside.keys(), dtype=np.int64, count=len(outside))
+            vote_counts = np.fromiter(outside.values(), dtype=np.int64, count=len(outside))
             vec = self.transformer.transform(ngram_counts([ngram_row(_document_text(doc))])).astype(np.float32)
-        vote_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
-        voted = vote_ids[self._wanted(vote_ids, doc, exclude, max_year)]  # the voted documents asked for
+        wanted = self._wanted(vote_ids, doc, exclude, max_year)
+        voted, voted_counts = vote_ids[wanted], vote_counts[wanted]  # the voted documents asked for
         cosine: dict[int, float] = {}
         if self.matrix is not None and self.matrix.shape[0]:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
@@ -498,13 +517,7 @@ class ReuseIndex:
             if len(pool):
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
-        out = []
-        for doc_id in set(voted.tolist()) | set(cosine):  # cosine's are all asked for (from the pool)
-            if votes.get(doc_id, 0) == 0 and cosine.get(doc_id, 0.0) < 0.5:
-                continue
-            out.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
-        out.sort(key=lambda t: (-t[1], t[0]))
-        return out[:k]
+        return _ranked(voted, voted_counts, cosine, k)
 
     def _own_cosines(self, own: int, vec, pool: np.ndarray) -> np.ndarray:
         """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
