@@ -261,7 +261,8 @@ _NO_NGRAMS = np.zeros(0, dtype=np.int32)
 _NO_COUNTS = np.zeros(0, dtype=np.float32)
 
 
-def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float], k: int) -> list[tuple[int, float]]:
+def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float],
+            k: int) -> list[tuple[int, float]]:
     """The first ``k`` of the voted documents and those of ``cosine`` (asked for, none voted) by votes
     plus cosine, then document id; a document without a vote needs a cosine of 0.5. On arrays: a
     document of a large batch is voted by hundreds of others."""
