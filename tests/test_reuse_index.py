@@ -264,3 +264,19 @@ def test_ranking_on_arrays_is_the_ranking_of_the_definition() -> None:
             expected.append((doc_id, votes.get(doc_id, 0) + cosine.get(doc_id, 0.0)))
         expected.sort(key=lambda t: (-t[1], t[0]))
         assert _ranked(voted, counts, cosine, k) == expected[:k]
+
+
+def test_ngram_counts_are_kept_small_and_read_back_exactly() -> None:
+    """A batch holds every report's n-gram counts until its index is built: they are stored in the
+    smallest unsigned type that holds them, and the count matrix is the same as from float counts."""
+    from auditor.reuse.index import ngram_counts, ngram_row
+
+    plain = "本单位全年开展业务培训十二期。" * 3
+    repeated = "经费" * 300 + "结余"  # one bigram 300 times: more than a byte holds
+    rows = [ngram_row(plain), ngram_row(repeated), ngram_row("")]
+    assert rows[0][1].dtype == np.uint8 and rows[1][1].dtype == np.uint16
+    assert int(rows[1][1].max()) == 300
+    matrix = ngram_counts(rows)
+    as_float = ngram_counts([(f, c.astype(np.float32)) for f, c in rows])
+    assert matrix.dtype == np.float32 and (matrix != as_float).nnz == 0
+    assert matrix.sum() == sum(float(c.sum()) for _, c in rows)

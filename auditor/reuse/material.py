@@ -89,7 +89,7 @@ class DocumentSketch:
     shingle_ids: np.ndarray  # paragraph number of each shingle (int32), as from shingle_table
     shingle_hashes: np.ndarray  # the shingles of the digit-masked keys (uint32)
     ngram_features: np.ndarray  # the document text's hashed character 2-3-grams (int32) …
-    ngram_counts: np.ndarray  # … and their counts (float32)
+    ngram_counts: np.ndarray  # … and their counts (uint8, uint16 or float32: see index.ngram_row)
 
 
 @dataclass(slots=True)
