@@ -119,7 +119,10 @@ def test_tfidf_weights_are_scikit_learns() -> None:
     assert (ours_matrix != theirs_matrix).nnz == 0 and ours_matrix.dtype == theirs_matrix.dtype
     query = ngram_counts([ngram_row(texts[5][:400] + "新增的一句话")])
     assert (ours.transform(query) != theirs.transform(query.copy())).nnz == 0
-    assert counts.nnz == ngram_counts([ngram_row(t) for t in texts]).nnz  # the input was not changed
+    fresh = ngram_counts([ngram_row(t) for t in texts])
+    assert np.array_equal(counts.data, fresh.data)  # transform (copy=True) left its input as it was
+    in_place = SublinearTfidf().fit_transform(fresh, copy=False)
+    assert in_place is fresh and (in_place != ours_matrix).nnz == 0  # copy=False: the same weights, in place
 
 
 def test_a_comparing_batch_does_not_import_scikit_learn(tmp_path: Path) -> None:

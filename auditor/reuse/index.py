@@ -215,7 +215,7 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
 
 class SublinearTfidf:
     """TF-IDF weights with sublinear term frequency, smoothed idf and L2-normalised rows: what
-    scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` computes (``tests/test_reuse_index.py``
+    scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` computes (``tests/test_reuse_compiled.py``
     compares the two), without importing scikit-learn (a second of CPU in every batch)."""
 
     def __init__(self) -> None:
