@@ -110,6 +110,54 @@ def test_votes_counted_a_block_of_paragraphs_at_a_time_are_the_same(monkeypatch)
         assert (blocked != whole).nnz == 0 and blocked.dtype == whole.dtype
 
 
+def test_template_shingles_are_those_of_enough_units_whatever_the_block(monkeypatch) -> None:
+    """The template shingles (held by the paragraphs of at least ``min_units`` distinct units) are
+    counted in place a block at a time, a range of hash values at a time: any block and range size gives
+    what counting every (shingle, unit) pair at once gives, including runs of one shingle split across
+    blocks."""
+    import auditor.reuse.index as index_module
+
+    rng = np.random.default_rng(7)
+    # spread over the 32-bit range (the ranges split it), long runs of the small values, short of the large
+    hashes = (rng.geometric(0.03, size=600) * 40_000_003 % (1 << 32)).astype(np.uint32)
+    ids = rng.integers(0, 90, size=600).astype(np.int32)
+    units = rng.integers(0, 12, size=90).astype(np.uint64)
+    for min_units in (3, 5, 8):
+        pairs = {(int(h), int(units[i])) for h, i in zip(hashes, ids)}
+        per_shingle: dict[int, int] = {}
+        for h, _ in pairs:
+            per_shingle[h] = per_shingle.get(h, 0) + 1
+        expected = sorted(h for h, n in per_shingle.items() if n >= min_units)
+        assert 0 < len(expected) < len(per_shingle), "some shingles are templates and some are not"
+        for block, partition in ((1, 1 << 22), (2, 50), (7, 1), (64, 200), (1 << 20, 1 << 22)):
+            monkeypatch.setattr(index_module, "_BLOCK", block)
+            monkeypatch.setattr(index_module, "_PARTITION", partition)
+            found = index_module._template_shingles(hashes, ids, units, min_units)
+            assert found.dtype == np.uint64 and found.tolist() == expected, (min_units, block, partition)
+
+
+def test_building_the_index_lets_each_sketch_go_once_copied() -> None:
+    """The index copies the sketches' n-grams and shingles into its own arrays and drops each sketch as
+    it goes (a large batch must not hold both): the list it reads is left empty of sketches, and the
+    index is the one built from sketches that were all kept."""
+    from auditor.reuse.index import _take_ngram_counts, _take_shingles, document_sketch, ngram_counts
+
+    docs = [_doc(_report(2022 + i % 3, f"宁川县第{i % 4}局", COPIED + f"另完成专项任务{i}项。"), f"g{i}.txt")
+            for i in range(6)]
+    kept = [document_sketch(d) for d in docs]
+    sketches = list(kept)
+    counts = _take_ngram_counts(sketches)
+    assert (counts != ngram_counts([(s.ngram_features, s.ngram_counts) for s in kept])).nnz == 0
+    assert all(len(s.ngram_features) == 0 and s.shingle_hashes is k.shingle_hashes for s, k in zip(sketches, kept))
+    key_hashes, ids, hashes = _take_shingles(sketches)
+    assert sketches == [None] * len(kept)
+    assert key_hashes.tolist() == np.concatenate([k.key_hashes for k in kept]).tolist()
+    offsets = np.cumsum([0] + [len(k.key_hashes) for k in kept])
+    assert ids.dtype == np.int32 and ids.tolist() == np.concatenate(
+        [k.shingle_ids + o for k, o in zip(kept, offsets)]).tolist()
+    assert hashes.tolist() == np.concatenate([k.shingle_hashes for k in kept]).tolist()
+
+
 def test_index_round_trip_and_query(tmp_path: Path) -> None:
     docs = [_doc(_report(2023, f"宁川县第{i}局", f"2023年，本局完成专项任务{i}项，走访企业{i * 7}家，办结事项{i * 3}件。"), f"r{i}.txt")
             for i in range(1, 6)]

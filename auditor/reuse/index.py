@@ -36,6 +36,7 @@ import numpy as np
 
 from auditor.document import Document
 from auditor.errors import AuditorError
+from auditor.heap import trim_heap
 from auditor.reuse.material import DocumentSketch, reuse_material
 from auditor.reuse.text import passages
 
@@ -111,26 +112,76 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return out
 
 
-def _units_per_shingle(hashes: np.ndarray, ids: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct shingle hashes (< 2^32) of ``hashes`` and, for each, the number of distinct units
-    whose paragraphs hold it (``units``: the unit of each paragraph id). One uint64 a shingle, built
-    and sorted in place, besides the result."""
-    pairs = hashes.astype(np.uint64)
-    pairs <<= np.uint64(20)
-    for first in range(0, len(pairs), _BLOCK):
-        pairs[first:first + _BLOCK] |= units[ids[first:first + _BLOCK]]
+def _template_shingles(hashes: np.ndarray, ids: np.ndarray, units: np.ndarray, min_units: int) -> np.ndarray:
+    """The distinct shingle hashes (< 2^32) of ``hashes`` that the paragraphs of at least ``min_units``
+    distinct units hold (``units``: the unit of each paragraph id), sorted. The hashes are taken a range
+    of values at a time (``_PARTITION`` shingles or so), each range as one uint64 a (shingle, unit) pair
+    sorted and made distinct in place: a large batch's shingles are tens of millions."""
+    parts = max(1, -(-len(hashes) // _PARTITION))
+    sizes = np.zeros(parts, dtype=np.int64)
+    for first in range(0, len(hashes), _BLOCK):
+        sizes += np.bincount(_partition_of(hashes[first:first + _BLOCK], parts), minlength=parts)
+    found = []
+    for part in range(parts):
+        pairs = np.empty(int(sizes[part]), dtype=np.uint64)
+        n = 0
+        for first in range(0, len(hashes), _BLOCK):
+            block = hashes[first:first + _BLOCK]
+            inside = _partition_of(block, parts) == part
+            taken = block[inside].astype(np.uint64)
+            taken <<= np.uint64(20)
+            taken |= units[ids[first:first + _BLOCK][inside]]
+            pairs[n:n + len(taken)] = taken
+            n += len(taken)
+        found.append(_held_by_enough_units(pairs, min_units))
+        del pairs
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.uint64)
+
+
+def _kept_in_place(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]`` as the front of ``values`` (moved there a block at a time: no copy of the whole)."""
+    n = 0
+    for first in range(0, len(values), _BLOCK):
+        kept = values[first:first + _BLOCK][keep[first:first + _BLOCK]]
+        values[n:n + len(kept)] = kept
+        n += len(kept)
+    return values[:n]
+
+
+def _partition_of(hashes: np.ndarray, parts: int) -> np.ndarray:
+    """The value range (0 .. parts - 1) of each 32-bit hash: ranges of equal width, in order."""
+    if parts == 1:
+        return np.zeros(len(hashes), dtype=np.int64)
+    return ((hashes.astype(np.uint64) * np.uint64(parts)) >> _SHIFT32).astype(np.int64)
+
+
+def _held_by_enough_units(pairs: np.ndarray, min_units: int) -> np.ndarray:
+    """The distinct shingles (sorted) of ``pairs`` ((shingle << 20) | unit, uint64; sorted and changed in
+    place) that at least ``min_units`` distinct units hold."""
     pairs.sort()
-    first_of_pair = np.empty(len(pairs), dtype=bool)
-    if len(pairs):
-        first_of_pair[0] = True
-        np.not_equal(pairs[1:], pairs[:-1], out=first_of_pair[1:])
-    shingles = pairs[first_of_pair]  # (shingle, unit) once each
-    del pairs, first_of_pair
+    n, previous = 0, None  # (shingle, unit) pairs kept once each, moved to the front: writes never pass reads
+    for first in range(0, len(pairs), _BLOCK):
+        block = pairs[first:first + _BLOCK]
+        new = np.ones(len(block), dtype=bool)
+        np.not_equal(block[1:], block[:-1], out=new[1:])
+        if previous is not None and block[0] == previous:
+            new[0] = False
+        previous = block[-1].copy()
+        kept = block[new]
+        pairs[n:n + len(kept)] = kept
+        n += len(kept)
+    shingles = pairs[:n]
     shingles >>= np.uint64(20)
-    starts = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]]) if len(shingles) else np.zeros(0, np.int64)
-    return shingles[starts], np.diff(np.r_[starts, len(shingles)])
+    # sorted: a shingle held by min_units units is one whose value is also min_units - 1 places on
+    found = []
+    reach = max(1, min_units) - 1
+    for first in range(0, max(0, n - reach), _BLOCK):
+        block = shingles[first:min(first + _BLOCK, n - reach)]
+        found.append(block[block == shingles[first + reach:first + reach + len(block)]])
+    return _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
 
 
+_PARTITION = 1 << 22  # shingles counted at a time by _template_shingles (32 MB of pairs)
 _BLOCK = 1 << 20  # values per block of the blockwise array operations
 
 
@@ -174,8 +225,13 @@ def signature_table(ids: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np
         last = min(last, len(starts))
         lo, hi = bounds[first], bounds[last]
         chunk, offsets = hashes[lo:hi], starts[first:last] - lo
+        permuted = np.empty(hi - lo, dtype=np.uint64)  # one temporary, each permutation computed in it
         for j in range(NUM_PERM):
-            out[first:last, j] = np.minimum.reduceat((chunk * _A[j] + _B[j]) >> _SHIFT32, offsets)
+            np.multiply(chunk, _A[j], out=permuted, casting="unsafe")
+            permuted += _B[j]
+            permuted >>= _SHIFT32
+            out[first:last, j] = np.minimum.reduceat(permuted, offsets)
+        del permuted
         first = last
     return ids[starts], out
 
@@ -211,6 +267,53 @@ def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
     return sparse.csr_matrix((data,
                               np.concatenate([f for f, _ in rows]) if rows else np.zeros(0, np.int32), indptr),
                              shape=(len(rows), NGRAM_FEATURES))
+
+
+def _take_ngram_counts(sketches: list[DocumentSketch | None]) -> sparse.csr_matrix:
+    """:func:`ngram_counts` of the sketches, each sketch's n-grams let go once copied (the sketch is
+    replaced by one without them) and their memory given back as it goes: a large batch never holds
+    its sketches' n-grams and the count matrix at once."""
+    from scipy import sparse
+
+    sizes = np.fromiter((len(s.ngram_features) for s in sketches), dtype=np.int64, count=len(sketches))
+    indptr = np.r_[0, np.cumsum(sizes)]
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    for i, sketch in enumerate(sketches):
+        indices[indptr[i]:indptr[i + 1]] = sketch.ngram_features
+        data[indptr[i]:indptr[i + 1]] = sketch.ngram_counts
+        sketches[i] = DocumentSketch(sketch.key_hashes, sketch.shingle_ids, sketch.shingle_hashes,
+                                     _NO_NGRAMS, _NO_COUNTS)
+        if (i + 1) % _TRIM_EVERY == 0:
+            trim_heap()
+    trim_heap()
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(sketches), NGRAM_FEATURES))
+
+
+def _take_shingles(sketches: list[DocumentSketch | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sketches' paragraph key hashes (uint32), shingle paragraph ids (int32, numbered across the
+    documents in order) and shingle hashes (uint32), concatenated; each sketch is let go once copied
+    (``sketches`` is left all None) and the memory given back as it goes."""
+    n_keys = sum(len(s.key_hashes) for s in sketches)
+    n_shingles = sum(len(s.shingle_hashes) for s in sketches)
+    key_hashes = np.empty(n_keys, dtype=np.uint32)
+    ids = np.empty(n_shingles, dtype=np.int32)  # a batch's shingles are its largest arrays: 32 bits
+    hashes = np.empty(n_shingles, dtype=np.uint32)
+    paragraph = shingle = 0
+    for i, sketch in enumerate(sketches):
+        k, n = len(sketch.key_hashes), len(sketch.shingle_hashes)
+        key_hashes[paragraph:paragraph + k] = sketch.key_hashes
+        np.add(sketch.shingle_ids, paragraph, out=ids[shingle:shingle + n], casting="unsafe")
+        hashes[shingle:shingle + n] = sketch.shingle_hashes
+        paragraph, shingle = paragraph + k, shingle + n
+        sketches[i] = None
+        if (i + 1) % _TRIM_EVERY == 0:
+            trim_heap()
+    trim_heap()
+    return key_hashes, ids, hashes
+
+
+_TRIM_EVERY = 1024  # sketches copied between two returns of freed memory (heap.trim_heap)
 
 
 class SublinearTfidf:
@@ -255,7 +358,7 @@ class SublinearTfidf:
 
 
 _TFIDF_BLOCK = 256  # documents weighted at a time
-_VOTE_ROWS = 1 << 14  # paragraphs whose neighbour documents are counted at a time (own_votes)
+_VOTE_ROWS = 1 << 11  # paragraphs whose neighbour documents are counted at a time (own_votes)
 
 
 def _ones(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -284,6 +387,19 @@ def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float
 
 
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
+
+
+def _row_products(matrix: sparse.csr_matrix, rows: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """``matrix[rows] @ dense``, a block of rows at a time: a report voted for by thousands of others
+    (a widely shared paragraph) would copy all their rows at once (tens of MB). Each row's product is
+    computed as by the whole product."""
+    if len(rows) <= _PRODUCT_ROWS:
+        return matrix[rows] @ dense
+    return np.concatenate([matrix[rows[first:first + _PRODUCT_ROWS]] @ dense
+                           for first in range(0, len(rows), _PRODUCT_ROWS)])
+
+
+_PRODUCT_ROWS = 256  # rows of the TF-IDF matrix copied at a time by _row_products
 
 
 def _dense(vec) -> np.ndarray:
@@ -368,49 +484,49 @@ class ReuseIndex:
         """Mask template shingles, compute the signatures and the TF-IDF vectors (call once, after ``add``).
         ``release_sketches``: the documents' sketches are let go as soon as they are read (they are
         computed again if asked for), so that they and the index's arrays are not all held at once."""
-        sketches = [document_sketch(self.document(i)) for i in range(len(self.documents))]
+        sketches: list[DocumentSketch | None] = [document_sketch(self.document(i)) for i in range(len(self.documents))]
         if release_sketches:
             for i in range(len(self.documents)):
                 reuse_material(self.document(i)).sketch = None
         # the TF-IDF vectors first: the documents' n-gram counts (most of a sketch) go once they are copied
         self.transformer = SublinearTfidf()
         if sketches:
-            counts = ngram_counts([(s.ngram_features, s.ngram_counts) for s in sketches])
-            sketches = [DocumentSketch(s.key_hashes, s.shingle_ids, s.shingle_hashes, _NO_NGRAMS, _NO_COUNTS)
-                        for s in sketches]
+            counts = _take_ngram_counts(sketches)
             self.matrix = self.transformer.fit_transform(counts, copy=False)  # counts is ours: no copy
             del counts
+            trim_heap()  # the weighting's temporaries
         else:
             self.matrix = None
-        para_units, offset = [], 0
-        ids_parts, hash_parts = [], []
-        for doc_id, sketch in enumerate(sketches):
-            uid = self.unit_id(self.documents[doc_id].unit, doc_id)
-            para_units.append(np.full(len(sketch.key_hashes), uid, dtype=np.uint64))
-            # paragraph ids and shingle hashes in 32 bits (a batch's shingles are its largest arrays)
-            ids_parts.append(sketch.shingle_ids.astype(np.int32) + np.int32(offset))
-            hash_parts.append(sketch.shingle_hashes.astype(np.uint32, copy=False))
-            offset += len(sketch.key_hashes)
-        self.paragraph_doc = np.repeat(np.arange(len(sketches)), [len(s.key_hashes) for s in sketches]).tolist()
-        units = np.concatenate(para_units) if para_units else _EMPTY
-        ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=np.int32)
-        hashes = np.concatenate(hash_parts) if hash_parts else np.zeros(0, dtype=np.uint32)
-        del ids_parts, hash_parts
+        n_paragraphs = [len(s.key_hashes) for s in sketches]
+        units = np.repeat(np.array([self.unit_id(d.unit, i) for i, d in enumerate(self.documents)], dtype=np.uint64),
+                          n_paragraphs)
+        self.paragraph_doc = np.repeat(np.arange(len(sketches)), n_paragraphs).tolist()
+        key_hashes, ids, hashes = _take_shingles(sketches)
+        offset = len(key_hashes)
         # template shingles: present in the paragraphs of many units
         n_units = max(1, len(self.unit_ids))
         min_units = max(TEMPLATE_UNITS_MIN, int(np.ceil(TEMPLATE_UNITS_SHARE * n_units)))
         if len(hashes) and n_units >= min_units:
-            shingles, unit_counts = _units_per_shingle(hashes, ids, units)
-            self.template_shingles = shingles[unit_counts >= min_units]
-            del shingles, unit_counts
-        self.shared = _shared_keys(np.concatenate([s.key_hashes for s in sketches]) if sketches else _EMPTY, units)
-        if len(self.template_shingles):
-            keep = ~_member(hashes, self.template_shingles.astype(np.uint32))  # the hashes are below 2^32
-            ids, hashes = ids[keep], hashes[keep]
-        enough = np.bincount(ids, minlength=offset) >= MIN_SHINGLES
-        keep = enough[ids]
-        signature_ids, self.signatures = signature_table(ids[keep], hashes[keep])
+            self.template_shingles = _template_shingles(hashes, ids, units, min_units)
+            trim_heap()
+        self.shared = _shared_keys(key_hashes, units)
+        # the paragraphs' shingles that are not template words, of paragraphs with enough of them: the
+        # arrays are filtered in place, a block at a time (they are a large batch's largest)
+        keep = (~_member(hashes, self.template_shingles.astype(np.uint32)) if len(self.template_shingles)
+                else np.ones(len(hashes), dtype=bool))  # the hashes are below 2^32
+        per_paragraph = np.zeros(offset, dtype=np.int64)
+        for first in range(0, len(ids), _BLOCK):
+            per_paragraph += np.bincount(ids[first:first + _BLOCK][keep[first:first + _BLOCK]], minlength=offset)
+        enough = per_paragraph >= MIN_SHINGLES
+        for first in range(0, len(ids), _BLOCK):
+            keep[first:first + _BLOCK] &= enough[ids[first:first + _BLOCK]]
+        ids, hashes = _kept_in_place(ids, keep), _kept_in_place(hashes, keep)
+        del keep, enough, per_paragraph
+        trim_heap()
+        signature_ids, self.signatures = signature_table(ids, hashes)
+        del ids, hashes
         self.signature_ids = signature_ids.astype(np.int64)
+        trim_heap()
         self.lsh = None
         self._own_votes = None
         self._self_join = True
@@ -460,18 +576,31 @@ class ReuseIndex:
         one = np.ones(rows * bands, dtype=np.int32)
         in_bucket = sparse.csr_matrix((one, (np.repeat(np.arange(rows), bands), buckets.ravel())),
                                       shape=(rows, offset))
-        doc_of = np.asarray(self.paragraph_doc, dtype=np.int64)[self.signature_ids]
+        doc_of = np.asarray(self.paragraph_doc, dtype=np.int64)[self.signature_ids]  # nondecreasing
         of_doc = sparse.csr_matrix((np.ones(rows, dtype=np.int32), (np.arange(rows), doc_of)),
                                    shape=(rows, n_docs))
         bucket_docs = _ones((in_bucket.T @ of_doc).tocsr())
-        # paragraphs a block at a time: each paragraph's neighbour documents are many in a large batch
-        # (a paragraph shared by a tenth of its units), and all of them at once would not fit
-        votes = sparse.csr_matrix((n_docs, n_docs), dtype=np.int32)
-        for first in range(0, rows, _VOTE_ROWS):
-            neighbour_docs = _ones((in_bucket[first:first + _VOTE_ROWS] @ bucket_docs).tocsr())
-            votes = votes + (of_doc[first:first + _VOTE_ROWS].T @ neighbour_docs).tocsr()
-            del neighbour_docs
-        self._own_votes = votes.tocsr()
+        del of_doc
+        # paragraphs a block of whole documents at a time: each paragraph's neighbour documents are many
+        # in a large batch (a paragraph shared by a tenth of its units), and all of them at once would
+        # not fit; a block gives its documents' rows of the votes, stacked at the end (not summed)
+        firsts = np.unique(np.searchsorted(doc_of, doc_of[::_VOTE_ROWS], side="left"))
+        bounds = np.r_[firsts, rows]
+        doc_bounds = np.r_[0, doc_of[firsts[1:]], n_docs]  # block j gives the rows of these documents
+        pieces = []
+        for j in range(len(firsts)):
+            first, last, lo, hi = int(bounds[j]), int(bounds[j + 1]), int(doc_bounds[j]), int(doc_bounds[j + 1])
+            neighbour_docs = _ones((in_bucket[first:last] @ bucket_docs).tocsr())
+            own = sparse.csr_matrix((np.ones(last - first, dtype=np.int32), doc_of[first:last] - lo,
+                                     np.arange(last - first + 1)), shape=(last - first, hi - lo))
+            pieces.append((own.T @ neighbour_docs).tocsr())
+            del neighbour_docs, own
+        del in_bucket, bucket_docs, buckets
+        votes = sparse.vstack(pieces, format="csr", dtype=np.int32)
+        del pieces
+        votes.sort_indices()
+        self._own_votes = votes
+        trim_heap()  # the blocks' temporaries
         return self._own_votes
 
     # ------------------------------------------------------------------ querying
@@ -519,7 +648,7 @@ class ReuseIndex:
             else:
                 every = np.arange(self.matrix.shape[0], dtype=np.int64)
                 pool = every[self._wanted(every, doc, exclude, max_year)]
-                sims = self.matrix[pool] @ _dense(vec) if len(pool) else None
+                sims = _row_products(self.matrix, pool, _dense(vec)) if len(pool) else None
             if len(pool):
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
                     cosine[int(pool[j])] = float(sims[j])
@@ -537,7 +666,7 @@ class ReuseIndex:
         found = cosines[at]
         missing = np.isnan(found)
         if missing.any():
-            computed = (self.matrix[pool[missing]] @ _dense(vec)).astype(np.float32)
+            computed = _row_products(self.matrix, pool[missing], _dense(vec)).astype(np.float32, copy=False)
             cosines[at[missing]] = computed
             cosines[mirror[at[missing]]] = computed
             found[missing] = computed

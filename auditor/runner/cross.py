@@ -118,16 +118,6 @@ def _check_forked(chunk: list[int]) -> list[list[Finding]]:
     return check_chunk(docs, chunk, rules, refs)
 
 
-def _trim_heap() -> None:
-    """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing elsewhere)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 def check_order(docs: list[Document], refs) -> list[int]:
     """The order in which ``docs`` are checked: a unit's reports one after another (their references
     are the same: the cached n-gram indexes are reused), the units with the costliest reports first
@@ -155,6 +145,8 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
     import multiprocessing
     import sys
 
+    from auditor.heap import trim_heap
+
     results: list[list[Finding] | None] = [None] * len(docs)
     order = check_order(docs, refs)
     if scheduler is not None and docs:
@@ -178,7 +170,7 @@ def _reference_findings(docs: list[Document], rules: list[Rule], refs, jobs: int
             # in waves of fresh children: a child's private memory grows with every chunk it checks
             # (it writes into pages it shares with this process), and it is returned when the child exits
             for first in range(0, len(chunks), wave):
-                _trim_heap()  # freed memory goes back to the system: the children would write into it
+                trim_heap()  # freed memory goes back to the system: the children would write into it
                 gc.freeze()  # the collector leaves the parent's objects alone in the children: fewer copied pages
                 try:
                     with ProcessPoolExecutor(max_workers=min(jobs, len(docs)),
