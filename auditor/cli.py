@@ -259,9 +259,17 @@ def _stamp_and_review(batch, decisions, review_file: Path | None, config):
 def _write_check(result, batch, fmt: CheckFormat, output: Path | None, *, top: int | None = None,
                  min_severity: str | None = None, lang: str = "zh") -> None:
     if fmt is CheckFormat.json:
-        from auditor.reporters.json import render_json
+        from auditor.reporters.json import write_json
 
-        _emit(render_json(result, lang), output)
+        # a report at a time: a batch of thousands is never held as one dict or one string
+        if output is None:
+            write_json(result, sys.stdout, lang)
+        else:
+            def write(target: Path) -> None:
+                with target.open("w", encoding="utf-8") as handle:
+                    write_json(result, handle, lang)
+
+            _atomic_output(output, write)
     elif fmt is CheckFormat.html:
         from auditor.reporters.html import render_html
 

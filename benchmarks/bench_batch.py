@@ -20,7 +20,8 @@ Figures, per size:
 - ``batch_s`` / ``reports_per_s``: wall-clock time of ``run_batch`` with ``--jobs`` worker
   processes (starting the workers, reading, the cross-report phase, writing the SQLite store,
   ranking); the median of ``--repeat`` runs interleaved with the baseline (the machine may be
-  shared). ``process_s``: the child's whole life, interpreter start and imports included.
+  shared). ``process_s``: the child's whole life, interpreter start and imports included, and writing
+  the result as ``auditor check --format json`` does (``reporters.json.write_json``).
 - ``ms_per_report``: ``batch_s`` per report: linear scaling keeps it flat across sizes.
 - ``ratio_to_jieba``: ``batch_s`` divided by the time this process takes to run only
   ``jieba.lcut`` over the same texts (dictionary already loaded). Target <= 1.0.
@@ -30,7 +31,9 @@ Figures, per size:
   on an idle machine).
 - ``peak_total_pss_mb``: the largest sum, at one instant, of the proportional set size of the batch's
   process and all its descendants (workers, the fork server, the cross-report phase's processes),
-  sampled every 50 ms from /proc/PID/smaps_rollup, in one more run of its own (sampling costs CPU).
+  sampled every 50 ms from /proc/PID/smaps_rollup, in one more run of its own (sampling costs CPU),
+  the JSON result's writing included (until 2026-11-30 the run built the whole result as one dict and
+  one string instead: at 6,400 reports that was the run's peak, ~900 MB).
   With two sizes or more, ``pss_mb_at_10000`` extrapolates it linearly to 10,000 reports. Target < 1 GB.
   Where the peak is and what it is made of: ``benchmarks/memory_profile.py``.
 - ``resume`` (``--resume-check``): a batch started in a subprocess is killed with SIGKILL midway,
@@ -207,10 +210,12 @@ from auditor.batch import run_batch
 imported = time.perf_counter()
 batch = run_batch([{folder!r}], jobs={jobs}, store={store!r})
 finished = time.perf_counter()
+from auditor.reporters.json import write_json
+with open({result!r}, "w", encoding="utf-8") as handle:  # as `auditor check --format json` writes it
+    write_json(batch, handle)
 with open({out!r}, "w", encoding="utf-8") as handle:
     json.dump({{"batch_s": finished - imported, "in_process_s": finished - started,
-               "errors": sum(1 for r in batch.reports if r.error),
-               "result": json.dumps(batch.to_dict(), ensure_ascii=False, sort_keys=True)}}, handle)
+               "errors": sum(1 for r in batch.reports if r.error)}}, handle)
 """
 
 
@@ -218,12 +223,14 @@ def cold_run(folder: Path, work: Path, jobs: int, run: int) -> dict:
     """One batch in a fresh process, as a user's ``auditor check`` runs it: nothing imported or warm.
     ``batch_s`` times ``run_batch`` (the imports before it are ``in_process_s`` - ``batch_s``);
     ``process_s`` is the child's whole life, interpreter start included."""
-    store, out = work / f"bench{run}.sqlite", work / f"bench{run}.json"
-    script = _COLD_RUN.format(root=str(ROOT), folder=str(folder), jobs=jobs, store=str(store), out=str(out))
+    store, out, result = work / f"bench{run}.sqlite", work / f"bench{run}.json", work / f"result{run}.json"
+    script = _COLD_RUN.format(root=str(ROOT), folder=str(folder), jobs=jobs, store=str(store), out=str(out),
+                              result=str(result))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", script], check=True)
     figures = json.loads(out.read_text(encoding="utf-8"))
     figures["process_s"] = time.perf_counter() - started
+    figures["result"] = result.read_text(encoding="utf-8")
     with sqlite3.connect(store) as db:
         figures["worker_s"] = db.execute("SELECT SUM(seconds) FROM results").fetchone()[0]
     return figures
@@ -238,7 +245,10 @@ run_batch([{folder!r}], jobs={jobs}, store={store!r})
 
 
 def comparable(batch) -> str:
-    return json.dumps(batch.to_dict(), ensure_ascii=False, sort_keys=True)
+    """The batch's ``--format json`` text, as the timed runs write it."""
+    from auditor.reporters.json import render_json
+
+    return render_json(batch)
 
 
 def kill_and_resume(folder: Path, work: Path, jobs: int, total: int, reference: str) -> dict:

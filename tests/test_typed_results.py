@@ -162,3 +162,32 @@ def test_reporters_and_scoring_read_typed_results_not_dicts() -> None:
     files = sorted((PACKAGE / "reporters").glob("*.py")) + [PACKAGE / "scoring.py", PACKAGE / "summary.py"]
     assert len(files) >= 6
     assert [hit for f in files for hit in _dict_reads(f)] == []
+
+
+def test_the_json_reporter_writes_a_report_at_a_time_the_text_of_the_whole() -> None:
+    """``--format json`` is written a report at a time (a large batch is never one dict or one string);
+    the text is exactly ``json.dumps`` of the whole result: several reports, an error, a duplicate, a
+    file name that is not UTF-8, a review summary, and no reports at all."""
+    import io
+
+    from auditor.display import scrub
+    from auditor.reporters.json import json_chunks, render_json, write_json
+    from auditor.review import ReviewSummary
+
+    copy = BatchReport(path="乙/副本.txt", unit="甲", year=2024, findings=[_finding()], risk_score=50.0, rank=2,
+                       tier="中")
+    copy.duplicate_group, copy.duplicate_of, copy.duplicate_kind = 1, "a.txt", "identical"
+    reports = [Report(path="a.txt", unit="甲", year=2024, findings=[_finding(), _finding(rule="AR101")],
+                      risk_score=50.0, rank=1, tier="中"),
+               copy,
+               Report(path="b\udcb3.docx", error=ReadError("扫描件", code="needs-ocr"), rank=3, tier="错误")]
+    review = ReviewSummary(file="决定.csv", new=1, decided=2, out_of_risk=1, stale=0)
+    for result in (BatchResult(reports), BatchResult(reports, review=review), BatchResult([]),
+                   BatchResult(reports[:1])):
+        whole = json.dumps(scrub(result.to_dict("zh")), ensure_ascii=False, indent=2) + "\n"
+        assert render_json(result) == whole
+        assert len(list(json_chunks(result))) == (len(result.reports) + 2 if result.reports else 1)
+        written = io.StringIO()
+        write_json(result, written, lang="en")
+        assert written.getvalue() == json.dumps(scrub(result.to_dict("en")), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(render_json(BatchResult(reports)))["reports"][1]["duplicate_of"] == "a.txt"
