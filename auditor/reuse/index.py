@@ -386,6 +386,23 @@ def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float
     return [(int(i), float(score)) for i, score in zip(ids[first], scores[first])]
 
 
+_PARALLEL_PAIRS = 100_000  # voted pairs from which ReuseIndex.compute_pair_cosines forks processes
+_COSINE_SOURCE: tuple | None = None  # (matrix, vote columns, their rows, pair places), set before the fork
+
+
+def _cosines_of(task: tuple[int, int]) -> np.ndarray:
+    """In a forked process: the cosines of the pairs ``upper[first:last]`` of one task (whole rows),
+    each row's document as the dense vector."""
+    matrix, columns, owners, upper = _COSINE_SOURCE
+    first, last = task
+    places, rows = upper[first:last], owners[first:last]
+    out = np.empty(len(places), dtype=np.float32)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    for a, b in zip(starts, np.r_[starts[1:], len(rows)]):
+        out[a:b] = _row_products(matrix, columns[places[a:b]].astype(np.int64), _dense(matrix[int(rows[a])]))
+    return out
+
+
 _DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
 
 
@@ -671,6 +688,46 @@ class ReuseIndex:
             cosines[mirror[at[missing]]] = computed
             found[missing] = computed
         return found
+
+    def compute_pair_cosines(self, jobs: int = 1) -> None:
+        """Compute every voted pair's TF-IDF cosine now, in ``jobs`` forked processes (Linux, a batch
+        with many voted pairs), so that the queries of a batch comparing with itself only read them:
+        the search before the cross phase is otherwise serial, and its pairs grow faster than the batch.
+        A pair (d, e), d < e, is e's row times d's vector, as when d asks first (the batch's order);
+        what a process fails to compute is left to the queries."""
+        import sys
+
+        if not self._self_join or self.matrix is None or jobs < 2 or not sys.platform.startswith("linux"):
+            return
+        votes = self.own_votes()
+        cosines, mirror = self._pair_cosines(votes)
+        rows = np.repeat(np.arange(votes.shape[0], dtype=np.int64), np.diff(votes.indptr))
+        upper = np.flatnonzero((votes.indices > rows) & np.isnan(cosines))  # each pair once, not yet known
+        if len(upper) < _PARALLEL_PAIRS:
+            return
+        # tasks of whole rows and about equal numbers of pairs, several per process (they differ in cost)
+        owners = rows[upper]
+        cuts = np.searchsorted(owners, np.unique(owners[:: max(1, len(upper) // (8 * jobs))]), side="left")
+        tasks = [(int(a), int(b)) for a, b in zip(cuts, np.r_[cuts[1:], len(upper)]) if b > a]
+        global _COSINE_SOURCE
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _COSINE_SOURCE = (self.matrix, votes.indices, owners, upper)
+        trim_heap()
+        gc.freeze()  # the children's collector leaves this process's objects alone: their pages stay shared
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for (a, b), values in zip(tasks, pool.map(_cosines_of, tasks)):
+                    at = upper[a:b]
+                    cosines[at] = values
+                    cosines[mirror[at]] = values
+        except Exception:  # noqa: BLE001 - a broken pool: the queries compute what is missing
+            pass
+        finally:
+            _COSINE_SOURCE = None
+            gc.unfreeze()
 
     def _pair_cosines(self, votes: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The cosines of the voted pairs, in the self-join's layout (NaN until computed), and for each

@@ -36,6 +36,8 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     if not reference_rules or not documents or (len(documents) < 2 and not references and index is None):
         return []
     refs = ReferenceSet.for_batch(documents, references, index, read=read_reference)
+    if len(documents) > 1:
+        refs.batch_index.compute_pair_cosines(jobs)  # the search's costliest part, in parallel
     todo = [r for r in reports if r.document is not None and refs.has_candidates(r.document)]
     refs.settle()  # every candidate is known: the index's search part is released before the checks
     codes = {r.code for r in reference_rules}
