@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -252,24 +251,12 @@ def test_lsh_bands_are_those_datasketch_chooses() -> None:
     assert LSH_BANDS == (lsh.b, lsh.r)
 
 
-def _record_pid_and_compute(task):
-    """A stand-in for index._cosines_of (the pool maps a module-level function) that also says which
-    process computed the task."""
-    import os
-
-    from auditor.reuse import index as index_module
-
-    return index_module._real_cosines_of(task), os.getpid()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked processes: Linux only")
-def test_pair_cosines_computed_beforehand_in_processes_are_those_the_queries_compute(tmp_path: Path,
-                                                                                    monkeypatch) -> None:
-    """``compute_pair_cosines(jobs)`` computes every voted pair's cosine in forked processes before the
-    queries: the values are bit for bit those the queries compute one document after another, every
-    query gives the same candidates, and they come from other processes. A pool that cannot start
-    leaves the work to the queries, with the same results."""
-    import os
+def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compute(tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """``compute_pair_cosines(jobs)`` computes every voted pair's cosine in threads before the queries:
+    the values are bit for bit those the queries compute one document after another, every query gives
+    the same candidates, and the products ran in other threads than this one."""
+    import threading
 
     from corpora.generate import generate_corpus
 
@@ -283,38 +270,26 @@ def test_pair_cosines_computed_beforehand_in_processes_are_those_the_queries_com
     lazy_cosines, _ = lazy._pair_cosines(lazy.own_votes())
 
     monkeypatch.setattr(index_module, "_PARALLEL_PAIRS", 1)
-    pids: list[int] = []
-    # the tasks say which process ran them; the parent takes the values back out of the results
-    monkeypatch.setattr(index_module, "_real_cosines_of", index_module._cosines_of, raising=False)
-    monkeypatch.setattr(index_module, "_cosines_of", _record_pid_and_compute)
-    from concurrent.futures import ProcessPoolExecutor
+    threads: set[int] = set()
+    real_products = index_module._row_products
 
-    real_map = ProcessPoolExecutor.map
+    def traced_products(*args):
+        threads.add(threading.get_ident())
+        return real_products(*args)
 
-    def unwrapping_map(self, fn, *iterables, **kwargs):
-        for values, pid in real_map(self, fn, *iterables, **kwargs):
-            pids.append(pid)
-            yield values
-
-    monkeypatch.setattr(ProcessPoolExecutor, "map", unwrapping_map)
+    monkeypatch.setattr(index_module, "_row_products", traced_products)
     eager = ReuseIndex.build(docs)
     eager.compute_pair_cosines(jobs=2)
+    assert threads and threading.get_ident() not in threads, "computed in other threads"
     votes = eager.own_votes()
     cosines, _ = eager._pair_cosines(votes)
     rows = np.repeat(np.arange(votes.shape[0]), np.diff(votes.indptr))
     assert not np.isnan(cosines[votes.indices != rows]).any(), "every pair of two documents computed"
-    assert pids and os.getpid() not in pids, "computed in other processes"
     computed = ~np.isnan(cosines)
     assert np.array_equal(cosines[computed].view(np.uint32), lazy_cosines[computed].view(np.uint32))
+    threads.clear()
     assert [eager.query(d, k=6, exclude={d.path}) for d in docs] == expected
-
-    def no_pool(*args, **kwargs):
-        raise OSError("no processes")
-
-    monkeypatch.setattr(ProcessPoolExecutor, "__init__", no_pool)
-    broken = ReuseIndex.build(docs)
-    broken.compute_pair_cosines(jobs=2)
-    assert [broken.query(d, k=6, exclude={d.path}) for d in docs] == expected
+    assert not threads, "the queries only read the cosines"
 
 
 def test_each_pair_cosine_is_computed_once_and_found_from_both_sides(tmp_path: Path) -> None:

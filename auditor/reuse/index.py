@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -386,24 +387,9 @@ def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float
     return [(int(i), float(score)) for i, score in zip(ids[first], scores[first])]
 
 
-_PARALLEL_PAIRS = 100_000  # voted pairs from which ReuseIndex.compute_pair_cosines forks processes
-_COSINE_SOURCE: tuple | None = None  # (matrix, vote columns, their rows, pair places), set before the fork
+_PARALLEL_PAIRS = 100_000  # voted pairs from which ReuseIndex.compute_pair_cosines uses threads
 
-
-def _cosines_of(task: tuple[int, int]) -> np.ndarray:
-    """In a forked process: the cosines of the pairs ``upper[first:last]`` of one task (whole rows),
-    each row's document as the dense vector."""
-    matrix, columns, owners, upper = _COSINE_SOURCE
-    first, last = task
-    places, rows = upper[first:last], owners[first:last]
-    out = np.empty(len(places), dtype=np.float32)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    for a, b in zip(starts, np.r_[starts[1:], len(rows)]):
-        out[a:b] = _row_products(matrix, columns[places[a:b]].astype(np.int64), _dense(matrix[int(rows[a])]))
-    return out
-
-
-_DENSE: list[np.ndarray] = []  # one reused dense query vector per process (NGRAM_FEATURES floats)
+_DENSE = threading.local()  # one reused dense query vector per thread (NGRAM_FEATURES floats)
 
 
 def _row_products(matrix: sparse.csr_matrix, rows: np.ndarray, dense: np.ndarray) -> np.ndarray:
@@ -421,10 +407,11 @@ _PRODUCT_ROWS = 256  # rows of the TF-IDF matrix copied at a time by _row_produc
 
 def _dense(vec) -> np.ndarray:
     """A copy of the one-row sparse ``vec`` as a dense vector (the same values ``toarray`` gives),
-    written into a buffer kept for the process: a query does not allocate 4 MB. Valid until the next call."""
-    if not _DENSE:
-        _DENSE.append(np.zeros(NGRAM_FEATURES, dtype=np.float32))
-    out = _DENSE[0]
+    written into a buffer kept for the thread: a query does not allocate 4 MB. Valid until the thread's
+    next call."""
+    out = getattr(_DENSE, "vector", None)
+    if out is None:
+        out = _DENSE.vector = np.zeros(NGRAM_FEATURES, dtype=np.float32)
     out[:] = 0
     row = vec.tocsr()
     row.sum_duplicates()
@@ -690,44 +677,39 @@ class ReuseIndex:
         return found
 
     def compute_pair_cosines(self, jobs: int = 1) -> None:
-        """Compute every voted pair's TF-IDF cosine now, in ``jobs`` forked processes (Linux, a batch
-        with many voted pairs), so that the queries of a batch comparing with itself only read them:
-        the search before the cross phase is otherwise serial, and its pairs grow faster than the batch.
-        A pair (d, e), d < e, is e's row times d's vector, as when d asks first (the batch's order);
-        what a process fails to compute is left to the queries."""
-        import sys
-
-        if not self._self_join or self.matrix is None or jobs < 2 or not sys.platform.startswith("linux"):
+        """Compute every voted pair's TF-IDF cosine now, in ``jobs`` threads (a batch with many voted
+        pairs: scipy's sparse products run without the GIL), so that the queries of a batch comparing
+        with itself only read them: the search before the cross phase is otherwise serial, and its
+        pairs grow faster than the batch. A pair (d, e), d < e, is e's row times d's vector, as when d
+        asks first (the batch's order). Threads, not processes: nothing is copied."""
+        if not self._self_join or self.matrix is None or jobs < 2:
             return
         votes = self.own_votes()
         cosines, mirror = self._pair_cosines(votes)
         rows = np.repeat(np.arange(votes.shape[0], dtype=np.int64), np.diff(votes.indptr))
         upper = np.flatnonzero((votes.indices > rows) & np.isnan(cosines))  # each pair once, not yet known
+        del rows
         if len(upper) < _PARALLEL_PAIRS:
             return
-        # tasks of whole rows and about equal numbers of pairs, several per process (they differ in cost)
-        owners = rows[upper]
+        owners = np.repeat(np.arange(votes.shape[0], dtype=np.int64), np.diff(votes.indptr))[upper]
+        # tasks of whole rows and about equal numbers of pairs, several per thread (rows differ in cost)
         cuts = np.searchsorted(owners, np.unique(owners[:: max(1, len(upper) // (8 * jobs))]), side="left")
         tasks = [(int(a), int(b)) for a, b in zip(cuts, np.r_[cuts[1:], len(upper)]) if b > a]
-        global _COSINE_SOURCE
-        import gc
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor
 
-        _COSINE_SOURCE = (self.matrix, votes.indices, owners, upper)
-        trim_heap()
-        gc.freeze()  # the children's collector leaves this process's objects alone: their pages stay shared
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for (a, b), values in zip(tasks, pool.map(_cosines_of, tasks)):
-                    at = upper[a:b]
-                    cosines[at] = values
-                    cosines[mirror[at]] = values
-        except Exception:  # noqa: BLE001 - a broken pool: the queries compute what is missing
-            pass
-        finally:
-            _COSINE_SOURCE = None
-            gc.unfreeze()
+        def compute(task: tuple[int, int]) -> None:
+            first, last = task
+            places, owner = upper[first:last], owners[first:last]
+            starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            for a, b in zip(starts, np.r_[starts[1:], len(owner)]):
+                at = places[a:b]
+                values = _row_products(self.matrix, votes.indices[at].astype(np.int64),
+                                       _dense(self.matrix[int(owner[a])]))
+                cosines[at] = values  # the places of two tasks never meet: each pair is in one task
+                cosines[mirror[at]] = values
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(compute, tasks))
 
     def _pair_cosines(self, votes: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The cosines of the voted pairs, in the self-join's layout (NaN until computed), and for each
