@@ -63,6 +63,16 @@ Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --re
   the cross phase (~78 KB a report: sketch 40 KB, findings 13 KB, text 9 KB) and the index's own
   arrays while it is built. The sketches' n-gram counts then went to the smallest exact type (most
   often one byte): sketch 40.5 -> 31.4 KB, parent 68.1 -> 59.0 KB a report at 400.
+- Issue 16, 2026-11-30 (second session; PSS of every process sampled every 0.1 s over a 6,400-report
+  run, and the parent's RSS around each step of the index build). (1) The measured peak at 6,400
+  (~900 MB) was not the cross phase but the benchmark's own end: it built the whole result as one dict
+  and one JSON string (1,028 MB in the timeline). ``auditor check --format json`` and the benchmark now
+  write the JSON a report at a time (``reporters.json.write_json``). (2) The index build held the
+  sketches and the index's arrays at once, and the C heap kept what numpy freed: each sketch is now let
+  go once copied and the heap's free pages returned (``heap.trim_heap``), template shingles are counted
+  a hash range at a time, the shingle filters and the self-join's blocks work in place: parent peak in
+  the serial search 859 -> 611 MB, parent before the fork 517 -> 314 MB. (3) The voted pairs' cosines
+  are computed in threads before the queries (forked processes added ~120 MB PSS: they are not used).
 """
 
 from __future__ import annotations

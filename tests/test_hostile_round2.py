@@ -395,13 +395,15 @@ def test_a_failed_write_keeps_the_previous_report(tmp_path: Path, monkeypatch) -
     good.write_text(hostile.REPORT_TEXT, encoding="utf-8")
     out = tmp_path / "out.json"
     out.write_text("the previous report", encoding="utf-8")
-    real_write_text = Path.write_text
+    import auditor.reporters.json as json_reporter
 
-    def disk_full(self: Path, data: str, *args, **kwargs) -> int:
-        real_write_text(self, data[: len(data) // 2], *args, **kwargs)
+    real_chunks = json_reporter.json_chunks
+
+    def disk_full(*args, **kwargs):  # the JSON is written a report at a time: the disk fills up midway
+        yield next(iter(real_chunks(*args, **kwargs)))
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", disk_full)
+    monkeypatch.setattr(json_reporter, "json_chunks", disk_full)
     result = CliRunner().invoke(app, ["check", str(good), "--format", "json", "-o", str(out), "--engine", "inline"])
     monkeypatch.undo()
     assert result.exit_code == 2, result.output

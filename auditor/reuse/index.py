@@ -686,12 +686,12 @@ class ReuseIndex:
             return
         votes = self.own_votes()
         cosines, mirror = self._pair_cosines(votes)
-        rows = np.repeat(np.arange(votes.shape[0], dtype=np.int64), np.diff(votes.indptr))
+        rows = np.repeat(np.arange(votes.shape[0], dtype=np.int32), np.diff(votes.indptr))
         upper = np.flatnonzero((votes.indices > rows) & np.isnan(cosines))  # each pair once, not yet known
-        del rows
         if len(upper) < _PARALLEL_PAIRS:
             return
-        owners = np.repeat(np.arange(votes.shape[0], dtype=np.int64), np.diff(votes.indptr))[upper]
+        owners = rows[upper]
+        del rows
         # tasks of whole rows and about equal numbers of pairs, several per thread (rows differ in cost)
         cuts = np.searchsorted(owners, np.unique(owners[:: max(1, len(upper) // (8 * jobs))]), side="left")
         tasks = [(int(a), int(b)) for a, b in zip(cuts, np.r_[cuts[1:], len(upper)]) if b > a]
@@ -710,6 +710,7 @@ class ReuseIndex:
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             list(pool.map(compute, tasks))
+        trim_heap()  # the threads' row copies
 
     def _pair_cosines(self, votes: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The cosines of the voted pairs, in the self-join's layout (NaN until computed), and for each
