@@ -255,7 +255,8 @@ def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compu
                                                                                   monkeypatch) -> None:
     """``compute_pair_cosines(jobs)`` computes every voted pair's cosine in threads before the queries:
     the values are bit for bit those the queries compute one document after another, every query gives
-    the same candidates, and the products ran in other threads than this one."""
+    the same candidates, and the products ran in other threads than this one. Threads that run out of
+    memory leave the cosines to the queries, with the same results."""
     import threading
 
     from corpora.generate import generate_corpus
@@ -290,6 +291,17 @@ def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compu
     threads.clear()
     assert [eager.query(d, k=6, exclude={d.path}) for d in docs] == expected
     assert not threads, "the queries only read the cosines"
+
+    def out_of_memory(*args):
+        if threading.get_ident() != main_thread:
+            raise MemoryError
+        return real_products(*args)
+
+    main_thread = threading.get_ident()
+    monkeypatch.setattr(index_module, "_row_products", out_of_memory)
+    short = ReuseIndex.build(docs)
+    short.compute_pair_cosines(jobs=2)  # the threads run out of memory: the queries compute the cosines
+    assert [short.query(d, k=6, exclude={d.path}) for d in docs] == expected
 
 
 def test_each_pair_cosine_is_computed_once_and_found_from_both_sides(tmp_path: Path) -> None:

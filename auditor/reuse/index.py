@@ -708,8 +708,11 @@ class ReuseIndex:
                 cosines[at] = values  # the places of two tasks never meet: each pair is in one task
                 cosines[mirror[at]] = values
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(compute, tasks))
+        try:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(compute, tasks))
+        except MemoryError:  # what is not computed yet is computed by the queries, one at a time
+            pass
         trim_heap()  # the threads' row copies
 
     def _pair_cosines(self, votes: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
