@@ -687,7 +687,7 @@ class ReuseIndex:
         votes = self.own_votes()
         cosines, mirror = self._pair_cosines(votes)
         rows = np.repeat(np.arange(votes.shape[0], dtype=np.int32), np.diff(votes.indptr))
-        upper = np.flatnonzero((votes.indices > rows) & np.isnan(cosines))  # each pair once, not yet known
+        upper = np.flatnonzero((votes.indices > rows) & np.isnan(cosines)).astype(np.int32)  # each pair once
         if len(upper) < _PARALLEL_PAIRS:
             return
         owners = rows[upper]
@@ -720,8 +720,17 @@ class ReuseIndex:
         place the place of the same pair the other way round."""
         kept = getattr(self, "_cosine_cache", None)
         if kept is None or kept[0] is not votes:
-            rows = np.repeat(np.arange(votes.shape[0], dtype=np.int32), np.diff(votes.indptr))
-            mirror = np.lexsort((rows, votes.indices)).astype(np.int32)  # (col, row) order is the transpose's
+            from scipy import sparse
+
+            # each place's number, transposed: the self-join is symmetric, so the transpose has its layout
+            # and row e's entry for d holds the place of (d, e) (32-bit throughout: a large batch's pairs
+            # are millions)
+            places = sparse.csr_matrix((np.arange(votes.nnz, dtype=np.int32), votes.indices, votes.indptr),
+                                       shape=votes.shape)
+            transposed = places.T.tocsr()
+            transposed.sort_indices()
+            mirror = transposed.data
+            del places, transposed
             kept = self._cosine_cache = (votes, np.full(votes.nnz, np.nan, dtype=np.float32), mirror)
         return kept[1], kept[2]
 
