@@ -73,6 +73,10 @@ Findings (varied corpus, 2 jobs, 2026-11-30; peak PSS from ``bench_batch.py --re
   a hash range at a time, the shingle filters and the self-join's blocks work in place: parent peak in
   the serial search 859 -> 611 MB, parent before the fork 517 -> 314 MB. (3) The voted pairs' cosines
   are computed in threads before the queries (forked processes added ~120 MB PSS: they are not used).
+  ``bench_batch.py --reports 400 6400``: peak PSS 220 and 636 MB (885 MB extrapolated to 10,000).
+  Measured at 10,000 (the same PSS timeline): 985 MB, more than the extrapolation. The peak is now a
+  plateau in the parent during the search before the cross phase (~630 MB when the cross phase starts,
+  ~980 MB while the candidates are found): the next place to look.
 """
 
 from __future__ import annotations
