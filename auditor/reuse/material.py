@@ -131,6 +131,9 @@ class ReuseMaterial:
     # start, end, start, end … of the document's figures in text order (features.figure_marks), from
     # the one number pass: built by the worker, kept (8 bytes a figure: two int32) so the pass is not run again
     figure_marks: array | None = None
+    # the document's number pass (extract.numbers.encode_mentions, ~1 KB): built by the worker that read it,
+    # kept through the cross phase, whose rules then do not run the number grammar over the text again
+    number_pass: bytes | None = None
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
@@ -139,11 +142,12 @@ class ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
         the document's ``text`` so that their keys need not be stored), the sketch and the figure
         marks (the ``Passage`` objects, the n-grams and the per-span figure and fact caches are
-        rebuilt on demand)."""
+        rebuilt on demand) and the encoded number pass."""
         table = self.passage_table
         if table is None and self.passages is not None:
             table = PassageTable(self.passages, text)
-        return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks)
+        return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks,
+                             number_pass=self.number_pass)
 
     @property
     def has_passages(self) -> bool:
@@ -160,3 +164,20 @@ def adopt_reuse_material(doc: Document, material: ReuseMaterial | None) -> None:
     """Give ``doc`` the material a worker built for it (``WorkResult.reuse``); None leaves it as it is."""
     if material is not None:
         doc.adopt_derived(material)
+
+
+def keep_number_pass(doc: Document) -> None:
+    """Store ``doc``'s number pass (computed now if it is not) in its material, encoded."""
+    from auditor.extract.numbers import encode_mentions, number_pass
+
+    reuse_material(doc).number_pass = encode_mentions(doc.text, number_pass(doc))
+
+
+def restore_number_pass(doc: Document) -> None:
+    """Give ``doc`` back the number pass kept in its material (:func:`keep_number_pass`), to be decoded
+    if a check reads it, instead of reading the text again."""
+    from auditor.extract.numbers import lend_number_pass
+
+    encoded = reuse_material(doc).number_pass
+    if encoded is not None:
+        lend_number_pass(doc, encoded)

@@ -17,7 +17,13 @@ from pathlib import Path
 from auditor.document import Document
 from auditor.engine import Report, audit_file
 from auditor.errors import AuditorError
-from auditor.reuse.material import ReuseMaterial, adopt_reuse_material, reuse_material
+from auditor.reuse.material import (
+    ReuseMaterial,
+    adopt_reuse_material,
+    keep_number_pass,
+    restore_number_pass,
+    reuse_material,
+)
 from auditor.rules.registry import Rule
 
 
@@ -142,14 +148,15 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
 
 
 def cross_phase_material(doc: Document) -> ReuseMaterial:
-    """What the cross-report phase reads of ``doc`` (its passages, index sketch and figure marks,
-    computed here, in parallel, the marks from the number pass the checks made), taken out of it:
+    """What the cross-report phase reads of ``doc`` (its passages, index sketch, figure marks and
+    number pass, computed here, in parallel, the last two from the number pass the checks made), taken out of it:
     every other cache of ``doc`` is dropped (rebuilt on demand, not worth shipping or keeping)."""
     from auditor.reuse.features import figure_marks
     from auditor.reuse.index import document_sketch
 
     document_sketch(doc)
     figure_marks(doc)
+    keep_number_pass(doc)
     material = reuse_material(doc).kept(doc.text)
     doc.forget_derived()
     return material
@@ -195,6 +202,7 @@ def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs)
             if doc.packed:
                 doc.unpack()
                 opened.append(doc)
+            restore_number_pass(doc)
     try:
         if _aligns(rules):
             prescore([docs[i] for i in chunk], refs)
