@@ -285,12 +285,18 @@ def copied_passages(analysis) -> list[AlignedPassage]:
 
 
 def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, Document, list[float]]]:
-    """Every aligned pair of ``doc`` with its candidates, and the pair's feature row."""
-    aligned: list[tuple[AlignedPair, Document, list[float]]] = []
-    for cand in refs.candidates(doc):
-        for p in align(doc, refs.source(cand)):
-            aligned.append((p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key))))
-    return aligned
+    """The aligned pairs of ``doc`` with its candidates that may be chosen as the source of their paragraph,
+    in order, each with its feature row. The source is the most alike pair, then the most recent
+    (:func:`_preference`): a pair less alike or older than another of the same paragraph is never chosen,
+    so it is neither described nor scored (most paragraphs are aligned with several years' reports)."""
+    pairs = [(p, cand) for cand in refs.candidates(doc) for p in align(doc, refs.source(cand))]
+    best: dict[int, tuple[float, int]] = {}
+    for p, cand in pairs:
+        likeness = _likeness(p, cand)
+        if likeness > best.get(p.this.index, (-1.0, -1)):
+            best[p.this.index] = likeness
+    return [(p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)))
+            for p, cand in pairs if _likeness(p, cand) == best[p.this.index]]
 
 
 def prescore(docs: Sequence[Document], refs: ReferenceSet) -> None:
@@ -325,8 +331,13 @@ def align_with_references(doc: Document, refs: ReferenceSet) -> list[AlignedPass
     return merge_scored([best[i] for i in sorted(best)])
 
 
+def _likeness(pair: AlignedPair, source: Document) -> tuple[float, int]:
+    """How a paragraph's source is chosen first: the most alike, then the most recent."""
+    return (round(pair.ratio, 2), source.meta.year or 0)
+
+
 def _preference(sp: ScoredPair) -> tuple:
-    return (round(sp.pair.ratio, 2), sp.source.meta.year or 0, sp.stale, sp.score)
+    return (*_likeness(sp.pair, sp.source), sp.stale, sp.score)
 
 
 def merge_scored(scored: Sequence[ScoredPair]) -> list[AlignedPassage]:
