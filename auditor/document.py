@@ -33,7 +33,7 @@ def for_matching(text: str) -> str:
 
 def clean_text(raw: str) -> str:
     """The meaning of a piece of text: residue removed and all whitespace (incl. full-width) dropped."""
-    return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw))
+    return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw) if "[bookmark: " in raw else raw)
 
 
 @dataclass(frozen=True, slots=True)

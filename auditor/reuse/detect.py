@@ -57,10 +57,14 @@ def figure_conflicts(analysis, scopes: list[tuple[int, int]]) -> list[FigureConf
                 inside.append((subject, m))
             else:
                 current.setdefault((subject, m.unit), m)
-    table = analysis.indicator_actuals
+    table = None  # the indicator rows' actuals: read (table forms and all) only when the narrative has no match
     out = []
     for subject, m in inside:
-        cur = current.get((subject, m.unit)) or match_indicator(subject, m.unit, table)
+        cur = current.get((subject, m.unit))
+        if cur is None:
+            if table is None:
+                table = analysis.indicator_actuals
+            cur = match_indicator(subject, m.unit, table)
         if cur is None:
             continue
         if abs(cur.value - m.value) <= max(cur.tolerance, m.tolerance, Decimal(0)):
