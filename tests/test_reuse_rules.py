@@ -10,7 +10,7 @@ import pytest
 
 from auditor.analysis import Analysis
 from auditor.readers.text import build_document
-from auditor.reuse.detect import duplicate_headings, wrong_year_framings
+from auditor.reuse.detect import duplicate_headings, figure_conflicts, wrong_year_framings
 from auditor.reuse.references import ReferenceSet, attach, same_unit, unit_key
 from auditor.reuse.text import strip_numbering
 
@@ -117,3 +117,25 @@ def test_prior_year_figures_are_checked_across_a_units_reports_in_one_batch(tmp_
         for f in found[f"{name}.txt"]:
             assert f.evidence[-1].source == str(earlier)
             assert earlier.read_text(encoding="utf-8")[f.evidence[-1].start:f.evidence[-1].end] == f.evidence[-1].text
+
+
+_INDICATOR_TABLE = ("二、绩效指标完成情况\n"
+                    "\t绩效指标\n\t一级指标\n\t二级指标\n\t三级指标\n\t年度指标值\n\t实际完成值\n\t分值\n\t得分\n\n"
+                    "\t\n\t产出指标\n\t数量指标\n\t病虫害防治面积\n\t≥800亩\n\t850亩\n\t10\n\t10\n\n")
+_STALE_REPORT = ("柳岸镇农业服务中心2024年度部门整体支出绩效自评报告\n一、基本情况\n"
+                 "2024年，中心举办种植技术培训15期，发放宣传资料3000份。\n"
+                 "2023年，中心举办种植技术培训12期，完成病虫害防治面积780亩。\n" + _INDICATOR_TABLE)
+
+
+def test_stale_figures_are_compared_with_the_narrative_then_the_indicator_table() -> None:
+    analysis = Analysis(doc_of(_STALE_REPORT))
+    found = [(c.subject, c.stale.text, c.current.text) for c in figure_conflicts(analysis, analysis.stale_scopes)]
+    assert found == [("中心种植技术培训", "12期", "15期"), ("病虫害防治面积", "780亩", "850亩")]  # the table's actual
+
+
+def test_the_indicator_table_is_read_only_when_the_narrative_has_no_match() -> None:
+    text = _STALE_REPORT.replace("完成病虫害防治面积780亩", "发放宣传资料2600份")
+    analysis = Analysis(doc_of(text))
+    found = [(c.subject, c.stale.text, c.current.text) for c in figure_conflicts(analysis, analysis.stale_scopes)]
+    assert found == [("中心种植技术培训", "12期", "15期"), ("发放宣传资料", "2600份", "3000份")]
+    assert "indicator_actuals" not in vars(analysis)  # the table forms were not read for this check
