@@ -190,9 +190,11 @@ class Document:
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without its caches: what a worker ships besides the Document is explicit. A packed
         Document travels packed (its blob with it)."""
-        state = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+        released = self._released
+        state = {f.name: getattr(self, f.name) for f in fields(self)
+                 if f.init and not (released and f.name in _PACKED_FIELDS)}
         if self._packed is not None:
-            state.update(_packed=self._packed, _released=self._released)
+            state.update(_packed=self._packed, _released=released)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -201,16 +203,25 @@ class Document:
             object.__setattr__(self, name, value)
         self._cell_texts, self._locate_index, self._derived = {}, None, {}
 
+    def __getattr__(self, name: str) -> Any:
+        """A released part of the structure (:meth:`pack`) is brought back when it is first read."""
+        if name in _PACKED_FIELDS and object.__getattribute__(self, "_released"):
+            self.unpack()
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def pack(self) -> None:
         """Release the structure (paragraphs, tables, sections, anchors), kept as one compressed pickle:
-        the text, path, format, meta and derived views stay. :meth:`unpack` brings it back, identical."""
+        the text, path, format, meta and derived views stay. Reading a part of the structure brings it
+        all back (:meth:`unpack`), identical: a Document packed is read like any other, and only what
+        is read is unpacked."""
         if self._released:
             return
         if self._packed is None:
             parts = tuple(getattr(self, name) for name in _PACKED_FIELDS)
             self._packed = zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
         for name in _PACKED_FIELDS:
-            setattr(self, name, [])
+            object.__delattr__(self, name)
         self._cell_texts, self._locate_index = {}, None
         self._released = True
 
@@ -225,7 +236,7 @@ class Document:
 
     @property
     def packed(self) -> bool:
-        """Whether the structure is released (:meth:`pack`) and must be unpacked before it is read."""
+        """Whether the structure is released (:meth:`pack`): it is unpacked when it is first read."""
         return self._released
 
     def derived(self, kind: type[View]) -> View:

@@ -192,16 +192,16 @@ def adopt_shipped_material(docs: list[Document], material: list[ReuseMaterial]) 
 def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs) -> list[list]:
     """The reference rules' findings of ``docs[i]`` for each ``i`` of ``chunk``, their aligned pairs
     scored together. Packed Documents (:meth:`Document.pack`) among them and their references are
-    unpacked for the chunk and packed again after it, so a process holds a chunk's structure at a time."""
+    unpacked when a check reads their structure (a reference is mostly read through its reuse material,
+    not its structure) and packed again after the chunk, so a process holds a chunk's structure at a time."""
     from auditor.engine import check_document
     from auditor.reuse.references import prescore
 
-    opened: list[Document] = []
+    opened: dict[int, Document] = {}  # packed ones, by id
     for i in chunk:
         for doc in (docs[i], *refs.candidates(docs[i]), *refs.other_unit_candidates(docs[i])):
             if doc.packed:
-                doc.unpack()
-                opened.append(doc)
+                opened[id(doc)] = doc
             restore_number_pass(doc)
     try:
         if _aligns(rules):
@@ -210,10 +210,10 @@ def check_chunk(docs: list[Document], chunk: list[int], rules: list[Rule], refs)
     finally:
         # the caches go at the end of the chunk, not after each document: a unit's reports are
         # checked together and are each other's references (their number passes are read again)
-        for doc in {id(d): d for d in (*(docs[i] for i in chunk), *opened)}.values():
+        for doc in {id(d): d for d in (*(docs[i] for i in chunk), *opened.values())}.values():
             _clear_extractor_caches(doc)  # a process checks hundreds of documents
-        for doc in opened:
-            doc.pack()  # caches built on the unpacked structure went with them
+        for doc in opened.values():
+            doc.pack()  # released again if it was read (caches built on the structure go with it)
 
 
 def _aligns(rules: list[Rule]) -> bool:
