@@ -8,6 +8,7 @@ and highlighting always satisfy ``doc.text[start:end] == span text``.
 from __future__ import annotations
 
 import bisect
+import operator
 import pickle
 import re
 import zlib
@@ -16,6 +17,7 @@ from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 View = TypeVar("View")
+Kind = TypeVar("Kind")
 
 # Export residue that Word/WPS text exports leave in the text: kept in the text (offsets must index
 # the file), ignored when a cell or paragraph is read for its meaning.
@@ -36,12 +38,28 @@ def clean_text(raw: str) -> str:
     return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw) if "[bookmark: " in raw else raw)
 
 
+def _pickled_by_fields(cls: type[Kind]) -> type[Kind]:
+    """Pickle instances as a call of the class with their fields, in order. The dataclasses' own
+    pickling of slots classes runs Python code per object on both sides (``fields()``, a
+    ``__setstate__`` loop); a Document's structure is thousands of such objects, packed by every batch
+    worker and unpacked in the cross phase."""
+    get = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self):
+        return cls, get(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Paragraph:
     """One line of narrative text (a heading is a paragraph too, with ``heading_level`` set)."""
@@ -52,6 +70,7 @@ class Paragraph:
     heading_level: int | None = None
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Cell:
     """A table cell. ``start``/``end`` cover its text (after the leading TAB, continuation lines
@@ -64,12 +83,14 @@ class Cell:
     is_continuation: bool = False
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Row:
     index: int
     cells: list[Cell] = field(default_factory=list)
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Table:
     index: int
@@ -83,6 +104,7 @@ class Table:
     flattened: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Section:
     """A heading and the text it governs, up to the next heading of the same or a higher level."""
@@ -95,6 +117,7 @@ class Section:
     index: int = 0
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Anchor:
     """Where the text from ``start`` on came from, as the reader knows it: a PDF page, a sheet and

@@ -100,3 +100,18 @@ def test_findings_do_not_depend_on_packing(monkeypatch) -> None:
     whole = {r.path: [f.to_dict() for f in r.findings] for r in run_batch([SAMPLE], engine="inline").reports}
     assert any(f["rule"] == "RU501" for found in whole.values() for f in found)
     assert packed == whole
+
+
+def test_the_structure_pickles_compactly_and_keeps_shared_objects() -> None:
+    path = _with_tables()
+    fresh = read_document(path)
+    shared = [any(s.heading is p for p in fresh.paragraphs) for s in fresh.sections]
+    assert fresh.sections and all(shared)  # a section's heading is the paragraph itself
+    doc = read_document(path)
+    doc.pack()
+    assert doc == fresh and not doc.packed
+    assert all(any(s.heading is p for p in doc.paragraphs) for s in doc.sections)  # still the same objects
+    table = fresh.tables[0]
+    # pickled as calls of the classes: no field names per object (a worker packs thousands of them)
+    assert b"start" not in pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(pickle.dumps(table)) == table
