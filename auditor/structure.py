@@ -40,7 +40,11 @@ def structure_problem(doc: Document) -> dict[str, str] | None:
     """``{"code", "message"}`` when ``doc`` shows no recognisable report structure, else None.
 
     Codes: ``too-little-text``, ``no-figures``, ``no-unit-year-figures``, ``notice-not-report``."""
-    han = len(_HAN.findall(doc.text))
+    han = 0  # counted up to MIN_HAN only: the whole count is needed only when there are fewer
+    for _ in _HAN.finditer(doc.text):
+        han += 1
+        if han >= MIN_HAN:
+            break
     if han < MIN_HAN:
         return {"code": "too-little-text",
                 "message": f"正文只有 {han} 个汉字，不像一份绩效自评报告（可能是空白模板、封面或误传的文件），请人工确认"}

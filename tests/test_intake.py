@@ -369,3 +369,14 @@ def test_a_missing_libreoffice_component_is_named(tmp_path, monkeypatch):
     assert report.error.code == "converter-missing"
     assert "Calc" in report.error.message and "另存为 .xlsx" in report.error.message
     assert convert.component_missing(str(fake), "docx") is None
+
+
+def test_the_chinese_characters_are_counted_exactly_below_the_threshold():
+    from auditor.readers.text import build_document
+    from auditor.structure import MIN_HAN, structure_problem
+
+    short = "某" * (MIN_HAN - 1) + "：12，3.5%。\n"
+    problem = structure_problem(build_document(short, "短.txt"))
+    assert problem["code"] == "too-little-text" and f"正文只有 {MIN_HAN - 1} 个汉字" in problem["message"]
+    enough = "某" * MIN_HAN + "：12，3.5%。\n"
+    assert (structure_problem(build_document(enough, "够.txt")) or {}).get("code") != "too-little-text"
