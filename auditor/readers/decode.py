@@ -183,6 +183,7 @@ _READABLE = re.compile(
     "[\t\n\r\x0b\x0c\x20-\x7e\u00a0-\u024f\u0370-\u03ff\u2000-\u2bff\u2e80-\u2fdf\u3000-\u303f"
     "\u3200-\u33ff\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\ufeff\uff00-\uffef]"
 )
+_READABLE_RUNS = re.compile(_READABLE.pattern + "+")  # removed a run at a time, not a character at a time
 _HAN = re.compile("[\u4e00-\u9fff]")
 _MIN_CHARS = 40  # shorter texts are too small to judge
 _MAX_UNREADABLE_RATIO = 0.10
@@ -201,7 +202,7 @@ def check_readable(text: str, kind: str = "文档") -> None:
             "未审核，请人工查看", code="unreadable-text")
     if visible < _MIN_CHARS:
         return
-    odd = len(_READABLE.sub("", text))
+    odd = len(_READABLE_RUNS.sub("", text))
     if odd > _MAX_UNREADABLE_RATIO * visible:
         sample = "".join(ch for ch in text[:2000] if not _READABLE.match(ch))[:8]
         raise ReadError(
