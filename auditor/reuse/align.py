@@ -169,12 +169,18 @@ class SourceIndex:
         out: dict[int, tuple[int, float] | None] = dict.fromkeys(wanted)
         if not wanted or not len(self._mixed):
             return out
-        rows = np.flatnonzero(np.isin(key_of, np.asarray(wanted, dtype=np.int64)))
-        q_key, q_high, q_low, q_mixed = key_of[rows], high[rows], low[rows], mixed[rows]
+        n_keys = int(key_of.max()) + 1 if len(key_of) else 0
+        if len(wanted) == n_keys:  # every key (wanted holds distinct key numbers): every row
+            q_key, q_high, q_low, q_mixed = key_of, high, low, mixed
+        else:
+            asked = np.zeros(n_keys, dtype=bool)
+            asked[np.asarray(wanted, dtype=np.int64)] = True
+            rows = np.flatnonzero(asked[key_of])
+            q_key, q_high, q_low, q_mixed = key_of[rows], high[rows], low[rows], mixed[rows]
         left = np.searchsorted(self._mixed, q_mixed, side="left")
         counts = np.searchsorted(self._mixed, q_mixed, side="right") - left
         total = int(counts.sum())
-        sizes = np.bincount(q_key, minlength=int(key_of.max()) + 1 if len(key_of) else 0)
+        sizes = np.bincount(q_key, minlength=n_keys)
         if total == 0:
             return out
         query = np.repeat(np.arange(len(q_mixed)), counts)
@@ -184,14 +190,14 @@ class SourceIndex:
         votes = np.bincount(q_key[query[same]] * n_paras + self._para[at[same]],
                             minlength=(int(q_key.max()) + 1) * n_paras if len(q_key) else 0)
         votes = votes.reshape(-1, n_paras) if n_paras else votes.reshape(-1, 1)
-        for k in wanted:
-            row = votes[k]
-            shared = int(row.max()) if len(row) else 0
+        asked_votes = votes[np.asarray(wanted, dtype=np.int64)]
+        # the most shared n-grams, the earliest paragraph among equals
+        most, first = asked_votes.max(axis=1).tolist(), asked_votes.argmax(axis=1).tolist()
+        for k, shared, paragraph in zip(wanted, most, first):
             if shared == 0:
                 continue
-            # the most shared n-grams, the earliest paragraph among equals
             share = shared / max(1, int(sizes[k]))
-            out[k] = (int(np.argmax(row)), share) if share >= MIN_SEED_SHARE else None
+            out[k] = (paragraph, share) if share >= MIN_SEED_SHARE else None
         return out
 
     def best(self, key: str, grams: tuple | None = None) -> tuple[int, float] | None:
