@@ -12,6 +12,7 @@ import auditor.runner.cross as cross
 from auditor.batch import run_batch
 from auditor.engine import read_document
 from auditor.findings import Evidence
+from auditor.reuse.material import adopt_reuse_material
 from auditor.runner.worker import audit_task, received
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
@@ -115,3 +116,21 @@ def test_the_structure_pickles_compactly_and_keeps_shared_objects() -> None:
     # pickled as calls of the classes: no field names per object (a worker packs thousands of them)
     assert b"start" not in pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
     assert pickle.loads(pickle.dumps(table)) == table
+
+
+def test_a_reference_is_aligned_and_scored_without_unpacking_it() -> None:
+    from auditor.readers.text import build_document
+    from auditor.reuse.references import ReferenceSet, align_with_references
+    from auditor.runner.worker import cross_phase_material
+
+    body = ("一、基本情况\n2023年，站里开展河道巡查96次，清理漂浮物42吨，受理群众反映问题18件。\n"
+            "二、存在的问题\n巡查设备老化，夜间巡查力量不足。\n")
+    earlier = build_document("白沙河道管理站2023年度部门整体支出绩效自评报告\n" + body, "白沙_2023.txt")
+    later = build_document("白沙河道管理站2024年度部门整体支出绩效自评报告\n" + body, "白沙_2024.txt")
+    for doc in (earlier, later):  # as the batch holds them: material shipped, structure packed
+        material = cross_phase_material(doc)
+        doc.pack()
+        adopt_reuse_material(doc, material)
+    passages = align_with_references(later, ReferenceSet(documents=[earlier, later]))
+    assert any(p.stale and p.source_path == "白沙_2023.txt" for p in passages)  # "2023年，" and its figures kept
+    assert earlier.packed  # its passages, figures and years came from its material, not its structure

@@ -89,6 +89,25 @@ def _years(text: str, offset: int) -> list[tuple[int, int, int]]:
     return [(int(m.group(1)), offset + m.start(1), offset + m.end(1) + 1) for m in YEAR_RE.finditer(text)]
 
 
+def _paragraph_years(doc: Document, passage) -> list[tuple[int, int, int]]:
+    """The years a passage names, with their spans (kept in its ReuseMaterial: a paragraph is aligned
+    with every candidate, and a reference paragraph with every report that copies it)."""
+    known = reuse_material(doc).years
+    hit = known.get(passage.start)
+    if hit is None:
+        hit = known[passage.start] = _years(doc.text[passage.start:passage.end], passage.start)
+    return hit
+
+
+def _template_section(doc: Document, passage) -> bool:
+    """Whether the passage's section is one of the yearly template's (kept in its ReuseMaterial)."""
+    known = reuse_material(doc).template_sections
+    hit = known.get(passage.start)
+    if hit is None:
+        hit = known[passage.start] = _TEMPLATE_SECTION_RE.search(doc.section_title(passage.start) or "") is not None
+    return hit
+
+
 def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     """What the report's span of ``pair`` states that the source's span states identically."""
     known = reuse_material(doc).facts
@@ -107,8 +126,8 @@ def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
             facts.changed += 1
     # years compared paragraph with paragraph: an updated year often sits just outside the aligned span
     year = doc.meta.year
-    src_years = Counter(y for y, _, _ in _years(source.text[pair.source.start:pair.source.end], 0))
-    for y, s, e in _years(doc.text[pair.this.start:pair.this.end], pair.this.start):
+    src_years = Counter(y for y, _, _ in _paragraph_years(source, pair.source))
+    for y, s, e in _paragraph_years(doc, pair.this):
         if src_years[y] > 0:
             src_years[y] -= 1
             if year is not None and y < year:
@@ -131,7 +150,7 @@ def pair_features(doc: Document, source: Document, pair: AlignedPair, shared_uni
     years = [y for y, _, _ in _years(this_text, 0)]
     paragraph_text = doc.text[pair.this.start:pair.this.end]
     frame = _FRAME_RE.match(paragraph_text)
-    section = doc.section_title(pair.this.start) or ""
+    template_section = _template_section(doc, pair.this)
     return [
         pair.ratio,
         1.0 if facts.figures else 0.0,
@@ -145,6 +164,6 @@ def pair_features(doc: Document, source: Document, pair: AlignedPair, shared_uni
         1.0 if frame and year is not None and int(frame.group(1)) < year else 0.0,
         float(sum(1 for w in TEMPORAL_CUES if w in this_text)),
         1.0 if pair.this.is_heading else 0.0,
-        1.0 if _TEMPLATE_SECTION_RE.search(section) and not src_text == "" else 0.0,
+        1.0 if template_section and not src_text == "" else 0.0,
         math.log1p(shared_units),
     ]

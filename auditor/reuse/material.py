@@ -137,6 +137,9 @@ class ReuseMaterial:
     # figures of a span, by (start, end): a paragraph is compared with every candidate (features.figure_spans)
     figures: dict[tuple[int, int], list[tuple[int, int, str]]] = field(default_factory=dict)
     facts: dict[PairKey, PairFacts] = field(default_factory=dict)  # per aligned pair (features.pair_facts)
+    # per passage, by its start: the years it names, whether its section is a template one (features)
+    years: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    template_sections: dict[int, bool] = field(default_factory=dict)
 
     def kept(self, text: str | None = None) -> ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
