@@ -43,6 +43,8 @@ def _pickled_by_fields(cls: type[Kind]) -> type[Kind]:
     pickling of slots classes runs Python code per object on both sides (``fields()``, a
     ``__setstate__`` loop); a Document's structure is thousands of such objects, packed by every batch
     worker and unpacked in the cross phase."""
+    if any(not f.init for f in fields(cls)):
+        raise TypeError(f"{cls.__name__}: every field must be an argument of the class to pickle it so")
     get = operator.attrgetter(*(f.name for f in fields(cls)))
 
     def __reduce__(self):

@@ -1036,8 +1036,9 @@ def encode_mentions(text: str, mentions: list[NumberMention]) -> bytes | None:
 def decode_mentions(text: str, encoded: bytes) -> list[NumberMention]:
     """The mentions :func:`encode_mentions` stored, for the same ``text``."""
     offsets, kinds, joined = pickle.loads(zlib.decompress(encoded))
-    decimal: dict[str, Decimal] = {}  # one object per distinct value (they recur: 100, 95 …)
-    values = iter([decimal.get(v) or decimal.setdefault(v, Decimal(v)) for v in joined.split("\n")] if joined else ())
+    written = joined.split("\n") if joined else []
+    parsed = {v: Decimal(v) for v in set(written)}  # one object per distinct value (they recur: 100, 95 …)
+    values = iter([parsed[v] for v in written])
     kinds = [(unit, qualifier, scale, _tolerance(decimals), decimals, ranged)
              for unit, qualifier, scale, decimals, ranged in kinds]
     out = []
