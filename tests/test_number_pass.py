@@ -121,7 +121,7 @@ def test_the_encoded_pass_decodes_to_the_same_mentions(request) -> None:
         assert encoded is not None, doc.path
         assert _same_mentions(decode_mentions(doc.text, encoded), mentions), doc.path
         checked += len(mentions)
-    assert checked > 50
+    assert checked >= 20  # our two texts alone (the seeds and real excerpts add theirs where present)
     assert decode_mentions("无数字", encode_mentions("无数字", [])) == []
 
 
