@@ -291,6 +291,16 @@ def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compu
     threads.clear()
     assert [eager.query(d, k=6, exclude={d.path}) for d in docs] == expected
     assert not threads, "the queries only read the cosines"
+    taken: list = []
+    real_getitem = type(eager.matrix).__getitem__
+
+    def counted_getitem(matrix, key):
+        taken.append(key)
+        return real_getitem(matrix, key)
+
+    monkeypatch.setattr(type(eager.matrix), "__getitem__", counted_getitem)
+    assert [eager.query(d, k=6, exclude={d.path}) for d in docs] == expected
+    assert not taken, "nor do they take a document's TF-IDF row"
 
     def out_of_memory(*args):
         if threading.get_ident() != main_thread:

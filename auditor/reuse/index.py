@@ -634,7 +634,7 @@ class ReuseIndex:
             votes = self.own_votes()
             first, last = votes.indptr[own], votes.indptr[own + 1]
             vote_ids, vote_counts = votes.indices[first:last].astype(np.int64), votes.data[first:last]
-            vec = self.matrix[own]
+            vec = None  # its TF-IDF row, taken only where a cosine is computed (mostly they are computed already)
         else:
             outside = self._outside_votes(doc)
             vote_ids = np.fromiter(outside.keys(), dtype=np.int64, count=len(outside))
@@ -652,6 +652,8 @@ class ReuseIndex:
             else:
                 every = np.arange(self.matrix.shape[0], dtype=np.int64)
                 pool = every[self._wanted(every, doc, exclude, max_year)]
+                if vec is None:
+                    vec = self.matrix[own]
                 sims = _row_products(self.matrix, pool, _dense(vec)) if len(pool) else None
             if len(pool):
                 for j in np.argsort(-sims, kind="stable")[: k * 2]:
@@ -662,7 +664,8 @@ class ReuseIndex:
         """The TF-IDF cosines of the indexed document ``own`` with the documents ``pool`` (sorted, among
         those it shares a paragraph with). Each pair is computed once: the self-join is symmetric (d
         shares a paragraph with e as e does with d), so a cosine is kept at both of its places in the
-        self-join's sparse layout, and the second document of a pair finds it there."""
+        self-join's sparse layout, and the second document of a pair finds it there. ``vec``: ``own``'s
+        TF-IDF row, or None to take it from the matrix if a cosine is still to be computed."""
         votes = self.own_votes()
         cosines, mirror = self._pair_cosines(votes)
         start = votes.indptr[own]
@@ -670,6 +673,8 @@ class ReuseIndex:
         found = cosines[at]
         missing = np.isnan(found)
         if missing.any():
+            if vec is None:
+                vec = self.matrix[own]
             computed = _row_products(self.matrix, pool[missing], _dense(vec)).astype(np.float32, copy=False)
             cosines[at[missing]] = computed
             cosines[mirror[at[missing]]] = computed
