@@ -77,9 +77,13 @@ def cell_number(doc: Document, cell: Cell | None) -> NumberMention | None:
         return None
     by_span = doc.derived(_CellFigures).by_span
     key = (cell.start, cell.end)
-    if key not in by_span:
-        by_span[key] = _cell_number(doc, cell)
-    return by_span[key]
+    found = by_span.get(key, _UNREAD)
+    if found is _UNREAD:
+        found = by_span[key] = _cell_number(doc, cell)
+    return found
+
+
+_UNREAD = object()  # a cell not read yet (None is a cell without a figure)
 
 
 def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
