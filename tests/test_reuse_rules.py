@@ -139,3 +139,12 @@ def test_the_indicator_table_is_read_only_when_the_narrative_has_no_match() -> N
     found = [(c.subject, c.stale.text, c.current.text) for c in figure_conflicts(analysis, analysis.stale_scopes)]
     assert found == [("中心种植技术培训", "12期", "15期"), ("发放宣传资料", "2600份", "3000份")]
     assert "indicator_actuals" not in vars(analysis)  # the table forms were not read for this check
+
+
+def test_stale_figures_equal_to_this_years_are_left_alone() -> None:
+    """A stale paragraph whose figures equal this year's, in the narrative or the table (within rounding),
+    states nothing that conflicts."""
+    text = _STALE_REPORT.replace("培训12期", "培训15期").replace("防治面积780亩", "防治面积850.0亩")
+    analysis = Analysis(doc_of(text))
+    assert analysis.stale_scopes  # the 2023 paragraph is still read as stale
+    assert figure_conflicts(analysis, analysis.stale_scopes) == []
