@@ -17,7 +17,8 @@ import pytest
 
 from auditor.extract import subjects
 from auditor.nlp import jieba_dict
-from auditor.nlp.jieba_dict import INDEX_NAME, LazyFreq, build_index, make_tokenizer, open_index
+from auditor.nlp.jieba_dict import (INDEX_NAME, WORDS_NAME, LazyFreq, build_index, make_tokenizer, open_index,
+                                    read_words, write_words)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -302,7 +303,7 @@ def test_concurrent_builders_leave_one_whole_index(own_folder: Path) -> None:
         thread.join()
     assert results == [True, True, True]
     assert open_index(path, key) is not None
-    assert [p.name for p in own_folder.iterdir() if p.name != "jieba.cache"] == [INDEX_NAME]
+    assert sorted(p.name for p in own_folder.iterdir() if p.name != "jieba.cache") == [INDEX_NAME, WORDS_NAME]
 
 
 def test_a_build_killed_midway_leaves_nothing_for_long(own_folder: Path) -> None:
@@ -325,3 +326,65 @@ def test_full_dictionary_when_asked(folder: str) -> None:
         jieba_dict.use_full_dictionary(False)
     assert jieba_dict.lazy_wanted()
     assert isinstance(make_tokenizer(folder).FREQ, LazyFreq)
+
+
+# --- the word file: jieba's whole dictionary, loaded quickly ---------------------------------------
+
+def _jiebas_own_load(folder: str):
+    from auditor.runner.startup import import_jieba
+
+    tokenizer = import_jieba().Tokenizer()
+    tokenizer.tmp_dir = folder
+    tokenizer.initialize()
+    return tokenizer
+
+
+def test_whole_load_writes_the_word_file_then_reads_it_identically(own_folder: Path) -> None:
+    first = make_tokenizer(str(own_folder), lazy=False)  # jieba's own load, which writes the file
+    assert (own_folder / WORDS_NAME).is_file()
+    (own_folder / "jieba.cache").unlink()  # the second load can only come from the word file
+    second = make_tokenizer(str(own_folder), lazy=False)
+    assert not (own_folder / "jieba.cache").exists()
+    jiebas = _jiebas_own_load(str(own_folder))
+    assert second.initialized and second.total == jiebas.total == first.total
+    assert list(second.FREQ.items()) == list(jiebas.FREQ.items())  # the same entries, in the same order
+    for text in OWN_SENTENCES:
+        assert second.lcut(text, HMM=False) == jiebas.lcut(text, HMM=False)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "longer", "empty", "stale", "count"])
+def test_a_damaged_or_stale_word_file_is_ignored_and_rewritten(own_folder: Path, damage: str) -> None:
+    make_tokenizer(str(own_folder), lazy=False)
+    path = own_folder / WORDS_NAME
+    key = jieba_dict.dictionary_key()
+    data = path.read_bytes()
+    head, _, body = data.partition(b"\n")
+    header = json.loads(head)
+    if damage == "garbage":
+        path.write_bytes(b"\x00not a word file\xff" * 100)
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) - 8])
+    elif damage == "longer":
+        path.write_bytes(data + b"\x00" * 8)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "stale":
+        header["dict_size"] = str(int(header["dict_size"]) + 1)
+        path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    else:  # a header whose count disagrees with the words (the sizes still add up)
+        header["count"] += 1
+        header["words_bytes"] -= 8
+        path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert read_words(str(path), key) is None
+    tokenizer = make_tokenizer(str(own_folder), lazy=False)
+    assert tokenizer.FREQ == _jiebas_own_load(str(own_folder)).FREQ
+    assert read_words(str(path), key) is not None  # rewritten by the whole load
+
+
+def test_word_file_refuses_a_word_with_a_line_break(tmp_path: Path) -> None:
+    key = jieba_dict.dictionary_key()
+    path = tmp_path / WORDS_NAME
+    assert not write_words(str(path), {"预算": 3, "执行\n率": 1}, 4, key)
+    assert not path.exists() and not list(tmp_path.iterdir())
+    assert write_words(str(path), {"预算": 3, "预": 0, "执行率": 1}, 4, key)
+    assert read_words(str(path), key) == ({"预算": 3, "预": 0, "执行率": 1}, 4)

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import jieba
 
-__all__ = ["INDEX_NAME", "FULL_AFTER_READS", "LazyFreq", "make_tokenizer", "use_full_dictionary", "lazy_wanted",
+__all__ = ["INDEX_NAME", "WORDS_NAME", "read_words", "write_words", "FULL_AFTER_READS", "LazyFreq", "make_tokenizer", "use_full_dictionary", "lazy_wanted",
            "dictionary_key", "build_index", "open_index"]
 
 INDEX_NAME = "jieba_freq.sqlite"
@@ -344,10 +344,108 @@ class LazyFreq(MutableMapping):
         return f"<LazyFreq {self._index.path} ({len(self._known)} read or written)>"
 
 
+# --- the whole dictionary, loaded quickly --------------------------------------------------------
+#
+# jieba's own cache is the marshalled ``(FREQ, total)``: 0.55-0.6 s to load ~500,000 entries. The same
+# entries kept as one block of words (UTF-8, one a line) and one array of frequencies load in ~0.15 s
+# (a split and a ``dict(zip(...))``), which is on the critical path of a batch: the fork server loads
+# the dictionary before it starts any worker.
+
+WORDS_NAME = "jieba_words.bin"
+
+
+def write_words(path: str, freq: dict[str, int], total: int, key: dict[str, str]) -> bool:
+    """Write ``freq`` (jieba's dictionary, nothing added) and ``total`` to ``path`` atomically, in
+    ``FREQ``'s order. False (and nothing left behind) when it cannot: the folder is not writable, or
+    a word holds a line break (none of jieba's do)."""
+    import json
+    import sys
+    import tempfile
+    from array import array
+
+    if any("\n" in word for word in freq):
+        return False
+    words = "\n".join(freq).encode("utf-8")
+    counts = array("q", freq.values())
+    header = json.dumps(dict(key, total=total, count=len(freq), words_bytes=len(words),
+                             byteorder=sys.byteorder, itemsize=counts.itemsize), ensure_ascii=True)
+    folder = os.path.dirname(os.path.abspath(path))
+    _remove_abandoned_builds(folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(header.encode("ascii") + b"\n")
+            out.write(words)
+            out.write(counts.tobytes())
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
+
+
+def read_words(path: str, key: dict[str, str]) -> tuple[dict[str, int], int] | None:
+    """``(FREQ, total)`` from a file of :func:`write_words` built from ``key``'s dictionary; None when
+    it is missing, stale, cut short or damaged."""
+    import json
+    import sys
+    from array import array
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        end = data.index(b"\n")
+        header = json.loads(data[:end].decode("ascii"))
+        if any(header.get(k) != v for k, v in key.items()):
+            return None
+        counts = array("q")
+        if header["byteorder"] != sys.byteorder or header["itemsize"] != counts.itemsize:
+            return None
+        count, words_bytes = int(header["count"]), int(header["words_bytes"])
+        start = end + 1
+        if len(data) != start + words_bytes + count * counts.itemsize:
+            return None
+        words = data[start:start + words_bytes].decode("utf-8").split("\n")
+        counts.frombytes(data[start + words_bytes:])
+        del data
+        if len(words) != count or len(counts) != count:
+            return None
+        freq = dict(zip(words, counts))
+        if len(freq) != count:
+            return None
+        return freq, int(header["total"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        return None
+
+
 def _full_tokenizer(cache_folder: str | None) -> jieba.Tokenizer:
+    """jieba's whole dictionary: from the word file in ``cache_folder`` when it is valid, else jieba's
+    own load (its marshal cache, in the same folder), which then writes the word file."""
     tokenizer = _jieba().Tokenizer()
     tokenizer.tmp_dir = cache_folder  # jieba's own marshal cache of the parsed dictionary
+    if not cache_folder:
+        tokenizer.initialize()
+        return tokenizer
+    path = os.path.join(cache_folder, WORDS_NAME)
+    try:
+        key = dictionary_key()
+    except OSError:
+        tokenizer.initialize()
+        return tokenizer
+    loaded = read_words(path, key)
+    if loaded is not None:
+        tokenizer.FREQ, tokenizer.total = loaded
+        tokenizer.initialized = True
+        return tokenizer
     tokenizer.initialize()
+    if os.access(cache_folder, os.W_OK):
+        write_words(path, tokenizer.FREQ, tokenizer.total, key)
     return tokenizer
 
 
