@@ -17,7 +17,7 @@ from typing import Any
 
 from auditor.document import Document, Paragraph, Table
 from auditor.extract.attachments import attachment_references, attachment_titles, content_tables, is_issued_notice
-from auditor.extract.basic_data import BasicDataSection, read_basic_data
+from auditor.extract.basic_data import BasicDataSection, final_records, read_basic_data
 from auditor.extract.breakdowns import PlaceBreakdown, place_breakdowns
 from auditor.extract.category_tables import (
     CategoryCell,
@@ -31,7 +31,7 @@ from auditor.extract.claims import Claim, extract_claims
 from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows, matched_rows, stated_comparisons
 from auditor.extract.duplicates import DuplicateHeading, DuplicateParagraph, duplicate_headings, duplicate_paragraphs
 from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
-from auditor.extract.indicators import Statement, collect_statements, indicator_actuals
+from auditor.extract.indicators import Statement, collect_statements, indicator_actuals, table_confirmed
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.rates import Amount, BudgetExceeded, budget_exceeded, money_amounts, narrative_rates
@@ -68,8 +68,16 @@ class Analysis:
     # set by the engine for the cross-report rules (auditor.reuse.references.attach)
     references: Any = None
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, known: dict[str, Any] | None = None) -> None:
+        """``known``: fields already computed for this Document, by name (an earlier Analysis of it kept
+        them: :func:`auditor.reuse.material.keep_analysis_fields`); they are not computed again."""
         self.doc = doc
+        if known:
+            fields = self.extractors()
+            for name, value in known.items():
+                if name not in fields:
+                    raise ValueError(f"not an Analysis field: {name}")
+                self.__dict__[name] = value
 
     @classmethod
     def extractors(cls) -> dict[str, tuple[str, ...]]:
@@ -130,6 +138,12 @@ class Analysis:
         """(indicator words, this year's 实际完成值) of the indicator rows with a unit."""
         return indicator_actuals(self.doc, self.forms)
 
+    @extractor("basic_data")
+    def final_records(self) -> dict[tuple[str, str, int, str | None], NumberMention]:
+        """The basic-data tables' final figures (决算数, 执行数 …) of a named year, by (row label, kind,
+        year, unit)."""
+        return final_records(self.doc, self.basic_data)
+
     @extractor("forms")
     def figure_rows(self) -> list[FigureRow]:
         """Rows of the budget-against-actual tables (layout and flattened)."""
@@ -151,6 +165,12 @@ class Analysis:
     def indicator_statements(self) -> list[Statement]:
         """Every figure that states an indicator's value (target, actual …), narrative and table."""
         return collect_statements(self.doc, self.claims, self.forms)
+
+    @extractor("indicator_statements")
+    def table_confirmed(self) -> frozenset[int]:
+        """Starts of this year's narrative indicator figures that an actual of the report's own table
+        states again (same indicator, same value)."""
+        return table_confirmed(self.indicator_statements)
 
     @extractor("indicator_statements")
     def place_breakdowns(self) -> list[PlaceBreakdown]:

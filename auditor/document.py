@@ -272,6 +272,10 @@ class Document:
             view = self._derived[kind] = kind()
         return view  # typed by ``kind`` (no typing.cast call: this is read ~1,000 times a report)
 
+    def derived_view(self, kind: type[View]) -> View | None:
+        """The object of type ``kind`` the document keeps, if any (none is made)."""
+        return self._derived.get(kind)
+
     def adopt_derived(self, view: object) -> None:
         """Give the document a view built elsewhere (by the worker that read it), replacing its own."""
         self._derived[type(view)] = view

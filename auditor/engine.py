@@ -152,9 +152,15 @@ def check_document(doc: Document, rules: list[Rule] | None = None, references=No
     """Run the rules over one Document; findings come out most severe first, then in text order.
 
     ``references`` (an :class:`auditor.reuse.references.ReferenceSet`) gives the rules that compare
-    with earlier reports their candidates; without it they see the report alone."""
-    analysis = Analysis(doc)
+    with earlier reports their candidates; without it they see the report alone, and the Analysis is
+    kept with the Document (until ``forget_derived``: a batch worker keeps a few of its fields for the
+    cross phase). With ``references``, the Analysis starts with the fields kept so."""
+    from auditor.reuse.material import kept_analysis_fields
+
+    analysis = Analysis(doc, kept_analysis_fields(doc) if references is not None else None)
     analysis.references = references
+    if references is None:
+        doc.adopt_derived(analysis)
     findings = run_rules(analysis, rules if rules is not None else select_rules(None))
     return sort_findings(findings)
 

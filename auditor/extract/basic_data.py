@@ -206,3 +206,19 @@ def _link(section: BasicDataSection) -> None:
             row.parent = qizhong_parent
         else:
             head, qizhong_parent = k, None
+
+
+# The kinds of column that give a year's final figure (not its budget).
+FINAL_KINDS = ("决算数", "执行数", "实际数", "实际在职人数", "实有人数")
+
+
+def final_records(doc: Document, sections: list[BasicDataSection]
+                  ) -> dict[tuple[str, str, int, str | None], NumberMention]:
+    """The final figures of the basic-data tables (a column of :data:`FINAL_KINDS` that names its year),
+    by (row label, kind, year, section unit): the first cell of each."""
+    out: dict[tuple[str, str, int, str | None], NumberMention] = {}
+    for section in sections:
+        for record in section.records(doc):
+            if record.year is not None and record.kind in FINAL_KINDS and record.value is not None:
+                out.setdefault((record.label, record.kind, record.year, section.unit), record.value)
+    return out

@@ -34,7 +34,7 @@ from auditor.extract.tables import TableForm, cell_number
 
 __all__ = ["Statement", "collect_statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
-           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words", "indicator_actuals", "match_indicator"]
+           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words", "indicator_actuals", "match_indicator", "table_confirmed"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -163,6 +163,21 @@ def subject_parts(phrase: str) -> tuple[str, ...]:
     if len(pieces) < 2:
         return ()
     return tuple(subject_core(p) for p in pieces)
+
+
+def table_confirmed(statements: list[Statement]) -> frozenset[int]:
+    """The starts of the narrative statements of the report's own year (no other year named) that a table
+    states again: an actual of the same family and value whose subject matches (the report's own table
+    confirms the figure as this year's). Of several statements at one start, the last is taken."""
+    actuals: dict[tuple[str, Decimal], list[str]] = {}
+    for s in statements:
+        if s.where == "table" and s.kind == "actual":
+            actuals.setdefault((s.family, s.value), []).append(s.subject)
+    by_start = {s.mention.start: s for s in statements}
+    return frozenset(start for start, s in by_start.items()
+                     if s.where == "narrative" and s.year is None
+                     and any(subject_match(subject, s.subject) >= MATCH_THRESHOLD
+                             for subject in actuals.get((s.family, s.value), ())))
 
 
 def subject_match(a: str, b: str) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.document import Document, clean_text
 
@@ -140,17 +140,20 @@ class ReuseMaterial:
     # per passage, by its start: the years it names, whether its section is a template one (features)
     years: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     template_sections: dict[int, bool] = field(default_factory=dict)
+    # fields of the document's Analysis that the worker computed and the cross phase's rules read again
+    # (small, costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), by name; a new Analysis starts with them
+    analysis_fields: dict[str, Any] | None = None
 
     def kept(self, text: str | None = None) -> ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
         the document's ``text`` so that their keys need not be stored), the sketch and the figure
         marks (the ``Passage`` objects, the n-grams and the per-span figure and fact caches are
-        rebuilt on demand) and the encoded number pass."""
+        rebuilt on demand), the encoded number pass and the kept analysis fields."""
         table = self.passage_table
         if table is None and self.passages is not None:
             table = PassageTable(self.passages, text)
         return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks,
-                             number_pass=self.number_pass)
+                             number_pass=self.number_pass, analysis_fields=self.analysis_fields)
 
     @property
     def has_passages(self) -> bool:
@@ -184,3 +187,19 @@ def restore_number_pass(doc: Document) -> None:
     encoded = reuse_material(doc).number_pass
     if encoded is not None:
         lend_number_pass(doc, encoded)
+
+
+def keep_analysis_fields(doc: Document, analysis: Any, names: tuple[str, ...]) -> None:
+    """Store the fields ``names`` of ``analysis`` (an Analysis of ``doc``; computed now if they are not) in
+    ``doc``'s material, for the cross phase (:func:`kept_analysis_fields`)."""
+    reuse_material(doc).analysis_fields = {name: getattr(analysis, name) for name in names}
+
+
+def kept_analysis_fields(doc: Document) -> dict[str, Any]:
+    """The Analysis fields of ``doc`` that the worker that read it kept (:func:`keep_analysis_fields`)."""
+    return reuse_material(doc).analysis_fields or {}
+
+
+def kept_analysis_field(doc: Document, name: str) -> Any | None:
+    """One kept Analysis field of ``doc``, or None when it was not kept."""
+    return kept_analysis_fields(doc).get(name)

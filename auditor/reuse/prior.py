@@ -155,18 +155,16 @@ class TableMismatch:
     earlier: NumberMention
 
 
-_FINAL_KINDS = ("决算数", "执行数", "实际数", "实际在职人数", "实有人数")
-
-
 def _table_records(doc: Document, year: int) -> dict[tuple[str, str, int, str | None], NumberMention]:
-    from auditor.extract.basic_data import read_basic_data
+    """The basic-data final figures of ``doc`` for ``year``: as the worker that read it kept them (the
+    analysis field ``final_records``), else read now."""
+    from auditor.extract.basic_data import final_records, read_basic_data
+    from auditor.reuse.material import kept_analysis_field
 
-    out: dict[tuple[str, str, int, str | None], NumberMention] = {}
-    for section in read_basic_data(doc):
-        for record in section.records(doc):
-            if record.year == year and record.kind in _FINAL_KINDS and record.value is not None:
-                out.setdefault((record.label, record.kind, year, section.unit), record.value)
-    return out
+    records = kept_analysis_field(doc, "final_records")
+    if records is None:
+        records = final_records(doc, read_basic_data(doc))
+    return {key: value for key, value in records.items() if key[2] == year}
 
 
 def table_prior_mismatches(doc: Document, earlier: Document) -> list[TableMismatch]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditor.analysis import Analysis
-from auditor.extract.indicators import MATCH_THRESHOLD, subject_match
 from auditor.findings import Evidence, Finding
 from auditor.reuse.references import copied_passages, same_unit
 from auditor.rules.registry import Rule, rule
@@ -13,7 +12,7 @@ MIN_REUSED_SIMILARITY = 0.6  # below this, a reused paragraph is rewritten, not 
 MIN_OTHER_UNITS = 2  # shared with this many other units: template text (RU505), not listed here
 
 
-@rule("RU501", "copied-from-earlier-report", "high", requires=("references", "indicator_statements"),
+@rule("RU501", "copied-from-earlier-report", "high", requires=("references", "table_confirmed"),
       uses_references=True)
 def copied_from_earlier_report(analysis: Analysis, this: Rule) -> Iterator[Finding]:
     """正文段落沿用往年报告且年度数据未更新（与往年相同的数字、往年的年份或“2023年，……”表述），疑为照抄。
@@ -107,17 +106,8 @@ def _confirmed_by_own_table(analysis: Analysis, passage) -> bool:
     spans = [span for f in passage.features.get("facts", []) for span in f.unchanged]
     if not spans:
         return False
-    statements = analysis.indicator_statements
-    by_start = {s.mention.start: s for s in statements}
-    actuals = [s for s in statements if s.where == "table" and s.kind == "actual"]
-    for start, _end in spans:
-        stated = by_start.get(start)
-        if stated is None or stated.where != "narrative" or stated.year is not None:
-            return False
-        if not any(a.family == stated.family and a.value == stated.value
-                   and subject_match(a.subject, stated.subject) >= MATCH_THRESHOLD for a in actuals):
-            return False
-    return True
+    confirmed = analysis.table_confirmed
+    return all(start in confirmed for start, _end in spans)
 
 
 def _updated_finding(this, doc, pairs: list) -> Finding:

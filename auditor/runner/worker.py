@@ -20,6 +20,7 @@ from auditor.errors import AuditorError
 from auditor.reuse.material import (
     ReuseMaterial,
     adopt_reuse_material,
+    keep_analysis_fields,
     keep_number_pass,
     restore_number_pass,
     reuse_material,
@@ -138,6 +139,8 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
     text = report.document.text if report.document is not None else None
     shipped: ReuseMaterial | None = None
     if not keep_document:
+        if report.document is not None:
+            report.document.forget_derived()  # its Analysis, which refers back to it
         report.document = None
     elif report.document is not None:
         shipped = cross_phase_material(report.document)
@@ -147,16 +150,25 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
                       seconds=time.perf_counter() - started, reuse=shipped)
 
 
+# Analysis fields the cross phase's rules read that are small and costly to compute again (table forms,
+# claims and indicator statements behind them): RU504's indicator actuals, RU501's own-table
+# confirmations, RU507's basic-data final figures. The worker has computed what they are made of.
+KEPT_ANALYSIS_FIELDS = ("indicator_actuals", "table_confirmed", "final_records")
+
+
 def cross_phase_material(doc: Document) -> ReuseMaterial:
-    """What the cross-report phase reads of ``doc`` (its passages, index sketch, figure marks and
-    number pass, computed here, in parallel, the last two from the number pass the checks made), taken out of it:
-    every other cache of ``doc`` is dropped (rebuilt on demand, not worth shipping or keeping)."""
+    """What the cross-report phase reads of ``doc`` (its passages, index sketch, figure marks, number
+    pass and :data:`KEPT_ANALYSIS_FIELDS`, computed here, in parallel, from what the checks made), taken
+    out of it: every other cache of ``doc`` is dropped (rebuilt on demand, not worth shipping or keeping)."""
+    from auditor.analysis import Analysis
     from auditor.reuse.features import figure_marks
     from auditor.reuse.index import document_sketch
 
     document_sketch(doc)
     figure_marks(doc)
     keep_number_pass(doc)
+    analysis = doc.derived_view(Analysis) or Analysis(doc)
+    keep_analysis_fields(doc, analysis, KEPT_ANALYSIS_FIELDS)
     material = reuse_material(doc).kept(doc.text)
     doc.forget_derived()
     return material
