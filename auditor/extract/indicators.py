@@ -34,7 +34,8 @@ from auditor.extract.tables import TableForm, cell_number
 
 __all__ = ["Statement", "collect_statements", "subject_core", "subject_parts", "subject_match", "comparable",
            "consistent", "value_interval", "stale_blocks", "sum_explanation", "table_scope", "MATCH_THRESHOLD",
-           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words", "indicator_actuals", "match_indicator", "table_confirmed"]
+           "STRONG_MATCH", "family_of", "MONEY_TO_WAN", "compound_words", "indicator_actuals", "match_indicator",
+           "table_confirmed"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -24,7 +24,8 @@ against 60-80 ms.
 
 A long-lived process that segments a lot (the batch's fork server, whose workers share its pages)
 is better off with the full dictionary: :func:`use_full_dictionary` makes :func:`make_tokenizer`
-load it.
+load it. The whole dictionary is read from a word file of the cache folder (``jieba_words.bin``,
+:func:`write_words`, written by the first whole load): ~0.2 s against ~0.6 s for jieba's marshal cache.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import jieba
 
-__all__ = ["INDEX_NAME", "WORDS_NAME", "read_words", "write_words", "FULL_AFTER_READS", "LazyFreq", "make_tokenizer", "use_full_dictionary", "lazy_wanted",
-           "dictionary_key", "build_index", "open_index"]
+__all__ = ["INDEX_NAME", "WORDS_NAME", "FULL_AFTER_READS", "LazyFreq", "make_tokenizer", "use_full_dictionary",
+           "lazy_wanted", "dictionary_key", "build_index", "open_index", "read_words", "write_words"]
 
 INDEX_NAME = "jieba_freq.sqlite"
 _FORMAT = "1"

@@ -141,8 +141,10 @@ class ReuseMaterial:
     years: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     template_sections: dict[int, bool] = field(default_factory=dict)
     # fields of the document's Analysis that the worker computed and the cross phase's rules read again
-    # (small, costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), by name; a new Analysis starts with them
-    analysis_fields: dict[str, Any] | None = None
+    # (costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), by name, each pickled (~0.8 KB a report
+    # in all: as objects, figures and all, they are ~6 KB, which a batch would hold for every report until
+    # its cross phase); a new Analysis starts with them
+    analysis_fields: dict[str, bytes] | None = None
 
     def kept(self, text: str | None = None) -> ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
@@ -191,15 +193,25 @@ def restore_number_pass(doc: Document) -> None:
 
 def keep_analysis_fields(doc: Document, analysis: Any, names: tuple[str, ...]) -> None:
     """Store the fields ``names`` of ``analysis`` (an Analysis of ``doc``; computed now if they are not) in
-    ``doc``'s material, for the cross phase (:func:`kept_analysis_fields`)."""
-    reuse_material(doc).analysis_fields = {name: getattr(analysis, name) for name in names}
+    ``doc``'s material, pickled, for the cross phase (:func:`kept_analysis_fields`)."""
+    import pickle
+
+    reuse_material(doc).analysis_fields = {name: pickle.dumps(getattr(analysis, name), pickle.HIGHEST_PROTOCOL)
+                                           for name in names}
 
 
 def kept_analysis_fields(doc: Document) -> dict[str, Any]:
-    """The Analysis fields of ``doc`` that the worker that read it kept (:func:`keep_analysis_fields`)."""
-    return reuse_material(doc).analysis_fields or {}
+    """The Analysis fields of ``doc`` that the worker that read it kept (:func:`keep_analysis_fields`),
+    unpickled (new objects on every call)."""
+    import pickle
+
+    kept = reuse_material(doc).analysis_fields
+    return {name: pickle.loads(data) for name, data in kept.items()} if kept else {}
 
 
 def kept_analysis_field(doc: Document, name: str) -> Any | None:
-    """One kept Analysis field of ``doc``, or None when it was not kept."""
-    return kept_analysis_fields(doc).get(name)
+    """One kept Analysis field of ``doc`` (unpickled), or None when it was not kept."""
+    import pickle
+
+    data = (reuse_material(doc).analysis_fields or {}).get(name)
+    return None if data is None else pickle.loads(data)
