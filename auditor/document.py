@@ -276,9 +276,10 @@ class Document:
         """The object of type ``kind`` the document keeps, if any (none is made)."""
         return self._derived.get(kind)
 
-    def adopt_derived(self, view: object) -> None:
-        """Give the document a view built elsewhere (by the worker that read it), replacing its own."""
-        self._derived[type(view)] = view
+    def adopt_derived(self, view: object, kind: type | None = None) -> None:
+        """Give the document a view built elsewhere (by the worker that read it), replacing its own; kept
+        as of type ``kind`` (default: its own type; a subclass may stand for its base)."""
+        self._derived[kind or type(view)] = view
 
     def forget_derived(self) -> None:
         """Drop every cached view (a batch holds hundreds of Documents): they are rebuilt on demand."""

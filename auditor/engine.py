@@ -160,7 +160,7 @@ def check_document(doc: Document, rules: list[Rule] | None = None, references=No
     analysis = Analysis(doc, kept_analysis_fields(doc) if references is not None else None)
     analysis.references = references
     if references is None:
-        doc.adopt_derived(analysis)
+        doc.adopt_derived(analysis, Analysis)
     findings = run_rules(analysis, rules if rules is not None else select_rules(None))
     return sort_findings(findings)
 

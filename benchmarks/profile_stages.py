@@ -12,7 +12,8 @@ The work a batch worker does for one file, in one process, timed by stage:
   it requires being timed on their own lines (the fields are computed lazily, when the rules ask);
 - ``rules``: the rules' own work, every Analysis field excluded;
 - ``structure``: the needs-review judgement (``structure_problem``);
-- ``cross_material``: what the worker ships to the cross-report phase (index sketch, figure marks);
+- ``cross_material``: what the worker ships to the cross-report phase (index sketch, figure marks,
+  number pass; the Analysis fields it keeps are timed on their own lines);
 - ``pack``: the Document packed, and the text fingerprint.
 
 Each file is run ``--repeat`` times and the fastest run is kept; times are the process's CPU time
@@ -97,6 +98,7 @@ def audit_once(path: Path, rules: list) -> dict[str, float] | None:
         return None
     t1 = _now()
     analysis = timed_class(doc)
+    doc.adopt_derived(analysis, Analysis)  # as check_document does: the cross material keeps some of its fields
     sort_findings(run_rules(analysis, rules))
     t2 = _now()
     structure_problem(doc)
