@@ -51,6 +51,27 @@ def test_the_passage_table_gives_back_the_same_passages_in_a_fraction_of_the_mem
     assert PassageTable(listed).passages(doc.text) == listed  # without the text: every key kept
 
 
+def test_every_passage_key_is_the_fold_of_its_trimmed_span() -> None:
+    """``kept()`` stores no key for passages text.passages made (keys_are_folds): the key of the whole
+    paragraph is also the fold of the span trimmed to its visible text. Written for this test: blanks
+    of every kind around paragraphs, export residue at either end, punctuation that fold changes."""
+    from auditor.readers.text import build_document
+
+    text = ("\u3000\u3000一、基本情况\n"
+            " \t全年完成巡查126次，（较上年增加12次）；群众满意度达到96%。\u00a0\u3000\n"
+            "[bookmark: _Toc1]二、预算执行 \n"
+            "\u3000年度预算85.60万元，执行率96.14%。[bookmark: _Toc2]\r\n"
+            "“三”是：继续推进！\u00a0\n")
+    doc = build_document(text, "示例.txt")
+    listed = passages(doc)
+    assert len(listed) == 5
+    assert all(text[p.start] not in " \t\u3000\u00a0" and text[p.end - 1] not in " \t\u3000\u00a0\r"
+               for p in listed)  # spans were trimmed
+    assert not PassageTable(listed, text).keys  # the check finds every key equal to its span's fold
+    assert PassageTable(listed, text, keys_are_folds=True).passages(text) == listed
+    assert reuse_material(doc).kept(text).passage_table.passages(text) == listed
+
+
 def test_a_worker_ships_only_the_compact_passages_and_they_come_back_whole() -> None:
     path = sorted(SAMPLE.glob("*.txt"))[0]
     result = pickle.loads(pickle.dumps(audit_task(str(path), None, False, True)))

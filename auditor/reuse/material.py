@@ -50,12 +50,14 @@ class PassageTable:
 
     __slots__ = ("numbers", "keys")
 
-    def __init__(self, passages: list[Passage], text: str | None = None) -> None:
+    def __init__(self, passages: list[Passage], text: str | None = None, keys_are_folds: bool = False) -> None:
+        """``keys_are_folds``: every key is known to be ``fold(text[start:end])`` (passages as
+        ``text._passages`` makes them), so none is checked or stored."""
         self.numbers = array("i")
         self.keys: dict[int, str] = {}  # the keys that cannot be computed again from the text
         for n, p in enumerate(passages):
             self.numbers.extend((p.start, p.end, p.paragraph, 1 if p.is_heading else 0))
-            if text is None or fold(text[p.start:p.end]) != p.key:
+            if text is None or (not keys_are_folds and fold(text[p.start:p.end]) != p.key):
                 self.keys[n] = p.key
 
     def __len__(self) -> int:
@@ -153,7 +155,8 @@ class ReuseMaterial:
         rebuilt on demand), the encoded number pass and the kept analysis fields."""
         table = self.passage_table
         if table is None and self.passages is not None:
-            table = PassageTable(self.passages, text)
+            # passages without a table were made by text._passages from the text: keys are its folds
+            table = PassageTable(self.passages, text, keys_are_folds=True)
         return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks,
                              number_pass=self.number_pass, analysis_fields=self.analysis_fields)
 

@@ -54,7 +54,9 @@ def _passages(doc: Document) -> list[Passage]:
         key_text = fold(raw)
         if not key_text:
             continue
-        # trim the span to the visible text so that evidence starts and ends on a character
+        # trim the span to the visible text so that evidence starts and ends on a character; the key is
+        # also the fold of the trimmed span (fold drops the trimmed blanks, and a residue marker starts
+        # and ends on a visible character): a PassageTable need not store it
         lead = len(raw) - len(raw.lstrip(" \t\u3000\u00a0\r"))
         trail = len(raw) - len(raw.rstrip(" \t\u3000\u00a0\r"))
         out.append(Passage(para.start + lead, para.end - trail, len(out), para.index,
