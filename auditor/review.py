@@ -28,13 +28,13 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 from auditor.errors import AuditorError
+from auditor.nlp.nfkc import nfkc
 
 REVIEWED, FALSE_ALARM, FOLLOW_UP = "已复核", "误报", "待跟进"
 STATUSES: tuple[str, ...] = (REVIEWED, FALSE_ALARM, FOLLOW_UP)
@@ -92,7 +92,7 @@ class Decision:
 
 def normalise_evidence(text: str) -> str:
     """Evidence text as the id sees it: NFKC, ``[bookmark: …]`` residue and all whitespace dropped."""
-    return _SPACE.sub("", _RESIDUE.sub("", unicodedata.normalize("NFKC", text)))
+    return _SPACE.sub("", _RESIDUE.sub("", nfkc(text)))
 
 
 def finding_id(rule: str, unit: str | None, year: int | str | None, evidence_texts: Iterable[str],

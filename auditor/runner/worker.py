@@ -10,13 +10,13 @@ import re
 import signal
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.document import Document
 from auditor.engine import Report, audit_file
 from auditor.errors import AuditorError
+from auditor.nlp.nfkc import nfkc
 from auditor.reuse.material import (
     ReuseMaterial,
     adopt_reuse_material,
@@ -72,7 +72,7 @@ def text_fingerprint(text: str) -> str:
 
     The same report exported as .docx and as .txt gets the same fingerprint; a changed figure
     or character does not."""
-    normal = unicodedata.normalize("NFKC", text)
+    normal = nfkc(text)
     normal = _SPACE.sub("", _RESIDUE.sub("", normal))
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
