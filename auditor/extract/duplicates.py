@@ -55,18 +55,28 @@ def duplicate_paragraphs(doc: Document, paragraphs: Sequence[Passage] | None = N
     if paragraphs is None:
         paragraphs = passages(doc)
     long = [p for p in paragraphs if not p.is_heading and len(p.key) >= MIN_DUPLICATE_CHARS]
+    lengths = [len(p.key) for p in long]
+    scopes: list[list[str] | None] = [None] * len(long)  # each paragraph's scope words, read once
+
+    def scope_words(k: int) -> list[str]:
+        words = scopes[k]
+        if words is None:
+            words = scopes[k] = _SCOPE_RE.findall(long[k].key)
+        return words
+
     out: list[DuplicateParagraph] = []
     seen: set[int] = set()
     for i, a in enumerate(long):
         if a.index in seen:
             continue
-        for b in long[i + 1:]:
+        for j in range(i + 1, len(long)):
+            b = long[j]
             if b.index in seen:
                 continue
-            shorter, longer = sorted((len(a.key), len(b.key)))
+            shorter, longer = (lengths[i], lengths[j]) if lengths[i] <= lengths[j] else (lengths[j], lengths[i])
             if shorter < 0.9 * longer:
                 continue
-            if a.key != b.key and _SCOPE_RE.findall(a.key) != _SCOPE_RE.findall(b.key):
+            if a.key != b.key and scope_words(i) != scope_words(j):
                 continue  # the same sentence about another scope
             score = 100.0 if a.key == b.key else fuzz.ratio(a.key, b.key, score_cutoff=NEAR_DUPLICATE_SCORE)
             if score:
