@@ -25,12 +25,17 @@ RESIDUE_RE = re.compile(r"\[bookmark: [^\]]*\]")
 _BLANK_RE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 
 
-_MATCHING = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+_MATCHING = tuple({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."}.items())
 
 
 def for_matching(text: str) -> str:
-    """Full-width digits, ％ and ． as ASCII. One character for one, so offsets are unchanged."""
-    return text.translate(_MATCHING)
+    """Full-width digits, ％ and ． as ASCII. One character for one, so offsets are unchanged.
+    (``str.replace`` per character present: ``str.translate`` looks every character of a Chinese
+    text up in its table, ~60 ns each, 0.7 ms for a whole report.)"""
+    for wide, narrow in _MATCHING:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def clean_text(raw: str) -> str:

@@ -31,13 +31,18 @@ class Passage:
     key: str  # meaning: cleaned, punctuation folded
 
 
-_PUNCT_FOLD = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"',
-                             "”": '"', "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
+_PUNCT_FOLD = (("，", ","), ("。", "."), ("；", ";"), ("：", ":"), ("（", "("), ("）", ")"), ("“", '"'),
+               ("”", '"'), ("‘", "'"), ("’", "'"), ("！", "!"), ("？", "?"), ("、", ","))
 
 
 def fold(text: str) -> str:
-    """Cleaned text with full-width punctuation folded (the comparison key of a passage)."""
-    return clean_text(text).translate(_PUNCT_FOLD)
+    """Cleaned text with full-width punctuation folded (the comparison key of a passage). One
+    ``str.replace`` per mark present (faster than ``str.translate`` on Chinese text)."""
+    text = clean_text(text)
+    for wide, narrow in _PUNCT_FOLD:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 class PassageTable:

@@ -1,0 +1,38 @@
+"""The character maps done with ``str.replace`` (faster than ``str.translate`` on Chinese text) map
+exactly as the translation tables they replaced: ``document.for_matching`` and ``material.fold``."""
+
+from __future__ import annotations
+
+import random
+
+from auditor.document import clean_text, for_matching
+from auditor.reuse.material import fold
+
+MATCHING = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+PUNCT = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")", "“": '"', "”": '"',
+                       "‘": "'", "’": "'", "！": "!", "？": "?", "、": ","})
+
+# Written for this test: every mapped character, next to each other and to what is left alone.
+OWN = [
+    "２０２４年度预算执行率为９８．５％，较上年（２０２３年）提高１．２个百分点。",
+    "“一是”：加强管理；‘二是’！完善制度？三、四、五，…… 100% 1.5 ＡＢＣ",
+    "",
+    "\t  \u3000 ",
+    "０１２３４５６７８９％．，。；：（）“”‘’！？、",
+]
+
+
+def test_own_text() -> None:
+    for text in OWN:
+        assert for_matching(text) == text.translate(MATCHING)
+        assert len(for_matching(text)) == len(text)  # one character for one
+        assert fold(text) == clean_text(text).translate(PUNCT)
+
+
+def test_random_strings() -> None:
+    rng = random.Random(11)
+    pool = list("０１２３４５６７８９％．，。；：（）“”‘’！？、0123456789%.,;:()\"'!? \t\n\u3000年度预算万元")
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert for_matching(text) == text.translate(MATCHING)
+        assert fold(text) == clean_text(text).translate(PUNCT)
