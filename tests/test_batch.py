@@ -288,6 +288,28 @@ def test_text_fingerprint_ignores_layout_but_not_content() -> None:
     assert text_fingerprint(base) != text_fingerprint(base.replace("100", "101"))
 
 
+def test_text_fingerprint_is_its_definition() -> None:
+    """The fingerprint keys stored results (resume, duplicates): it stays SHA-256 of the text NFKC-normalised,
+    residue and every whitespace character (``\\s``) dropped, however it is computed."""
+    import hashlib
+    import random
+    import re
+    import unicodedata
+
+    def by_definition(text: str) -> str:
+        normal = unicodedata.normalize("NFKC", text)
+        normal = re.sub(r"\s+", "", re.sub(r"\[bookmark:[^\]]*\]", "", normal))
+        return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+    blanks = [chr(c) for c in range(0x110000) if re.fullmatch(r"\s", chr(c))]
+    pool = blanks + list("一、基本情况全年预算数１００万元，。（）：％100[bookmark: _Toc1]ｶﾞ①㎡")
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 60))) for _ in range(500)]
+    texts += ["[bookmark:x]正文", "正文[bookmark: 未闭合", "\u3000\u00a0\u2028\x1c全年\x85"]
+    for text in texts:
+        assert text_fingerprint(text) == by_definition(text), ascii(text)
+
+
 # ---------------------------------------------------------------- progress and options
 
 

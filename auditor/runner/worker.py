@@ -64,7 +64,6 @@ class ReadReference:
 
 
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]")
-_SPACE = re.compile(r"\s+")
 
 
 def text_fingerprint(text: str) -> str:
@@ -73,7 +72,9 @@ def text_fingerprint(text: str) -> str:
     The same report exported as .docx and as .txt gets the same fingerprint; a changed figure
     or character does not."""
     normal = nfkc(text)
-    normal = _SPACE.sub("", _RESIDUE.sub("", normal))
+    if "[bookmark:" in normal:
+        normal = _RESIDUE.sub("", normal)
+    normal = "".join(normal.split())  # every whitespace character: those of \s
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
