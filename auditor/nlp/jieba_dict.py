@@ -183,11 +183,11 @@ def _remove_abandoned_builds(folder: str, older_than_s: float = 3600.0) -> None:
         pass
 
 
-def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]) -> bool:
-    """Write the index of ``freq`` (jieba's dictionary, nothing added) to ``path`` atomically:
-    a temporary file in the same folder, then ``os.replace``. False (and nothing left behind)
-    when the folder cannot be written."""
-    import sqlite3
+def _write_atomically(path: str, write: Callable[[str], None],
+                      errors: tuple[type[BaseException], ...] = (OSError,)) -> bool:
+    """``write(temporary)`` to a new temporary file in ``path``'s folder, then ``os.replace`` it onto
+    ``path`` (concurrent writers and readers do not clash). False, and nothing left behind, when the
+    folder cannot be written or ``write`` raises one of ``errors``."""
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
@@ -198,6 +198,23 @@ def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]
         return False
     os.close(handle)
     try:
+        write(temporary)
+        os.replace(temporary, path)
+        return True
+    except errors:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
+
+
+def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]) -> bool:
+    """Write the index of ``freq`` (jieba's dictionary, nothing added) to ``path`` atomically
+    (:func:`_write_atomically`). False (and nothing left behind) when the folder cannot be written."""
+    import sqlite3
+
+    def write(temporary: str) -> None:
         words = sorted(freq)
         middle = words[len(words) // 2]
         meta = dict(key, total=str(total), count=str(len(words)),
@@ -214,14 +231,8 @@ def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]
             connection.commit()
         finally:
             connection.close()
-        os.replace(temporary, path)
-        return True
-    except (sqlite3.Error, OSError, IndexError):
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return False
+
+    return _write_atomically(path, write, (sqlite3.Error, OSError, IndexError))
 
 
 _ABSENT = None  # FREQ's values are ints: None marks a word the dictionary does not hold
@@ -361,7 +372,6 @@ def write_words(path: str, freq: dict[str, int], total: int, key: dict[str, str]
     a word holds a line break (none of jieba's do)."""
     import json
     import sys
-    import tempfile
     from array import array
 
     if any("\n" in word for word in freq):
@@ -370,25 +380,14 @@ def write_words(path: str, freq: dict[str, int], total: int, key: dict[str, str]
     counts = array("q", freq.values())
     header = json.dumps(dict(key, total=total, count=len(freq), words_bytes=len(words),
                              byteorder=sys.byteorder, itemsize=counts.itemsize), ensure_ascii=True)
-    folder = os.path.dirname(os.path.abspath(path))
-    _remove_abandoned_builds(folder)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(handle, "wb") as out:
+
+    def write(temporary: str) -> None:
+        with open(temporary, "wb") as out:
             out.write(header.encode("ascii") + b"\n")
             out.write(words)
             out.write(counts.tobytes())
-        os.replace(temporary, path)
-        return True
-    except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        return False
+
+    return _write_atomically(path, write)
 
 
 def read_words(path: str, key: dict[str, str]) -> tuple[dict[str, int], int] | None:
