@@ -148,10 +148,10 @@ class ReuseMaterial:
     years: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     template_sections: dict[int, bool] = field(default_factory=dict)
     # fields of the document's Analysis that the worker computed and the cross phase's rules read again
-    # (costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), by name, each pickled (~0.8 KB a report
-    # in all: as objects, figures and all, they are ~6 KB, which a batch would hold for every report until
-    # its cross phase); a new Analysis starts with them
-    analysis_fields: dict[str, bytes] | None = None
+    # (costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), as one compressed pickle of {name: value}
+    # (~0.5 KB a report: as objects, figures and all, they are ~6 KB, which a batch would hold for every
+    # report until its cross phase); a new Analysis starts with them
+    analysis_fields: bytes | None = None
 
     def kept(self, text: str | None = None) -> ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
@@ -201,25 +201,24 @@ def restore_number_pass(doc: Document) -> None:
 
 def keep_analysis_fields(doc: Document, analysis: Any, names: tuple[str, ...]) -> None:
     """Store the fields ``names`` of ``analysis`` (an Analysis of ``doc``; computed now if they are not) in
-    ``doc``'s material, pickled, for the cross phase (:func:`kept_analysis_fields`)."""
+    ``doc``'s material, pickled and compressed, for the cross phase (:func:`kept_analysis_fields`)."""
     import pickle
+    import zlib
 
-    reuse_material(doc).analysis_fields = {name: pickle.dumps(getattr(analysis, name), pickle.HIGHEST_PROTOCOL)
-                                           for name in names}
+    fields = {name: getattr(analysis, name) for name in names}
+    reuse_material(doc).analysis_fields = zlib.compress(pickle.dumps(fields, pickle.HIGHEST_PROTOCOL), 1)
 
 
 def kept_analysis_fields(doc: Document) -> dict[str, Any]:
     """The Analysis fields of ``doc`` that the worker that read it kept (:func:`keep_analysis_fields`),
     unpickled (new objects on every call)."""
     import pickle
+    import zlib
 
     kept = reuse_material(doc).analysis_fields
-    return {name: pickle.loads(data) for name, data in kept.items()} if kept else {}
+    return pickle.loads(zlib.decompress(kept)) if kept is not None else {}
 
 
 def kept_analysis_field(doc: Document, name: str) -> Any | None:
     """One kept Analysis field of ``doc`` (unpickled), or None when it was not kept."""
-    import pickle
-
-    data = (reuse_material(doc).analysis_fields or {}).get(name)
-    return None if data is None else pickle.loads(data)
+    return kept_analysis_fields(doc).get(name)
