@@ -148,18 +148,20 @@ def _render(path: Path, fmt: str, limits: Limits) -> str:
     return text
 
 
-def check_document(doc: Document, rules: list[Rule] | None = None, references=None) -> list[Finding]:
+def check_document(doc: Document, rules: list[Rule] | None = None, references=None,
+                   keep_analysis: bool = False) -> list[Finding]:
     """Run the rules over one Document; findings come out most severe first, then in text order.
 
     ``references`` (an :class:`auditor.reuse.references.ReferenceSet`) gives the rules that compare
-    with earlier reports their candidates; without it they see the report alone, and the Analysis is
-    kept with the Document (until ``forget_derived``: a batch worker keeps a few of its fields for the
-    cross phase). With ``references``, the Analysis starts with the fields kept so."""
+    with earlier reports their candidates; without it they see the report alone. With it, the Analysis
+    starts with the fields the batch worker kept (:func:`auditor.reuse.material.keep_analysis_fields`).
+    ``keep_analysis``: the Analysis is kept with the Document until ``forget_derived`` (a batch worker
+    keeps a few of its fields for the cross phase, then drops it)."""
     from auditor.reuse.material import kept_analysis_fields
 
     analysis = Analysis(doc, kept_analysis_fields(doc) if references is not None else None)
     analysis.references = references
-    if references is None:
+    if keep_analysis:
         doc.adopt_derived(analysis, Analysis)
     findings = run_rules(analysis, rules if rules is not None else select_rules(None))
     return sort_findings(findings)
@@ -170,8 +172,9 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return findings
 
 
-def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
-    """Audit one file. Never raises for a bad file: the Report carries the error instead."""
+def audit_file(path: Path, rules: list[Rule] | None = None, keep_analysis: bool = False) -> Report:
+    """Audit one file. Never raises for a bad file: the Report carries the error instead.
+    ``keep_analysis``: see :func:`check_document`."""
     report = Report(path=str(path))
     try:
         doc = read_document(path)
@@ -184,7 +187,7 @@ def audit_file(path: Path, rules: list[Rule] | None = None) -> Report:
     report.document = doc
     report.format = doc.format
     report.unit, report.year, report.kind = doc.meta.unit, doc.meta.year, doc.meta.kind
-    report.findings = check_document(doc, rules)
+    report.findings = check_document(doc, rules, keep_analysis=keep_analysis)
     from auditor.structure import structure_problem
 
     report.needs_review, report.structure_checked = structure_problem(doc), True

@@ -74,7 +74,7 @@ def test_final_records_are_the_final_columns_by_year() -> None:
 def _shipped(text: str, path: str):
     """A report as the cross phase gets it: checked by a worker, then pickled with its material."""
     doc = build_document(text, path)
-    check_document(doc, select_rules(None))
+    check_document(doc, select_rules(None), keep_analysis=True)
     material = cross_phase_material(doc)
     received = pickle.loads(pickle.dumps(doc))
     adopt_reuse_material(received, pickle.loads(pickle.dumps(material)))
@@ -91,6 +91,23 @@ def test_the_worker_keeps_the_fields_the_cross_phase_reads() -> None:
     for name in KEPT_ANALYSIS_FIELDS:
         assert kept_analysis_fields(received)[name] == getattr(fresh, name)
     assert doc.derived_view(Analysis) is None  # the worker dropped its Analysis with the other caches
+
+
+def test_the_worker_reuses_the_checks_analysis_and_a_plain_check_keeps_none(monkeypatch) -> None:
+    plain = build_document(REPORT, "示例水务站2024.txt")
+    check_document(plain, select_rules(None))
+    assert plain.derived_view(Analysis) is None  # a caller holding many reports does not hold their Analysis
+    doc = build_document(REPORT, "示例水务站2024.txt")
+    check_document(doc, select_rules(None), keep_analysis=True)
+    assert doc.derived_view(Analysis) is not None
+
+    def no_second_reading(*args, **kwargs):
+        raise AssertionError("read again for the cross material")
+
+    monkeypatch.setattr(analysis_module, "read_forms", no_second_reading)
+    monkeypatch.setattr(analysis_module, "collect_statements", no_second_reading)
+    monkeypatch.setattr(analysis_module, "read_basic_data", no_second_reading)
+    assert cross_phase_material(doc).analysis_fields  # from the checks' own Analysis
 
 
 def test_the_cross_phase_reads_no_table_again(monkeypatch) -> None:

@@ -136,12 +136,10 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
     """Audit one file (in a worker). ``rule_codes`` None runs every rule."""
     _prepare_worker(warm=False)  # the fork server warmed the pool's workers; a lone file needs no warm-up
     started = time.perf_counter()
-    report = audit_file(Path(path), _rules_for(rule_codes))
+    report = audit_file(Path(path), _rules_for(rule_codes), keep_analysis=keep_document)
     text = report.document.text if report.document is not None else None
     shipped: ReuseMaterial | None = None
     if not keep_document:
-        if report.document is not None:
-            report.document.forget_derived()  # its Analysis, which refers back to it
         report.document = None
     elif report.document is not None:
         shipped = cross_phase_material(report.document)
