@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def atomic_write(output: Path, write: Callable[[Path], object]) -> None:
+def atomic_write(output: Path, write: Callable[[Path], object], prefix: str | None = None) -> None:
     """Write through a temporary file in the same folder, then rename it over ``output``: a failed
     write leaves the previous file untouched. The file keeps its permissions (a new one gets the
-    umask's)."""
-    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    umask's). ``prefix``: the temporary file's name prefix (default ``.<name>.``)."""
+    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=prefix or f".{output.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(Path(temporary))

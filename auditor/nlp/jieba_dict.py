@@ -185,28 +185,20 @@ def _remove_abandoned_builds(folder: str, older_than_s: float = 3600.0) -> None:
 
 def _write_atomically(path: str, write: Callable[[str], None],
                       errors: tuple[type[BaseException], ...] = (OSError,)) -> bool:
-    """``write(temporary)`` to a new temporary file in ``path``'s folder, then ``os.replace`` it onto
-    ``path`` (concurrent writers and readers do not clash). False, and nothing left behind, when the
+    """``write(temporary)`` through :func:`auditor.files.atomic_write` (a temporary file named for
+    :func:`_remove_abandoned_builds`, renamed onto ``path``). False, and nothing left behind, when the
     folder cannot be written or ``write`` raises one of ``errors``."""
-    import tempfile
+    from pathlib import Path
+
+    from auditor.files import atomic_write
 
     folder = os.path.dirname(os.path.abspath(path))
     _remove_abandoned_builds(folder)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
-    except OSError:
-        return False
-    os.close(handle)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-        return True
+        atomic_write(Path(os.path.abspath(path)), lambda temporary: write(str(temporary)), prefix=_TEMP_PREFIX)
     except errors:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
         return False
+    return True
 
 
 def build_index(path: str, freq: dict[str, int], total: int, key: dict[str, str]) -> bool:
