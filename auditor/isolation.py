@@ -154,7 +154,10 @@ def _single_call_main(
     conn.close()
 
 
-def _pool_worker_main(conn: multiprocessing.connection.Connection, memory_bytes: int) -> None:
+def _pool_worker_main(conn: multiprocessing.connection.Connection, memory_bytes: int,
+                      ignore_interrupt: bool = False) -> None:
+    if ignore_interrupt:  # forked from the caller, which handles Ctrl-C and stops its workers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_resources(memory_bytes)
     while True:
         try:
@@ -305,10 +308,11 @@ class IsolatedPool:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _start(self) -> None:
-        parent_end, child_end = _CONTEXT.Pipe(duplex=True)
-        process = _CONTEXT.Process(
-            target=_pool_worker_main, args=(child_end, self.memory_bytes), daemon=True
+    def _start(self, context: Any = None) -> None:
+        context = context or _CONTEXT
+        parent_end, child_end = context.Pipe(duplex=True)
+        process = context.Process(
+            target=_pool_worker_main, args=(child_end, self.memory_bytes, context is not _CONTEXT), daemon=True
         )
         process.start()
         child_end.close()
@@ -322,6 +326,15 @@ class IsolatedPool:
         if self._process is not None:
             _kill(self._process)
         self._process, self._conn = None, None
+
+    def start_forked(self) -> None:
+        """Start the worker now by forking this process (Linux), instead of from the fork server: it
+        begins with everything this process has loaded, without an interpreter of its own to start and
+        import. Only while no other thread runs here (a fork copies no thread, and a lock another
+        thread holds would stay locked in the child). Later workers (after a timeout, a crash or
+        ``max_calls``) come from the fork server as usual."""
+        self._discard()
+        self._start(multiprocessing.get_context("fork"))
 
     def close(self) -> None:
         """Stop the worker politely, or kill it if it does not stop."""

@@ -143,3 +143,91 @@ def test_resumed_documents_are_kept_as_workers_ship_them_and_compared_the_same(t
     assert all(d is not None and d.packed and reuse_material(d).has_passages for d in docs)
     docs[0].unpack()
     assert docs[0].paragraphs  # the structure comes back
+
+
+# ---------------------------------------------------------------- first workers forked from this process
+
+
+def _worker_started_by(pool) -> str:
+    """"fork" for a worker forked from this process, "forkserver" for one of the fork server."""
+    return type(pool._process._popen).__module__.rsplit(".", 1)[-1].replace("popen_", "")
+
+
+def test_the_first_workers_are_forked_from_this_process_and_find_the_same(tmp_path: Path) -> None:
+    """With no other thread running, run() loads jieba's whole dictionary here, forks the workers and
+    lets the dictionary go again; the findings are those of fork-server workers."""
+    from auditor.extract import subjects
+
+    tasks = _tasks(write_corpus(tmp_path, 4))
+    had = subjects._tokenizer
+    executor = ProcessExecutor(2, timeout_s=60)
+    with executor:
+        stream = executor.run(tasks, ARGS)
+        assert [_worker_started_by(p) for p in executor._forked] == ["fork", "fork"]
+        assert all(p._process.is_alive() for p in executor._forked)
+        assert subjects._tokenizer is had  # the dictionary is let go here once they are forked
+        forked = dict(stream)
+    served = ProcessExecutor(2, timeout_s=60)
+    served.fork_workers_here = False
+    with served:
+        stream = served.run(tasks, ARGS)
+        assert served._forked == []
+        from_server = dict(stream)
+    assert sorted(forked) == sorted(from_server) == [0, 1, 2, 3]
+    assert _findings(forked) == _findings(from_server) and any(_findings(forked).values())
+
+
+def test_no_worker_is_forked_here_while_another_thread_runs(tmp_path: Path) -> None:
+    import threading
+
+    tasks = _tasks(write_corpus(tmp_path, 3))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with ProcessExecutor(2, timeout_s=60) as executor:
+            stream = executor.run(tasks, ARGS)
+            assert executor._forked == []  # a fork would copy a lock the other thread may hold
+            results = dict(stream)
+    finally:
+        release.set()
+        other.join()
+    assert sorted(results) == [0, 1, 2] and all(r.report.error is None for r in results.values())
+
+
+def test_a_worker_forked_here_that_dies_is_replaced_from_the_fork_server(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 3)
+    (tmp_path / "crash.txt").write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
+    tasks = _tasks([tmp_path / "crash.txt", *paths])
+    with ProcessExecutor(1, timeout_s=60) as executor:
+        stream = executor.run(tasks, ARGS)
+        [pool] = executor._forked
+        assert _worker_started_by(pool) == "fork"
+        executor._forked = []  # driven here, by hand, one call after the other
+        assert pool.call(misbehaving_task, *_args_of(tasks[1])).report.error is None
+        with pytest.raises(Exception) as crashed:
+            pool.call(misbehaving_task, *_args_of(tasks[0]))
+        assert getattr(crashed.value, "code", None) == "worker-crashed"
+        assert pool.call(audit_task, *_args_of(tasks[2])).report.error is None
+        assert _worker_started_by(pool) == "forkserver"
+        pool.close()
+        stream.close()
+
+
+def _args_of(task: Task) -> tuple:
+    return (task.path, *ARGS)
+
+
+def test_a_worker_forked_here_ignores_ctrl_c(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the batch handles it and stops its workers."""
+    import os
+    import signal
+
+    tasks = _tasks(write_corpus(tmp_path, 2))
+    with ProcessExecutor(1, timeout_s=60) as executor:
+        stream = executor.run(tasks, ARGS)
+        [pool] = executor._forked
+        results = dict([next(stream)])  # the worker has begun: it set its handler before its first file
+        os.kill(pool._process.pid, signal.SIGINT)
+        results.update(stream)
+    assert sorted(results) == [0, 1] and all(r.report.error is None for r in results.values())

@@ -38,6 +38,8 @@ def test_a_reference_is_read_in_a_worker_and_comes_back_whole(tmp_path: Path) ->
 
 def test_a_reference_beyond_the_memory_limit_is_a_warning(tmp_path: Path) -> None:
     earlier, _ = _write(tmp_path)
+    # a long report (~1 MB): its bytes alone need fresh memory, which a warm worker has none of to spare
+    earlier.write_text(earlier.read_text(encoding="utf-8") * 150, encoding="utf-8")
     read = _isolated_reader(60, 64 * 1024**2)  # far below what the interpreter maps
     try:
         read(earlier)

@@ -64,6 +64,19 @@ def _get_tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def swap_tokenizer(tokenizer: jieba.Tokenizer | None) -> jieba.Tokenizer | None:
+    """Make ``tokenizer`` this process's (None: one is built on first use); return the one it had."""
+    global _tokenizer
+    with _lock:
+        had, _tokenizer = _tokenizer, tokenizer
+    return had
+
+
+def tokenizer_is_whole(tokenizer: jieba.Tokenizer) -> bool:
+    """Whether ``tokenizer`` holds jieba's whole dictionary (not the lazy table)."""
+    return isinstance(tokenizer.FREQ, dict)
+
+
 def _new_tokenizer(cache_folder: str | None, lazy: bool) -> jieba.Tokenizer:
     """jieba's dictionary, read lazily from an index in the cache folder (one file) or loaded whole
     (a batch's fork server): the same segmentation either way; then the domain words."""

@@ -126,10 +126,18 @@ class ProcessExecutor(Executor):
     """``jobs`` threads, each driving its own long-lived isolated worker process (per-file timeout and
     address-space limit; a worker that dies is replaced). A single file is audited in one process
     forked from this one (no fork server to start: it would import the pipeline and load jieba's
-    dictionary a second time); it is forked when :meth:`run` is called, before any other thread starts."""
+    dictionary a second time); it is forked when :meth:`run` is called, before any other thread starts.
+
+    For several files, the first workers are forked from this process too, when :meth:`run` is called
+    and no other thread runs here (``fork_workers_here``): this process loads jieba's whole
+    dictionary and warms the pipeline (it has imported it already), forks them and lets the dictionary
+    go. The fork server would start an interpreter, import the pipeline and load the dictionary again
+    before the first file (~0.5 s on two cores, while one core waits). Workers that replace them
+    (after a timeout, a crash, ``max_calls``) come from the fork server, started then."""
 
     name = "process"
     parent_is_idle = True
+    fork_workers_here = True  # tests turn it off to compare with fork-server workers
 
     def __init__(self, jobs: int, timeout_s: float, memory_bytes: int = DEFAULT_MEMORY_BYTES,
                  max_calls: int = 1000) -> None:
@@ -138,11 +146,44 @@ class ProcessExecutor(Executor):
         self.timeout_s = timeout_s
         self.memory_bytes = memory_bytes
         self.max_calls = max_calls
+        self._forked: list[IsolatedPool] = []  # workers forked by run(), not yet driven by a thread
 
     def run(self, tasks: list[Task], args: tuple, work: Work = audit_task) -> Iterator[tuple[int, Any]]:
         if len(tasks) == 1 and sys.platform.startswith("linux"):
             return iter([self._run_forked_once(tasks[0], args, work)])  # now: no other thread runs yet
+        if (work is audit_task and len(tasks) > 1 and self.fork_workers_here and sys.platform.startswith("linux")
+                and threading.active_count() == 1):
+            self._forked = self._fork_workers(min(self.jobs, len(tasks)))  # now: no other thread runs yet
         return super().run(tasks, args, work)
+
+    def _fork_workers(self, count: int) -> list[IsolatedPool]:
+        """``count`` pool workers forked from this process, ready to audit (none if that fails: the
+        fork server starts them instead)."""
+        from auditor.runner.worker import prepare_to_fork_workers
+
+        pools: list[IsolatedPool] = []
+        try:
+            let_go = prepare_to_fork_workers()
+        except Exception:  # noqa: BLE001 - e.g. jieba's dictionary unreadable: each worker loads its own
+            return pools
+        try:
+            for _ in range(count):
+                pool = IsolatedPool(timeout_s=self.timeout_s, memory_bytes=self.memory_bytes, max_calls=self.max_calls)
+                pools.append(pool)
+                pool.start_forked()
+        except Exception:  # noqa: BLE001 - e.g. fork refused (EAGAIN, ENOMEM): the fork server's workers
+            for pool in pools:
+                pool.close()
+            pools = []
+        finally:
+            let_go()
+        return pools
+
+    def close(self) -> None:
+        super().close()
+        forked, self._forked = self._forked, []
+        for pool in forked:  # forked but never given a file (the run stopped before it began)
+            pool.close()
 
     def cross_phase(self) -> CrossPhasePlan:
         return CrossPhasePlan(jobs=self.jobs, scheduler=None,
@@ -173,16 +214,20 @@ class ProcessExecutor(Executor):
 
             set_preload(["auditor.worker_warm"])  # workers fork warm (when the fork server starts here)
         local = threading.local()
-        pools: list[IsolatedPool] = []
+        forked, self._forked = self._forked, []
+        pools: list[IsolatedPool] = list(forked)
         pools_lock = threading.Lock()
 
         def run_one(task: Task) -> tuple[int, Any]:
             pool = getattr(local, "pool", None)
             if pool is None:
-                pool = local.pool = IsolatedPool(timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
-                                                 max_calls=self.max_calls)
                 with pools_lock:
-                    pools.append(pool)
+                    pool = forked.pop() if forked else None
+                    if pool is None:
+                        pool = IsolatedPool(timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
+                                            max_calls=self.max_calls)
+                        pools.append(pool)
+                local.pool = pool
             started = time.perf_counter()
             try:
                 return task.index, pool.call(work, task.path, *args)

@@ -10,6 +10,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,12 +114,62 @@ def _prepare_worker(warm: bool = True) -> None:
         import_jieba()  # before the extractors import it
         if not warm:
             return
-        from auditor.engine import check_document
-        from auditor.readers.text import build_document
-        from auditor.rules import all_rules
-
-        check_document(build_document(_WARM_UP_TEXT, "<warm-up>", "txt"), all_rules())
+        _warm_pipeline()
         _worker_ready = True
+
+
+def _warm_pipeline() -> None:
+    """Import what auditing a file imports on first use and build every lazily built cache (jieba's
+    dictionary, the rule registry, compiled patterns, numpy for the index sketch) on a small text."""
+    import auditor.preflight  # noqa: F401 - what reading a file imports on first use
+    import auditor.readers.convert  # noqa: F401
+    import auditor.structure  # noqa: F401
+    from auditor.engine import check_document
+    from auditor.readers.text import build_document
+    from auditor.rules import all_rules
+
+    document = build_document(_WARM_UP_TEXT, "<warm-up>", "txt")
+    check_document(document, all_rules(), keep_analysis=True)
+    cross_phase_material(document)  # numpy and the index sketch: every file of a batch ships them
+    document.pack()
+    text_fingerprint(document.text)
+
+
+def prepare_to_fork_workers() -> Callable[[], None]:
+    """Make this process ready for batch workers to be forked from it (instead of from the fork
+    server, see :class:`auditor.runner.executors.ProcessExecutor`): the pipeline warmed and jieba's
+    whole dictionary loaded, as the fork server has them. Returns the function that lets go of the
+    dictionary here once the workers are forked: they keep their copy, and this process needs only
+    the lazy table (one report at a time, in the cross-report phase)."""
+    global _worker_ready
+    from auditor.extract.subjects import swap_tokenizer, tokenizer_is_whole
+    from auditor.nlp.jieba_dict import lazy_wanted, use_full_dictionary
+    from auditor.runner.startup import import_jieba
+
+    was_lazy = lazy_wanted()
+    had = swap_tokenizer(None)
+    if had is not None and tokenizer_is_whole(had):
+        swap_tokenizer(had)  # already whole: kept as it is
+    use_full_dictionary(True)
+    try:
+        with _worker_lock:
+            import_jieba()
+            if not _worker_ready:
+                _warm_pipeline()
+                _worker_ready = True
+        from auditor.extract.subjects import _get_tokenizer
+
+        _get_tokenizer()  # whole, also when the pipeline was warm already
+    except BaseException:
+        use_full_dictionary(not was_lazy)
+        swap_tokenizer(had)
+        raise
+
+    def let_go() -> None:
+        use_full_dictionary(not was_lazy)
+        swap_tokenizer(had)  # None: built again, lazily, when this process next needs one
+
+    return let_go
 
 
 def _rules_for(codes: tuple[str, ...] | None) -> list:
