@@ -146,35 +146,67 @@ def test_resumed_documents_are_kept_as_workers_ship_them_and_compared_the_same(t
 
 
 # ---------------------------------------------------------------- first workers forked from this process
+# Each scenario runs in a fresh interpreter, as a user's `auditor check` does: a test process may hold
+# threads of earlier tests (Dask's), and no worker is ever forked from a process where another thread runs.
 
-
-def _worker_started_by(pool) -> str:
-    """"fork" for a worker forked from this process, "forkserver" for one of the fork server."""
+_SCENARIO_HEAD = """
+import json, os, signal, sys
+sys.path[:0] = [{tests!r}, {root!r}]
+from pathlib import Path
+from auditor.runner.executors import ProcessExecutor, Task
+from auditor.runner.worker import audit_task
+from test_batch import misbehaving_task
+ARGS = (None, False, False)
+paths = sorted(Path({folder!r}).glob("*.txt"))
+tasks = [Task(i, str(p), p.stat().st_size) for i, p in enumerate(paths)]
+def started_by(pool):
     return type(pool._process._popen).__module__.rsplit(".", 1)[-1].replace("popen_", "")
+def findings(results):
+    return {{str(i): [[f.rule, f.message] for f in r.report.findings] + ([r.report.error.code] if r.report.error else [])
+            for i, r in results.items()}}
+out = {{}}
+"""
+
+
+def _scenario(folder: Path, body: str) -> dict:
+    """Run ``body`` (which fills ``out``) in a fresh interpreter on the .txt files of ``folder``."""
+    import subprocess
+    import sys
+    import textwrap
+
+    tests = Path(__file__).resolve().parent
+    script = _SCENARIO_HEAD.format(tests=str(tests), root=str(tests.parent), folder=str(folder))
+    script += textwrap.dedent(body) + "\nprint(json.dumps(out))\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_first_workers_are_forked_from_this_process_and_find_the_same(tmp_path: Path) -> None:
     """With no other thread running, run() loads jieba's whole dictionary here, forks the workers and
     lets the dictionary go again; the findings are those of fork-server workers."""
-    from auditor.extract import subjects
-
-    tasks = _tasks(write_corpus(tmp_path, 4))
-    had = subjects._tokenizer
-    executor = ProcessExecutor(2, timeout_s=60)
-    with executor:
-        stream = executor.run(tasks, ARGS)
-        assert [_worker_started_by(p) for p in executor._forked] == ["fork", "fork"]
-        assert all(p._process.is_alive() for p in executor._forked)
-        assert subjects._tokenizer is had  # the dictionary is let go here once they are forked
-        forked = dict(stream)
-    served = ProcessExecutor(2, timeout_s=60)
-    served.fork_workers_here = False
-    with served:
-        stream = served.run(tasks, ARGS)
-        assert served._forked == []
-        from_server = dict(stream)
-    assert sorted(forked) == sorted(from_server) == [0, 1, 2, 3]
-    assert _findings(forked) == _findings(from_server) and any(_findings(forked).values())
+    write_corpus(tmp_path, 4)
+    out = _scenario(tmp_path, """
+        from auditor.extract import subjects
+        had = subjects._tokenizer
+        with ProcessExecutor(2, timeout_s=60) as executor:
+            stream = executor.run(tasks, ARGS)
+            out["started_by"] = [started_by(p) for p in executor._forked]
+            out["alive"] = all(p._process.is_alive() for p in executor._forked)
+            out["let_go"] = subjects._tokenizer is had
+            out["forked"] = findings(dict(stream))
+        served = ProcessExecutor(2, timeout_s=60)
+        served.fork_workers_here = False
+        with served:
+            stream = served.run(tasks, ARGS)
+            out["served_forked"] = len(served._forked)
+            out["served"] = findings(dict(stream))
+    """)
+    assert out["started_by"] == ["fork", "fork"] and out["alive"]
+    assert out["let_go"]  # the dictionary is let go here once they are forked
+    assert out["served_forked"] == 0
+    assert sorted(out["forked"]) == ["0", "1", "2", "3"]
+    assert out["forked"] == out["served"] and any(out["forked"].values())
 
 
 def test_no_worker_is_forked_here_while_another_thread_runs(tmp_path: Path) -> None:
@@ -196,38 +228,45 @@ def test_no_worker_is_forked_here_while_another_thread_runs(tmp_path: Path) -> N
 
 
 def test_a_worker_forked_here_that_dies_is_replaced_from_the_fork_server(tmp_path: Path) -> None:
-    paths = write_corpus(tmp_path, 3)
+    paths = write_corpus(tmp_path, 2)
     (tmp_path / "crash.txt").write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
-    tasks = _tasks([tmp_path / "crash.txt", *paths])
-    with ProcessExecutor(1, timeout_s=60) as executor:
-        stream = executor.run(tasks, ARGS)
-        [pool] = executor._forked
-        assert _worker_started_by(pool) == "fork"
-        executor._forked = []  # driven here, by hand, one call after the other
-        assert pool.call(misbehaving_task, *_args_of(tasks[1])).report.error is None
-        with pytest.raises(Exception) as crashed:
-            pool.call(misbehaving_task, *_args_of(tasks[0]))
-        assert getattr(crashed.value, "code", None) == "worker-crashed"
-        assert pool.call(audit_task, *_args_of(tasks[2])).report.error is None
-        assert _worker_started_by(pool) == "forkserver"
-        pool.close()
-        stream.close()
-
-
-def _args_of(task: Task) -> tuple:
-    return (task.path, *ARGS)
+    out = _scenario(tmp_path, """
+        tasks.sort(key=lambda t: not t.path.endswith("crash.txt"))
+        with ProcessExecutor(1, timeout_s=60) as executor:
+            stream = executor.run(tasks, ARGS)
+            [pool] = executor._forked
+            executor._forked = []  # driven here, by hand, one call after the other
+            out["first"] = started_by(pool)
+            out["good"] = pool.call(misbehaving_task, tasks[1].path, *ARGS).report.error is None
+            try:
+                pool.call(misbehaving_task, tasks[0].path, *ARGS)
+            except Exception as exc:
+                out["crashed"] = getattr(exc, "code", repr(exc))
+            out["after"] = pool.call(audit_task, tasks[2].path, *ARGS).report.error is None
+            out["then"] = started_by(pool)
+            pool.close()
+    """)
+    assert out == {"first": "fork", "good": True, "crashed": "worker-crashed", "after": True, "then": "forkserver"}
 
 
 def test_a_worker_forked_here_ignores_ctrl_c(tmp_path: Path) -> None:
     """Ctrl-C reaches every process of the terminal's group: the batch handles it and stops its workers."""
-    import os
-    import signal
-
-    tasks = _tasks(write_corpus(tmp_path, 2))
-    with ProcessExecutor(1, timeout_s=60) as executor:
-        stream = executor.run(tasks, ARGS)
-        [pool] = executor._forked
-        results = dict([next(stream)])  # the worker has begun: it set its handler before its first file
-        os.kill(pool._process.pid, signal.SIGINT)
-        results.update(stream)
-    assert sorted(results) == [0, 1] and all(r.report.error is None for r in results.values())
+    write_corpus(tmp_path, 2)
+    out = _scenario(tmp_path, """
+        with ProcessExecutor(1, timeout_s=60) as executor:
+            stream = executor.run(tasks, ARGS)
+            [pool] = executor._forked
+            out["started_by"] = started_by(pool)
+            results = dict([next(stream)])  # the worker has begun: it set its handler before its first file
+            os.kill(pool._process.pid, signal.SIGINT)
+            import time
+            time.sleep(0.5)
+            out["alive"] = pool._process.is_alive()
+            results.update(stream)
+            out["results"] = findings(results)
+            out["workers_started"] = pool.workers_started
+    """)
+    assert out["started_by"] == "fork"
+    assert out["alive"] and out["workers_started"] == 1  # the same worker audited every file
+    assert sorted(out["results"]) == ["0", "1"]
+    assert not any(isinstance(item, str) for found in out["results"].values() for item in found)  # no error
