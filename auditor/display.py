@@ -95,6 +95,18 @@ def scrub(value: Any, clean: Callable[[str], str] | None = None) -> Any:
     return value
 
 
+def scrubbed_json(value: Any, **dumps: Any) -> str:
+    """``json.dumps(scrub(value), ensure_ascii=False, **dumps)``. The value is walked only when its
+    dump holds a lone surrogate: without one, every string is already as ``scrub`` leaves it (the
+    dump writes each string's characters as they are), and the two texts are the same."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, **dumps)
+    if _ANY_SURROGATE.search(text):
+        text = json.dumps(scrub(value), ensure_ascii=False, **dumps)
+    return text
+
+
 def _scrub_fields(value: Any, clean: Callable[[str], str] | None) -> Any:
     """A copy of a dataclass with every shown field scrubbed; a field left out of its repr (the
     Document a report carries for the HTML page, internal flags) is carried over as it is."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.display import display_path, scrub
+from auditor.display import display_path, scrubbed_json
 from auditor.errors import AuditorError
 
 SCHEMA_VERSION = 1
@@ -136,7 +136,7 @@ class ResultStore:
                 self._db.execute(
                     "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (display_path(key.path), key.content_hash, key.auditor_version, key.rules_key,
-                     json.dumps(scrub(report), ensure_ascii=False), text_z, text_hash, seconds, time.time()))
+                     scrubbed_json(report), text_z, text_hash, seconds, time.time()))
             self._db.commit()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"无法写入结果库 {display_path(self.path)}：{exc}", code="store-write-failed") from exc

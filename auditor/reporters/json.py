@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from auditor.display import scrub
+from auditor.display import scrub, scrubbed_json
 from auditor.results import BatchResult
 
 _INDENT = 2
@@ -35,12 +35,12 @@ def json_chunks(batch: BatchResult | Mapping[str, Any], lang: str = "zh") -> Ite
     frame["summary"] = scrub(result.summary)
     head = json.dumps(frame, ensure_ascii=False, indent=_INDENT)
     if not result.reports or head.count(_NO_REPORTS) != 1:
-        yield json.dumps(scrub(result.to_dict(lang)), ensure_ascii=False, indent=_INDENT) + "\n"
+        yield scrubbed_json(result.to_dict(lang), indent=_INDENT) + "\n"
         return
     before, after = head.split(_NO_REPORTS)
     yield before + '"reports": ['
     pad = "\n" + " " * (2 * _INDENT)  # a report is an item of a list in the top-level object
     for i, report in enumerate(result.reports):
-        text = json.dumps(scrub(report.to_dict(lang)), ensure_ascii=False, indent=_INDENT)
+        text = scrubbed_json(report.to_dict(lang), indent=_INDENT)
         yield ("," if i else "") + pad + text.replace("\n", pad)
     yield "\n" + " " * _INDENT + "]" + after + "\n"
