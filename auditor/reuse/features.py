@@ -13,7 +13,6 @@ import bisect
 import math
 import re
 from array import array
-from collections import Counter
 
 from auditor.document import Document
 from auditor.extract.numbers import number_pass
@@ -108,6 +107,15 @@ def _template_section(doc: Document, passage) -> bool:
     return hit
 
 
+def _counts(items) -> dict:
+    """How many times each item occurs (a plain dict: ``Counter``'s constructor costs more than the
+    handful of figures of a paragraph)."""
+    counts: dict = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
 def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     """What the report's span of ``pair`` states that the source's span states identically."""
     known = reuse_material(doc).facts
@@ -116,19 +124,19 @@ def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     if hit is not None:
         return hit
     facts = PairFacts()
-    src_numbers = Counter(t for _, _, t in figures_within(source, pair.source, pair.source_start, pair.source_end))
+    src_numbers = _counts(t for _, _, t in figures_within(source, pair.source, pair.source_start, pair.source_end))
     for s, e, t in figures_within(doc, pair.this, pair.this_start, pair.this_end):
         facts.figures += 1
-        if src_numbers[t] > 0:
+        if src_numbers.get(t, 0) > 0:
             src_numbers[t] -= 1
             facts.unchanged.append((s, e))
         else:
             facts.changed += 1
     # years compared paragraph with paragraph: an updated year often sits just outside the aligned span
     year = doc.meta.year
-    src_years = Counter(y for y, _, _ in _paragraph_years(source, pair.source))
+    src_years = _counts(y for y, _, _ in _paragraph_years(source, pair.source))
     for y, s, e in _paragraph_years(doc, pair.this):
-        if src_years[y] > 0:
+        if src_years.get(y, 0) > 0:
             src_years[y] -= 1
             if year is not None and y < year:
                 facts.kept_years.append((s, e))

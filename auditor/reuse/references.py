@@ -289,14 +289,13 @@ def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, 
     in order, each with its feature row. The source is the most alike pair, then the most recent
     (:func:`_preference`): a pair less alike or older than another of the same paragraph is never chosen,
     so it is neither described nor scored (most paragraphs are aligned with several years' reports)."""
-    pairs = [(p, cand) for cand in refs.candidates(doc) for p in align(doc, refs.source(cand))]
+    pairs = [(p, cand, _likeness(p, cand)) for cand in refs.candidates(doc) for p in align(doc, refs.source(cand))]
     best: dict[int, tuple[float, int]] = {}
-    for p, cand in pairs:
-        likeness = _likeness(p, cand)
+    for p, _, likeness in pairs:
         if likeness > best.get(p.this.index, (-1.0, -1)):
             best[p.this.index] = likeness
     return [(p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)))
-            for p, cand in pairs if _likeness(p, cand) == best[p.this.index]]
+            for p, cand, likeness in pairs if likeness == best[p.this.index]]
 
 
 def prescore(docs: Sequence[Document], refs: ReferenceSet) -> None:
