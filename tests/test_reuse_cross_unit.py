@@ -109,3 +109,50 @@ def test_foreign_name_only_in_sentences_about_own_work() -> None:
     spans = foreign_names(doc, other)
     assert [doc.text[s:e] for s, e in spans] == ["宁山县"]
     assert spans[0][0] == doc.text.index("宁山县")
+
+
+def test_aligning_only_paragraphs_with_shared_figures_finds_the_same(honest: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """copy_from aligns only the paragraphs stating a figure the other report states too: every pair of a
+    batch with copies and honest reports gives what aligning every paragraph gives."""
+    from auditor.engine import read_document
+    from auditor.reuse import crossunit
+    from auditor.reuse.align import align
+    from auditor.reuse.text import passages
+
+    copies = _renamed(honest, tmp_path / "c", 3)
+    docs = [read_document(p) for p in [*copies, *sorted(honest.glob("*.txt"))[:6]]]
+
+    def described(found):
+        return None if found is None else (found.source.path, [(p.this_start, p.this_end, p.source_start,
+                                                               p.source_end) for p in found.pairs],
+                                           found.figures, found.names, found.characters)
+
+    pairs = [(a, b) for a in docs for b in docs if a is not b]
+    fast = [described(crossunit.copy_from(a, b)) for a, b in pairs]
+    monkeypatch.setattr(crossunit, "ONLY_SHARED_FIGURES", False)
+    every = [described(crossunit.copy_from(a, b)) for a, b in pairs]
+    assert fast == every
+    assert sum(f is not None for f in fast) >= 6  # the copies find each other
+    assert sum(f is None for f in fast) >= 30  # and honest reports nothing
+
+    # a copy whose paragraphs state one figure each: every one of them must still be aligned
+    body = (
+        "{unit}2024年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+        "{unit}负责全县河道巡查与堤防养护工作，本年度共组织汛前隐患排查行动37次，覆盖辖区全部重点河段。\n"
+        "二、绩效目标完成情况\n"
+        "围绕防汛物资储备目标，{unit}新购置编织袋与救生衣等物资共计4260件，已全部登记入库并定期盘点。\n"
+        "在基层队伍建设方面，{unit}举办抢险技能轮训班，累计培训乡镇巡堤人员815人次，考核合格率较高。\n"
+        "围绕信息化建设任务，{unit}在重点闸站新装视频监测点位29处，实现汛期全天候远程值守。\n"
+        "三、存在的问题\n部分项目前期论证不够充分，资金拨付进度偏慢，下一步将加强预算执行的日常监控。\n")
+    from auditor.readers.text import build_document
+
+    one, other = (build_document(body.format(unit=u), f"{u}.txt", "txt") for u in ("东岭县水利局", "西川县水务局"))
+    monkeypatch.setattr(crossunit, "ONLY_SHARED_FIGURES", True)
+    found = crossunit.copy_from(one, other)
+    assert found is not None and len(found.pairs) == 4 and len(found.figures) == 4
+
+    # align(only=...) gives the pairs of those paragraphs exactly as aligning them all does
+    doc, source = docs[0], docs[4]
+    some = {p.index for p in passages(doc)[::2]}
+    assert align(doc, source, only=some) == [p for p in align(doc, source) if p.this.index in some]

@@ -14,6 +14,7 @@ Offsets index ``doc.text`` (``this_*``) and ``source.text`` (``source_*``).
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -241,8 +242,9 @@ def align_pair(doc: Document, p: Passage, source: Document, q: Passage) -> Align
     return AlignedPair(p, q, p.start + ts, p.start + te, q.start + ss, q.start + se, matched, ratio)
 
 
-def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
-    """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order."""
+def align(doc: Document, source: Document | SourceIndex, only: Container[int] | None = None) -> list[AlignedPair]:
+    """Every paragraph of ``doc`` that has a counterpart in ``source``, in the report's order; with
+    ``only``, only the paragraphs numbered in it (their ``Passage.index``)."""
     index = source if isinstance(source, SourceIndex) else SourceIndex(source)
     out = []
     known = index.aligned if SHARE_ALIGNMENTS else None
@@ -252,8 +254,10 @@ def align(doc: Document, source: Document | SourceIndex) -> list[AlignedPair]:
     # the seeds of the paragraphs neither aligned before nor present verbatim, found at once
     searched = index.best_many(passage_grams(doc), [
         k for k, p in enumerate(mine)
-        if (known is None or memo_keys[k] not in known) and p.key not in index.exact])
+        if (only is None or k in only) and (known is None or memo_keys[k] not in known) and p.key not in index.exact])
     for k, p in enumerate(mine):
+        if only is not None and k not in only:
+            continue
         if known is not None:
             memo_key = memo_keys[k]
             if memo_key in known:

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from auditor.document import Document
 from auditor.reuse.align import AlignedPair, align
-from auditor.reuse.features import pair_facts
+from auditor.reuse.features import figure_spans, figure_texts, pair_facts
 from auditor.reuse.text import passages
 
 MIN_MASKED_RATIO = 0.85
@@ -28,6 +28,9 @@ MIN_SHARED_FIGURES = 3
 MIN_SHARED_SHARE = 0.6  # of a copied paragraph's figures, stated as in the other unit's report
 MIN_COPIED_PARAGRAPHS = 2
 MAX_OTHER_UNITS = 3  # other units' reports compared per report (the index's best candidates)
+# Whether only the paragraphs that state a figure the other report also states are aligned with it (the
+# others cannot hold copied figures); off, every paragraph is (the tests compare both ways).
+ONLY_SHARED_FIGURES = True
 _PLACE_RE = re.compile(r"^(.{2,12}?(?:自治州|自治县|新区|省|市|州|盟|县|区|旗))")
 _OWN_WORK_RE = re.compile(r"我单位|本单位|我局|本局|我委|本委|我院|本院|我办|本办|我馆|本馆|我站|本站|我中心|本中心"
                           r"|本机关|我机关|常委会机关|本部门|我部门")
@@ -75,10 +78,18 @@ def copy_from(doc: Document, source: Document, source_index=None) -> UnitCopy | 
     """What ``doc`` copied from ``source`` (another unit's report), or None below the thresholds."""
     if source.text == doc.text or not doc.meta.unit or not source.meta.unit:
         return None
+    open_to_copy = None
+    if ONLY_SHARED_FIGURES:
+        # a paragraph holds figures copied from the other report only if it states one that report states
+        theirs = set(figure_texts(source))
+        open_to_copy = {p.index for p in passages(doc) if not p.is_heading
+                        and any(t in theirs for _, _, t in figure_spans(doc, p.start, p.end))}
+        if len(open_to_copy) < MIN_COPIED_PARAGRAPHS:
+            return None
     names = unit_names(doc.meta.unit) + unit_names(source.meta.unit)
     names = sorted(set(names), key=len, reverse=True)
     found = UnitCopy(source, narrative=sum(p.end - p.start for p in passages(doc) if not p.is_heading) or 1)
-    for pair in align(doc, source_index or source):
+    for pair in align(doc, source_index or source, only=open_to_copy):
         if pair.this.is_heading:
             continue
         a = masked(doc.text[pair.this.start:pair.this.end], names)

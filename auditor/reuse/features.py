@@ -73,6 +73,12 @@ def figure_spans(doc: Document, start: int, end: int) -> list[tuple[int, int, st
     return hit
 
 
+def figure_texts(doc: Document) -> list[str]:
+    """The text of every figure of ``doc`` (:func:`figure_marks`), in text order."""
+    marks, text = figure_marks(doc), doc.text
+    return [text[marks[i]:marks[i + 1]] for i in range(0, len(marks), 2)]
+
+
 def _idiom_one(m) -> bool:
     """"一项"/"一次" in set phrases ("完成一项、销号一项") state no count of the year."""
     return m.value <= 1 and not any(c.isdigit() for c in m.text)
