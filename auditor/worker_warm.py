@@ -1,7 +1,8 @@
-"""Imported once by the fork server that starts the batch's worker processes (see
-:func:`auditor.batch.run_batch`): the pipeline is imported and its caches (jieba's dictionary, the
-rule registry, compiled patterns) are warmed there, so every worker forks ready to audit and
-shares those pages with its siblings instead of loading its own copy.
+"""Imported once by the fork server that starts the batch's worker processes when they cannot be forked
+from the batch's own process (another thread runs there), and the workers that replace them (see
+:class:`auditor.runner.executors.ProcessExecutor`): the pipeline is imported and its caches (jieba's
+dictionary, the rule registry, compiled patterns) are warmed there, so every worker forks ready to audit
+and shares those pages with its siblings instead of loading its own copy.
 
 jieba's dictionary is loaded whole here, not read lazily from its index as for one file: loaded once
 in the fork server, it costs the workers nothing, they segment at the plain dict's speed, and none
