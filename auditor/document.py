@@ -39,8 +39,13 @@ def for_matching(text: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    """The meaning of a piece of text: residue removed and all whitespace (incl. full-width) dropped."""
-    return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw) if "[bookmark: " in raw else raw)
+    """The meaning of a piece of text: residue removed and all whitespace (incl. full-width) dropped.
+    (``str.split`` drops the characters ``\\s`` matches; with U+FEFF those are ``_BLANK_RE``'s: half
+    the time of ``_BLANK_RE.sub`` on a table cell, read ~500 times a report.)"""
+    if "[bookmark: " in raw:
+        raw = RESIDUE_RE.sub("", raw)
+    kept = "".join(raw.split())
+    return kept.replace("\ufeff", "") if "\ufeff" in kept else kept
 
 
 def _pickled_by_fields(cls: type[Kind]) -> type[Kind]:

@@ -36,3 +36,26 @@ def test_random_strings() -> None:
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
         assert for_matching(text) == text.translate(MATCHING)
         assert fold(text) == clean_text(text).translate(PUNCT)
+
+
+def _clean_by_pattern(raw: str) -> str:
+    """clean_text's definition: residue removed, then every character of ``_BLANK_RE`` dropped."""
+    from auditor.document import _BLANK_RE, RESIDUE_RE
+
+    return _BLANK_RE.sub("", RESIDUE_RE.sub("", raw))
+
+
+def test_clean_text_drops_exactly_the_blank_pattern() -> None:
+    from auditor.document import _BLANK_RE
+
+    every = [chr(c) for c in range(0x110000) if 0xD800 > c or c > 0xDFFF]
+    blanks = [c for c in every if _BLANK_RE.fullmatch(c)]
+    assert "\u3000" in blanks and "\ufeff" in blanks and "\u00a0" in blanks and len(blanks) >= 29
+    assert all(clean_text(f"年{c}度") == "年度" for c in blanks)
+    kept = "".join(c for c in every if not _BLANK_RE.fullmatch(c))
+    assert clean_text(kept) == kept  # nothing else is dropped
+    rng = random.Random(5)
+    pool = blanks + list("预算执行率[bookmark: x] ]万元12") + ["[bookmark: _Toc1 ]"]
+    for _ in range(3000):
+        raw = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+        assert clean_text(raw) == _clean_by_pattern(raw)
