@@ -270,3 +270,20 @@ def test_a_worker_forked_here_ignores_ctrl_c(tmp_path: Path) -> None:
     assert out["alive"] and out["workers_started"] == 1  # the same worker audited every file
     assert sorted(out["results"]) == ["0", "1"]
     assert not any(isinstance(item, str) for found in out["results"].values() for item in found)  # no error
+
+
+def test_workers_forked_here_are_stopped_when_the_run_stops_before_it_begins(tmp_path: Path) -> None:
+    """An interrupt between run() and the first file: the forked workers are stopped, none is left behind."""
+    write_corpus(tmp_path, 3)
+    out = _scenario(tmp_path, """
+        executor = ProcessExecutor(2, timeout_s=60)
+        stream = executor.run(tasks, ARGS)
+        processes = [p._process for p in executor._forked]
+        out["forked"] = len(processes)
+        executor.close()
+        for process in processes:
+            process.join(5)
+        out["alive"] = [process.is_alive() for process in processes]
+        out["rest"] = list(stream)
+    """)
+    assert out == {"forked": 2, "alive": [False, False], "rest": []}
