@@ -22,8 +22,8 @@ report reads 412 distinct strings, 7-11 ms from SQLite (its import included) aga
 shards (the 121 first characters hold ~54,000 entries); a whole 80,000-character report 25-35 ms
 against 60-80 ms.
 
-A long-lived process that segments a lot (the batch's fork server, whose workers share its pages)
-is better off with the full dictionary: :func:`use_full_dictionary` makes :func:`make_tokenizer`
+A process that segments a lot, or forks workers that do (a batch's process before it forks its
+workers, or its fork server: the workers share its pages), is better off with the full dictionary: :func:`use_full_dictionary` makes :func:`make_tokenizer`
 load it. The whole dictionary is read from a word file of the cache folder (``jieba_words.bin``,
 :func:`write_words`, written by the first whole load): ~0.2 s against ~0.6 s for jieba's marshal cache.
 """
@@ -352,8 +352,8 @@ class LazyFreq(MutableMapping):
 #
 # jieba's own cache is the marshalled ``(FREQ, total)``: 0.55-0.6 s to load ~500,000 entries. The same
 # entries kept as one block of words (UTF-8, one a line) and one array of frequencies load in ~0.15 s
-# (a split and a ``dict(zip(...))``), which is on the critical path of a batch: the fork server loads
-# the dictionary before it starts any worker.
+# (a split and a ``dict(zip(...))``), which is on the critical path of a batch: the dictionary is loaded
+# before any worker starts.
 
 WORDS_NAME = "jieba_words.bin"
 
