@@ -24,8 +24,9 @@ against 60-80 ms.
 
 A process that segments a lot, or forks workers that do (a batch's process before it forks its
 workers, or its fork server: the workers share its pages), is better off with the full dictionary:
-:func:`use_full_dictionary` makes :func:`make_tokenizer` load it. The whole dictionary is read from a word file of the cache folder (``jieba_words.bin``,
-:func:`write_words`, written by the first whole load): ~0.2 s against ~0.6 s for jieba's marshal cache.
+:func:`use_full_dictionary` makes :func:`make_tokenizer` load it. The whole dictionary is read from a
+word file of the cache folder (``jieba_words.bin``, :func:`write_words`, written by the first whole
+load): ~0.2 s against ~0.6 s for jieba's marshal cache.
 """
 
 from __future__ import annotations
