@@ -806,13 +806,16 @@ class ReuseIndex:
     def sharing_unit_names(self, key: str) -> frozenset[str]:
         """The folded names of the units whose paragraphs have the same digit-masked text as ``key``
         (built once per masked text)."""
-        h = key_hash(key)
+        return self.sharing_unit_names_of(key_hash(key))
+
+    def sharing_unit_names_of(self, masked: int) -> frozenset[str]:
+        """:meth:`sharing_unit_names` of a paragraph given by its :func:`key_hash`."""
         names = self.__dict__.get("_sharing_names")
         if names is None:
             names = self._sharing_names = {}
-        hit = names.get(h)
+        hit = names.get(masked)
         if hit is None:
-            hit = names[h] = frozenset(n for n in (self.unit_name(u) for u in self.shared.get(h, ())) if n)
+            hit = names[masked] = frozenset(n for n in (self.unit_name(u) for u in self.shared.get(masked, ())) if n)
         return hit
 
     def sharing_units(self, key: str) -> tuple[int, ...]:

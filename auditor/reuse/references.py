@@ -52,6 +52,8 @@ class ReferenceSet:
     _by_unit: dict[str, list[tuple[int, Document]]] | None = None
     _unit_matches: dict[str, list[str]] = field(default_factory=dict)
     _shared_counts: dict[tuple[int, str | None], int] = field(default_factory=dict)
+    _like_units: dict[str, frozenset[str]] = field(default_factory=dict)  # own unit → names counted as it
+    _unit_name_keys: dict[str, str] | None = None  # the indexes' unit names → their unit_key
     _scored: dict[str, tuple] = field(default_factory=dict)  # prescore(): path → (doc, pairs, scores)
     _shared_index: ReuseIndex | None = None  # the batch index once settle() released its search part
 
@@ -225,18 +227,50 @@ class ReferenceSet:
         from auditor.reuse.index import key_hash
 
         own = doc.meta.unit
-        cache_key = (key_hash(key), own)
+        masked = key_hash(key)
+        cache_key = (masked, own)
         hit = self._shared_counts.get(cache_key)
         if hit is not None:
             return hit
         units: set[str] = set()
-        batch = [self._shared_index or self.batch_index] if self.documents else []
-        for index in batch + ([self.index] if self.index else []):
-            for name in index.sharing_unit_names(key):
-                if name and not (own and _same_unit_cached(name, own)):
-                    units.add(name)
+        for index in self._sharing_indexes():
+            units.update(index.sharing_unit_names_of(masked))
+        if own:
+            units.difference_update(self._units_like(own))
         self._shared_counts[cache_key] = len(units)
         return len(units)
+
+    def _sharing_indexes(self) -> list[ReuseIndex]:
+        batch = [self._shared_index or self.batch_index] if self.documents else []
+        return batch + ([self.index] if self.index else [])
+
+    def _units_like(self, own: str) -> frozenset[str]:
+        """The unit names of the indexes that count as ``own``'s unit (``_same_unit_cached``), found for
+        every name at once with rapidfuzz's C loop: a large batch's units are hundreds, and asking
+        name by name for each unit would fill any cache of the pairs."""
+        hit = self._like_units.get(own)
+        if hit is not None:
+            return hit
+        names = self._unit_name_keys
+        if names is None:
+            names = self._unit_name_keys = {}
+            for index in self._sharing_indexes():
+                for name in index.unit_ids:
+                    if name not in names:
+                        names[name] = unit_key(name)
+        own_key = unit_key(own)
+        like = {name for name, key in names.items() if name == own_key or (key and own_key and key == own_key)}
+        if own_key:
+            keyed = [(name, key) for name, key in names.items() if key and name not in like]
+            if keyed:
+                from rapidfuzz import process
+
+                scores = process.cdist([own_key], [key for _, key in keyed], scorer=fuzz.ratio,
+                                       score_cutoff=UNIT_MATCH)[0]
+                # with a cutoff, a score below it is 0: a nonzero one is >= UNIT_MATCH, as same_unit asks
+                like.update(name for (name, _), score in zip(keyed, scores.tolist()) if score)
+        hit = self._like_units[own] = frozenset(like)
+        return hit
 
 
 def _matching_keys(own: str, keys: list[str]) -> list[str]:
