@@ -404,20 +404,24 @@ class _LocateIndex:
     def __init__(self, doc: Document) -> None:
         self.anchor_starts = [a.start for a in doc.anchors]
         self.paragraph_starts = [p.start for p in doc.paragraphs]
-        cells: list[tuple[int, int, tuple[int, int, int]]] = []
-        for number, table in enumerate(doc.tables, start=1):
-            for row in table.rows:
-                for cell in row.cells:
-                    cells.append((cell.start, cell.end, (number, row.index + 1, cell.col + 1)))
-        cells.sort(key=lambda c: (c[0], c[1]))
+        # (start, end, table number, row index, column), sorted by start then end (stable; the key in C):
+        # built again whenever a packed Document is located, and a long report's cells are thousands
+        cells = [(cell.start, cell.end, number, row.index, cell.col)
+                 for number, table in enumerate(doc.tables, start=1) for row in table.rows for cell in row.cells]
+        cells.sort(key=_START_END)
         self.cells = cells
         self.cell_starts = [c[0] for c in cells]
 
     def cell_at(self, offset: int) -> tuple[int, int, int] | None:
+        """(table, row, column), each counted from 1, of the cell holding ``offset``."""
         k = bisect.bisect_right(self.cell_starts, offset) - 1
         if k >= 0 and offset <= self.cells[k][1]:
-            return self.cells[k][2]
+            _, _, number, row, column = self.cells[k]
+            return number, row + 1, column + 1
         return None
+
+
+_START_END = operator.itemgetter(0, 1)
 
 
 # --- sentence and clause bounds: one implementation for every extractor --------------------------
