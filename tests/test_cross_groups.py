@@ -143,6 +143,36 @@ def test_children_replaced_in_waves_give_the_same_findings(batch, monkeypatch, t
     assert one_wave == alone
 
 
+def test_the_checks_run_with_the_cross_phase_collector_thresholds(batch, monkeypatch, tmp_path: Path) -> None:
+    """The reference rules run with the collector's thresholds raised, here and in the forked
+    processes (which inherit them); they are given back afterwards, and no finding depends on them."""
+    import gc
+    import os
+
+    import auditor.runner.cross as cross
+
+    log = tmp_path / "thresholds.txt"
+    real_check = cross.check_chunk
+
+    def recording_check(*args):
+        with open(log, "a", encoding="ascii") as handle:
+            handle.write(f"{os.getpid()} {' '.join(map(str, gc.get_threshold()))}\n")
+        return real_check(*args)
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(cross, "_CROSS_GC_THRESHOLDS", before)
+    defaults, _ = _cross(batch, share=True, jobs=1, monkeypatch=monkeypatch)
+    monkeypatch.setattr(cross, "_CROSS_GC_THRESHOLDS", (50_000, 20, 20))
+    monkeypatch.setattr(cross, "check_chunk", recording_check)
+    for jobs in (1, 2):
+        raised, _ = _cross(batch, share=True, jobs=jobs, monkeypatch=monkeypatch)
+        assert raised == defaults
+        assert gc.get_threshold() == before
+    lines = [line.split() for line in log.read_text(encoding="ascii").splitlines()]
+    assert {tuple(map(int, line[1:])) for line in lines} == {(50_000, 20, 20)}
+    assert {int(line[0]) == os.getpid() for line in lines} == {True, False}  # here and in the children
+
+
 def test_near_identical_copies_form_one_group(batch) -> None:
     from auditor.reuse.references import ReferenceSet
 
