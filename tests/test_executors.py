@@ -183,17 +183,17 @@ def _scenario(folder: Path, body: str) -> dict:
 
 
 def test_the_first_workers_are_forked_from_this_process_and_find_the_same(tmp_path: Path) -> None:
-    """With no other thread running, run() loads jieba's whole dictionary here, forks the workers and
-    lets the dictionary go again; the findings are those of fork-server workers."""
+    """With no other thread running, run() warms the pipeline here and forks the workers from this
+    process; jieba's whole dictionary is not loaded here for them (they read it lazily from its index,
+    as this process does); the findings are those of fork-server workers (whole dictionary)."""
     write_corpus(tmp_path, 4)
     out = _scenario(tmp_path, """
         from auditor.extract import subjects
-        had = subjects._tokenizer
         with ProcessExecutor(2, timeout_s=60) as executor:
             stream = executor.run(tasks, ARGS)
             out["started_by"] = [started_by(p) for p in executor._forked]
             out["alive"] = all(p._process.is_alive() for p in executor._forked)
-            out["let_go"] = subjects._tokenizer is had
+            out["whole_here"] = subjects._tokenizer is not None and subjects.tokenizer_is_whole(subjects._tokenizer)
             out["forked"] = findings(dict(stream))
         served = ProcessExecutor(2, timeout_s=60)
         served.fork_workers_here = False
@@ -203,10 +203,42 @@ def test_the_first_workers_are_forked_from_this_process_and_find_the_same(tmp_pa
             out["served"] = findings(dict(stream))
     """)
     assert out["started_by"] == ["fork", "fork"] and out["alive"]
-    assert out["let_go"]  # the dictionary is let go here once they are forked
+    assert not out["whole_here"]  # read lazily here (the index exists after the first run), or let go
     assert out["served_forked"] == 0
     assert sorted(out["forked"]) == ["0", "1", "2", "3"]
     assert out["forked"] == out["served"] and any(out["forked"].values())
+
+
+def test_the_workers_are_forked_without_loading_the_whole_dictionary_here(tmp_path: Path) -> None:
+    """With jieba's index in the cache folder, this process warms the pipeline on the lazy table and
+    forks the workers without loading the whole dictionary (~0.2-0.3 s before any worker could start);
+    without an index (a first run) it loads it whole once, writes the index, and lets it go after the fork."""
+    from auditor.nlp import jieba_dict
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_corpus(corpus, 3)
+    cache = tmp_path / "cache"
+    body = f"""
+        os.environ["XDG_CACHE_HOME"] = {str(cache)!r}
+        from auditor.extract import subjects
+        from auditor.nlp import jieba_dict
+        loads = []
+        whole = jieba_dict._full_tokenizer
+        jieba_dict._full_tokenizer = lambda folder: loads.append(folder) or whole(folder)
+        with ProcessExecutor(2, timeout_s=60) as executor:
+            stream = executor.run(tasks, ARGS)
+            out["forked"] = len(executor._forked)
+            out["loads"] = len(loads)
+            out["whole_here"] = subjects._tokenizer is not None and subjects.tokenizer_is_whole(subjects._tokenizer)
+            out["audited"] = sorted(i for i, r in dict(stream).items() if r.report.error is None)
+    """
+    first = _scenario(corpus, body)  # no index yet: one whole load, the index written
+    assert first["forked"] == 2 and first["loads"] == 1 and not first["whole_here"]
+    assert (cache / "auditor" / jieba_dict.INDEX_NAME).is_file()
+    second = _scenario(corpus, body)
+    assert second["forked"] == 2 and second["loads"] == 0 and not second["whole_here"]
+    assert first["audited"] == second["audited"] == [0, 1, 2]
 
 
 def test_no_worker_is_forked_here_while_another_thread_runs(tmp_path: Path) -> None:
