@@ -391,3 +391,22 @@ def test_ngram_counts_are_kept_small_and_read_back_exactly() -> None:
     as_float = ngram_counts([(f, c.astype(np.float32)) for f, c in rows])
     assert matrix.dtype == np.float32 and (matrix != as_float).nnz == 0
     assert matrix.sum() == sum(float(c.sum()) for _, c in rows)
+
+
+def test_row_products_in_blocks_are_the_whole_products_bit_for_bit() -> None:
+    """``_row_products`` copies ``_PRODUCT_ROWS`` rows at a time (a bounded temporary); each row's
+    product is the same float32 as in one product over all the rows asked for, whatever the block."""
+    from scipy import sparse
+
+    from auditor.reuse import index as index_module
+
+    rng = np.random.default_rng(7)
+    matrix = sparse.random(3 * index_module._PRODUCT_ROWS + 5, 2_000, density=0.05, format="csr",
+                           dtype=np.float32, random_state=rng)
+    dense = rng.random(2_000, dtype=np.float32)
+    rows = rng.permutation(matrix.shape[0])[: 2 * index_module._PRODUCT_ROWS + 17].astype(np.int64)
+    blocked = index_module._row_products(matrix, rows, dense)
+    whole = matrix[rows] @ dense
+    assert len(rows) > index_module._PRODUCT_ROWS  # the blocked path
+    assert blocked.dtype == whole.dtype == np.float32
+    assert blocked.tobytes() == whole.tobytes()
