@@ -191,7 +191,7 @@ def report_from_record(record: dict[str, Any], path: str) -> BatchReport:
 
 
 def _as_batch_report(report: Report, path: str, *, copy_findings: bool) -> BatchReport:
-    values = {f.name: getattr(report, f.name) for f in fields(Report)}
+    values = {f.name: getattr(report, f.name) for f in fields(Report) if f.init}
     values["path"] = path
     if copy_findings:
         values["findings"] = copy.deepcopy(report.findings)
@@ -374,6 +374,11 @@ def _store_report(result_store: ResultStore | None, key: ResultKey | None, repor
 # Files audited in this run from which the per-file workers' server is stopped before the cross-report
 # phase (its memory counts then); a smaller batch keeps it for the next run in the same process.
 RELEASE_WORKERS_AT = 200
+# Files from which each report's findings are packed as they arrive (Report.pack_findings) and kept so
+# until the cross-report phase is done: its search is where a large batch's memory peaks. At 3,200
+# reports this process held 223 MB instead of 263 MB when the search began; below 1,000 reports the
+# findings are a few MB and packing them would only cost time (~0.1 ms a report).
+PACK_FINDINGS_AT = 1_000
 
 
 def run_batch(
@@ -437,6 +442,7 @@ def run_batch(
     references = list(references)
     cross_phase = bool(cross_rules) and (n > 1 or bool(references) or index is not None)
     want_documents = keep_documents or cross_phase
+    pack_findings = cross_phase and n >= PACK_FINDINGS_AT  # unpacked once the cross phase is done
     executor = make_executor(engine, jobs=jobs, scheduler=scheduler, timeout_s=timeout_s,
                              memory_bytes=memory_bytes, max_calls=max_calls)
 
@@ -462,6 +468,8 @@ def run_batch(
                                                  result, console)
                     if on_result is not None:
                         on_result(state.reports[i])
+                    if pack_findings:
+                        state.reports[i].pack_findings()
                 if want_documents:
                     gc.freeze()  # the Documents received live until the end: the collector need not rescan them
                 if on_progress is not None:
@@ -490,6 +498,8 @@ def run_batch(
             if len(todo) >= RELEASE_WORKERS_AT:
                 executor.release()  # a large batch: the per-file workers' memory goes before the cross phase
             _cross_phase(finished, cross_rules, references, index, executor, console)
+        for report in finished:
+            report.unpack_findings()
         _hand_over_documents(finished, keep_documents)
     except KeyboardInterrupt:
         gc.unfreeze()
@@ -540,6 +550,8 @@ def _keep_interrupted(paths: Sequence[Any], store: str | Path | None, state: _In
     reports = state.reports
     finished = [i for i, r in enumerate(reports) if r is not None]
     try:
+        for i in finished:
+            reports[i].unpack_findings()  # packed while a large batch runs
         if store is not None:
             target, saved_now = Path(store), False
         else:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -56,6 +58,23 @@ class Report:
     # {"code", "message"} when the document shows no report structure (auditor.structure): tier 需人工确认
     needs_review: dict[str, str] | None = None
     structure_checked: bool = field(default=False, repr=False)  # needs_review was judged (not restored)
+    # the findings as one compressed pickle while a large batch's cross phase runs (pack_findings)
+    packed_findings: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    def pack_findings(self) -> None:
+        """Hold the findings as one compressed pickle until :meth:`unpack_findings`; ``findings`` is None
+        meanwhile, so that a reader that forgets to unpack fails loudly. A large batch's process holds
+        every report's findings through the cross-report phase, where its memory peaks: ~12 KB a report
+        as objects, ~1 KB packed (varied batch of 400; ~0.04 ms to pack, ~0.06 ms to unpack)."""
+        if self.packed_findings is None and self.findings is not None:
+            self.packed_findings = zlib.compress(pickle.dumps(self.findings, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self.findings = None  # type: ignore[assignment]
+
+    def unpack_findings(self) -> None:
+        """Bring back the findings held by :meth:`pack_findings` (nothing to do when they are there)."""
+        if self.packed_findings is not None:
+            self.findings = pickle.loads(zlib.decompress(self.packed_findings))
+            self.packed_findings = None
 
     def to_dict(self, lang: str = "zh", *, exact: bool = False) -> dict[str, Any]:
         """The report as JSON: the contract's shape (DESIGN.md), or with ``exact`` the store's form

@@ -86,10 +86,13 @@ def test_the_collector_is_left_as_it_was() -> None:
 
 def test_a_large_batch_stops_the_workers_server_before_the_cross_phase(monkeypatch) -> None:
     """The fork server holds jieba's whole dictionary: a large batch stops it once every file is read
-    (the cross phase does not need it), and the next batch starts it again."""
+    (the cross phase does not need it); a smaller batch keeps it for the next run in the same process.
+    The server is started here before each batch: a batch forks its first workers from its own process
+    and starts the server only to replace one, so whether it runs would depend on earlier tests."""
     import multiprocessing.forkserver as forkserver
 
     import auditor.batch as batch_module
+    from auditor.isolation import _noop, run_isolated
 
     expected = _findings(run_batch([SAMPLE], jobs=2))
     running_at_cross: list[bool] = []
@@ -100,8 +103,62 @@ def test_a_large_batch_stops_the_workers_server_before_the_cross_phase(monkeypat
         return real_cross(*args, **kwargs)
 
     monkeypatch.setattr(batch_module, "_cross_phase", recording_cross)
+    run_isolated(_noop, 0, timeout_s=60)  # the fork server runs
     assert _findings(run_batch([SAMPLE], jobs=2)) == expected
     monkeypatch.setattr(batch_module, "RELEASE_WORKERS_AT", 1)
-    assert _findings(run_batch([SAMPLE], jobs=2)) == expected
-    assert _findings(run_batch([SAMPLE], jobs=2)) == expected  # the server is started again
+    for _ in range(2):
+        run_isolated(_noop, 0, timeout_s=60)
+        assert _findings(run_batch([SAMPLE], jobs=2)) == expected
     assert running_at_cross == [True, False, False]
+
+
+def test_a_large_batch_keeps_its_findings_packed_through_the_search(monkeypatch) -> None:
+    """From ``PACK_FINDINGS_AT`` files each report's findings are packed as they arrive and stay so
+    while the cross phase searches (where a large batch's memory peaks); the findings are those of a
+    batch that never packs them, and a smaller batch does not pack them."""
+    import auditor.batch as batch_module
+
+    packed_at_cross: list[list[bool]] = []
+    real_compare = cross.compare_with_references
+
+    def recording_compare(reports, *args, **kwargs):
+        packed_at_cross.append([r.findings is None and r.packed_findings is not None for r in reports])
+        return real_compare(reports, *args, **kwargs)
+
+    monkeypatch.setattr(cross, "compare_with_references", recording_compare)
+    expected = _findings(run_batch([SAMPLE], jobs=2))
+    monkeypatch.setattr(batch_module, "PACK_FINDINGS_AT", 1)
+    packed = run_batch([SAMPLE], jobs=2)
+    assert _findings(packed) == expected and any(expected.values())
+    assert all(r.packed_findings is None for r in packed.reports)  # every one unpacked at the end
+    assert len(packed_at_cross) == 2 and len(packed_at_cross[1]) >= 2
+    assert not any(packed_at_cross[0]) and all(packed_at_cross[1])
+
+
+def test_a_batch_interrupted_with_its_findings_packed_saves_them(monkeypatch, tmp_path: Path) -> None:
+    """Ctrl-C in the cross phase of a batch whose findings are packed: the finished files are saved
+    with their findings (unpacked first), as the first phase found them."""
+    import auditor.batch as batch_module
+    import auditor.runner.interrupt as interrupt
+    from auditor.store import ResultStore
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    first_phase = _findings(run_batch([SAMPLE], jobs=2, rules=["AR", "XC", "TG", "CP"]))  # no cross phase
+    saved = tmp_path / "interrupted.sqlite"
+    monkeypatch.setattr(batch_module, "PACK_FINDINGS_AT", 1)
+    monkeypatch.setattr(cross, "compare_with_references", interrupted)
+    monkeypatch.setattr(interrupt, "interrupted_store_path", lambda: saved)
+    try:
+        run_batch([SAMPLE], jobs=2)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the interrupt must reach the caller")
+    with ResultStore(saved) as store:
+        records = {Path(key.path).name: store.get(key).report for key in store.keys()}
+    assert sorted(records) == sorted(first_phase)
+    for name, record in records.items():
+        rules = [f["rule"] for f in record["findings"]]
+        assert [r for r in rules if not r.startswith("RU")] == [f["rule"] for f in first_phase[name]]

@@ -98,6 +98,27 @@ def test_report_round_trips_through_the_store(tmp_path: Path) -> None:
     assert again.findings[0].alignment == report.findings[0].alignment  # the store used to drop it
 
 
+def test_packed_findings_come_back_equal_and_a_packed_report_is_not_written() -> None:
+    """``pack_findings`` (a large batch's cross phase) keeps the findings as one compressed blob;
+    ``unpack_findings`` gives them back equal, types and all; while packed, writing the report fails
+    loudly instead of writing it without its findings."""
+    findings = [_finding(), _finding(rule="AR101", name="sum", severity=Severity.HIGH, alignment=None,
+                                     id=None, review=None)]
+    report = BatchReport(path="甲/2024.txt", unit="甲局", year=2024, findings=list(findings))
+    expected = report.to_dict()
+    report.pack_findings()
+    assert report.findings is None and report.packed_findings
+    report.pack_findings()  # packing twice keeps the first blob
+    with pytest.raises(TypeError):
+        report.to_dict()
+    report.unpack_findings()
+    assert report.packed_findings is None and report.findings == findings
+    assert type(report.findings[0].severity) is Severity and isinstance(report.findings[0].alignment, Alignment)
+    assert report.to_dict() == expected
+    report.unpack_findings()  # nothing packed: nothing changes
+    assert report.findings == findings
+
+
 def test_an_error_report_round_trips_through_the_store(tmp_path: Path) -> None:
     report = BatchReport(path="坏.docx", error=ReadError("文件已损坏", code="read-failed"))
     again = report_from_record(json.loads(json.dumps(report_record(report), ensure_ascii=False)), report.path)

@@ -43,6 +43,7 @@ def compare_with_references(reports: list[Report], rules: list[Rule], references
     codes = {r.code for r in reference_rules}
     for report, findings in zip(todo, _reference_findings([r.document for r in todo], reference_rules, refs, jobs,
                                                           scheduler)):
+        report.unpack_findings()  # a large batch keeps them packed through the search (Report.pack_findings)
         kept = [f for f in report.findings if f.rule not in codes]
         report.findings = sort_findings(kept + findings)
     for report in reports:

@@ -129,9 +129,9 @@ class ProcessExecutor(Executor):
     dictionary a second time); it is forked when :meth:`run` is called, before any other thread starts.
 
     For several files, the first workers are forked from this process too, when :meth:`run` is called
-    and no other thread runs here (``fork_workers_here``): this process loads jieba's whole
-    dictionary and warms the pipeline (it has imported it already), forks them and lets the dictionary
-    go. The fork server would start an interpreter, import the pipeline and load the dictionary again
+    and no other thread runs here (``fork_workers_here``): this process warms the pipeline (it has
+    imported it already) on jieba's lazy table and forks them (:func:`~auditor.runner.worker.prepare_to_fork_workers`).
+    The fork server would start an interpreter, import the pipeline and load the whole dictionary
     before the first file (~0.5 s on two cores, while one core waits). Workers that replace them
     (after a timeout, a crash, ``max_calls``) come from the fork server, started then."""
 
