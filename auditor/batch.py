@@ -452,6 +452,10 @@ def run_batch(
         if result_store is not None and resume:
             state.resume_from(result_store, retry_errors=retry_errors, want_documents=want_documents,
                               pack=cross_phase)
+            if pack_findings:
+                for report in state.reports:
+                    if report is not None:
+                        report.pack_findings()  # as the reports audited now are
         todo, group_of = state.tasks()
         args = (rule_codes, result_store is not None, want_documents)
         stream = executor.run(todo, args, task)  # a lone file is forked now, before any other thread starts

@@ -65,7 +65,7 @@ class Report:
         """Hold the findings as one compressed pickle until :meth:`unpack_findings`; ``findings`` is None
         meanwhile, so that a reader that forgets to unpack fails loudly. A large batch's process holds
         every report's findings through the cross-report phase, where its memory peaks: ~12 KB a report
-        as objects, ~1 KB packed (varied batch of 400; ~0.04 ms to pack, ~0.06 ms to unpack)."""
+        as objects, ~1 KB packed (a varied batch of 400; ~0.04 ms to pack a report's, ~0.06 ms to unpack)."""
         if self.packed_findings is None and self.findings is not None:
             self.packed_findings = zlib.compress(pickle.dumps(self.findings, protocol=pickle.HIGHEST_PROTOCOL), 1)
             self.findings = None  # type: ignore[assignment]

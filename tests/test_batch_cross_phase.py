@@ -135,6 +135,26 @@ def test_a_large_batch_keeps_its_findings_packed_through_the_search(monkeypatch)
     assert not any(packed_at_cross[0]) and all(packed_at_cross[1])
 
 
+def test_a_resumed_large_batch_packs_the_stored_findings_too(monkeypatch, tmp_path: Path) -> None:
+    """Reports taken from the store on ``resume`` are packed like those audited now, and the resumed
+    batch finds what the first one found."""
+    import auditor.batch as batch_module
+
+    store = tmp_path / "results.sqlite"
+    expected = _findings(run_batch([SAMPLE], jobs=2, store=store))
+    packed_at_cross: list[list[bool]] = []
+    real_compare = cross.compare_with_references
+
+    def recording_compare(reports, *args, **kwargs):
+        packed_at_cross.append([r.findings is None and r.packed_findings is not None for r in reports])
+        return real_compare(reports, *args, **kwargs)
+
+    monkeypatch.setattr(cross, "compare_with_references", recording_compare)
+    monkeypatch.setattr(batch_module, "PACK_FINDINGS_AT", 1)
+    assert _findings(run_batch([SAMPLE], jobs=2, store=store, resume=True)) == expected
+    assert len(packed_at_cross) == 1 and len(packed_at_cross[0]) >= 2 and all(packed_at_cross[0])
+
+
 def test_a_batch_interrupted_with_its_findings_packed_saves_them(monkeypatch, tmp_path: Path) -> None:
     """Ctrl-C in the cross phase of a batch whose findings are packed: the finished files are saved
     with their findings (unpacked first), as the first phase found them."""
