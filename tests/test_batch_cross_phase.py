@@ -112,12 +112,8 @@ def test_a_large_batch_stops_the_workers_server_before_the_cross_phase(monkeypat
     assert running_at_cross == [True, False, False]
 
 
-def test_a_large_batch_keeps_its_findings_packed_through_the_search(monkeypatch) -> None:
-    """From ``PACK_FINDINGS_AT`` files each report's findings are packed as they arrive and stay so
-    while the cross phase searches (where a large batch's memory peaks); the findings are those of a
-    batch that never packs them, and a smaller batch does not pack them."""
-    import auditor.batch as batch_module
-
+def _record_packing_at_cross(monkeypatch) -> list[list[bool]]:
+    """For each cross phase from now on: whether each report's findings were packed when it began."""
     packed_at_cross: list[list[bool]] = []
     real_compare = cross.compare_with_references
 
@@ -126,6 +122,16 @@ def test_a_large_batch_keeps_its_findings_packed_through_the_search(monkeypatch)
         return real_compare(reports, *args, **kwargs)
 
     monkeypatch.setattr(cross, "compare_with_references", recording_compare)
+    return packed_at_cross
+
+
+def test_a_large_batch_keeps_its_findings_packed_through_the_search(monkeypatch) -> None:
+    """From ``PACK_FINDINGS_AT`` files each report's findings are packed as they arrive and stay so
+    while the cross phase searches (where a large batch's memory peaks); the findings are those of a
+    batch that never packs them, and a smaller batch does not pack them."""
+    import auditor.batch as batch_module
+
+    packed_at_cross = _record_packing_at_cross(monkeypatch)
     expected = _findings(run_batch([SAMPLE], jobs=2))
     monkeypatch.setattr(batch_module, "PACK_FINDINGS_AT", 1)
     packed = run_batch([SAMPLE], jobs=2)
@@ -142,14 +148,7 @@ def test_a_resumed_large_batch_packs_the_stored_findings_too(monkeypatch, tmp_pa
 
     store = tmp_path / "results.sqlite"
     expected = _findings(run_batch([SAMPLE], jobs=2, store=store))
-    packed_at_cross: list[list[bool]] = []
-    real_compare = cross.compare_with_references
-
-    def recording_compare(reports, *args, **kwargs):
-        packed_at_cross.append([r.findings is None and r.packed_findings is not None for r in reports])
-        return real_compare(reports, *args, **kwargs)
-
-    monkeypatch.setattr(cross, "compare_with_references", recording_compare)
+    packed_at_cross = _record_packing_at_cross(monkeypatch)
     monkeypatch.setattr(batch_module, "PACK_FINDINGS_AT", 1)
     assert _findings(run_batch([SAMPLE], jobs=2, store=store, resume=True)) == expected
     assert len(packed_at_cross) == 1 and len(packed_at_cross[0]) >= 2 and all(packed_at_cross[0])
