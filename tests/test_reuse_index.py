@@ -410,3 +410,30 @@ def test_row_products_in_blocks_are_the_whole_products_bit_for_bit() -> None:
     assert len(rows) > index_module._PRODUCT_ROWS  # the blocked path
     assert blocked.dtype == whole.dtype == np.float32
     assert blocked.tobytes() == whole.tobytes()
+
+
+def test_the_reused_dense_vector_holds_only_the_row_asked_for() -> None:
+    """``_dense`` writes each row into one buffer kept for the thread and clears only the entries the
+    row before it wrote: whatever came before, it is the row's ``toarray()``."""
+    import threading
+
+    from scipy import sparse
+
+    from auditor.reuse import index as index_module
+
+    rng = np.random.default_rng(11)
+    rows = sparse.random(6, index_module.NGRAM_FEATURES, density=0.002, format="csr", dtype=np.float32,
+                         random_state=rng)
+    rows = sparse.vstack([rows, sparse.csr_matrix((1, index_module.NGRAM_FEATURES), dtype=np.float32)]).tocsr()
+    seen = []
+
+    def run() -> None:
+        for i in (0, 1, 6, 2, 2, 5):  # overlapping rows, an empty one, the same one twice
+            seen.append((i, index_module._dense(rows[i]).copy()))
+
+    thread = threading.Thread(target=run)  # a fresh thread: its own buffer, made by the first call
+    thread.start()
+    thread.join()
+    assert len(seen) == 6
+    for i, vector in seen:
+        assert np.array_equal(vector, rows[i].toarray().ravel())

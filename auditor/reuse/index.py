@@ -414,15 +414,17 @@ _PRODUCT_ROWS = 64
 
 def _dense(vec) -> np.ndarray:
     """A copy of the one-row sparse ``vec`` as a dense vector (the same values ``toarray`` gives),
-    written into a buffer kept for the thread: a query does not allocate 4 MB. Valid until the thread's
-    next call."""
+    written into a buffer kept for the thread: a query does not allocate (nor clear) 4 MB. Valid until
+    the thread's next call."""
     out = getattr(_DENSE, "vector", None)
     if out is None:
         out = _DENSE.vector = np.zeros(NGRAM_FEATURES, dtype=np.float32)
-    out[:] = 0
+    else:
+        out[_DENSE.written] = 0  # the last vector's entries: the rest of the buffer is zero already
     row = vec.tocsr()
     row.sum_duplicates()
     out[row.indices] = row.data
+    _DENSE.written = row.indices
     return out
 
 
