@@ -34,3 +34,40 @@ def test_the_seed_paragraph_is_the_same_under_every_hash_seed() -> None:
         assert out.returncode == 0, out.stderr
         answers.add(out.stdout.strip())
     assert len(answers) == 1 and answers != {"None"}
+
+
+def _rows(table) -> set[tuple[int, str]]:
+    """(key number, gram) of each row of a gram_table, the gram decoded from its code points."""
+    key_of, high, low, _ = table
+    rows = []
+    for k, h, lo in zip(key_of.tolist(), high.tolist(), low.tolist()):
+        fields = [(h >> 42) & 0x1FFFFF, (h >> 21) & 0x1FFFFF, h & 0x1FFFFF,
+                  (lo >> 42) & 0x1FFFFF, (lo >> 21) & 0x1FFFFF, lo & 0x1FFFFF]
+        rows.append((k, "".join(chr(c - 1) for c in fields if c)))
+    assert len(rows) == len(set(rows)), "a (key, gram) row twice"
+    return set(rows)
+
+
+# keys of my own: repeated grams within a key, a key repeated, keys shorter than a gram, an empty key
+_KEYS = ["全年开展业务培训十二期，业务培训覆盖全员", "预算执行率为98.5%", "全年开展业务培训十二期，业务培训覆盖全员",
+         "短", "", "合计", "走访走访走访走访走访走访", "资金使用合规，资金使用合规"]
+
+
+def test_gram_table_rows_are_each_keys_distinct_grams() -> None:
+    from auditor.reuse.align import _grams, gram_table
+
+    expected = {(k, g) for k, key in enumerate(_KEYS) for g in _grams(key)}
+    assert _rows(gram_table(_KEYS)) == expected
+
+
+def test_gram_table_sorts_exactly_when_two_rows_share_a_hash(monkeypatch) -> None:
+    """Rows are made distinct by sorting one hash; when two different rows have the same hash (forced
+    here: every gram hashes alike), the exact sort takes over and the rows are the same."""
+    import numpy as np
+
+    from auditor.reuse import align
+
+    expected = align.gram_table(_KEYS)
+    monkeypatch.setattr(align, "_mixed", lambda high, low: np.zeros(len(high), dtype=np.uint64))
+    colliding = align.gram_table(_KEYS)
+    assert _rows(colliding) == _rows(expected)

@@ -94,7 +94,8 @@ def gram_table(keys: list[str]) -> tuple:
     ``(key number, high, low, hash)``, one row per distinct (key, gram). A gram is encoded exactly:
     its six code points (+1; 0 pads a key shorter than six characters, which is its own one gram) in
     two uint64 of three 21-bit fields; ``hash`` mixes the two for sorting and searching (equal
-    grams have equal hashes; a match is always confirmed on ``high`` and ``low``)."""
+    grams have equal hashes; a match is always confirmed on ``high`` and ``low``). The rows come in
+    no particular order."""
     import numpy as np
 
     lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
@@ -109,13 +110,31 @@ def gram_table(keys: list[str]) -> tuple:
     shift = np.uint64(_BITS)
     high = (((cols[0] << shift) | cols[1]) << shift) | cols[2]
     low = (((cols[3] << shift) | cols[4]) << shift) | cols[5]
-    order = np.lexsort((low, high, key_of))
-    key_of, high, low = key_of[order], high[order], low[order]
+    mixed = _mixed(high, low)
+    # the distinct rows: sorted by one hash of (key, gram), not by the three columns (half the time);
+    # equal rows have equal hashes, so each run of one hash holds one row unless two rows collide,
+    # and then the three columns are sorted instead. The rows' order is the hash's: every reader
+    # counts them (bincount, searchsorted), none depends on their order
+    salted = mixed ^ (key_of.astype(np.uint64) * np.uint64(_MIX[1]))
+    order = np.argsort(salted)
+    key_of, high, low, mixed, salted = key_of[order], high[order], low[order], mixed[order], salted[order]
     if len(key_of):
-        first = np.r_[True, (key_of[1:] != key_of[:-1]) | (high[1:] != high[:-1]) | (low[1:] != low[:-1])]
-        key_of, high, low = key_of[first], high[first], low[first]
-    mixed = high * np.uint64(_MIX[0]) ^ ((low * np.uint64(_MIX[1])) >> np.uint64(7)) ^ low
+        same_row = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        same_hash = salted[1:] == salted[:-1]
+        if (same_hash & ~same_row).any():  # two rows with one hash
+            order = np.lexsort((low, high, key_of))
+            key_of, high, low, mixed = key_of[order], high[order], low[order], mixed[order]
+            same_hash = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        first = np.r_[True, ~same_hash]
+        key_of, high, low, mixed = key_of[first], high[first], low[first], mixed[first]
     return key_of, high, low, mixed
+
+
+def _mixed(high, low):
+    """The hash of encoded grams (equal grams, equal hashes)."""
+    import numpy as np
+
+    return high * np.uint64(_MIX[0]) ^ ((low * np.uint64(_MIX[1])) >> np.uint64(7)) ^ low
 
 
 def passage_grams(doc: Document) -> tuple:
