@@ -120,12 +120,11 @@ def gram_table(keys: list[str]) -> tuple:
     key_of, high, low, mixed, salted = key_of[order], high[order], low[order], mixed[order], salted[order]
     if len(key_of):
         same_row = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
-        same_hash = salted[1:] == salted[:-1]
-        if (same_hash & ~same_row).any():  # two rows with one hash
+        if ((salted[1:] == salted[:-1]) & ~same_row).any():  # two rows with one hash
             order = np.lexsort((low, high, key_of))
             key_of, high, low, mixed = key_of[order], high[order], low[order], mixed[order]
-            same_hash = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
-        first = np.r_[True, ~same_hash]
+            same_row = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        first = np.r_[True, ~same_row]
         key_of, high, low, mixed = key_of[first], high[first], low[first], mixed[first]
     return key_of, high, low, mixed
 
