@@ -246,8 +246,8 @@ class ReferenceSet:
 
     def _units_like(self, own: str) -> frozenset[str]:
         """The unit names of the indexes that count as ``own``'s unit (``_same_unit_cached``), found for
-        every name at once with rapidfuzz's C loop: a large batch's units are hundreds, and asking
-        name by name for each unit would fill any cache of the pairs."""
+        every name at once (:func:`_matching_keys`, rapidfuzz's C loop): a large batch's units are
+        hundreds, and asking name by name for each unit would fill any cache of the pairs."""
         hit = self._like_units.get(own)
         if hit is not None:
             return hit
@@ -259,17 +259,9 @@ class ReferenceSet:
                     if name not in names:
                         names[name] = unit_key(name)
         own_key = unit_key(own)
-        like = {name for name, key in names.items() if name == own_key or (key and own_key and key == own_key)}
-        if own_key:
-            keyed = [(name, key) for name, key in names.items() if key and name not in like]
-            if keyed:
-                from rapidfuzz import process
-
-                scores = process.cdist([own_key], [key for _, key in keyed], scorer=fuzz.ratio,
-                                       score_cutoff=UNIT_MATCH)[0]
-                # with a cutoff, a score below it is 0: a nonzero one is >= UNIT_MATCH, as same_unit asks
-                like.update(name for (name, _), score in zip(keyed, scores.tolist()) if score)
-        hit = self._like_units[own] = frozenset(like)
+        matching = set(_matching_keys(own_key, list(dict.fromkeys(names.values())))) if own_key else set()
+        hit = self._like_units[own] = frozenset(
+            name for name, key in names.items() if name == own_key or key in matching)
         return hit
 
 
