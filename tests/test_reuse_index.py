@@ -272,13 +272,18 @@ def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compu
 
     monkeypatch.setattr(index_module, "_PARALLEL_PAIRS", 1)
     threads: set[int] = set()
-    real_products = index_module._row_products
+    real_products, real_pair_products = index_module._row_products, index_module._pair_products
 
     def traced_products(*args):
         threads.add(threading.get_ident())
         return real_products(*args)
 
+    def traced_pair_products(*args):
+        threads.add(threading.get_ident())
+        return real_pair_products(*args)
+
     monkeypatch.setattr(index_module, "_row_products", traced_products)
+    monkeypatch.setattr(index_module, "_pair_products", traced_pair_products)
     eager = ReuseIndex.build(docs)
     eager.compute_pair_cosines(jobs=2)
     assert threads and threading.get_ident() not in threads, "computed in other threads"
@@ -307,8 +312,14 @@ def test_pair_cosines_computed_beforehand_in_threads_are_those_the_queries_compu
             raise MemoryError
         return real_products(*args)
 
+    def pairs_out_of_memory(*args):
+        if threading.get_ident() != main_thread:
+            raise MemoryError
+        return real_pair_products(*args)
+
     main_thread = threading.get_ident()
     monkeypatch.setattr(index_module, "_row_products", out_of_memory)
+    monkeypatch.setattr(index_module, "_pair_products", pairs_out_of_memory)
     short = ReuseIndex.build(docs)
     short.compute_pair_cosines(jobs=2)  # the threads run out of memory: the queries compute the cosines
     assert [short.query(d, k=6, exclude={d.path}) for d in docs] == expected
@@ -410,6 +421,38 @@ def test_row_products_in_blocks_are_the_whole_products_bit_for_bit() -> None:
     assert len(rows) > index_module._PRODUCT_ROWS  # the blocked path
     assert blocked.dtype == whole.dtype == np.float32
     assert blocked.tobytes() == whole.tobytes()
+
+
+def test_pair_products_of_several_documents_are_their_row_products_bit_for_bit() -> None:
+    """``_pair_products`` computes the pairs of several documents at once, over a dense block of only the
+    columns they use: each pair is the same float32 as ``_row_products`` gives for the partner's row and
+    the document's whole vector, with partners asked for twice, by several documents, or sharing no
+    column with them, an empty row on either side, and more partners than ``_PRODUCT_ROWS``."""
+    from scipy import sparse
+
+    from auditor.reuse import index as index_module
+
+    rng = np.random.default_rng(5)
+    n_rows = 2 * index_module._PRODUCT_ROWS + 40
+    matrix = sparse.random(n_rows, index_module.NGRAM_FEATURES, density=0.0004, format="csr", dtype=np.float32,
+                           random_state=rng)
+    holders = np.arange(0, n_rows, 2)  # a column half the rows hold (the first of a block's columns)
+    first_column = sparse.csr_matrix((rng.random(len(holders), dtype=np.float32), (holders, np.zeros(len(holders)))),
+                                     shape=matrix.shape)
+    matrix = sparse.vstack([matrix + first_column,
+                            sparse.csr_matrix((1, index_module.NGRAM_FEATURES), dtype=np.float32)]).tocsr()
+    empty = n_rows  # the last row holds nothing
+    owner = np.r_[np.repeat([4, 7, 12], 60), [empty] * 5, [4, 4]].astype(np.int32)
+    partner = np.r_[rng.integers(0, n_rows, 180), rng.integers(0, n_rows, 5), [empty, 9]].astype(np.int32)
+    found = index_module._pair_products(matrix, owner, partner)
+    expected = np.array([index_module._row_products(matrix, np.array([p], dtype=np.int64),
+                                                    index_module._dense(matrix[int(o)]).copy())[0]
+                         for o, p in zip(owner, partner)], dtype=np.float32)
+    assert len(np.unique(partner)) > index_module._PRODUCT_ROWS  # partner rows in several copies
+    assert found.dtype == np.float32 and found.shape == expected.shape
+    assert (expected != 0).sum() > 10 and (expected == 0).sum() > 10  # shared columns and none
+    assert found.tobytes() == expected.tobytes()
+    assert (index_module._COLUMNS.table == -1).all(), "the column table is left empty for the next block"
 
 
 def test_the_reused_dense_vector_holds_only_the_row_asked_for() -> None:
