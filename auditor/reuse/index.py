@@ -406,9 +406,10 @@ def _row_products(matrix: sparse.csr_matrix, rows: np.ndarray, dense: np.ndarray
 
 
 # Documents whose pairs ReuseIndex.compute_pair_cosines computes together (_pair_products): each voted
-# row is copied once for them all, not once per document. At 3,200 reports (733,000 voted pairs) the
-# cosines took 3.5 s of CPU a document at a time, 2.5 s with 32 together, 2.3 s with 64, 3.0 s with 128
-# (their partners' union and the dense block grow).
+# row is copied once for them all, not once per document. At 3,200 reports (733,000 voted pairs, 2
+# threads) the cosines took 3.9 s of CPU a document at a time, 3.1 s with 16 together, 2.4 s with 32,
+# 2.3 s with 64 and 2.7 s with 128 (their partners' union grows); the threads' temporaries peaked at
+# ~22 MB a document at a time, ~44 MB with 32 (the column tables and blocks), ~69 MB with 64.
 _PAIR_OWNERS = 32
 _COLUMNS = threading.local()  # per thread: a TF-IDF column's place among a block's columns (-1: none)
 
@@ -446,10 +447,11 @@ def _pair_products(matrix: sparse.csr_matrix, owner: np.ndarray, partner: np.nda
     return products[partner_at, owner_at]
 
 
-# Rows of the TF-IDF matrix copied at a time by _row_products and _pair_products. The copies are the search's largest
-# temporaries, made in compute_pair_cosines' threads, and the C heap keeps their high-water mark: at
-# 3,200 reports the batch's process grew by ~60 MB during the cosines with 256 rows, ~31 MB with 64, in
-# the same time (2.8-3.1 s against 3.0-3.3 s); 32 rows saved 4 MB more for ~10% more time, 16 rows cost ~50%.
+# Rows of the TF-IDF matrix copied at a time by _row_products and _pair_products. The copies are the
+# search's largest temporaries, made in compute_pair_cosines' threads, and the C heap keeps their
+# high-water mark: at 3,200 reports the batch's process grew by ~60 MB during the cosines with 256 rows,
+# ~31 MB with 64, in the same time (2.8-3.1 s against 3.0-3.3 s, one document at a time); 32 rows saved
+# 4 MB more for ~10% more time, 16 rows cost ~50%.
 _PRODUCT_ROWS = 64
 
 
