@@ -427,32 +427,34 @@ def test_pair_products_of_several_documents_are_their_row_products_bit_for_bit()
     """``_pair_products`` computes the pairs of several documents at once, over a dense block of only the
     columns they use: each pair is the same float32 as ``_row_products`` gives for the partner's row and
     the document's whole vector, with partners asked for twice, by several documents, or sharing no
-    column with them, an empty row on either side, and more partners than ``_PRODUCT_ROWS``."""
+    column with them, an empty row on either side, more partners than ``_PRODUCT_ROWS``, and matrices
+    narrower and wider than the index's (the column table grows to the widest)."""
     from scipy import sparse
 
     from auditor.reuse import index as index_module
 
     rng = np.random.default_rng(5)
     n_rows = 2 * index_module._PRODUCT_ROWS + 40
-    matrix = sparse.random(n_rows, index_module.NGRAM_FEATURES, density=0.0004, format="csr", dtype=np.float32,
-                           random_state=rng)
-    holders = np.arange(0, n_rows, 2)  # a column half the rows hold (the first of a block's columns)
-    first_column = sparse.csr_matrix((rng.random(len(holders), dtype=np.float32), (holders, np.zeros(len(holders)))),
-                                     shape=matrix.shape)
-    matrix = sparse.vstack([matrix + first_column,
-                            sparse.csr_matrix((1, index_module.NGRAM_FEATURES), dtype=np.float32)]).tocsr()
-    empty = n_rows  # the last row holds nothing
-    owner = np.r_[np.repeat([4, 7, 12], 60), [empty] * 5, [4, 4]].astype(np.int32)
-    partner = np.r_[rng.integers(0, n_rows, 180), rng.integers(0, n_rows, 5), [empty, 9]].astype(np.int32)
-    found = index_module._pair_products(matrix, owner, partner)
-    expected = np.array([index_module._row_products(matrix, np.array([p], dtype=np.int64),
-                                                    index_module._dense(matrix[int(o)]).copy())[0]
-                         for o, p in zip(owner, partner)], dtype=np.float32)
-    assert len(np.unique(partner)) > index_module._PRODUCT_ROWS  # partner rows in several copies
-    assert found.dtype == np.float32 and found.shape == expected.shape
-    assert (expected != 0).sum() > 10 and (expected == 0).sum() > 10  # shared columns and none
-    assert found.tobytes() == expected.tobytes()
-    assert (index_module._COLUMNS.table == -1).all(), "the column table is left empty for the next block"
+    for width in (2_000, index_module.NGRAM_FEATURES, index_module.NGRAM_FEATURES + 4_096):
+        matrix = sparse.random(n_rows, width, density=0.002 if width < 100_000 else 0.0004, format="csr",
+                               dtype=np.float32, random_state=rng)
+        holders = np.arange(0, n_rows, 2)  # a column half the rows hold (the first of a block's columns)
+        first_column = sparse.csr_matrix((rng.random(len(holders), dtype=np.float32),
+                                          (holders, np.zeros(len(holders)))), shape=matrix.shape)
+        matrix = sparse.vstack([matrix + first_column, sparse.csr_matrix((1, width), dtype=np.float32)]).tocsr()
+        empty = n_rows  # the last row holds nothing
+        owner = np.r_[np.repeat([4, 7, 12], 60), [empty] * 5, [4, 4]].astype(np.int32)
+        partner = np.r_[rng.integers(0, n_rows, 180), rng.integers(0, n_rows, 5), [empty, 9]].astype(np.int32)
+        found = index_module._pair_products(matrix, owner, partner)
+        expected = np.array([index_module._row_products(matrix, np.array([p], dtype=np.int64),
+                                                        matrix[int(o)].toarray().ravel())[0]
+                             for o, p in zip(owner, partner)], dtype=np.float32)
+        assert len(np.unique(partner)) > index_module._PRODUCT_ROWS  # partner rows in several copies
+        assert found.dtype == np.float32 and found.shape == expected.shape
+        assert (expected != 0).sum() > 10 and (expected == 0).sum() > 10, width  # shared columns and none
+        assert found.tobytes() == expected.tobytes(), width
+        table = index_module._COLUMNS.table
+        assert len(table) >= width and (table == -1).all(), "the column table is left empty for the next block"
 
 
 def test_the_reused_dense_vector_holds_only_the_row_asked_for() -> None:

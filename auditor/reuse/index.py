@@ -423,8 +423,8 @@ def _pair_products(matrix: sparse.csr_matrix, owner: np.ndarray, partner: np.nda
     from scipy import sparse
 
     table = getattr(_COLUMNS, "table", None)
-    if table is None:
-        table = _COLUMNS.table = np.full(NGRAM_FEATURES, -1, dtype=np.int32)
+    if table is None or len(table) < matrix.shape[1]:
+        table = _COLUMNS.table = np.full(matrix.shape[1], -1, dtype=np.int32)
     owners, owner_at = np.unique(owner, return_inverse=True)
     partners, partner_at = np.unique(partner, return_inverse=True)
     own = matrix[owners]
