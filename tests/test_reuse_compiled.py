@@ -142,3 +142,17 @@ def test_a_comparing_batch_does_not_import_scikit_learn(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "True []"  # the model was loaded, scikit-learn was not
+
+
+def test_repeated_rows_are_scored_as_each_row_alone() -> None:
+    """Distinct rows are scored once and their scores handed back to every copy, in the rows' order:
+    copies, a -0.0 beside a 0.0 and missing values give what each row gives alone."""
+    compiled = CalibratedTrees.load(packaged_model_path(MODEL_FILE))
+    base = _rows()[::97]
+    rows = np.concatenate([base, base[::-1], base[:5]])
+    rows[0, 1], rows[len(base), 1] = -0.0, 0.0
+    rows[1, 2] = np.nan
+    alone = np.array([compiled.predict_positive(row[None, :])[0] for row in rows])
+    together = compiled.predict_positive(rows)
+    assert np.array_equal(together, alone)
+    assert len(np.unique(together)) > 5

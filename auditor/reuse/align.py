@@ -179,6 +179,14 @@ class SourceIndex:
         para, high, low, mixed = cached if cached is not None else gram_table([p.key for p in self.passages])
         order = np.argsort(mixed, kind="stable")
         self._para, self._high, self._low, self._mixed = para[order], high[order], low[order], mixed[order]
+        # each distinct hash once, with where its run of rows starts and how long it is: a query is
+        # then one binary search (not one for each end of the run)
+        first = np.empty(len(order), dtype=bool)
+        first[:1] = True
+        np.not_equal(self._mixed[1:], self._mixed[:-1], out=first[1:])
+        self._run_start = np.flatnonzero(first)
+        self._run_hash = self._mixed[self._run_start]
+        self._run_length = np.diff(self._run_start, append=len(order))
 
     def best_many(self, grams: tuple, wanted: list[int]) -> dict[int, tuple[int, float] | None]:
         """:meth:`best` for the keys numbered ``wanted`` of a :func:`gram_table` (``grams``), at once."""
@@ -196,8 +204,11 @@ class SourceIndex:
             asked[np.asarray(wanted, dtype=np.int64)] = True
             rows = np.flatnonzero(asked[key_of])
             q_key, q_high, q_low, q_mixed = key_of[rows], high[rows], low[rows], mixed[rows]
-        left = np.searchsorted(self._mixed, q_mixed, side="left")
-        counts = np.searchsorted(self._mixed, q_mixed, side="right") - left
+        run = np.searchsorted(self._run_hash, q_mixed)
+        run[run == len(self._run_hash)] = 0  # past the last hash: no run (the hash compared below differs)
+        found = self._run_hash[run] == q_mixed
+        left = self._run_start[run]
+        counts = np.where(found, self._run_length[run], 0)
         total = int(counts.sum())
         sizes = np.bincount(q_key, minlength=n_keys)
         if total == 0:

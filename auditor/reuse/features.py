@@ -18,7 +18,7 @@ from auditor.document import Document
 from auditor.extract.numbers import number_pass
 from auditor.reuse.align import AlignedPair
 from auditor.reuse.material import PairFacts, reuse_material
-from auditor.reuse.text import TEMPORAL_CUES, YEAR_RE
+from auditor.reuse.text import TEMPORAL_CUES, YEAR_RE, passages
 
 FEATURE_NAMES: tuple[str, ...] = (
     "similarity",        # rapidfuzz ratio of the two spans, 0..1
@@ -106,11 +106,25 @@ def _paragraph_years(doc: Document, passage) -> list[tuple[int, int, int]]:
 
 def _template_section(doc: Document, passage) -> bool:
     """Whether the passage's section is one of the yearly template's (kept in its ReuseMaterial)."""
-    known = reuse_material(doc).template_sections
+    material = reuse_material(doc)
+    if material.template_flags is not None:
+        return material.template_flags[passage.index] == 1
+    known = material.template_sections
     hit = known.get(passage.start)
     if hit is None:
-        hit = known[passage.start] = _TEMPLATE_SECTION_RE.search(doc.section_title(passage.start) or "") is not None
+        hit = known[passage.start] = _in_template_section(doc, passage.start)
     return hit
+
+
+def _in_template_section(doc: Document, offset: int) -> bool:
+    return _TEMPLATE_SECTION_RE.search(doc.section_title(offset) or "") is not None
+
+
+def keep_template_flags(doc: Document) -> None:
+    """Store in ``doc``'s material whether each passage's section is a template one (one byte a passage,
+    in order), read from the section titles while the structure is at hand: a packed Document would be
+    unpacked whole to read them again (in a batch's cross phase, that was most of its unpacking)."""
+    reuse_material(doc).template_flags = bytes(_in_template_section(doc, p.start) for p in passages(doc))
 
 
 def _counts(items) -> dict:
@@ -155,29 +169,45 @@ def pair_facts(doc: Document, source: Document, pair: AlignedPair) -> PairFacts:
     return facts
 
 
+def _span_features(doc: Document, pair: AlignedPair) -> tuple[float, float, float, float, float, bool]:
+    """What :func:`pair_features` reads of the report's side alone: old_year, current_year,
+    old_year_frame, temporal_cues, is_heading and whether the section is a template one (kept in its
+    ReuseMaterial by span: a paragraph is aligned with several candidates, mostly over the same span)."""
+    known = reuse_material(doc).span_features
+    key = (pair.this_start, pair.this_end)
+    hit = known.get(key)
+    if hit is None:
+        this_text = doc.text[pair.this_start:pair.this_end]
+        year = doc.meta.year
+        years = [y for y, _, _ in _years(this_text, 0)]
+        frame = _FRAME_RE.match(doc.text[pair.this.start:pair.this.end])
+        hit = known[key] = (
+            1.0 if year is not None and any(y < year for y in years) else 0.0,
+            1.0 if year is not None and year in years else 0.0,
+            1.0 if frame and year is not None and int(frame.group(1)) < year else 0.0,
+            float(sum(1 for w in TEMPORAL_CUES if w in this_text)),
+            1.0 if pair.this.is_heading else 0.0,
+            _template_section(doc, pair.this))
+    return hit
+
+
 def pair_features(doc: Document, source: Document, pair: AlignedPair, shared_units: int = 0) -> list[float]:
     """The FEATURE_NAMES vector of one aligned pair."""
-    this_text = doc.text[pair.this_start:pair.this_end]
-    src_text = source.text[pair.source_start:pair.source_end]
     facts = pair_facts(doc, source, pair)
-    year = doc.meta.year
-    years = [y for y, _, _ in _years(this_text, 0)]
-    paragraph_text = doc.text[pair.this.start:pair.this.end]
-    frame = _FRAME_RE.match(paragraph_text)
-    template_section = _template_section(doc, pair.this)
+    old_year, current_year, old_year_frame, temporal_cues, is_heading, template_section = _span_features(doc, pair)
     return [
         pair.ratio,
         1.0 if facts.figures else 0.0,
         len(facts.unchanged) / facts.figures if facts.figures else 0.0,
         math.log1p(len(facts.unchanged)),
         math.log1p(facts.changed),
-        1.0 if year is not None and any(y < year for y in years) else 0.0,
-        1.0 if year is not None and year in years else 0.0,
+        old_year,
+        current_year,
         1.0 if facts.kept_years else 0.0,
         1.0 if facts.updated_years else 0.0,
-        1.0 if frame and year is not None and int(frame.group(1)) < year else 0.0,
-        float(sum(1 for w in TEMPORAL_CUES if w in this_text)),
-        1.0 if pair.this.is_heading else 0.0,
-        1.0 if template_section and not src_text == "" else 0.0,
+        old_year_frame,
+        temporal_cues,
+        is_heading,
+        1.0 if template_section and source.text[pair.source_start:pair.source_end] != "" else 0.0,
         math.log1p(shared_units),
     ]

@@ -147,6 +147,11 @@ class ReuseMaterial:
     # per passage, by its start: the years it names, whether its section is a template one (features)
     years: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     template_sections: dict[int, bool] = field(default_factory=dict)
+    # the same for every passage at once, one byte each in passage order (features.keep_template_flags):
+    # built by the worker, kept, so the cross phase never unpacks a packed Document to read section titles
+    template_flags: bytes | None = None
+    # the features of an aligned pair that depend on the report's span alone, by (start, end) (features)
+    span_features: dict[tuple[int, int], tuple] = field(default_factory=dict)
     # fields of the document's Analysis that the worker computed and the cross phase's rules read again
     # (costly to rebuild: runner.worker.KEPT_ANALYSIS_FIELDS), as one compressed pickle of {name: value}
     # (~0.5 KB a report: as objects, figures and all, they are ~6 KB, which a batch would hold for every
@@ -157,13 +162,14 @@ class ReuseMaterial:
         """The part a worker ships and a batch keeps: the passages (as a :class:`PassageTable`; give
         the document's ``text`` so that their keys need not be stored), the sketch and the figure
         marks (the ``Passage`` objects, the n-grams and the per-span figure and fact caches are
-        rebuilt on demand), the encoded number pass and the kept analysis fields."""
+        rebuilt on demand), the encoded number pass, the template-section flags and the kept analysis fields."""
         table = self.passage_table
         if table is None and self.passages is not None:
             # passages without a table were made by text._passages from the text: keys are its folds
             table = PassageTable(self.passages, text, keys_are_folds=True)
         return ReuseMaterial(passage_table=table, sketch=self.sketch, figure_marks=self.figure_marks,
-                             number_pass=self.number_pass, analysis_fields=self.analysis_fields)
+                             number_pass=self.number_pass, template_flags=self.template_flags,
+                             analysis_fields=self.analysis_fields)
 
     @property
     def has_passages(self) -> bool:

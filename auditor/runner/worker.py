@@ -206,14 +206,15 @@ KEPT_ANALYSIS_FIELDS = ("indicator_actuals", "table_confirmed", "final_records")
 
 def cross_phase_material(doc: Document) -> ReuseMaterial:
     """What the cross-report phase reads of ``doc`` (its passages, index sketch, figure marks, number
-    pass and :data:`KEPT_ANALYSIS_FIELDS`, computed here, in parallel, from what the checks made), taken
+    pass, template-section flags and :data:`KEPT_ANALYSIS_FIELDS`, computed here, in parallel, from what the checks made), taken
     out of it: every other cache of ``doc`` is dropped (rebuilt on demand, not worth shipping or keeping)."""
     from auditor.analysis import Analysis
-    from auditor.reuse.features import figure_marks
+    from auditor.reuse.features import figure_marks, keep_template_flags
     from auditor.reuse.index import document_sketch
 
     document_sketch(doc)
     figure_marks(doc)
+    keep_template_flags(doc)
     keep_number_pass(doc)
     analysis = doc.derived_view(Analysis) or Analysis(doc)
     keep_analysis_fields(doc, analysis, KEPT_ANALYSIS_FIELDS)

@@ -1,0 +1,130 @@
+"""The pair features read the report's side through caches (template-section flags kept by the worker,
+span features by span): the vectors are those computed from the Document directly, and a packed
+Document is not unpacked to read its section titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.readers.text import build_document
+from auditor.reuse import features
+from auditor.reuse.align import align
+from auditor.reuse.material import ReuseMaterial, adopt_reuse_material, reuse_material
+from auditor.reuse.text import passages
+
+# my own two reports of one unit: the later one keeps a paragraph of the earlier one (figures, year and
+# all) in a template section ("存在的问题"), rewrites one in a section of its own, keeps a heading
+_EARLIER = """某某局2023年度部门整体支出绩效自评报告
+一、部门基本情况
+2023年，本局共组织业务培训12期，参训人员达到860人次，全年走访企业45家。
+二、绩效目标完成情况
+今年全面完成年初确定的各项工作任务，预算执行率为96.2%。
+三、存在的问题
+部分项目支出进度偏慢，2023年资金下达后开工准备不足，全年仍有3个项目未按时完工。
+四、下一步改进措施
+加强项目前期谋划，提高资金使用效率。
+"""
+_LATER = """某某局2024年度部门整体支出绩效自评报告
+一、部门基本情况
+2024年，本局共组织业务培训15期，参训人员达到910人次，全年走访企业52家。
+二、绩效目标完成情况
+今年全面完成年初确定的各项工作任务，预算执行率为97.4%。
+三、存在的问题
+部分项目支出进度偏慢，2023年资金下达后开工准备不足，全年仍有3个项目未按时完工。
+四、下一步改进措施
+加强项目前期谋划，提高资金使用效率。
+"""
+
+
+def _documents():
+    earlier = build_document(_EARLIER, "unit_2023.txt")
+    later = build_document(_LATER, "unit_2024.txt")
+    return earlier, later
+
+
+def _uncached_features(doc, source, pair, shared_units: int = 0) -> list[float]:
+    """The vector as pair_features computed it before its caches: every part from the Document."""
+    import math
+
+    this_text = doc.text[pair.this_start:pair.this_end]
+    facts = features.pair_facts(doc, source, pair)
+    year = doc.meta.year
+    years = [y for y, _, _ in features._years(this_text, 0)]
+    frame = features._FRAME_RE.match(doc.text[pair.this.start:pair.this.end])
+    template = features._TEMPLATE_SECTION_RE.search(doc.section_title(pair.this.start) or "") is not None
+    return [pair.ratio, 1.0 if facts.figures else 0.0,
+            len(facts.unchanged) / facts.figures if facts.figures else 0.0,
+            math.log1p(len(facts.unchanged)), math.log1p(facts.changed),
+            1.0 if year is not None and any(y < year for y in years) else 0.0,
+            1.0 if year is not None and year in years else 0.0,
+            1.0 if facts.kept_years else 0.0, 1.0 if facts.updated_years else 0.0,
+            1.0 if frame and year is not None and int(frame.group(1)) < year else 0.0,
+            float(sum(1 for w in features.TEMPORAL_CUES if w in this_text)),
+            1.0 if pair.this.is_heading else 0.0,
+            1.0 if template and source.text[pair.source_start:pair.source_end] != "" else 0.0,
+            math.log1p(shared_units)]
+
+
+def test_the_template_flags_are_the_section_titles_verdicts() -> None:
+    _, later = _documents()
+    features.keep_template_flags(later)
+    flags = reuse_material(later).template_flags
+    mine = passages(later)
+    assert len(flags) == len(mine)
+    verdicts = [features._TEMPLATE_SECTION_RE.search(later.section_title(p.start) or "") is not None for p in mine]
+    assert [f == 1 for f in flags] == verdicts
+    assert any(verdicts) and not all(verdicts)  # the fixture has both kinds
+
+
+@pytest.mark.parametrize("kept_flags", [True, False])
+def test_pair_features_are_the_uncached_ones(kept_flags: bool) -> None:
+    earlier, later = _documents()
+    if kept_flags:
+        features.keep_template_flags(later)
+    pairs = align(later, earlier)
+    assert len(pairs) >= 4
+    expected = [_uncached_features(later, earlier, p, shared_units=k) for k, p in enumerate(pairs)]
+    for _ in range(2):  # the second time from the span cache
+        assert [features.pair_features(later, earlier, p, shared_units=k) for k, p in enumerate(pairs)] == expected
+    assert len(reuse_material(later).span_features) == len({(p.this_start, p.this_end) for p in pairs})
+    assert any(row[12] == 1.0 for row in expected) and any(row[12] == 0.0 for row in expected)
+
+
+def test_a_packed_report_is_not_unpacked_for_its_template_sections() -> None:
+    earlier, later = _documents()
+    expected = [_uncached_features(later, earlier, p) for p in align(later, earlier)]
+    features.keep_template_flags(later)
+    features.figure_marks(later)
+    kept = reuse_material(later).kept(later.text)
+    assert kept.template_flags is not None
+    later.forget_derived()
+    later.pack()
+    adopt_reuse_material(later, kept)
+    pairs = align(later, earlier)
+    assert later.packed
+    assert [features.pair_features(later, earlier, p) for p in pairs] == expected
+    assert later.packed, "the structure was unpacked to read section titles"
+
+
+def test_kept_material_carries_the_flags_and_drops_the_span_cache() -> None:
+    material = ReuseMaterial(template_flags=b"\x00\x01", span_features={(1, 2): (0.0,) * 6})
+    kept = material.kept()
+    assert kept.template_flags == b"\x00\x01"
+    assert kept.span_features == {}
+
+
+def test_spans_of_one_paragraph_are_cached_apart() -> None:
+    """Two spans starting at the same place, one naming an earlier year and one not, keep their own
+    features (a cache keyed by the paragraph or the start alone would give the second the first's)."""
+    from dataclasses import replace
+
+    earlier, later = _documents()
+    whole = next(p for p in align(later, earlier) if "项目未按时完工" in later.text[p.this_start:p.this_end])
+    year_at = later.text.index("2023年", whole.this_start)
+    assert whole.this_start < year_at < whole.this_end
+    shorter = replace(whole, this_end=year_at)  # the same start, ending before the year
+    long_row = features.pair_features(later, earlier, whole)
+    short_row = features.pair_features(later, earlier, shorter)
+    assert long_row == _uncached_features(later, earlier, whole)
+    assert short_row == _uncached_features(later, earlier, shorter)
+    assert long_row[5] == 1.0 and short_row[5] == 0.0  # old_year
