@@ -141,6 +141,27 @@ def test_the_indicator_table_is_read_only_when_the_narrative_has_no_match() -> N
     assert "indicator_actuals" not in vars(analysis)  # the table forms were not read for this check
 
 
+def test_current_figures_are_read_only_in_the_stale_figures_units(monkeypatch) -> None:
+    """A current figure's subject is read only when a stale figure has its unit: the conflicts are the
+    same as reading every figure's subject, and the figures in other units (元, 人次, 场) are never read."""
+    import auditor.extract.subjects as subjects
+
+    text = _STALE_REPORT.replace("发放宣传资料3000份。", "发放宣传资料3000份，接待群众420人次，举办展会6场，支出经费8.5万元。")
+    expected = [("中心种植技术培训", "12期", "15期"), ("病虫害防治面积", "780亩", "850亩")]
+    read: list[str] = []
+    subject_for = subjects.subject_for
+
+    def counting(doc_text, mention, **kwargs):
+        read.append(mention.text)
+        return subject_for(doc_text, mention, **kwargs)
+
+    monkeypatch.setattr(subjects, "subject_for", counting)
+    analysis = Analysis(doc_of(text))
+    found = [(c.subject, c.stale.text, c.current.text) for c in figure_conflicts(analysis, analysis.stale_scopes)]
+    assert found == expected
+    assert "15期" in read and not {"420人次", "6场", "8.5万元", "3000份"} & set(read)
+
+
 def test_stale_figures_equal_to_this_years_are_left_alone() -> None:
     """A stale paragraph whose figures equal this year's, in the narrative or the table (within rounding),
     states nothing that conflicts."""

@@ -42,21 +42,30 @@ def figure_conflicts(analysis, scopes: list[tuple[int, int]]) -> list[FigureConf
     if not scopes:
         return []
     doc = analysis.doc
-    narrative = [p for p in passages(doc) if not p.is_heading]
-    inside: list[tuple[str, NumberMention]] = []
-    current: dict[tuple[str, str], NumberMention] = {}
-    for p in narrative:
+    in_scopes: list[NumberMention] = []
+    outside: list[NumberMention] = []
+    for p in passages(doc):
+        if p.is_heading:
+            continue
         for m in analysis.numbers_in(p.start, p.end):
-            in_scope = any(s <= m.start < e for s, e in scopes)
             if m.qualifier in ("at_least", "at_most", "range") or not m.unit:
                 continue
-            subject = subject_for(doc.text, m)
-            if not subject or len(subject) < 2:
-                continue
-            if in_scope:
-                inside.append((subject, m))
-            else:
-                current.setdefault((subject, m.unit), m)
+            (in_scopes if any(s <= m.start < e for s, e in scopes) else outside).append(m)
+    inside: list[tuple[str, NumberMention]] = []
+    for m in in_scopes:
+        subject = subject_for(doc.text, m)
+        if subject and len(subject) >= 2:
+            inside.append((subject, m))
+    # the current figures, first in text order for each (subject, unit); a subject is read only for a
+    # figure in a unit that some stale figure has (the others are never looked up)
+    units = {m.unit for _, m in inside}
+    current: dict[tuple[str, str], NumberMention] = {}
+    for m in outside:
+        if m.unit not in units:
+            continue
+        subject = subject_for(doc.text, m)
+        if subject and len(subject) >= 2:
+            current.setdefault((subject, m.unit), m)
     table = None  # the indicator rows' actuals: read (table forms and all) only when the narrative has no match
     out = []
     for subject, m in inside:
