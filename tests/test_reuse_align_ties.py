@@ -71,3 +71,18 @@ def test_gram_table_sorts_exactly_when_two_rows_share_a_hash(monkeypatch) -> Non
     monkeypatch.setattr(align, "_mixed", lambda high, low: np.zeros(len(high), dtype=np.uint64))
     colliding = align.gram_table(_KEYS)
     assert _rows(colliding) == _rows(expected)
+
+
+def test_gram_table_rows_come_sorted_by_hash(monkeypatch) -> None:
+    """SourceIndex takes the rows as they come (its searches need them sorted by hash), and a query's
+    sorted hashes are searched faster: sorted, with or without colliding hashes."""
+    import numpy as np
+
+    from auditor.reuse import align
+
+    for table in (align.gram_table(_KEYS), align.gram_table(_KEYS * 3 + ["另一段不同的文字内容"])):
+        assert np.all(table[3][1:] >= table[3][:-1])
+    monkeypatch.setattr(align, "_mixed", lambda high, low: (high % np.uint64(3)).astype(np.uint64))
+    colliding = align.gram_table(_KEYS)
+    assert np.all(colliding[3][1:] >= colliding[3][:-1])
+    assert _rows(colliding) == {(k, g) for k, key in enumerate(_KEYS) for g in align._grams(key)}
