@@ -128,3 +128,28 @@ def test_spans_of_one_paragraph_are_cached_apart() -> None:
     assert long_row == _uncached_features(later, earlier, whole)
     assert short_row == _uncached_features(later, earlier, shorter)
     assert long_row[5] == 1.0 and short_row[5] == 0.0  # old_year
+
+
+def test_other_units_sharing_a_paragraph_are_counted_once_per_paragraph(monkeypatch) -> None:
+    """A paragraph aligned with several candidates asks once how many other units share it; the rows
+    are those of asking for every row."""
+    from auditor.reuse import references
+    from auditor.reuse.references import ReferenceSet
+
+    earlier, later = _documents()
+    middle = build_document(_EARLIER.replace("12期", "10期"), "unit_2023_filed_again.txt")  # the same year
+    asked: list[str] = []
+    real = ReferenceSet.shared_units
+
+    def counting(self, doc, key):
+        asked.append(key)
+        return real(self, doc, key)
+
+    refs = ReferenceSet(documents=[middle, earlier, later])
+    monkeypatch.setattr(ReferenceSet, "shared_units", counting)
+    rows = references._aligned_rows(later, refs)
+    paragraphs = [p.this.index for p, _, _ in rows]
+    assert len(set(paragraphs)) < len(paragraphs)  # some paragraph has rows from two candidates
+    assert len(asked) == len(set(paragraphs))
+    for p, cand, row in rows:
+        assert row == features.pair_features(later, cand, p, real(refs, later, p.this.key))

@@ -320,8 +320,15 @@ def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, 
     for p, _, likeness in pairs:
         if likeness > best.get(p.this.index, (-1.0, -1)):
             best[p.this.index] = likeness
-    return [(p, cand, pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)))
-            for p, cand, likeness in pairs if likeness == best[p.this.index]]
+    shared: dict[int, int] = {}  # per paragraph (most are aligned with several candidates)
+    rows = []
+    for p, cand, likeness in pairs:
+        if likeness == best[p.this.index]:
+            units = shared.get(p.this.index)
+            if units is None:
+                units = shared[p.this.index] = refs.shared_units(doc, p.this.key)
+            rows.append((p, cand, pair_features(doc, cand, p, units)))
+    return rows
 
 
 def prescore(docs: Sequence[Document], refs: ReferenceSet) -> None:
