@@ -482,3 +482,26 @@ def test_the_reused_dense_vector_holds_only_the_row_asked_for() -> None:
     assert len(seen) == 6
     for i, vector in seen:
         assert np.array_equal(vector, rows[i].toarray().ravel())
+
+
+def test_a_query_leaves_out_its_own_and_the_excluded_documents_however_many(tmp_path: Path) -> None:
+    """``_wanted`` bars the querying document and the excluded paths (compared one by one when they are
+    few, with np.isin when many) and keeps the years asked for: the mask of a plain reading, both ways."""
+    from corpora.generate import generate_corpus
+
+    from auditor.engine import read_document
+
+    generate_corpus(tmp_path, n_units=4, years=[2022, 2023, 2024], seed=5, reuse_pairs=True)
+    docs = [read_document(p) for p in sorted(tmp_path.glob("*.txt"))]
+    index = ReuseIndex.build(docs)
+    ids = np.arange(len(index.documents), dtype=np.int64)
+    paths = [d.path for d in docs]
+    for doc in docs:
+        for excluded in (set(), set(paths[:2]), set(paths[3:9])):
+            for max_year in (None, 2023):
+                mask = index._wanted(ids, doc, excluded, max_year)
+                expected = [index.documents[i].path not in excluded | {doc.path}
+                            and (max_year is None or index.documents[i].year is None
+                                 or index.documents[i].year <= max_year) for i in ids.tolist()]
+                assert mask.tolist() == expected
+    assert len(set(paths[3:9])) > 4  # the np.isin branch is taken

@@ -804,7 +804,10 @@ class ReuseIndex:
             years = self._years[ids]
             keep &= (years < 0) | (years <= max_year)
         barred = [i for path in {*exclude, doc.path} for i in self._ids_by_path.get(path, ())]
-        if barred:
+        if len(barred) <= 4:  # mostly the document itself: a comparison each costs less than np.isin
+            for i in barred:
+                keep &= ids != i
+        else:
             keep &= ~np.isin(ids, np.asarray(barred, dtype=np.int64))
         return keep
 
