@@ -163,3 +163,29 @@ def test_layout_reader_keeps_cells_and_paragraphs_in_order() -> None:
                 assert text[cell.start - 1] == "\t"
     assert [text[p.start:p.end] for p in doc.paragraphs] == ["标题一行", "正文一段", "最后一段"]
     assert doc.tables[1].rows[0].cells[0].end == text.index("(30分)") + len("(30分)")
+
+
+def test_set_phrases_match_as_the_pattern_with_glosses_everywhere() -> None:
+    """The set phrases are searched with the plain pattern in a span that holds no pinyin gloss, and
+    with the glossed one where it does: the matches are those of always using the glossed pattern, in
+    every window, glossed phrases, a gloss cut by the window's edge and a gloss with no phrase included."""
+    phrases = N._slogan_re()
+    words = phrases.words
+    always = re.compile("|".join((N._PHRASE_GLOSS + "?").join(re.escape(c) for c in w) for w in words))
+    glossed = "".join(c + ("(xiàng)" if k == 0 else "") for k, c in enumerate(words[0]))  # a gloss after the first character
+    texts = [*_texts(),
+             f"推进{glossed}工作，完成{words[1]}建设，另见（wàn）元一项。\n{words[-1]}落实到位。",
+             f"材料(abc)里有{words[2]}和{words[0]}。"]
+    rng = random.Random(11)
+    seen_gloss = seen_plain = 0
+    for text in texts:
+        windows = [(0, len(text))] + [tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(300)]
+        for lo, hi in windows:
+            got = [m.span() for m in phrases.finditer(text, lo, hi)]
+            assert got == [m.span() for m in always.finditer(text, lo, hi)], (text[lo:hi],)
+            if N._PHRASE_GLOSS_RE.search(text, lo, hi):
+                seen_gloss += bool(got)
+            else:
+                seen_plain += bool(got)
+    assert seen_gloss and seen_plain  # both ways were taken, with matches
+    assert any(m.group() == glossed for m in phrases.finditer(texts[-2]))

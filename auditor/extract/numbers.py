@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import pickle
 import re
+import sys
 import zlib
 from array import array
 from collections.abc import Callable
@@ -243,12 +244,44 @@ def load_lexicon(name: str) -> list[str]:
     return lines
 
 
+# a mirror's pinyin gloss, which may sit between any two characters of a set phrase: 三項(xiàng)獎(jiǎng)勵
+_PHRASE_GLOSS = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])"
+_PHRASE_GLOSS_RE = re.compile(_PHRASE_GLOSS)
+
+
+class _SetPhrases:
+    """The set phrases whose numerals state no figure (``numbers_not_claims.txt``), longest first,
+    searched with ``finditer`` like a compiled pattern. The pattern that lets a gloss sit between any
+    two characters is that gloss a thousand times over and takes ~30 ms to compile (at every start),
+    so it is compiled only for a span that holds a gloss: in a span with none, every optional gloss
+    can only be empty, and the plain phrases match exactly where, and as far as, it would."""
+
+    __slots__ = ("words", "plain", "_glossed")
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.plain = re.compile("|".join(re.escape(w) for w in words))
+        self._glossed: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return self.plain.pattern
+
+    def glossed(self) -> re.Pattern[str]:
+        if self._glossed is None:
+            gloss = _PHRASE_GLOSS + "?"
+            self._glossed = re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in self.words))
+        return self._glossed
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        if _PHRASE_GLOSS_RE.search(text, pos, endpos) is None:
+            return self.plain.finditer(text, pos, endpos)
+        return self.glossed().finditer(text, pos, endpos)
+
+
 @lru_cache(maxsize=1)
-def _slogan_re() -> re.Pattern[str]:
-    words = sorted(load_lexicon("numbers_not_claims.txt"), key=len, reverse=True)
-    # a mirror's pinyin gloss may sit between any two characters: 三項(xiàng)獎(jiǎng)勵
-    gloss = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）])?"
-    return re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in words))
+def _slogan_re() -> _SetPhrases:
+    return _SetPhrases(sorted(load_lexicon("numbers_not_claims.txt"), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
