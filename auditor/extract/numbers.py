@@ -274,9 +274,20 @@ class _SetPhrases:
         return self._glossed
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
-        if _PHRASE_GLOSS_RE.search(text, pos, endpos) is None:
-            return self.plain.finditer(text, pos, endpos)
-        return self.glossed().finditer(text, pos, endpos)
+        return (self.glossed() if _holds_gloss(text, pos, endpos) else self.plain).finditer(text, pos, endpos)
+
+
+def _holds_gloss(text: str, pos: int, endpos: int) -> bool:
+    """Whether ``text[pos:endpos]`` holds a :data:`_PHRASE_GLOSS`, tried at each bracket (a string
+    search finds them several times faster than the pattern's own scan of every character)."""
+    match = _PHRASE_GLOSS_RE.match
+    for bracket in "(（":
+        at = text.find(bracket, pos, endpos)
+        while at >= 0:
+            if match(text, at, endpos) is not None:
+                return True
+            at = text.find(bracket, at + 1, endpos)
+    return False
 
 
 @lru_cache(maxsize=1)
