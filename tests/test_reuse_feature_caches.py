@@ -153,3 +153,18 @@ def test_other_units_sharing_a_paragraph_are_counted_once_per_paragraph(monkeypa
     assert len(asked) == len(set(paragraphs))
     for p, cand, row in rows:
         assert row == features.pair_features(later, cand, p, real(refs, later, p.this.key))
+
+
+def test_the_memo_keys_of_a_report_are_its_passages_text_and_key() -> None:
+    """align() reads each passage's (text, key) from the report's material, made once, and the kept
+    material drops them with the passages."""
+    from auditor.reuse.align import SourceIndex, _memo_keys
+
+    earlier, later = _documents()
+    mine = passages(later)
+    keys = _memo_keys(later, mine)
+    assert keys == [(later.text[p.start:p.end], p.key) for p in mine]
+    assert _memo_keys(later, mine) is keys
+    first = align(later, SourceIndex(earlier))
+    assert align(later, SourceIndex(earlier)) == first  # the same pairs, the keys read again
+    assert reuse_material(later).kept(later.text).memo_keys is None

@@ -281,9 +281,8 @@ def align(doc: Document, source: Document | SourceIndex, only: Container[int] | 
     index = source if isinstance(source, SourceIndex) else SourceIndex(source)
     out = []
     known = index.aligned if SHARE_ALIGNMENTS else None
-    text = doc.text
     mine = passages(doc)
-    memo_keys = [(text[p.start:p.end], p.key) for p in mine] if known is not None else None
+    memo_keys = _memo_keys(doc, mine) if known is not None else None
     # the seeds of the paragraphs neither aligned before nor present verbatim, found at once
     searched = index.best_many(passage_grams(doc), [
         k for k, p in enumerate(mine)
@@ -311,6 +310,16 @@ def align(doc: Document, source: Document | SourceIndex, only: Container[int] | 
         if pair is not None:
             out.append(pair)
     return out
+
+
+def _memo_keys(doc: Document, mine: list[Passage]) -> list[tuple[str, str]]:
+    """Each passage's (text, key), under which ``SourceIndex.aligned`` remembers its alignment (kept in
+    the ReuseMaterial with the passages: a report is aligned with each of its candidates)."""
+    material = reuse_material(doc)
+    if material.memo_keys is None:
+        text = doc.text
+        material.memo_keys = [(text[p.start:p.end], p.key) for p in mine]
+    return material.memo_keys
 
 
 def merge_pairs(source_path: str, pairs: list[AlignedPair]) -> list[AlignedPassage]:

@@ -135,6 +135,7 @@ class ReuseMaterial:
     # what the reference index needs (index.document_sketch); released once the batch's index is built
     sketch: DocumentSketch | None = None
     grams: tuple | None = None  # character n-grams of each passage's key (align.passage_grams)
+    memo_keys: list[tuple[str, str]] | None = None  # each passage's (text, key) (align._memo_keys)
     # start, end, start, end … of the document's figures in text order (features.figure_marks), from
     # the one number pass: built by the worker, kept (8 bytes a figure: two int32) so the pass is not run again
     figure_marks: array | None = None

@@ -315,7 +315,9 @@ def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, 
     in order, each with its feature row. The source is the most alike pair, then the most recent
     (:func:`_preference`): a pair less alike or older than another of the same paragraph is never chosen,
     so it is neither described nor scored (most paragraphs are aligned with several years' reports)."""
-    pairs = [(p, cand, _likeness(p, cand)) for cand in refs.candidates(doc) for p in align(doc, refs.source(cand))]
+    pairs = [(p, cand, (round(p.ratio, 2), year))  # _likeness, the candidate's year read once
+             for cand in refs.candidates(doc) for year in (cand.meta.year or 0,)
+             for p in align(doc, refs.source(cand))]
     best: dict[int, tuple[float, int]] = {}
     for p, _, likeness in pairs:
         if likeness > best.get(p.this.index, (-1.0, -1)):
