@@ -1,5 +1,6 @@
 """Analysis fields a batch worker keeps for the cross phase: the fields the reference rules read again
-(RU504's indicator actuals, RU501's own-table confirmations, RU507's basic-data final figures) travel
+(RU504's indicator actuals and stale scopes, RU501's own-table confirmations, RU507's basic-data final
+figures) travel
 with the report's ReuseMaterial, and the cross phase's Analysis starts with them instead of reading the
 tables, claims and indicator statements again."""
 
@@ -119,8 +120,10 @@ def test_the_cross_phase_reads_no_table_again(monkeypatch) -> None:
     monkeypatch.setattr(analysis_module, "read_forms", no_second_reading)
     monkeypatch.setattr(analysis_module, "collect_statements", no_second_reading)
     monkeypatch.setattr(basic_data_module, "read_basic_data", no_second_reading)
+    monkeypatch.setattr(analysis_module, "wrong_year_framings", no_second_reading)
     analysis = Analysis(received, kept_analysis_fields(received))
     assert analysis.table_confirmed and analysis.indicator_actuals
+    assert analysis.stale_scopes == []  # "2023年开展…" states a year, it is not framed in it ("2023年，…")
     assert prior._table_records(received, 2024)  # RU507's read of the basic-data table
     with pytest.raises(AssertionError, match="read again"):
         Analysis(received).forms  # without the kept fields, the tables are read
@@ -168,3 +171,20 @@ def test_a_batch_compares_last_years_final_column_from_the_kept_records(tmp_path
     assert finding.values["table"] and finding.values["subject"] == "公用经费"
     assert [e.text for e in finding.evidence] == ["28.75", "29.40"]
     assert finding.values["stated_prior"] == Decimal("28.75") and finding.values["earlier_report"] == Decimal("29.40")
+
+
+def test_the_stale_scopes_travel_with_the_report(monkeypatch) -> None:
+    """RU504's stale scopes (the text framed in an earlier year) are kept: the cross phase does not read
+    the year framings again, and the scopes are those of a fresh reading."""
+    framed = REPORT.replace("2023年开展水质抽检18次。", "2023年，本站开展水质抽检18次，完成管网检修4次。")
+    expected = Analysis(build_document(framed, "示例水务站2024.txt")).stale_scopes
+    assert expected  # the framed paragraph
+    _doc, _material, received = _shipped(framed, "示例水务站2024.txt")
+
+    def no_second_reading(*args, **kwargs):
+        raise AssertionError("read again in the cross phase")
+
+    monkeypatch.setattr(analysis_module, "wrong_year_framings", no_second_reading)
+    assert Analysis(received, kept_analysis_fields(received)).stale_scopes == expected
+    with pytest.raises(AssertionError, match="read again"):
+        Analysis(received).stale_scopes

@@ -200,8 +200,9 @@ def audit_task(path: str, rule_codes: tuple[str, ...] | None, want_text: bool,
 
 # Analysis fields the cross phase's rules read that are small and costly to compute again (table forms,
 # claims and indicator statements behind them): RU504's indicator actuals, RU501's own-table
-# confirmations, RU507's basic-data final figures. The worker has computed what they are made of.
-KEPT_ANALYSIS_FIELDS = ("indicator_actuals", "table_confirmed", "final_records")
+# confirmations, RU507's basic-data final figures, RU504's stale scopes (the year framings of every
+# passage). The worker has computed what they are made of.
+KEPT_ANALYSIS_FIELDS = ("indicator_actuals", "table_confirmed", "final_records", "stale_scopes")
 
 
 def cross_phase_material(doc: Document) -> ReuseMaterial:
