@@ -505,3 +505,33 @@ def test_a_query_leaves_out_its_own_and_the_excluded_documents_however_many(tmp_
                                  or index.documents[i].year <= max_year) for i in ids.tolist()]
                 assert mask.tolist() == expected
     assert len(set(paths[3:9])) > 4  # the np.isin branch is taken
+
+
+def test_signatures_computed_in_threads_are_those_of_one_thread(monkeypatch) -> None:
+    """``signature_table`` in several threads, in chunks of whole groups of any size, gives the table of
+    one thread bit for bit; the threads are used when there are chunks to share."""
+    import threading
+
+    import auditor.reuse.index as index_module
+
+    rng = np.random.default_rng(4)
+    ids = np.sort(rng.integers(0, 700, 20_000))
+    hashes = rng.integers(0, 2**32, 20_000, dtype=np.uint64).astype(np.uint32)
+    expected_ids, expected = index_module.signature_table(ids, hashes)
+    seen: set[int] = set()
+    real_reduceat = np.minimum.reduceat
+
+    class Traced:
+        @staticmethod
+        def reduceat(*args, **kwargs):
+            seen.add(threading.get_ident())
+            return real_reduceat(*args, **kwargs)
+
+    for chunk in (1 << 21, 3_000, 1):  # one chunk a thread, several, one group each
+        monkeypatch.setattr(index_module, "_CHUNK", chunk)
+        for threads in (1, 2, 3):
+            got_ids, got = index_module.signature_table(ids, hashes, threads=threads)
+            assert np.array_equal(got_ids, expected_ids) and np.array_equal(got, expected), (chunk, threads)
+    monkeypatch.setattr(index_module.np, "minimum", Traced)
+    index_module.signature_table(ids, hashes, threads=2)
+    assert seen and threading.get_ident() not in seen

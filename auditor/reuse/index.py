@@ -23,6 +23,7 @@ all paragraphs at once (numpy):
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import threading
@@ -56,6 +57,8 @@ MIN_SHINGLES = 4
 NGRAM_FEATURES = 1 << 20  # hashed character 2-3-gram space of the TF-IDF vectors
 _FULL_COSINE_MAX = 50  # batches up to this size rank every document by TF-IDF cosine
 _CHUNK = 1 << 21  # shingles per signature chunk (bounds the temporary arrays)
+# threads computing an index's signatures (a batch builds its index with the cores its workers left)
+_SIGNATURE_THREADS = min(2, os.cpu_count() or 1)
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _ROLL = np.uint64(1000003)
@@ -212,28 +215,44 @@ _A = (_rng.randint(1, 1 << 62, size=NUM_PERM, dtype=np.int64).astype(np.uint64) 
 _B = _rng.randint(0, 1 << 62, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
 
 
-def signature_table(ids: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def signature_table(ids: np.ndarray, hashes: np.ndarray, threads: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """MinHash signatures of the groups of ``hashes`` that share an id (``ids`` sorted):
-    ``(group ids, signatures)``, the signatures a (groups, NUM_PERM) uint32 array."""
+    ``(group ids, signatures)``, the signatures a (groups, NUM_PERM) uint32 array. With ``threads`` > 1
+    the chunks of groups are computed in that many threads (numpy's loops run without the GIL); each
+    signature is computed alone, so the table is the same."""
     if len(hashes) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, NUM_PERM), dtype=np.uint32)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     out = np.empty((len(starts), NUM_PERM), dtype=np.uint32)
     bounds = np.r_[starts, len(hashes)]
+    size = min(_CHUNK, -(-len(hashes) // max(1, threads)))  # a chunk per thread at least
+    chunks = []
     first = 0
-    while first < len(starts):  # chunks of whole groups, about _CHUNK shingles each
-        last = max(first + 1, int(np.searchsorted(bounds, bounds[first] + _CHUNK, side="right")) - 1)
+    while first < len(starts):  # chunks of whole groups, about ``size`` shingles each
+        last = max(first + 1, int(np.searchsorted(bounds, bounds[first] + size, side="right")) - 1)
         last = min(last, len(starts))
+        chunks.append((first, last))
+        first = last
+
+    def fill(chunk: tuple[int, int]) -> None:
+        first, last = chunk
         lo, hi = bounds[first], bounds[last]
-        chunk, offsets = hashes[lo:hi], starts[first:last] - lo
+        part, offsets = hashes[lo:hi], starts[first:last] - lo
         permuted = np.empty(hi - lo, dtype=np.uint64)  # one temporary, each permutation computed in it
         for j in range(NUM_PERM):
-            np.multiply(chunk, _A[j], out=permuted, casting="unsafe")
+            np.multiply(part, _A[j], out=permuted, casting="unsafe")
             permuted += _B[j]
             permuted >>= _SHIFT32
             out[first:last, j] = np.minimum.reduceat(permuted, offsets)
-        del permuted
-        first = last
+
+    if threads > 1 and len(chunks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(fill, chunks))
+    else:
+        for chunk in chunks:
+            fill(chunk)
     return ids[starts], out
 
 
@@ -579,7 +598,7 @@ class ReuseIndex:
         ids, hashes = _kept_in_place(ids, keep), _kept_in_place(hashes, keep)
         del keep, enough, per_paragraph
         trim_heap()
-        signature_ids, self.signatures = signature_table(ids, hashes)
+        signature_ids, self.signatures = signature_table(ids, hashes, threads=_SIGNATURE_THREADS)
         del ids, hashes
         self.signature_ids = signature_ids.astype(np.int64)
         trim_heap()
