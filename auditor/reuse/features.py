@@ -130,7 +130,7 @@ def keep_template_flags(doc: Document) -> None:
     """Store in ``doc``'s material whether each passage's section is a template one (one byte a passage,
     in order), read from the section titles while the structure is at hand: a packed Document would be
     unpacked whole to read them again (in a batch's cross phase, that was most of its unpacking)."""
-    verdicts: dict[int, bool] = {}  # by the innermost section's position: most passages share one
+    verdicts: dict[int, bool] = {}  # by innermost section (its id): most passages share one
     flags = bytearray()
     for p in passages(doc):
         path = doc.heading_path(p.start)
