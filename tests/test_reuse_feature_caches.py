@@ -14,26 +14,18 @@ from auditor.reuse.text import passages
 
 # my own two reports of one unit: the later one keeps a paragraph of the earlier one (figures, year and
 # all) in a template section ("存在的问题"), rewrites one in a section of its own, keeps a heading
-_EARLIER = """某某局2023年度部门整体支出绩效自评报告
+_REPORT = """某某局{year}年度部门整体支出绩效自评报告
 一、部门基本情况
-2023年，本局共组织业务培训12期，参训人员达到860人次，全年走访企业45家。
+{year}年，本局共组织业务培训{sessions}期，参训人员达到{people}人次，全年走访企业{firms}家。
 二、绩效目标完成情况
-今年全面完成年初确定的各项工作任务，预算执行率为96.2%。
+今年全面完成年初确定的各项工作任务，预算执行率为{rate}%。
 三、存在的问题
 部分项目支出进度偏慢，2023年资金下达后开工准备不足，全年仍有3个项目未按时完工。
 四、下一步改进措施
 加强项目前期谋划，提高资金使用效率。
 """
-_LATER = """某某局2024年度部门整体支出绩效自评报告
-一、部门基本情况
-2024年，本局共组织业务培训15期，参训人员达到910人次，全年走访企业52家。
-二、绩效目标完成情况
-今年全面完成年初确定的各项工作任务，预算执行率为97.4%。
-三、存在的问题
-部分项目支出进度偏慢，2023年资金下达后开工准备不足，全年仍有3个项目未按时完工。
-四、下一步改进措施
-加强项目前期谋划，提高资金使用效率。
-"""
+_EARLIER = _REPORT.format(year=2023, sessions=12, people=860, firms=45, rate=96.2)
+_LATER = _REPORT.format(year=2024, sessions=15, people=910, firms=52, rate=97.4)
 
 
 def _documents():
