@@ -4,6 +4,7 @@ and matched fuzzily (rapidfuzz ≥ ``UNIT_MATCH``)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -12,6 +13,7 @@ _UNIT_FOLDS = (("人民代表大会常务委员会", "人大常委会"), ("常�
 _UNIT_TRAILERS = re.compile(r"(?:办公室|机关|本级)$")
 
 
+@lru_cache(maxsize=8192)  # a batch names a few hundred units, asked for again and again by its search
 def unit_key(unit: str | None) -> str:
     """A unit name folded for comparison: "XX县人民代表大会常务委员会办公室" → "XX县人大常委会"."""
     if not unit:
