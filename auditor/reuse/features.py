@@ -14,7 +14,7 @@ import math
 import re
 from array import array
 
-from auditor.document import Document, clean_text
+from auditor.document import Document
 from auditor.extract.numbers import number_pass
 from auditor.reuse.align import AlignedPair
 from auditor.reuse.material import PairFacts, reuse_material
@@ -120,12 +120,6 @@ def _in_template_section(doc: Document, offset: int) -> bool:
     return _TEMPLATE_SECTION_RE.search(doc.section_title(offset) or "") is not None
 
 
-def _template_heading(doc: Document, section) -> bool:
-    """:func:`_in_template_section` of an offset whose innermost section is ``section``."""
-    head = section.heading
-    return _TEMPLATE_SECTION_RE.search(clean_text(doc.text[head.start:head.end])) is not None
-
-
 def keep_template_flags(doc: Document) -> None:
     """Store in ``doc``'s material whether each passage's section is a template one (one byte a passage,
     in order), read from the section titles while the structure is at hand: a packed Document would be
@@ -139,7 +133,7 @@ def keep_template_flags(doc: Document) -> None:
             continue
         verdict = verdicts.get(id(path[-1]))
         if verdict is None:
-            verdict = verdicts[id(path[-1])] = _template_heading(doc, path[-1])
+            verdict = verdicts[id(path[-1])] = _in_template_section(doc, p.start)
         flags.append(verdict)
     reuse_material(doc).template_flags = bytes(flags)
 
