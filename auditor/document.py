@@ -14,6 +14,7 @@ import re
 import zlib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from itertools import starmap
 from typing import Any, TypeVar
 
 View = TypeVar("View")
@@ -213,6 +214,9 @@ class Document:
     anchors: list[Anchor] = field(default_factory=list, repr=False)
     # caches of views computed from the text (never compared, shown or pickled: rebuilt on demand)
     _cell_texts: dict[tuple[int, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # row_texts: by the row's id, the row itself (so that the id stays its own) and its cells' texts
+    _row_texts: dict[int, tuple[Row, tuple[str, ...]]] = field(default_factory=dict, init=False, repr=False,
+                                                              compare=False)
     _locate_index: _LocateIndex | None = field(default=None, init=False, repr=False, compare=False)
     # one object per type that a module outside the Document keeps for it (an extractor's per-document
     # caches, the reuse checks' ReuseMaterial): see :meth:`derived`
@@ -236,7 +240,7 @@ class Document:
         self._packed, self._released = None, False
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        self._cell_texts, self._locate_index, self._derived = {}, None, {}
+        self._cell_texts, self._row_texts, self._locate_index, self._derived = {}, {}, None, {}
 
     def __getattr__(self, name: str) -> Any:
         """A released part of the structure (:meth:`pack`) is brought back when it is first read."""
@@ -253,20 +257,19 @@ class Document:
         if self._released:
             return
         if self._packed is None:
-            parts = tuple(getattr(self, name) for name in _PACKED_FIELDS)
-            self._packed = zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self._packed = zlib.compress(pickle.dumps(_structure_columns(self), protocol=pickle.HIGHEST_PROTOCOL), 1)
         for name in _PACKED_FIELDS:
             object.__delattr__(self, name)
-        self._cell_texts, self._locate_index = {}, None
+        self._cell_texts, self._row_texts, self._locate_index = {}, {}, None
         self._released = True
 
     def unpack(self) -> None:
         """Bring back the structure released by :meth:`pack` (nothing to do when it is there)."""
         if not self._released:
             return
-        for name, value in zip(_PACKED_FIELDS, pickle.loads(zlib.decompress(self._packed))):
+        for name, value in zip(_PACKED_FIELDS, _structure_of(pickle.loads(zlib.decompress(self._packed)))):
             setattr(self, name, value)
-        self._cell_texts, self._locate_index = {}, None
+        self._cell_texts, self._row_texts, self._locate_index = {}, {}, None
         self._released = False
 
     @property
@@ -293,7 +296,7 @@ class Document:
 
     def forget_derived(self) -> None:
         """Drop every cached view (a batch holds hundreds of Documents): they are rebuilt on demand."""
-        self._cell_texts, self._locate_index, self._derived = {}, None, {}
+        self._cell_texts, self._row_texts, self._locate_index, self._derived = {}, {}, None, {}
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[start:end]
@@ -305,6 +308,16 @@ class Document:
         if text is None:
             text = self._cell_texts[key] = clean_text(self.text[cell.start : cell.end])
         return text
+
+    def row_texts(self, row: Row) -> tuple[str, ...]:
+        """:meth:`cell_text` of each of ``row``'s cells, in order (computed once per row: the extractors
+        read every row of every table several times, each cell's text in turn)."""
+        hit = self._row_texts.get(id(row))
+        if hit is not None and hit[0] is row:
+            return hit[1]
+        texts = tuple([self.cell_text(c) for c in row.cells])
+        self._row_texts[id(row)] = (row, texts)
+        return texts
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]
@@ -346,7 +359,7 @@ class Document:
         if "表" in caption:
             return caption
         for row in table.rows[:3]:
-            texts = [self.cell_text(c) for c in row.cells]
+            texts = self.row_texts(row)
             if len(texts) == 1 and "表" in texts[0]:
                 return texts[0]
             if len(texts) >= 2 and texts[0].endswith("名称") and texts[1]:
@@ -396,6 +409,39 @@ class Document:
 
 # the Document fields that :meth:`Document.pack` releases (everything but the text, path, format and meta)
 _PACKED_FIELDS = ("paragraphs", "tables", "sections", "anchors", "_section_starts")
+
+# Each class's fields in order, read at once (C code: no Python call per object).
+_PARAGRAPH_FIELDS = operator.attrgetter(*(f.name for f in fields(Paragraph)))
+_CELL_FIELDS = operator.attrgetter(*(f.name for f in fields(Cell)))
+_ANCHOR_FIELDS = operator.attrgetter(*(f.name for f in fields(Anchor)))
+
+
+def _structure_columns(doc: Document) -> tuple:
+    """The Document's structure (:data:`_PACKED_FIELDS`) as tuples of its fields' values: pickled by C
+    code, where pickling the objects calls their ``__reduce__`` once each (a report has hundreds of
+    cells). A section's heading, the paragraph itself, is written as that paragraph's position, so
+    that :func:`_structure_of` gives back one object for both, as pickling the objects would."""
+    paragraphs = doc.paragraphs
+    position = {id(p): k for k, p in enumerate(paragraphs)}
+    tables = [(t.index, t.start, t.end, None if t.caption is None else (t.caption.start, t.caption.end), t.flattened,
+               [(r.index, list(map(_CELL_FIELDS, r.cells))) for r in t.rows]) for t in doc.tables]
+    sections = [(position.get(id(s.heading), _PARAGRAPH_FIELDS(s.heading)), s.level, s.start, s.end, s.parent, s.index)
+                for s in doc.sections]
+    return (list(map(_PARAGRAPH_FIELDS, paragraphs)), tables, sections, list(map(_ANCHOR_FIELDS, doc.anchors)),
+            doc._section_starts)
+
+
+def _structure_of(columns: tuple) -> tuple:
+    """The values of :data:`_PACKED_FIELDS` that :func:`_structure_columns` wrote, as new objects."""
+    paragraph_rows, table_rows, section_rows, anchor_rows, section_starts = columns
+    paragraphs = list(starmap(Paragraph, paragraph_rows))
+    tables = [Table(index, start, end, [Row(r, list(starmap(Cell, cells))) for r, cells in rows],
+                    None if caption is None else Span(*caption), flattened)
+              for index, start, end, caption, flattened, rows in table_rows]
+    sections = [Section(paragraphs[heading] if isinstance(heading, int) else Paragraph(*heading), level, start, end,
+                        parent, index)
+                for heading, level, start, end, parent, index in section_rows]
+    return paragraphs, tables, sections, list(starmap(Anchor, anchor_rows)), section_starts
 
 
 class _LocateIndex:

@@ -57,8 +57,8 @@ def test_the_document_declares_no_memo_and_no_public_cache() -> None:
     names = {f.name for f in fields(Document)}
     assert "memo" not in names
     # the private caches, and the packed structure of Document.pack (not a cache: the content, compressed)
-    assert {f.name for f in fields(Document) if not f.compare} == {"_cell_texts", "_locate_index", "_derived",
-                                                                    "_packed", "_released"}
+    assert {f.name for f in fields(Document) if not f.compare} == {"_cell_texts", "_row_texts", "_locate_index",
+                                                                    "_derived", "_packed", "_released"}
     assert not hasattr(build_document(TEXT, "a.txt", "txt"), "memo")
 
 
@@ -66,11 +66,13 @@ def test_a_pickled_document_carries_no_cache() -> None:
     doc = build_document(TEXT, "a.txt", "txt")
     cell = doc.tables[0].rows[1].cells[1]
     assert doc.cell_text(cell) == "50.00"
+    assert doc.row_texts(doc.tables[0].rows[1])[1] == "50.00"
     doc.locate(cell.start)
     document_sketch(doc)
     assert reuse_material(doc).passages is not None
     copy = pickle.loads(pickle.dumps(doc))
     assert copy == doc and copy.text == doc.text
+    assert copy._cell_texts == {} and copy._row_texts == {}
     assert reuse_material(copy).passages is None  # rebuilt on demand, not shipped inside the Document
     assert passages(copy) == passages(doc)
     assert copy.locate(cell.start) == doc.locate(cell.start)
@@ -82,7 +84,10 @@ def test_forgetting_drops_every_cache() -> None:
     where = doc.locate(cell.start)
     material = reuse_material(doc)
     passages(doc)
+    row = doc.tables[0].rows[1]
+    assert doc.row_texts(row) == tuple(doc.cell_text(c) for c in row.cells)
     doc.forget_derived()
+    assert doc._row_texts == {}
     assert reuse_material(doc) is not material and reuse_material(doc).passages is None
     assert doc.locate(cell.start) == where and doc.cell_text(cell) == "50.00"  # rebuilt on demand
 

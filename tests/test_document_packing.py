@@ -134,3 +134,29 @@ def test_a_reference_is_aligned_and_scored_without_unpacking_it() -> None:
     passages = align_with_references(later, ReferenceSet(documents=[earlier, later]))
     assert any(p.stale and p.source_path == "白沙_2023.txt" for p in passages)  # "2023年，" and its figures kept
     assert earlier.packed  # its passages, figures and years came from its material, not its structure
+
+
+def test_every_part_of_the_structure_comes_back_from_its_columns() -> None:
+    """Packing writes the structure as columns of field values (not as pickled objects): a caption, a
+    flattened table, a continuation cell, anchors, and a section whose heading is not one of the
+    paragraphs all come back equal; a heading that is one of them comes back as that same object."""
+    from auditor.document import Anchor, Cell, Document, Paragraph, Row, Section, Span, Table
+
+    text = "甲表\n\t项目\t金额\n\t合计\t12\n第一部分\n正文一行\n"
+    paragraphs = [Paragraph(0, 2, 0), Paragraph(17, 21, 1, heading_level=1), Paragraph(22, 26, 2)]
+    cells = [[Cell(4, 6, 0, 0), Cell(7, 9, 0, 1)], [Cell(11, 13, 1, 0), Cell(14, 16, 1, 1, is_continuation=True)]]
+    table = Table(0, 3, 16, [Row(0, cells[0]), Row(1, cells[1])], caption=Span(0, 2), flattened="bars")
+    sections = [Section(paragraphs[1], 1, 17, 26, None, 0),
+                Section(Paragraph(22, 26, 9, heading_level=2), 2, 22, 26, 0, 1)]  # a heading of its own
+    doc = Document(path="a.txt", text=text, paragraphs=paragraphs, tables=[table], sections=sections,
+                   anchors=[Anchor(0, page=1), Anchor(17, sheet="表1", cell="B2")])
+    doc.finish()
+    whole = pickle.loads(pickle.dumps(doc))
+    doc.pack()
+    assert _released(doc)
+    doc.unpack()
+    assert doc == whole
+    assert doc.sections[0].heading is doc.paragraphs[1]
+    assert all(doc.sections[1].heading is not p for p in doc.paragraphs)
+    assert doc.tables[0].caption == Span(0, 2) and doc.tables[0].rows[1].cells[1].is_continuation
+    assert doc.anchors == [Anchor(0, page=1), Anchor(17, sheet="表1", cell="B2")]

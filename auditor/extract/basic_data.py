@@ -145,7 +145,7 @@ def _kind(word: str) -> str:
 
 
 def _header_columns(doc: Document, row: Row) -> list[BasicDataColumn] | None:
-    columns = [c for k, cell in enumerate(row.cells[1:], start=1) if (c := _column(doc.cell_text(cell), k))]
+    columns = [c for k, text in enumerate(doc.row_texts(row)[1:], start=1) if (c := _column(text, k))]
     if len(columns) < 2 or any(cell_number(doc, c) for c in row.cells):
         return None
     return columns

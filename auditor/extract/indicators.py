@@ -336,7 +336,7 @@ def table_scope(doc: Document, table: Table) -> str:
 
 def _table_scope(doc: Document, table: Table) -> str:
     for row in table.rows[:4]:
-        texts = [doc.cell_text(c) for c in row.cells]
+        texts = doc.row_texts(row)
         for label, value in zip(texts, texts[1:]):
             if label.startswith("项目") and label.endswith("名称") and value:
                 return f"project:{value}"

@@ -36,8 +36,7 @@ from auditor.extract.numbers import NumberMention, find_numbers_in_span
 def _roles(doc: Document, row: Row, vocab: list[tuple[str, re.Pattern[str]]]) -> dict[str, int]:
     found: dict[str, int] = {}
     which = "budget" if vocab is BUDGET_ROLES else "indicator" if vocab is INDICATOR_ROLES else None
-    for cell in row.cells:
-        text = doc.cell_text(cell)
+    for cell, text in zip(row.cells, doc.row_texts(row)):
         if which is not None:
             matching = _matching_roles(text, which)
         else:
@@ -360,7 +359,7 @@ _BLOCK_END_RE = re.compile(r"^(年度总体目标|绩效指标|总体目标|年�
 
 
 def _is_block_end(doc: Document, row: Row) -> bool:
-    first = next((doc.cell_text(c) for c in row.cells if doc.cell_text(c)), "")
+    first = next((t for t in doc.row_texts(row) if t), "")
     return bool(_BLOCK_END_RE.match(first))
 
 
@@ -375,7 +374,7 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
                  header_rows: int = 1) -> tuple[BudgetBlock, int]:
     header = table.rows[start]
     if labels is None:
-        labels = [doc.cell_text(c) for c in header.cells]
+        labels = list(doc.row_texts(header))
     block = BudgetBlock(table=table, header=header, columns={})
     sub_labels: list[str] | None = None
     i = start + header_rows
@@ -383,7 +382,7 @@ def _read_budget(doc: Document, table: Table, start: int, labels: list[str] | No
         row = table.rows[i]
         if _is_block_end(doc, row) or len(_roles(doc, row, BUDGET_ROLES)) >= 3:
             break
-        texts = [doc.cell_text(c) for c in row.cells]
+        texts = list(doc.row_texts(row))
         numeric = [c for c in row.cells if cell_number(doc, c) is not None]
         for cell in numeric:  # a budget block's bare "150万" is an amount
             _read_as_money(doc, cell)
@@ -494,7 +493,7 @@ def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
     out: list[ColumnTotal] = []
     rows = table.rows
     for r, row in enumerate(rows):
-        texts = [doc.cell_text(c) for c in row.cells]
+        texts = doc.row_texts(row)
         if not texts or not re.match(r"^(合计|总计)[：:]?$", texts[0]):
             continue
         # the data rows: back up to the nearest row without figures (the header)
@@ -657,7 +656,7 @@ def _read_indicators(doc: Document, table: Table, start: int,
     i = start + 1
     while i < len(table.rows):
         row = table.rows[i]
-        texts = [doc.cell_text(c) for c in row.cells]
+        texts = doc.row_texts(row)
         label_index = next((k for k, t in enumerate(texts) if t), None)
         if label_index is not None and TOTAL_LABELS.match(texts[label_index]):
             figures = [c for c in row.cells[label_index + 1:] if cell_number(doc, c) is not None]
@@ -671,7 +670,7 @@ def _read_indicators(doc: Document, table: Table, start: int,
             if cells is None:  # a title or note row inside the block, or a row that cannot be placed
                 i += 1
                 continue
-            texts = [doc.cell_text(c) for c in row.cells]
+            texts = doc.row_texts(row)
         else:
             cells = {role: row.cells[col] for role, col in roles.items()}
         if "level1" in cells and doc.cell_text(cells["level1"]):
