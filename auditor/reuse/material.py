@@ -19,7 +19,10 @@ if TYPE_CHECKING:  # numpy is imported where the sketch is built
     import numpy as np
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though never changed once made (tests/test_value_objects_unchanged.py): a frozen
+# dataclass's construction sets each field through ``object.__setattr__``, five times the cost, and the
+# passages are rebuilt for every report the cross phase reads. Hashed on its fields, as if frozen.
+@dataclass(slots=True, unsafe_hash=True)
 class Passage:
     """One narrative paragraph of a Document (a heading when ``is_heading``)."""
 
