@@ -42,7 +42,7 @@ def _texts() -> list[str]:
 
 def _masks_directly(text: str, lo: int, hi: int) -> tuple[list[int], list[int]]:
     masks = N._Masks(text, lo, hi)
-    spans = [m.span() for pat, _ in N._masks_with_needles() for m in pat.finditer(text, lo, hi)]
+    spans = [m.span() for pat, *_ in N._masks_with_needles() for m in pat.finditer(text, lo, hi)]
     masks._merge(spans)
     return masks.starts, masks.ends
 
@@ -189,3 +189,36 @@ def test_set_phrases_match_as_the_pattern_with_glosses_everywhere() -> None:
                 seen_plain += bool(got)
     assert seen_gloss and seen_plain  # both ways were taken, with matches
     assert any(m.group() == glossed for m in phrases.finditer(texts[-2]))
+
+
+def test_long_spans_get_the_masks_of_every_pattern_tried() -> None:
+    """A span longer than ``_SMALL_SPAN`` (a whole report) skips the masks whose needles are absent and
+    tries those whose needles lie near a match's start only there: the same masks as every pattern
+    tried everywhere."""
+    rng = random.Random(8)
+    long_texts = [t for t in _texts() if len(t) > N._SMALL_SPAN] + [MADE_UP * 40]
+    assert long_texts
+    for text in long_texts:
+        for lo, hi in [(0, len(text))] + [(k, k + N._SMALL_SPAN + rng.randrange(2000))
+                                          for k in rng.sample(range(len(text) - N._SMALL_SPAN), 5)]:
+            hi = min(hi, len(text))
+            if hi - lo <= N._SMALL_SPAN:
+                continue
+            masks = N._Masks(text, lo, hi)
+            masks._compute()
+            assert (masks.starts, masks.ends) == _masks_directly(text, lo, hi)
+
+
+def test_a_pattern_tried_near_its_needles_finds_what_its_search_finds() -> None:
+    """``_matches_near``: times and page counters found from their colon or bracket, in text made of
+    the characters around them (digits, colons, brackets, spaces), windows cut anywhere."""
+    anchored = [(pat, needles, lead) for pat, needles, lead in N._masks_with_needles() if lead is not None]
+    assert len(anchored) >= 2
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice("0123456789:：[［]］ *＊12:30") for _ in range(rng.randrange(1, 40)))
+        lo = rng.randrange(len(text))
+        hi = rng.randrange(lo, len(text) + 1)
+        for pat, needles, lead in anchored:
+            assert [m.span() for m in N._matches_near(pat, text, lo, hi, needles, lead)] == \
+                [m.span() for m in pat.finditer(text, lo, hi)], (pat.pattern, text, lo, hi)

@@ -35,7 +35,7 @@ import re
 import sys
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -217,26 +217,49 @@ _MASK_PATTERNS = [
 ]
 
 
-def _needles(pattern: re.Pattern[str]) -> tuple[str, ...]:
-    """Strings of which one must occur for ``pattern`` to match anywhere (none: always run it).
-    A mask whose needles are all absent from the text is skipped: a plain substring search is far
-    cheaper than a regex tried at every position."""
+def _needles(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], int | None]:
+    """Strings of which one must occur for ``pattern`` to match anywhere (none: always run it), and
+    how many characters at most a match starts before the first of them it holds (None: anywhere).
+    A mask whose needles are all absent from the text is skipped, and one whose needles lie near its
+    start is tried only there: a substring search is far cheaper than a regex tried at every position."""
     src = pattern.pattern
-    for head, needles in _NEEDLE_HINTS:
+    for head, needles, lead in _NEEDLE_HINTS:
         if src.startswith(head):
-            return needles
-    return ()
+            return needles, lead
+    return (), None
 
 
-_NEEDLE_HINTS: list[tuple[str, tuple[str, ...]]] = [
-    (r"\d{1,2}:", (":",)),
-    (rf"[{_DIG}]{{1,2}}\s*[·•・]", ("·", "•", "・")),
-    (r"[\[［]", ("[", "［")),
-    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证")),
-    (r"(?:行次|", ("行次", "栏次", "列次", "序号")),
-    (r"[*＊]", ("*", "＊")),
-    (r"(?<![0-9A-Za-z一二三四五六七八九十])", ("+", "＋")),
+_NEEDLE_HINTS: list[tuple[str, tuple[str, ...], int | None]] = [
+    (r"\d{1,2}:", (":",), 2),  # one or two digits, then the colon
+    (rf"[{_DIG}]{{1,2}}\s*[·•・]", ("·", "•", "・"), None),
+    (r"[\[［]", ("[", "［"), 0),
+    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证"), None),
+    (r"(?:行次|", ("行次", "栏次", "列次", "序号"), None),
+    (r"[*＊]", ("*", "＊"), 0),
+    (r"(?<![0-9A-Za-z一二三四五六七八九十])", ("+", "＋"), None),
 ]
+
+
+def _matches_near(pattern: re.Pattern[str], text: str, lo: int, hi: int, needles: tuple[str, ...],
+                  lead: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, lo, hi)`` for a pattern every match of which starts at most ``lead``
+    characters before one of ``needles`` it holds: tried only at those starts, in order, each after the
+    previous match (a match cannot start anywhere else: the matches are the same)."""
+    starts: set[int] = set()
+    for needle in needles:
+        at = text.find(needle, lo, hi)
+        while at >= 0:
+            starts.update(range(max(lo, at - lead), at + 1))
+            at = text.find(needle, at + 1, hi)
+    end = lo
+    match = pattern.match
+    for start in sorted(starts):
+        if start < end:
+            continue
+        m = match(text, start, hi)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 def load_lexicon(name: str) -> list[str]:
@@ -389,8 +412,8 @@ _PLUS_RE = re.compile(r"[+＋]")
 
 
 @lru_cache(maxsize=1)
-def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    return tuple((pat, _needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
+def _masks_with_needles() -> tuple[tuple[re.Pattern[str], tuple[str, ...], int | None], ...]:
+    return tuple((pat, *_needles(pat)) for pat in (*_MASK_PATTERNS, _slogan_re()))
 
 
 # Characters of which every match of a mask pattern holds one (its first, mostly): a pattern none of
@@ -626,8 +649,11 @@ class _Masks:
             self._merge(spans)
             return
         code_runs: list[tuple[int, int]] | None = None
-        for pat, needles in _masks_with_needles():
+        for pat, needles, lead in _masks_with_needles():
             if needles and not any(text.find(needle, max(0, lo - 2), hi) >= 0 for needle in needles):
+                continue
+            if lead is not None:
+                spans.extend(m.span() for m in _matches_near(pat, text, lo, hi, needles, lead))
                 continue
             if pat is _CHAIN_PATTERN:
                 # a chain needs a plus sign: try it only from the run just before each plus sign
