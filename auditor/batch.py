@@ -599,7 +599,9 @@ def _warm_cross_phase() -> None:
         from auditor.extract.subjects import _get_tokenizer
         from auditor.reuse.model import load_model
 
-        import scipy.sparse  # noqa: F401 - the index's matrices
+        from auditor.runner.startup import import_scipy_sparse
+
+        import_scipy_sparse()  # the index's matrices
 
         import auditor.reuse.references  # noqa: F401
 

@@ -34,6 +34,32 @@ def test_jieba_is_imported_without_pkg_resources_and_still_segments() -> None:
     assert _loaded_after(code) == []
 
 
+def test_scipy_sparse_is_imported_with_numpy_extras_loaded_only_when_used() -> None:
+    """``import_scipy_sparse`` leaves numpy's f2py, testing, ma and polynomial unloaded (lazy) through
+    scipy.sparse's import and the index's use of it; the first read of one of their attributes loads it
+    whole."""
+    code = "\n".join([
+        "import sys",
+        "from auditor.runner.startup import import_scipy_sparse",
+        "sparse = import_scipy_sparse()",
+        "from auditor.reuse.index import SublinearTfidf",
+        "m = sparse.csr_matrix(([1.0, 2.0], [0, 1], [0, 1, 2]), shape=(2, 3))",
+        "assert (m @ m.T).toarray().tolist() == [[1.0, 0.0], [0.0, 4.0]]",
+        "SublinearTfidf().fit_transform(m)",
+        "deferred = ('f2py', 'testing', 'ma', 'polynomial')",
+        "assert all(type(sys.modules['numpy.' + n]).__name__ == '_LazyModule' for n in deferred), "
+        "[type(sys.modules['numpy.' + n]).__name__ for n in deferred]",
+        "assert 'unittest' not in sys.modules and 'charset_normalizer' not in sys.modules",
+        "import numpy",
+        "numpy.testing.assert_array_equal(numpy.arange(3), [0, 1, 2])",
+        "assert numpy.ma.masked_array([1, 2], mask=[0, 1]).sum() == 1",
+        "assert type(sys.modules['numpy.testing']).__name__ == 'module' and 'unittest' in sys.modules",
+        "print('ok')",
+    ])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
 @pytest.mark.parametrize(("name", "code"), [("hang.txt", "timeout"), ("crash.txt", "worker-crashed"),
                                             ("bomb.txt", "memory-limit")])
 def test_a_lone_file_is_isolated_like_a_file_of_the_pool(tmp_path: Path, name: str, code: str) -> None:

@@ -46,6 +46,14 @@ if TYPE_CHECKING:  # imported where used: a batch worker never needs them (0.5 s
     from datasketch import MinHashLSH
     from scipy import sparse
 
+
+def _scipy_sparse():
+    """``scipy.sparse``, imported on first use (:func:`auditor.runner.startup.import_scipy_sparse`)."""
+    from auditor.runner.startup import import_scipy_sparse
+
+    return import_scipy_sparse()
+
+
 INDEX_VERSION = 3  # 3: the TF-IDF weights are SublinearTfidf (no scikit-learn object)
 NUM_PERM = 64
 LSH_THRESHOLD = 0.5
@@ -280,7 +288,7 @@ def ngram_row(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def ngram_counts(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
     """The (documents, NGRAM_FEATURES) count matrix of :func:`ngram_row` results."""
-    from scipy import sparse
+    sparse = _scipy_sparse()
 
     indptr = np.r_[0, np.cumsum([len(features) for features, _ in rows])]
     data = np.concatenate([c for _, c in rows]).astype(np.float32, copy=False) if rows else np.zeros(0, np.float32)
@@ -293,7 +301,7 @@ def _take_ngram_counts(sketches: list[DocumentSketch | None]) -> sparse.csr_matr
     """:func:`ngram_counts` of the sketches, each sketch's n-grams let go once copied (the sketch is
     replaced by one without them) and their memory given back as it goes: a large batch never holds
     its sketches' n-grams and the count matrix at once."""
-    from scipy import sparse
+    sparse = _scipy_sparse()
 
     sizes = np.fromiter((len(s.ngram_features) for s in sketches), dtype=np.int64, count=len(sketches))
     indptr = np.r_[0, np.cumsum(sizes)]
@@ -439,7 +447,7 @@ def _pair_products(matrix: sparse.csr_matrix, owner: np.ndarray, partner: np.nda
     one dense block over only the columns they use, and each partner row is copied once for every owner
     that asks for it, ``_PRODUCT_ROWS`` rows at a time. A partner's nonzero in a column no owner uses
     adds a zero product, which changes no sum: it is left out."""
-    from scipy import sparse
+    sparse = _scipy_sparse()
 
     table = getattr(_COLUMNS, "table", None)
     if table is None or len(table) < matrix.shape[1]:
@@ -632,7 +640,7 @@ class ReuseIndex:
         signatures would find)."""
         if self._own_votes is not None:
             return self._own_votes
-        from scipy import sparse
+        sparse = _scipy_sparse()
 
         n_docs = len(self.documents)
         rows = len(self.signature_ids)
@@ -796,7 +804,7 @@ class ReuseIndex:
         place the place of the same pair the other way round."""
         kept = getattr(self, "_cosine_cache", None)
         if kept is None or kept[0] is not votes:
-            from scipy import sparse
+            sparse = _scipy_sparse()
 
             # each place's number, transposed: the self-join is symmetric, so the transpose has its layout
             # and row e's entry for d holds the place of (d, e) (32-bit throughout: a large batch's pairs
