@@ -222,3 +222,45 @@ def test_a_pattern_tried_near_its_needles_finds_what_its_search_finds() -> None:
         for pat, needles, lead in anchored:
             assert [m.span() for m in N._matches_near(pat, text, lo, hi, needles, lead)] == \
                 [m.span() for m in pat.finditer(text, lo, hi)], (pat.pattern, text, lo, hi)
+
+
+def test_label_figure_runs_are_looked_for_only_where_four_pairs_can_be(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_label_run_figures`` gives up at once on a text without four figures with 2–8 Chinese characters
+    between each two: on the sample corpus and on made-up texts (with and without such runs), what it
+    finds is what the full scan finds."""
+    from auditor.extract import claims as C
+
+    rng = random.Random(12)
+    labels = ["人数", "户数", "里程", "面积较上年", "年末", "第", "月", "收入", "支出合计"]
+    made = []
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randrange(1, 14)):
+            parts.append(rng.choice(labels))
+            parts.append(rng.choice(["12", "3.5", "100", "2023", "0", "07", "1.25", "8号", "，", "。\n"]))
+        made.append("".join(parts))
+    texts = [*_texts(), *made]
+    fast = [C._label_run_figures(t) for t in texts]
+    monkeypatch.setattr(C, "_FOUR_PAIRS_RE", re.compile(""))  # matches every text: the full scan
+    full = [C._label_run_figures(t) for t in texts]
+    assert fast == full
+    assert sum(1 for f in full if f) >= 20 and sum(1 for f in full if not f) >= 20  # both kinds tried
+
+
+def test_glued_rates_are_looked_for_only_after_five_digits_and_a_percent_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_glued_rates`` gives up at once on a text where no percent sign has five digits before it (with
+    or without one or two decimals): on the sample corpus and on made-up runs of digits, points, commas
+    and percent signs, what it finds is what the full scan finds."""
+    from auditor.extract import claims as C
+
+    rng = random.Random(21)
+    made = ["".join(rng.choice("0123456789..%％,甲 ") for _ in range(rng.randrange(1, 30))) for _ in range(4000)]
+    made += ["年度资金总额:250250100%", "合计100.00%", "执行率 9999.5%", "12345.678%", "x123456.78％",
+             "甲55100%", "55100.0%", "乙55100.00％"]  # five digits exactly, with and without decimals
+    texts = [*_texts(), *made]
+    assert sum(1 for t in texts if C._five_digits_before_a_percent(t)) >= 50
+    fast = [C._glued_rates(t) for t in texts]
+    monkeypatch.setattr(C, "_five_digits_before_a_percent", lambda text: True)  # the full scan
+    full = [C._glued_rates(t) for t in texts]
+    assert fast == full
+    assert sum(1 for f in full if f) >= 4

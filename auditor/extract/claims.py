@@ -440,7 +440,9 @@ _NOT_FIGURE_END = frozenset("年月日号时期届级")
 
 
 _LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}")
-_PAIR_AND_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2}[0-9][0-9.]*[\u4e00-\u9fff]{2}")
+# What a run of four label-figure pairs holds at least: four figures with 2–8 Chinese characters
+# between each two (a report with none, most, has no run)
+_FOUR_PAIRS_RE = re.compile(r"[0-9](?:[\u4e00-\u9fff]{2,8}[0-9][0-9.]*){2}[\u4e00-\u9fff]{2,8}[0-9]")
 
 
 def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
@@ -449,8 +451,8 @@ def _label_run_figures(text: str) -> list[tuple[str, int, int]]:
     by the next label, not by 年/号/级 …  Found from the digit runs, not by a regex tried at every
     position of the text."""
     view = simplified_view(text)
-    if _PAIR_AND_LABEL_RE.search(view) is None:
-        return []  # no figure between two labels anywhere: no run
+    if _FOUR_PAIRS_RE.search(view) is None:
+        return []  # no four figures with labels between them anywhere: no run
     n = len(view)
     out: list[tuple[str, int, int]] = []
     chain: list[tuple[int, int, int]] = []  # (label start, figure start, figure end)
@@ -491,6 +493,8 @@ _GLUED_RATE_RE = re.compile(r"([0-9]{5,30}(?:\.[0-9]{1,2})?)[%％]")  # the run'
 def _glued_rates(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_rate) of the cells of glued amount-amount-rate runs."""
     out = []
+    if not _five_digits_before_a_percent(text):
+        return out  # no match anywhere (a report mostly has none): not scanned digit by digit
     for m in _GLUED_RATE_RE.finditer(text):
         if m.start() > 0 and text[m.start() - 1] in "0123456789.,":
             continue  # not the whole run
@@ -501,6 +505,31 @@ def _glued_rates(text: str) -> list[tuple[int, int, bool]]:
         (a0, a1), (b0, b1), (r0, r1) = cut
         out += [(base + a0, base + a1, False), (base + b0, base + b1, False), (base + r0, m.end(), True)]
     return out
+
+
+def _five_digits_before_a_percent(text: str) -> bool:
+    """Whether a percent sign has five digits or more right before it, or before a point and one or
+    two decimals right before it: what every match of ``_GLUED_RATE_RE`` holds. The signs are found
+    by a string search (a few per report) and read backwards."""
+    for sign in "%％":
+        at = text.find(sign)
+        while at >= 0:
+            k = at
+            while k > 0 and text[k - 1] in _ASCII_DIGITS:
+                k -= 1
+            if at - k >= 5:
+                return True
+            if 1 <= at - k <= 2 and k > 0 and text[k - 1] == ".":
+                j = k - 1
+                while j > 0 and text[j - 1] in _ASCII_DIGITS:
+                    j -= 1
+                if k - 1 - j >= 5:
+                    return True
+            at = text.find(sign, at + 1)
+    return False
+
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _glued_mention(text: str, start: int, end: int) -> NumberMention:
