@@ -266,7 +266,7 @@ class Analysis:
     @extractor("prose", "numbers")
     def budget_exceeded(self) -> dict[int, list[BudgetExceeded]]:
         """Per prose paragraph (by Paragraph.index): the clauses saying spending exceeded the budget."""
-        return {p.index: found for p in self.prose if (found := budget_exceeded(self.doc, self.numbers_in, p))}
+        return budget_exceeded(self.doc, self.numbers_in, self.prose)
 
     @extractor("forms")
     def form_weights(self) -> list[FormWeights]:

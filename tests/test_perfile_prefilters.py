@@ -264,3 +264,38 @@ def test_glued_rates_are_looked_for_only_after_five_digits_and_a_percent_sign(mo
     full = [C._glued_rates(t) for t in texts]
     assert fast == full
     assert sum(1 for f in full if f) >= 4
+
+
+def test_prose_patterns_are_tried_only_in_paragraphs_holding_their_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``views.holding``: the completion claims and the budget-exceeded clauses are looked for only in
+    the paragraphs holding one of their patterns' words, all of them where a gloss was blanked (a
+    word may be split by a joiner there): on the sample corpus and on made-up reports, with and without
+    glosses, the same as trying every paragraph."""
+    from auditor.analysis import Analysis
+    from auditor.extract import rates, targets, views
+
+    made = [
+        "一、总体情况\n本年度全面完成年度绩效目标，各项指标均已完成。\n决算数大于预算数12.5万元。\n",
+        "二、目标完成\n基本完成各项任务，部分指标未全部完成。\n支出数超(chāo)过预算数3万元，执行率103%。\n",
+        "三、说明\n已按照计划完成目标；目标全部实现。实际支出高于年初预算数。\n圆满完成任务。\n",
+        "四、其他\n本年度未发生超支。各项目标均达到预期。决算数超出全年预算数8.00万元。\n",
+        # one claim to a paragraph, each holding one of the words only
+        "五、逐条\n已按计划完成了绩效目标。\n全面完成全年任务。\n圆满完成预期目标。\n已全部完成各项指标。\n"
+        "均已完成既定任务。\n顺利完成了年度绩效任务。\n各项指标均达到。\n绩效目标全部达成。\n"
+        "执行数大于预算数。\n支出数超过预算。\n实际支出超出年初预算数。\n决算高于全年预算数。\n",
+    ]
+    texts = [*_texts(), *made, "".join(made)]
+    analyses = [Analysis(build_document(t, f"t{k}.txt", "txt")) for k, t in enumerate(texts)]
+
+    def both():
+        return [(targets.completion_claims(a.doc, a.prose), rates.budget_exceeded(a.doc, a.numbers_in, a.prose))
+                for a in analyses]
+
+    fast = both()
+    monkeypatch.setattr(targets, "holding", lambda view, words, paragraphs: list(paragraphs))
+    monkeypatch.setattr(rates, "holding", lambda view, words, paragraphs: list(paragraphs))
+    full = both()
+    assert fast == full
+    assert sum(len(c) for c, _ in full) >= 5 and sum(len(x) for _, x in full) >= 3
+    glossed = analyses[len(_texts()) + 1]
+    assert views.holding(views.reading_view(glossed.doc.text), ("超过",), glossed.prose) == glossed.prose

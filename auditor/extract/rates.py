@@ -14,7 +14,7 @@ from auditor.document import Document, Paragraph
 from auditor.extract.numbers import MentionsIn, NumberMention
 from auditor.extract.sums import MONEY_SCALE
 from auditor.extract.views import clean as clean_view
-from auditor.extract.views import gapped, reading_view
+from auditor.extract.views import gapped, holding, reading_view
 
 
 # A rate of money: the cue just before the figure ("预算执行率为", "支付率", "完成预算数", "完成年初预算").
@@ -25,6 +25,7 @@ _BUDGET = re.compile(r"预算|批复|下达|安排|计划投资|总投资|合同
 _NEITHER = re.compile(r"结转|结余|追加|调增|调减|收入|节约|差额|余额")
 # "决算数大于预算数", "实际支出超出年初预算": spending stated to exceed the budget
 _EXCEEDS = gapped(r"(?:决算数?|支出数|执行数|实际支出)(?:大于|超过|超出|高于)(?:年初|全年)?预算数?")
+_EXCEEDS_WORDS = ("大于", "超过", "超出", "高于")  # one is in every match of _EXCEEDS
 _RATE_WORDS = re.compile(r"执行率|支付率|完成率|执行进度|支出进度")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _LABEL_CUT = re.compile(r"[，,、；;：:（(）)。\s]")
@@ -71,8 +72,16 @@ class BudgetExceeded:
     excess: NumberMention | None
 
 
-def budget_exceeded(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> list[BudgetExceeded]:
+def budget_exceeded(doc: Document, numbers_in: MentionsIn,
+                    paragraphs: list[Paragraph]) -> dict[int, list[BudgetExceeded]]:
+    """Per paragraph (by Paragraph.index) that has some: the clauses saying spending exceeded the budget.
+    Only the paragraphs holding a comparison word are read (a report mostly has none)."""
     text = reading_view(doc.text)
+    return {p.index: found for p in holding(text, _EXCEEDS_WORDS, paragraphs)
+            if (found := _budget_exceeded(text, numbers_in, p))}
+
+
+def _budget_exceeded(text: str, numbers_in: MentionsIn, para: Paragraph) -> list[BudgetExceeded]:
     out = []
     for m in _EXCEEDS.finditer(text, para.start, para.end):
         after = [n for n in numbers_in(m.end(), para.end) if n.unit in MONEY_SCALE and n.start <= m.end() + 2]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from auditor.document import Document, Paragraph
 from auditor.extract.numbers import MentionsIn, NumberMention, load_lexicon
 from auditor.extract.views import clean as _clean
-from auditor.extract.views import reading_view
+from auditor.extract.views import holding, reading_view
 
 @lru_cache(maxsize=1)
 def _cap_words() -> re.Pattern[str]:
@@ -53,6 +53,9 @@ _CUE_REACH = 14
 _CLAIM = re.compile(r"(已按照?计划完成(了)?(绩效)?目标|(全面|圆满|全部|均已|已全部|顺利)完成(了)?(年度|全年|各项|预期|既定)?"
                     r"(绩效)?(目标|任务|指标)|各项(绩效)?(目标|指标)(均已|全部|均)(完成|实现|达到)|"
                     r"(绩效)?目标(均已|全部|均)(完成|实现|达成))")
+# one of these is in every match of _CLAIM: 计划完成; 全面/圆满/全部/均已/顺利 + 完成 (已全部完成 holds
+# 全部完成); (目标|指标) + (均已|全部|均) holds 标均 or 标全部
+_CLAIM_WORDS = ("计划完成", "全面完成", "圆满完成", "全部完成", "均已完成", "顺利完成", "标均", "标全部")
 _HEDGE = re.compile(r"(基本|大部分|部分|未|没有|尚未|未能|未全部)")
 
 
@@ -103,7 +106,7 @@ def completion_claims(doc: Document, paragraphs: list[Paragraph]) -> list[tuple[
     """Spans of "all targets met" claims in the given paragraphs."""
     text = reading_view(doc.text)
     out = []
-    for para in paragraphs:
+    for para in holding(text, _CLAIM_WORDS, paragraphs):
         for m in _CLAIM.finditer(text, para.start, para.end):
             if not _HEDGE.search(text[max(para.start, m.start() - 4):m.start()]):
                 out.append((m.start(), m.end()))
