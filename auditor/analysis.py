@@ -34,7 +34,7 @@ from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
 from auditor.extract.indicators import Statement, collect_statements, indicator_actuals, table_confirmed
 from auditor.extract.numbers import NumberMention, number_pass
 from auditor.extract.rates import NamedShare, named_shares
-from auditor.extract.rates import Amount, BudgetExceeded, budget_exceeded, money_amounts, narrative_rates
+from auditor.extract.rates import BudgetExceeded, ParagraphAmounts, budget_exceeded, narrative_rates
 from auditor.extract.sums import (
     BlockBreakdown,
     ShareList,
@@ -253,10 +253,10 @@ class Analysis:
     # --- fund rates in the narrative, indicator weights ----------------------------------------------
 
     @extractor("prose", "numbers")
-    def money_statements(self) -> dict[int, list[tuple[tuple[int, int], list[Amount]]]]:
+    def money_statements(self) -> ParagraphAmounts:
         """Per prose paragraph (by Paragraph.index), per sentence (its span): the money amounts, each
-        with its label and kind (executed or budget)."""
-        return {p.index: money_amounts(self.doc, self.numbers_in, p) for p in self.prose}
+        with its label and kind (executed or budget); a paragraph is read when first asked for."""
+        return ParagraphAmounts(self.doc, self.numbers_in, self.prose)
 
     @extractor("prose", "numbers")
     def narrative_rates(self) -> list[tuple[Paragraph, NumberMention, str]]:

@@ -299,3 +299,24 @@ def test_prose_patterns_are_tried_only_in_paragraphs_holding_their_words(monkeyp
     assert sum(len(c) for c, _ in full) >= 5 and sum(len(x) for _, x in full) >= 3
     glossed = analyses[len(_texts()) + 1]
     assert views.holding(views.reading_view(glossed.doc.text), ("超过",), glossed.prose) == glossed.prose
+
+
+def test_money_statements_read_a_paragraph_when_first_asked_and_as_all_at_once() -> None:
+    """``Analysis.money_statements`` reads a paragraph's amounts when it is first asked for (AR105 asks for
+    the paragraphs stating a fund rate): each paragraph's, and all of them in order, are those of reading
+    every paragraph at once."""
+    from auditor.analysis import Analysis
+    from auditor.extract.rates import money_amounts
+
+    for k, text in enumerate(_texts()):
+        analysis = Analysis(build_document(text, f"m{k}.txt", "txt"))
+        lazy = analysis.money_statements
+        assert lazy._read == {}
+        if analysis.prose:
+            middle = analysis.prose[len(analysis.prose) // 2]
+            assert lazy[middle.index] == money_amounts(analysis.doc, analysis.numbers_in, middle)
+            assert set(lazy._read) == {middle.index}
+        eager = {p.index: money_amounts(analysis.doc, analysis.numbers_in, p) for p in analysis.prose}
+        assert list(lazy.items()) == list(eager.items()) and lazy == eager and len(lazy) == len(eager)
+    with pytest.raises(KeyError):
+        lazy[-1]

@@ -6,6 +6,7 @@ sentence with their kinds: executed (决算数, 执行数, 已支付 …), budge
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,6 +139,33 @@ def money_amounts(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> lis
             prev_end = m.end
         out.append(((s, e), amounts))
     return out
+
+
+SentenceAmounts = list[tuple[tuple[int, int], list[Amount]]]
+
+
+class ParagraphAmounts(Mapping[int, SentenceAmounts]):
+    """:func:`money_amounts` of each of the paragraphs, by ``Paragraph.index`` (in their order), each read
+    when first asked for: AR105 reads the paragraphs where a fund rate is stated, and all of them only
+    to look for a budget elsewhere (a report without a rate has none read)."""
+
+    def __init__(self, doc: Document, numbers_in: MentionsIn, paragraphs: list[Paragraph]) -> None:
+        self._doc = doc
+        self._numbers_in = numbers_in
+        self._paragraphs = {p.index: p for p in paragraphs}
+        self._read: dict[int, SentenceAmounts] = {}
+
+    def __getitem__(self, index: int) -> SentenceAmounts:
+        found = self._read.get(index)
+        if found is None:
+            found = self._read[index] = money_amounts(self._doc, self._numbers_in, self._paragraphs[index])
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._paragraphs)
+
+    def __len__(self) -> int:
+        return len(self._paragraphs)
 
 
 _SPENT_LABEL = re.compile(r"支出(总计|合计|总额)?$|决算数?$")
