@@ -73,7 +73,7 @@ def content_tables(doc: Document) -> list[Table]:
     """The tables that hold content: two rows or more with two filled cells each (not a page's
     breadcrumb "您当前的位置: | 首页 |" flattened into a one-row table)."""
     return [t for t in doc.tables
-            if sum(1 for row in t.rows if sum(1 for t in doc.row_texts(row) if t) >= 2) >= _MIN_TITLE_CONTENT]
+            if sum(1 for row in t.rows if sum(1 for text in doc.row_texts(row) if text) >= 2) >= _MIN_TITLE_CONTENT]
 
 
 def attachment_references(doc: Document, titled: set[str]) -> list[tuple[str, int, int]]:
