@@ -70,6 +70,13 @@ def _subject(text: str, m: NumberMention, clause: int) -> str:
     return _YEAR_WORDS.sub("", subject_for(text, m, clause_start=clause))
 
 
+def _names_previous_year(text: str, start: int, end: int, previous: re.Pattern) -> bool:
+    """Whether ``text[start:end]`` names the previous year (上年, 去年, or its number): every clause that
+    states a prior claim does, a change against it included (``_CHANGE_RE`` holds ``_PRIOR_MARK``), so a
+    paragraph without it is not read further."""
+    return bool(_PRIOR_MARK.search(text, start, end) or previous.search(text, start, end))
+
+
 def prior_claims(doc: Document) -> list[PriorClaim]:
     """The previous year's figures that ``doc`` states in its narrative (revisions left out)."""
     year = doc.meta.year
@@ -79,6 +86,8 @@ def prior_claims(doc: Document) -> list[PriorClaim]:
     out: list[PriorClaim] = []
     for p in passages(doc):
         if p.is_heading:
+            continue
+        if not _names_previous_year(doc.text, p.start, p.end, previous):
             continue
         mentions = [m for m in numbers_within(doc, p.start, p.end)
                     if m.unit and m.unit != "%" and m.qualifier not in _SKIP_QUALIFIERS]
@@ -131,9 +140,12 @@ def prior_mismatches(doc: Document, earlier: Document) -> list[PriorMismatch]:
     """``doc``'s figures for the previous year that ``earlier`` (that year's report) states otherwise."""
     if doc.meta.year is None or earlier.meta.year != doc.meta.year - 1:
         return []
+    claims = prior_claims(doc)
+    if not claims:
+        return []  # most reports state no previous-year figure: the earlier report's are not read
     stated = own_year_figures(earlier)
     out = []
-    for claim in prior_claims(doc):
+    for claim in claims:
         m = stated.get((claim.subject, claim.unit))
         if m is None:
             continue

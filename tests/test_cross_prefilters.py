@@ -1,0 +1,79 @@
+"""Shortcuts of the cross-report checks, each a necessary condition: the checks give what they gave
+without them (the sample corpus and made-up reports, with cases on both sides of each condition)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.readers.decode import decode_text
+from auditor.readers.text import build_document
+from auditor.reuse import prior
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+
+# made-up 2024 reports: previous-year figures named by 上年, 去年, 上一年度, the year's number (half- and
+# full-width), a change against last year, a revision; and paragraphs naming no previous year
+MADE_UP_2024 = (
+    "某某局2024年度部门整体支出绩效自评报告\n"
+    "一、基本情况\n"
+    "2023年完成专项培训12期，本年完成培训15期。\n"
+    "上年开展入户调研8次，今年开展调研9次。\n"
+    "去年受理群众来信214件。\n"
+    "上一年度支出总额326.5万元。\n"
+    "２０２３年新建便民服务点6个。\n"
+    "本年发放补助资金88.2万元，较上年增加6.4万元。\n"
+    "本年培训人数300人，比去年减少20人。\n"
+    "经调整，2023年决算数更正为301.2万元。\n"
+    "二、绩效情况\n"
+    "本年完成专项培训15期，开展调研9次，新建服务点7个。\n"
+    "全年发放补助资金88.2万元，惠及农户1200户。\n"
+)
+MADE_UP_2023 = (
+    "某某局2023年度部门整体支出绩效自评报告\n"
+    "一、基本情况\n"
+    "本年完成专项培训10期，开展入户调研8次，受理群众来信214件。\n"
+    "全年发放补助资金81.8万元，新建便民服务点6个。\n"
+)
+
+
+def _documents() -> list:
+    texts = [decode_text(p.read_bytes())[0] for p in sorted(SAMPLE.glob("*.txt"))]
+    assert texts, "the sample corpus is missing"
+    return [build_document(t, f"t{k}.txt", "txt") for k, t in enumerate([*texts, MADE_UP_2024, MADE_UP_2023])]
+
+
+def test_prior_claims_read_only_paragraphs_naming_the_previous_year(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``prior._names_previous_year``: a paragraph that names neither 上年/去年 nor the previous year's
+    number states no prior claim; skipping it gives the claims that reading every paragraph gives.
+    Each way of naming the year has its own paragraph, so a condition that forgot one would fail."""
+    documents = _documents()
+    fast = [prior.prior_claims(d) for d in documents]
+    monkeypatch.setattr(prior, "_names_previous_year", lambda *args: True)
+    full = [prior.prior_claims(d) for d in documents]
+    assert fast == full
+    made = full[-2]
+    stated = sorted((c.value, c.derived) for c in made)
+    # 12 (2023年), 8 (上年), 214 (去年), 326.5 (上一年度), 6 (２０２３年), 88.2 - 6.4, 300 + 20; not the revision
+    assert [float(v) for v, _ in stated] == [6, 8, 12, 81.8, 214, 320, 326.5]
+    assert sum(derived for _, derived in stated) == 2
+
+
+def test_the_earlier_report_is_read_only_for_a_report_with_prior_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``prior_mismatches`` reads the earlier report's own figures only when the report states one of
+    the previous year's: a report without such a figure gives none, and the earlier one is not read."""
+    *_, later, earlier = _documents()
+    mismatches = prior.prior_mismatches(later, earlier)
+    assert [(m.claim.subject, float(m.claim.value), float(m.earlier.value)) for m in mismatches] == [
+        ("专项培训", 12.0, 10.0)]
+
+    def unread(doc):
+        raise AssertionError("the earlier report was read")
+
+    monkeypatch.setattr(prior, "own_year_figures", unread)
+    plain = build_document("某某局2024年度部门整体支出绩效自评报告\n一、基本情况\n本年完成专项培训15期。\n",
+                           "plain.txt", "txt")
+    assert prior.prior_mismatches(plain, earlier) == []
+    with pytest.raises(AssertionError):
+        prior.prior_mismatches(later, earlier)
