@@ -77,3 +77,41 @@ def test_the_earlier_report_is_read_only_for_a_report_with_prior_claims(monkeypa
     assert prior.prior_mismatches(plain, earlier) == []
     with pytest.raises(AssertionError):
         prior.prior_mismatches(later, earlier)
+
+
+def _basic_data_report(year: int, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
+    """A made-up report with a basic-data table in the tab-separated shape of a .docx export."""
+    lines = [f"某某中心{year}年度部门整体支出绩效自评报告", "一、支出情况", f"{year}年支出情况见附表。",
+             f"附件1 {year}年度部门整体支出绩效评价基础数据表", "\t经费控制情况（万元）", *(f"\t{c}" for c in columns), ""]
+    for row in rows:
+        lines += [f"\t{cell}" for cell in row] + [""]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_earlier_basic_data_table_is_read_only_for_a_report_with_that_years_figures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``table_prior_mismatches`` reads the earlier report's basic-data table only when the report's own
+    table gives a final figure for that year: one that does is compared row by row, one that does not
+    gives none without the earlier table being read."""
+    earlier = build_document(_basic_data_report(2023, ("2022年决算数", "2023年预算数", "2023年决算数"),
+                                                (("人员经费", "300.10", "310.00", "318.20"),
+                                                 ("公用经费", "50.00", "52.00", "51.30"))), "e.txt", "txt")
+    later = build_document(_basic_data_report(2024, ("2023年决算数", "2024年预算数", "2024年决算数"),
+                                              (("人员经费", "318.20", "330.00", "329.50"),
+                                               ("公用经费", "55.30", "54.00", "53.90"))), "l.txt", "txt")
+    budget_only = build_document(_basic_data_report(2024, ("2024年预算数", "2024年决算数"),
+                                                    (("人员经费", "330.00", "329.50"),)), "b.txt", "txt")
+    read: list[str] = []
+    records = prior._table_records
+
+    def tracked(doc, year):
+        read.append(doc.path)
+        return records(doc, year)
+
+    monkeypatch.setattr(prior, "_table_records", tracked)
+    found = prior.table_prior_mismatches(later, earlier)
+    assert [(m.label, float(m.this.value), float(m.earlier.value)) for m in found] == [("公用经费", 55.3, 51.3)]
+    assert read == ["l.txt", "e.txt"]
+    read.clear()
+    assert prior.table_prior_mismatches(budget_only, earlier) == []
+    assert read == ["b.txt"]

@@ -185,9 +185,12 @@ def table_prior_mismatches(doc: Document, earlier: Document) -> list[TableMismat
     if doc.meta.year is None or earlier.meta.year != doc.meta.year - 1:
         return []
     year = earlier.meta.year
+    records = _table_records(doc, year)
+    if not records:
+        return []  # no basic-data figure for that year: the earlier report's table is not read
     theirs = _table_records(earlier, year)
     out = []
-    for (label, kind, y, unit), mine in _table_records(doc, year).items():
+    for (label, kind, y, unit), mine in records.items():
         m = theirs.get((label, kind, y, unit))
         if m is None or abs(m.value - mine.value) <= m.tolerance + mine.tolerance:
             continue
