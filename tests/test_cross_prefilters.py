@@ -115,3 +115,38 @@ def test_the_earlier_basic_data_table_is_read_only_for_a_report_with_that_years_
     read.clear()
     assert prior.table_prior_mismatches(budget_only, earlier) == []
     assert read == ["b.txt"]
+
+
+def test_another_units_report_is_indexed_only_when_its_paragraphs_are_aligned() -> None:
+    """``crossunit.copy_from`` asks for the other report's n-gram index only once the report states
+    enough of that report's figures to be aligned with it: a candidate sharing no figure is not
+    indexed, and a copy gives the same pairs with the cached index as with its own."""
+    from auditor.reuse import crossunit
+    from auditor.reuse.align import SourceIndex
+
+    body = ("{unit}2024年度部门整体支出绩效自评报告\n一、基本情况\n"
+            "{unit}负责辖区内公园绿地的日常养护，本年度修剪行道树{a}株，补植草坪{b}平方米。\n"
+            "二、绩效目标完成情况\n"
+            "{unit}组织园林病虫害统防统治{c}次，受理市民绿化投诉{d}件，全部按期办结。\n"
+            "全年开展绿化科普进社区活动{e}场，发放宣传资料{f}份，群众满意度较高。\n")
+    copied = dict(a=1280, b=5600, c=14, d=63, e=9, f=2400)
+    own = dict(a=731, b=2250, c=6, d=18, e=4, f=950)
+    one = build_document(body.format(unit="南岸区园林局", **copied), "one.txt", "txt")
+    other = build_document(body.format(unit="北岭区绿化处", **copied), "other.txt", "txt")
+    honest = build_document(body.format(unit="东湖区园林处", **own), "honest.txt", "txt")
+    asked: list[str] = []
+
+    def index_of(doc):
+        asked.append(doc.path)
+        return SourceIndex(doc)
+
+    def described(found):
+        return None if found is None else ([(p.this_start, p.this_end, p.source_start, p.source_end)
+                                            for p in found.pairs], found.figures, found.characters)
+
+    assert crossunit.copy_from(honest, other, index_of) is None
+    assert asked == []
+    found = crossunit.copy_from(one, other, index_of)
+    assert asked == ["other.txt"]
+    assert found is not None and len(found.pairs) == 3
+    assert described(found) == described(crossunit.copy_from(one, other))

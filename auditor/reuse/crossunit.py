@@ -14,12 +14,13 @@ not compared here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from auditor.document import Document
-from auditor.reuse.align import AlignedPair, align
+from auditor.reuse.align import AlignedPair, SourceIndex, align
 from auditor.reuse.features import figure_spans, figure_texts, pair_facts
 from auditor.reuse.text import passages
 
@@ -74,8 +75,11 @@ class UnitCopy:
         return self.characters / max(1, self.narrative)
 
 
-def copy_from(doc: Document, source: Document, source_index=None) -> UnitCopy | None:
-    """What ``doc`` copied from ``source`` (another unit's report), or None below the thresholds."""
+def copy_from(doc: Document, source: Document, index_of: Callable[[Document], SourceIndex] | None = None
+              ) -> UnitCopy | None:
+    """What ``doc`` copied from ``source`` (another unit's report), or None below the thresholds.
+    ``index_of`` gives ``source``'s n-gram index (a ReferenceSet's cached one), asked for only when the
+    paragraphs are aligned: most candidates share too few figures to be aligned at all."""
     if source.text == doc.text or not doc.meta.unit or not source.meta.unit:
         return None
     open_to_copy = None
@@ -89,7 +93,7 @@ def copy_from(doc: Document, source: Document, source_index=None) -> UnitCopy | 
     names = unit_names(doc.meta.unit) + unit_names(source.meta.unit)
     names = sorted(set(names), key=len, reverse=True)
     found = UnitCopy(source, narrative=sum(p.end - p.start for p in passages(doc) if not p.is_heading) or 1)
-    for pair in align(doc, source_index or source, only=open_to_copy):
+    for pair in align(doc, index_of(source) if index_of is not None else source, only=open_to_copy):
         if pair.this.is_heading:
             continue
         a = masked(doc.text[pair.this.start:pair.this.end], names)
@@ -140,7 +144,7 @@ def unit_copies(analysis) -> list[UnitCopy]:
     out: list[UnitCopy] = []
     if refs is not None:
         for other in refs.other_unit_candidates(analysis.doc):
-            found = copy_from(analysis.doc, other, refs.source(other))
+            found = copy_from(analysis.doc, other, refs.source)
             if found is not None:
                 out.append(found)
     out.sort(key=lambda c: (-len(c.figures), -c.characters))
