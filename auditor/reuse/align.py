@@ -98,18 +98,29 @@ def gram_table(keys: list[str]) -> tuple:
     sorted by ``hash`` (rows of one hash in no particular order)."""
     import numpy as np
 
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     codes = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    codes = np.concatenate([codes + np.uint64(1), np.zeros(NGRAM, dtype=np.uint64)])
+    codes += np.uint64(1)
+    codes = np.concatenate([codes, np.zeros(NGRAM, dtype=np.uint64)])
     starts = np.cumsum(lengths) - lengths
     windows = np.maximum(lengths - NGRAM + 1, 1)  # a short key: one window, the key itself
     key_of = np.repeat(np.arange(len(keys), dtype=np.int64), windows)
     at = np.repeat(starts - np.cumsum(windows) + windows, windows) + np.arange(int(windows.sum()), dtype=np.int64)
-    width = np.minimum(lengths, NGRAM)[key_of]
-    cols = [np.where(j < width, codes[at + j], np.uint64(0)) for j in range(NGRAM)]
+    cols = [codes[at + j] for j in range(NGRAM)]
+    if (lengths < NGRAM).any():  # a short key's window ends with the key: the code points after it are 0
+        rows = np.flatnonzero(lengths[key_of] < NGRAM)
+        width = lengths[key_of[rows]]
+        for j in range(NGRAM):
+            cols[j][rows[width <= j]] = 0
     shift = np.uint64(_BITS)
-    high = (((cols[0] << shift) | cols[1]) << shift) | cols[2]
-    low = (((cols[3] << shift) | cols[4]) << shift) | cols[5]
+    high = cols[0] << shift
+    high |= cols[1]
+    high <<= shift
+    high |= cols[2]
+    low = cols[3] << shift
+    low |= cols[4]
+    low <<= shift
+    low |= cols[5]
     mixed = _mixed(high, low)
     # the distinct rows: sorted by one hash of (key, gram), not by the three columns (half the time);
     # equal rows have equal hashes, so each run of one hash holds one row unless two rows collide,
@@ -124,7 +135,7 @@ def gram_table(keys: list[str]) -> tuple:
             order = np.lexsort((low, high, key_of))
             key_of, high, low, mixed = key_of[order], high[order], low[order], mixed[order]
             same_row = (key_of[1:] == key_of[:-1]) & (high[1:] == high[:-1]) & (low[1:] == low[:-1])
-        first = np.r_[True, ~same_row]
+        first = np.concatenate(([True], ~same_row))
         key_of, high, low, mixed = key_of[first], high[first], low[first], mixed[first]
         # then by gram hash: a query's hashes, in order, are searched ~3 times faster
         # (``SourceIndex.best_many``), and a SourceIndex's own sort finds them in order
