@@ -403,7 +403,7 @@ def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float
     plus cosine, then document id; a document without a vote needs a cosine of 0.5. On arrays: a
     document of a large batch is voted by hundreds of others."""
     cos_ids = np.fromiter(cosine.keys(), dtype=np.int64, count=len(cosine))
-    ids = np.union1d(voted, cos_ids)
+    ids = _distinct(np.concatenate((voted, cos_ids)))
     counts = np.zeros(len(ids), dtype=np.int64)
     counts[np.searchsorted(ids, voted)] = voted_counts
     cosines = np.zeros(len(ids), dtype=np.float64)
@@ -455,7 +455,7 @@ def _pair_products(matrix: sparse.csr_matrix, owner: np.ndarray, partner: np.nda
     owners, owner_at = np.unique(owner, return_inverse=True)
     partners, partner_at = np.unique(partner, return_inverse=True)
     own = matrix[owners]
-    columns = np.unique(own.indices)
+    columns = _distinct(own.indices)
     table[columns] = np.arange(len(columns), dtype=np.int32)
     try:
         block = np.zeros((len(columns), len(owners)), dtype=np.float32)
@@ -667,7 +667,7 @@ class ReuseIndex:
         # paragraphs a block of whole documents at a time: each paragraph's neighbour documents are many
         # in a large batch (a paragraph shared by a tenth of its units), and all of them at once would
         # not fit; a block gives its documents' rows of the votes, stacked at the end (not summed)
-        firsts = np.unique(np.searchsorted(doc_of, doc_of[::_VOTE_ROWS], side="left"))
+        firsts = _distinct(np.searchsorted(doc_of, doc_of[::_VOTE_ROWS], side="left"))
         bounds = np.r_[firsts, rows]
         doc_bounds = np.r_[0, doc_of[firsts[1:]], n_docs]  # block j gives the rows of these documents
         pieces = []
@@ -778,7 +778,7 @@ class ReuseIndex:
         owners = rows[upper]
         del rows
         # tasks of whole rows and about equal numbers of pairs, several per thread (rows differ in cost)
-        cuts = np.searchsorted(owners, np.unique(owners[:: max(1, len(upper) // (8 * jobs))]), side="left")
+        cuts = np.searchsorted(owners, _distinct(owners[:: max(1, len(upper) // (8 * jobs))]), side="left")
         tasks = [(int(a), int(b)) for a, b in zip(cuts, np.r_[cuts[1:], len(upper)]) if b > a]
         from concurrent.futures import ThreadPoolExecutor
 
