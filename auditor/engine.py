@@ -6,11 +6,13 @@ A file that cannot be read becomes a Report with ``error`` set; the batch always
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pickle
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -194,6 +196,15 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 def audit_file(path: Path, rules: list[Rule] | None = None, keep_analysis: bool = False) -> Report:
     """Audit one file. Never raises for a bad file: the Report carries the error instead.
     ``keep_analysis``: see :func:`check_document`."""
+    report = read_report(path)
+    if report.document is not None:
+        check_report(report, rules, keep_analysis=keep_analysis)
+    return report
+
+
+def read_report(path: Path) -> Report:
+    """The first half of :func:`audit_file`: the Report of one file read, with its Document (and
+    what its metadata say), or with the error that stopped the reading. Never raises for a bad file."""
     report = Report(path=str(path))
     try:
         doc = read_document(path)
@@ -206,11 +217,31 @@ def audit_file(path: Path, rules: list[Rule] | None = None, keep_analysis: bool 
     report.document = doc
     report.format = doc.format
     report.unit, report.year, report.kind = doc.meta.unit, doc.meta.year, doc.meta.kind
-    report.findings = check_document(doc, rules, keep_analysis=keep_analysis)
+    return report
+
+
+def check_report(report: Report, rules: list[Rule] | None = None, keep_analysis: bool = False) -> None:
+    """The second half of :func:`audit_file`: the findings of a report read (:func:`read_report`), and
+    whether its structure needs a person's review."""
     from auditor.structure import structure_problem
 
+    doc = report.document
+    assert doc is not None, "a report whose file could not be read has nothing to check"
+    report.findings = check_document(doc, rules, keep_analysis=keep_analysis)
     report.needs_review, report.structure_checked = structure_problem(doc), True
-    return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off for the block (back as it was after; a collection may follow)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from auditor.analysis import Analysis
 from auditor.document import Document
 from auditor.readers.text import build_document
+from auditor.engine import collector_paused
 from auditor.runner.worker import audit_task
 
 # made-up report: prose with money amounts and rates (ParagraphAmounts), a sum, a budget table
@@ -71,3 +72,42 @@ def test_a_workers_audit_leaves_nothing_of_the_report_to_the_collector(tmp_path:
             gc.set_debug(flags)
             gc.garbage.clear()
     assert not {"Document", "Analysis", "Paragraph", "Claim", "Statement", "Cell"} & set(left), left
+
+
+def test_the_collector_is_paused_for_the_block_only() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with collector_paused():
+            raise ValueError("a check that fails")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as it was: off
+    finally:
+        gc.enable()
+
+
+def test_a_worker_pauses_the_collector_while_checking_and_restores_it(tmp_path: Path, monkeypatch) -> None:
+    import auditor.runner.worker as worker
+
+    seen: list[bool] = []
+    check = worker.check_report
+
+    def spying(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "check_report", spying)
+    path = tmp_path / "report.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    result = audit_task(str(path), None, True, True)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert result.report.error is None and result.report.findings is not None
