@@ -10,9 +10,8 @@ inputs as arguments.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from auditor.document import Document, Paragraph, Table
@@ -32,7 +31,7 @@ from auditor.extract.comparisons import FigureRow, StatedComparison, figure_rows
 from auditor.extract.duplicates import DuplicateHeading, DuplicateParagraph, duplicate_headings, duplicate_paragraphs
 from auditor.extract.framings import Framing, stale_scopes, wrong_year_framings
 from auditor.extract.indicators import Statement, collect_statements, indicator_actuals, table_confirmed
-from auditor.extract.numbers import MentionsIn, NumberMention, number_pass
+from auditor.extract.numbers import MentionsIn, NumberMention, number_pass, numbers_within
 from auditor.extract.rates import NamedShare, named_shares
 from auditor.extract.rates import BudgetExceeded, ParagraphAmounts, budget_exceeded, narrative_rates
 from auditor.extract.sums import (
@@ -60,18 +59,6 @@ def extractor(*requires: str) -> Callable[[Callable[..., Any]], cached_property]
         return field
 
     return wrap
-
-
-def mentions_within(numbers: list[NumberMention], starts: list[int]) -> MentionsIn:
-    """The mentions of ``numbers`` (in text order, their starts ``starts``) lying wholly inside
-    text[start:end], as a function of (start, end)."""
-
-    def within(start: int, end: int) -> list[NumberMention]:
-        i = bisect.bisect_left(starts, start)
-        j = bisect.bisect_left(starts, end, i)
-        return [m for m in numbers[i:j] if m.end <= end]
-
-    return within
 
 
 class Analysis:
@@ -105,21 +92,17 @@ class Analysis:
         the Document, so that the reuse checks read the same mentions)."""
         return number_pass(self.doc)
 
-    @cached_property
-    def _number_starts(self) -> list[int]:
-        return [m.start for m in self.numbers]
-
     def numbers_in(self, start: int, end: int) -> list[NumberMention]:
         """Number mentions lying wholly inside text[start:end], in order (a view of ``numbers``)."""
         return self._mentions_in(start, end)
 
     @cached_property
     def _mentions_in(self) -> MentionsIn:
-        """:meth:`numbers_in` as a function holding the number pass, not this Analysis: a result that keeps
-        it (:class:`ParagraphAmounts`) makes no reference cycle with the Analysis, so the Analysis and its
-        Document are freed when they are let go, not left to the cyclic collector (a worker's collections
-        took ~5% of its time on ~1,000 such objects a report)."""
-        return mentions_within(self.numbers, self._number_starts)
+        """:meth:`numbers_in` as a function of the Document (:func:`numbers_within`), not of this Analysis: a
+        result that keeps it (:class:`ParagraphAmounts`) makes no reference cycle with the Analysis, so the
+        Analysis and its Document are freed when they are let go, not left to the cyclic collector (a
+        worker's collections took ~5% of its time on ~1,000 such objects a report)."""
+        return partial(numbers_within, self.doc)
 
     @extractor()
     def narrative(self) -> list[Paragraph]:
