@@ -115,6 +115,13 @@ def make_varied(seeds: Path, real: Path, folder: Path, count: int, rng: random.R
     return texts
 
 
+def add_corpus_options(parser: argparse.ArgumentParser, seed: int = 11) -> None:
+    """The options that choose the varied corpus of :func:`make_varied`: ``--seeds``, ``--real``, ``--seed``."""
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
+    parser.add_argument("--seed", type=int, default=seed)
+
+
 def jieba_baseline(texts: list[str]) -> float:
     return jieba_baseline_times(texts)[0]
 
@@ -322,9 +329,7 @@ def main() -> None:
                         help="batch sizes (6400 as an option: about half an hour on 2 cores)")
     parser.add_argument("--corpus", choices=("varied", "seeds"), default="varied")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    parser.add_argument("--seed", type=int, default=11)
+    add_corpus_options(parser)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs; medians are reported")
     parser.add_argument("--resume-check", action="store_true", help="kill a batch of the first size and resume it")
     args = parser.parse_args()

@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_batch import DEFAULT_REAL, DEFAULT_SEEDS, make_varied  # noqa: E402
+from benchmarks.bench_batch import add_corpus_options, make_varied  # noqa: E402
 
 _TOTALS_RE = re.compile(r"^totals:\s+(\d+)", re.MULTILINE)
 
@@ -89,9 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=400)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    parser.add_argument("--seed", type=int, default=11)
+    add_corpus_options(parser)
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: this benchmark counts instructions with it")

@@ -95,7 +95,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_batch import DEFAULT_REAL, DEFAULT_SEEDS, make_varied  # noqa: E402
+from bench_batch import add_corpus_options, make_varied  # noqa: E402
 
 _CHILD = r"""
 import json, os, sys, time
@@ -262,9 +262,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=400)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    parser.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    parser.add_argument("--seed", type=int, default=1)
+    add_corpus_options(parser, seed=1)
     parser.add_argument("--peak-only", action="store_true",
                         help="only the PSS peaks (no size walk: its own memory would count in them)")
     args = parser.parse_args()
