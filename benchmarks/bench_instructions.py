@@ -9,7 +9,7 @@ in it. This benchmark counts the instructions executed instead, with valgrind's 
 process of the run: the same code on the same texts gives the same count to ~0.1%. A forked process
 starts with its parent's counts: they are zeroed when it enters ``PyOS_AfterFork_Child``, so that each
 process counts only its own work. It needs ``valgrind`` on the PATH and takes ~50-100 times the CPU
-time of the runs it measures (400 reports: ~15 minutes on two cores).
+time of the runs it measures (400 reports: ~12 minutes on two cores).
 
 The corpus is ``bench_batch.py``'s varied one (``make_varied``, same seed), made in a temporary folder.
 Figures:
@@ -18,7 +18,9 @@ Figures:
   the workers', the cross-report phase's), less a process that only imports ``auditor.batch`` (the
   imports are not in ``bench_batch.py``'s ``batch_s`` either). Split into ``batch_parent`` (the
   batch's own process: warm-up, receiving, the search, ranking) and ``batch_children`` (the per-file
-  workers and the cross-report phase's processes).
+  workers and the cross-report phase's processes); ``children_in_order`` gives each child's count in the
+  order they were started (process ids): the ``--jobs`` per-file workers first, then the cross-report
+  phase's processes.
 - ``jieba_instructions``: ``jieba.lcut`` over the same texts (the files ``make_varied`` wrote, read
   back), less a process that loads jieba's dictionary (``jieba.initialize()``) and reads them only, as
   ``bench_batch.py`` times it.
@@ -113,6 +115,7 @@ def main() -> None:
         "reports": args.reports, "jobs": args.jobs, "characters": sum(len(t) for t in texts),
         "batch_instructions": batch_parent + batch_children, "batch_parent": batch_parent,
         "batch_children": batch_children, "batch_processes": len(batch),
+        "children_in_order": [count for pid, count in sorted(batch.items()) if pid != parent],
         "jieba_instructions": jieba,
         "instruction_ratio": round((batch_parent + batch_children) / jieba, 3),
         "children_ratio": round(batch_children / jieba, 3),
