@@ -3,6 +3,7 @@ of the whole run (PSS summed over every process), at several batch sizes, and a 
 
     .venv/bin/python benchmarks/bench_batch.py [--reports 400 1600] [--corpus varied|seeds] [--jobs 2]
                                                [--repeat 3] [--seeds DIR] [--real DIR] [--resume-check]
+                                               [--scaling]
 
 The reports are made at run time in a temporary folder; nothing of the seeds or of the real
 reports is written anywhere else. ``--corpus varied`` (the default) mixes, per batch:
@@ -29,6 +30,13 @@ Figures, per size:
   ``cpu_ratio_to_jieba_on_one_core`` that against jieba's CPU: less sensitive than the wall-clock
   ratio to other load on a shared machine (a ratio of 2.0 with 2 workers is 1.0 in wall-clock time
   on an idle machine).
+- ``jieba_parallel_gain`` (``--scaling``): how many times one process's work ``--jobs`` processes do in
+  the same time here, each running ``jieba.lcut`` over all the texts (forked from this process right
+  after each baseline run, against that run's time; median). 2.0 on two cores that do not slow each
+  other down; on the shared 2-core machine of 2026-12 it went from 1.3 to 2.1 between runs. It is the
+  most a batch on ``--jobs`` workers can gain over one process: the context of ``ratio_to_jieba``, which
+  compares ``--jobs`` workers with one jieba process. It is a ratio of two timings taken one after the
+  other, as noisy as they are.
 - ``peak_total_pss_mb``: the largest sum, at one instant, of the proportional set size of the batch's
   process and all its descendants (workers, the fork server, the cross-report phase's processes),
   sampled every 50 ms from /proc/PID/smaps_rollup, in one more run of its own (sampling costs CPU),
@@ -136,6 +144,34 @@ def jieba_baseline_times(texts: list[str]) -> tuple[float, float]:
     for text in texts:
         jieba.lcut(text)
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def jieba_parallel_gain(texts: list[str], jobs: int, one_process_s: float) -> float:
+    """How many times the work of one process ``jobs`` processes do in the same time on this machine:
+    each forked from this one (jieba's dictionary loaded) runs ``jieba.lcut`` over all of ``texts``,
+    against ``one_process_s`` for one process doing it alone. 2.0 on two cores that do not slow each
+    other down; the most a batch on ``jobs`` workers can gain over one process."""
+    import jieba
+
+    jieba.initialize()
+    start = time.perf_counter()
+    children = []
+    for _ in range(jobs):
+        pid = os.fork()
+        if pid == 0:  # the child: segment, then leave at once (no cleanup of the parent's state)
+            code = 1
+            try:
+                for text in texts:
+                    jieba.lcut(text)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise SystemExit("a jieba process of the scaling measurement failed")
+    return jobs * one_process_s / (time.perf_counter() - start)
 
 
 class DescendantMemory:
@@ -289,15 +325,17 @@ def kill_and_resume(folder: Path, work: Path, jobs: int, total: int, reference: 
             "lost": total - len(resumed.reports), "identical_to_uninterrupted": same}
 
 
-def measure(folder: Path, work: Path, texts: list[str], jobs: int, repeat: int) -> dict:
+def measure(folder: Path, work: Path, texts: list[str], jobs: int, repeat: int, scaling: bool = False) -> dict:
     """The figures of one batch size (see the module docstring)."""
     count = len(texts)
-    runs, jieba_runs, jieba_cpu = [], [], []
+    runs, jieba_runs, jieba_cpu, gains = [], [], [], []
     for run in range(repeat):  # interleaved, medians: the machine may be shared
         runs.append(cold_run(folder, work, jobs, run))
         wall, cpu = jieba_baseline_times(texts)
         jieba_runs.append(wall)
         jieba_cpu.append(cpu)
+        if scaling:
+            gains.append(jieba_parallel_gain(texts, jobs, wall))
     # memory in a run of its own: sampling costs CPU, so the timed runs are not sampled
     with DescendantMemory() as memory:
         memory_run = cold_run(folder, work, jobs, repeat)
@@ -319,6 +357,8 @@ def measure(folder: Path, work: Path, texts: list[str], jobs: int, repeat: int) 
         "peak_workers_rss_mb": round(memory.peak_bytes / 2**20, 1),
         "peak_processes": memory.peak_processes,
         "reports_with_error": runs[-1]["errors"],
+        **({"jieba_parallel_gain": round(statistics.median(gains), 3),
+            "jieba_parallel_gain_runs": [round(g, 2) for g in gains]} if gains else {}),
         "_result": runs[0]["result"],
     }
 
@@ -332,6 +372,8 @@ def main() -> None:
     add_corpus_options(parser)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved runs; medians are reported")
     parser.add_argument("--resume-check", action="store_true", help="kill a batch of the first size and resume it")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also measure what --jobs processes of jieba.lcut gain over one on this machine")
     args = parser.parse_args()
 
     sizes = []
@@ -344,7 +386,7 @@ def main() -> None:
             rng = random.Random(args.seed)
             texts = (make_varied(args.seeds, args.real, folder, count, rng) if args.corpus == "varied"
                      else make_reports(args.seeds, folder, count, rng))
-            figures = measure(folder, work, texts, args.jobs, 1 if count > 2000 else args.repeat)
+            figures = measure(folder, work, texts, args.jobs, 1 if count > 2000 else args.repeat, args.scaling)
             result = figures.pop("_result")
             if args.resume_check and resume is None:
                 resume = kill_and_resume(folder, work, args.jobs, count, result)
