@@ -19,7 +19,7 @@ from auditor.rules import all_rules
 
 PACKAGE = Path(auditor.__file__).resolve().parent
 # views of a field: reading them is reading the field
-VIEWS = {"numbers_in": "numbers", "_number_starts": "numbers", "_mentions_in": "numbers"}
+VIEWS = {"numbers_in": "numbers", "_mentions_in": "numbers"}
 
 
 def _reads(tree: ast.AST, name: str) -> set[str]:
