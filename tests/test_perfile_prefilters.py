@@ -166,16 +166,21 @@ def test_layout_reader_keeps_cells_and_paragraphs_in_order() -> None:
 
 
 def test_set_phrases_match_as_the_pattern_with_glosses_everywhere() -> None:
-    """The set phrases are searched with the plain pattern in a span that holds no pinyin gloss, and
-    with the glossed one where it does: the matches are those of always using the glossed pattern, in
-    every window, glossed phrases, a gloss cut by the window's edge and a gloss with no phrase included."""
+    """The set phrases are searched with the plain pattern in a span that holds no pinyin gloss, and in
+    a view of the span without its glosses where it does: the matches are those of always using the
+    pattern with an optional gloss between every two characters, in every window, glossed phrases, a
+    gloss cut by the window's edge, a gloss with no phrase, and runs of glosses included."""
     phrases = N._slogan_re()
     words = phrases.words
     always = re.compile("|".join((N._PHRASE_GLOSS + "?").join(re.escape(c) for c in w) for w in words))
     glossed = "".join(c + ("(xiàng)" if k == 0 else "") for k, c in enumerate(words[0]))  # a gloss after the first character
     texts = [*_texts(),
              f"推进{glossed}工作，完成{words[1]}建设，另见（wàn）元一项。\n{words[-1]}落实到位。",
-             f"材料(abc)里有{words[2]}和{words[0]}。"]
+             f"材料(abc)里有{words[2]}和{words[0]}。",
+             # two glosses in a row part the characters (the pattern lets one sit between two), a gloss
+             # before and after a phrase, a run of three, and glosses at the very start and end
+             f"(ab)(cd){words[3][0]}(yi)(er){words[3][1:]}；{words[4][0]}(yi){words[4][1:]}(mo)(ab)(cd)",
+             f"（lì）{words[5]}（lì），{words[6][:1]}(a){words[6][1:2]}(b){words[6][2:]}(c)(d)(e)"]
     rng = random.Random(11)
     seen_gloss = seen_plain = 0
     for text in texts:
@@ -188,7 +193,10 @@ def test_set_phrases_match_as_the_pattern_with_glosses_everywhere() -> None:
             else:
                 seen_plain += bool(got)
     assert seen_gloss and seen_plain  # both ways were taken, with matches
-    assert any(m.group() == glossed for m in phrases.finditer(texts[-2]))
+    assert any(m.group() == glossed for m in phrases.finditer(texts[-4]))
+    assert [m.span() for m in phrases.finditer(texts[-2])] == [m.span() for m in always.finditer(texts[-2])]
+    assert [m.group() for m in phrases.finditer(texts[-1])][1:] == [
+        f"{words[6][:1]}(a){words[6][1:2]}(b){words[6][2:]}"]  # glosses inside a phrase are its own text
 
 
 def test_long_spans_get_the_masks_of_every_pattern_tried() -> None:

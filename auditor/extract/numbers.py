@@ -279,30 +279,82 @@ _PHRASE_GLOSS_RE = re.compile(_PHRASE_GLOSS)
 
 class _SetPhrases:
     """The set phrases whose numerals state no figure (``numbers_not_claims.txt``), longest first,
-    searched with ``finditer`` like a compiled pattern. The pattern that lets a gloss sit between any
-    two characters is that gloss a thousand times over and takes ~30 ms to compile (at every start),
-    so it is compiled only for a span that holds a gloss: in a span with none, every optional gloss
-    can only be empty, and the plain phrases match exactly where, and as far as, it would."""
+    searched with ``finditer`` like a compiled pattern: the matches are those of the pattern that lets
+    one :data:`_PHRASE_GLOSS` sit between any two characters of a phrase. That pattern is the gloss a
+    thousand times over and takes 60-80 ms to compile (in every worker), so it is never compiled: a span
+    with no gloss is searched with the plain phrases (every optional gloss can only be empty there), and
+    a span with glosses as :meth:`_without_glosses` gives it, the plain phrases' matches mapped back."""
 
-    __slots__ = ("words", "plain", "_glossed")
+    __slots__ = ("words", "plain")
 
     def __init__(self, words: list[str]) -> None:
         self.words = words
         self.plain = re.compile("|".join(re.escape(w) for w in words))
-        self._glossed: re.Pattern[str] | None = None
 
     @property
     def pattern(self) -> str:
         return self.plain.pattern
 
-    def glossed(self) -> re.Pattern[str]:
-        if self._glossed is None:
-            gloss = _PHRASE_GLOSS + "?"
-            self._glossed = re.compile("|".join(gloss.join(re.escape(c) for c in w) for w in self.words))
-        return self._glossed
-
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
-        return (self.glossed() if _holds_gloss(text, pos, endpos) else self.plain).finditer(text, pos, endpos)
+        if not _holds_gloss(text, pos, endpos):
+            return self.plain.finditer(text, pos, endpos)
+        return self._glossed_finditer(text, pos, min(endpos, len(text)))
+
+    def _glossed_finditer(self, text: str, pos: int, endpos: int) -> Iterator[_PhraseMatch]:
+        view, starts, offsets = self._without_glosses(text, pos, endpos)
+        for m in self.plain.finditer(view):
+            first, last = m.start(), m.end() - 1  # the phrase's first and last characters, in the view
+            a, b = bisect.bisect_right(offsets, first) - 1, bisect.bisect_right(offsets, last) - 1
+            yield _PhraseMatch(text, starts[a] + first - offsets[a], starts[b] + last - offsets[b] + 1)
+
+    @staticmethod
+    def _without_glosses(text: str, pos: int, endpos: int) -> tuple[str, list[int], list[int]]:
+        """``text[pos:endpos]`` with each gloss taken out but one that follows another right away (the
+        pattern lets only one sit between two characters: the second still parts them), as (the view,
+        where each piece of it starts in ``text``, where it starts in the view). A gloss holds no
+        character of a phrase, so the view's phrases are those of the span, glosses skipped."""
+        pieces: list[str] = []
+        starts: list[int] = []
+        offsets: list[int] = []
+        kept_from = pos  # the span's text from here on is kept, up to the next gloss taken out
+        length = 0
+        previous_end = -1
+        for gloss in _PHRASE_GLOSS_RE.finditer(text, pos, endpos):
+            start, end = gloss.span()
+            adjacent = start == previous_end
+            previous_end = end
+            if adjacent:
+                continue
+            pieces.append(text[kept_from:start])
+            starts.append(kept_from)
+            offsets.append(length)
+            length += start - kept_from
+            kept_from = end
+        pieces.append(text[kept_from:endpos])
+        starts.append(kept_from)
+        offsets.append(length)
+        return "".join(pieces), starts, offsets
+
+
+class _PhraseMatch:
+    """A set phrase found through :meth:`_SetPhrases._without_glosses`: what callers read of a match."""
+
+    __slots__ = ("_text", "_start", "_end")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
 
 
 def _holds_gloss(text: str, pos: int, endpos: int) -> bool:
