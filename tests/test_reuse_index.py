@@ -136,6 +136,28 @@ def test_template_shingles_are_those_of_enough_units_whatever_the_block(monkeypa
             assert found.dtype == np.uint64 and found.tolist() == expected, (min_units, block, partition)
 
 
+def test_membership_through_the_low_bits_table_is_that_of_the_set(monkeypatch) -> None:
+    """``_member`` passes a value whose low bits some member has and searches only those: the answer is
+    Python's ``in`` for every value, the members, values that share a member's low bits (they pass the
+    table and must still be told apart) and values that share none, for any block size and dtype."""
+    import auditor.reuse.index as index_module
+
+    rng = np.random.default_rng(3)
+    members = np.unique(rng.integers(0, 1 << 32, size=300, dtype=np.uint64))
+    look_alikes = (members[:100] ^ np.uint64(1 << 30)) | np.uint64(1 << 31)  # same low 24 bits, not members
+    others = rng.integers(0, 1 << 32, size=500, dtype=np.uint64)
+    values = rng.permutation(np.concatenate((members, look_alikes, others)))
+    wanted = set(members.tolist())
+    expected = [v in wanted for v in values.tolist()]
+    assert 0 < sum(expected) < len(expected) and not wanted & set(look_alikes.tolist())
+    for dtype in (np.uint32, np.uint64):
+        for block in (1, 7, 1 << 20):
+            monkeypatch.setattr(index_module, "_BLOCK", block)
+            got = index_module._member(values.astype(dtype), members.astype(dtype))
+            assert got.dtype == bool and got.tolist() == expected, (dtype, block)
+    assert not index_module._member(values, members[:0]).any()
+
+
 def test_building_the_index_lets_each_sketch_go_once_copied() -> None:
     """The index copies the sketches' n-grams and shingles into its own arrays and drops each sketch as
     it goes (a large batch must not hold both): the list it reads is left empty of sketches, and the

@@ -111,16 +111,26 @@ def shingle_table(texts: Sequence[str], k: int = SHINGLE) -> tuple[np.ndarray, n
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each value is in ``sorted_set`` (sorted, distinct): a binary search per value, a block
-    of values at a time (the positions are 8 bytes a value: a large batch's shingles are millions)."""
+    """Whether each value is in ``sorted_set`` (sorted, distinct): a lookup of each value's low bits in
+    a table of the set's low bits (about one value in 64 passes where it is not in the set), then a binary
+    search for the values that pass, a block of values at a time (a large batch's shingles are millions).
+    At 400 reports, 770,000 shingles against 800 template ones: 35 ms searching them all, ~10 ms so."""
     out = np.zeros(len(values), dtype=bool)
     if len(sorted_set) == 0:
         return out
+    bits = int(min(24, max(12, np.ceil(np.log2(64 * len(sorted_set))))))
+    table = np.zeros(1 << bits, dtype=bool)
+    table[sorted_set & sorted_set.dtype.type((1 << bits) - 1)] = True
+    low = values.dtype.type((1 << bits) - 1)
     for first in range(0, len(values), _BLOCK):
         block = values[first:first + _BLOCK]
-        at = np.searchsorted(sorted_set, block)
+        maybe = np.flatnonzero(np.take(table, block & low))
+        if not len(maybe):
+            continue
+        candidates = block[maybe]
+        at = np.searchsorted(sorted_set, candidates)
         np.minimum(at, len(sorted_set) - 1, out=at)
-        np.equal(sorted_set[at], block, out=out[first:first + _BLOCK])
+        out[first + maybe] = sorted_set[at] == candidates
     return out
 
 
