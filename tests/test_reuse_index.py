@@ -388,6 +388,36 @@ def test_each_pair_cosine_is_computed_once_and_found_from_both_sides(tmp_path: P
     assert not np.isnan(cosines).any()
 
 
+def test_a_batch_document_is_ranked_among_its_voted_ones_as_by_the_merge_of_votes_and_cosines(tmp_path: Path) -> None:
+    """A batch document's query ranks its voted documents on arrays aligned with its self-join row: the
+    same candidates and scores as merging the votes with the cosine of the ``2k`` nearest in
+    :func:`_ranked`, for every document, several ``k``, with and without a year bound."""
+    from corpora.generate import generate_corpus
+
+    from auditor.engine import read_document
+    from auditor.reuse.index import _FULL_COSINE_MAX, _ranked
+
+    generate_corpus(tmp_path, n_units=20, years=[2022, 2023, 2024], seed=5, reuse_pairs=True)
+    docs = [read_document(p) for p in sorted(tmp_path.glob("*.txt"))]
+    assert len(docs) > _FULL_COSINE_MAX
+    index = ReuseIndex.build(docs)
+    votes = index.own_votes()
+    ranked_any = 0
+    for own, doc in enumerate(docs):
+        for k, max_year in ((3, None), (6, 2023), (1, 2022)):
+            ids = votes.indices[votes.indptr[own]:votes.indptr[own + 1]].astype(np.int64)
+            counts = votes.data[votes.indptr[own]:votes.indptr[own + 1]]
+            wanted = index._wanted(ids, doc, {doc.path}, max_year)
+            voted, voted_counts = ids[wanted], counts[wanted]
+            pool = np.sort(voted)
+            sims = index._own_cosines(own, None, pool)
+            cosine = {int(pool[j]): float(sims[j]) for j in np.argsort(-sims, kind="stable")[: k * 2]}
+            expected = _ranked(voted, voted_counts, cosine, k)
+            assert index.query(doc, k=k, exclude={doc.path}, max_year=max_year) == expected, (doc.path, k)
+            ranked_any += len(expected) > 1
+    assert ranked_any  # some queries had several candidates to order
+
+
 def test_ranking_on_arrays_is_the_ranking_of_the_definition() -> None:
     """Votes plus cosine, then document id; a document without a vote needs a cosine of 0.5."""
     from auditor.reuse.index import _ranked

@@ -418,6 +418,12 @@ def _ranked(voted: np.ndarray, voted_counts: np.ndarray, cosine: dict[int, float
     counts[np.searchsorted(ids, voted)] = voted_counts
     cosines = np.zeros(len(ids), dtype=np.float64)
     cosines[np.searchsorted(ids, cos_ids)] = np.fromiter(cosine.values(), dtype=np.float64, count=len(cosine))
+    return _best_ranked(ids, counts, cosines, k)
+
+
+def _best_ranked(ids: np.ndarray, counts: np.ndarray, cosines: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """:func:`_ranked` on aligned arrays: the distinct document ids, their votes (int64) and cosines
+    (float64, 0 where none was computed)."""
     keep = (counts > 0) | (cosines >= 0.5)
     ids, scores = ids[keep], counts[keep] + cosines[keep]
     first = np.lexsort((ids, -scores))[:k]
@@ -736,6 +742,13 @@ class ReuseIndex:
             if own is not None and len(self.documents) > _FULL_COSINE_MAX:
                 # a large batch querying itself: rank only the documents that share a paragraph (the
                 # LSH votes); the full product over every document dominates the cost otherwise
+                if len(voted) < 2 or bool((voted[1:] > voted[:-1]).all()):  # the self-join's row: sorted, distinct
+                    # every document ranked is a voted one: _ranked's merge with the cosines' ids is not needed
+                    sims = self._own_cosines(own, vec, voted)
+                    cosines = np.zeros(len(voted), dtype=np.float64)
+                    top = np.argsort(-sims, kind="stable")[: k * 2]
+                    cosines[top] = sims[top]
+                    return _best_ranked(voted, voted_counts.astype(np.int64), cosines, k)
                 pool = np.sort(voted)
                 sims = self._own_cosines(own, vec, pool)
             else:
