@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from auditor.analysis import Analysis
 from auditor.document import clean_text
 from auditor.extract import indicators
-from auditor.extract.numbers import find_numbers, find_numbers_in_span
+from auditor.extract.numbers import find_numbers, find_numbers_in_span, last_number_end
 from auditor.extract.tables import (
     BUDGET_ROLES,
     INDICATOR_ROLES,
@@ -118,6 +118,37 @@ def test_span_cache_equals_find_numbers_on_random_text(text: str, data) -> None:
         lo = data.draw(st.integers(0, len(text)))
         hi = data.draw(st.integers(lo, len(text)))
         assert _spans_of(find_numbers_in_span(text, lo, hi, cache)) == _spans_of(find_numbers(text, lo, hi))
+
+
+def _last_end(text: str, lo: int, hi: int) -> int | None:
+    found = find_numbers(text, lo, hi)
+    return found[-1].end if found else None
+
+
+@pytest.mark.parametrize("text_a, text_b, span", [
+    ("第十五届\n\t二次会议\n", "第十五期\n\t二次会议\n", "二次会议"),
+    ("1.5万元\n", "a.5万元\n", "5万元"),
+    ("\n  3.15个乡镇\n", "a  3.15个乡镇\n", "3.15个乡镇"),
+    ("届\n\t二次会议\n", "届\n\t二次活动\n", "二次"),
+])
+def test_last_number_end_is_memoised_across_texts_on_what_the_grammar_sees(text_a: str, text_b: str,
+                                                                        span: str) -> None:
+    """``last_number_end`` keeps its answers for the whole process, across reports: a span with the same
+    characters in another context, before it or two characters after it, gets its own answer."""
+    for first, second in ((text_a, text_b), (text_b, text_a), (text_a, text_a)):
+        for text in (first, second):
+            lo = text.index(span)
+            assert last_number_end(text, lo, lo + len(span)) == _last_end(text, lo, lo + len(span)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="届人大会近最将超约第一二三次会议万元人%.．-0123456789 \t\n|、，", min_size=1, max_size=40),
+       st.data())
+def test_last_number_end_equals_that_of_find_numbers_on_random_text(text: str, data) -> None:
+    for _ in range(4):
+        lo = data.draw(st.integers(0, len(text)))
+        hi = data.draw(st.integers(lo, len(text)))
+        assert last_number_end(text, lo, hi) == _last_end(text, lo, hi)
 
 
 # --- cells and tables -----------------------------------------------------------------------------

@@ -1185,8 +1185,7 @@ def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[N
     lo = max(0, start)
     if lo >= hi:
         return []
-    view = simplified_view(text)
-    key = (_context_before(view, lo), _at_line_start(view, lo), view[lo:hi + 2], hi - lo)
+    key = _span_key(text, lo, hi)
     cached = cache.get(key)
     if cached is not None:
         base, mentions = cached
@@ -1195,6 +1194,39 @@ def find_numbers_in_span(text: str, start: int, end: int, cache: dict) -> list[N
     found = find_numbers(text, lo, hi)
     cache[key] = (lo, found)
     return [_shifted(m, 0, text) for m in found]
+
+
+def _span_key(text: str, lo: int, hi: int) -> tuple:
+    """What :func:`find_numbers` can see of ``text[lo:hi]`` (see :data:`_KEPT_BEFORE`): two spans with
+    the same key have the same mentions, at the same offsets from their start."""
+    view = simplified_view(text)
+    return _context_before(view, lo), _at_line_start(view, lo), view[lo:hi + 2], hi - lo
+
+
+_LAST_ENDS: dict[tuple, int | None] = {}  # last_number_end's answers, by span key, in this process
+_LAST_ENDS_MAX = 20_000  # answers kept before they are let go (a worker audits thousands of files)
+
+
+def last_number_end(text: str, start: int, end: int) -> int | None:
+    """Where the last mention of ``find_numbers(text, start, end)`` ends (None: no mention), memoised
+    in this process on what the grammar can see of the span: a short window before a figure (the
+    previous figure and its unit) recurs within and across the reports of a batch."""
+    hi = min(end, len(text))
+    lo = max(0, start)
+    if lo >= hi:
+        return None
+    key = _span_key(text, lo, hi)
+    found = _LAST_ENDS.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        mentions = find_numbers(text, lo, hi)
+        found = mentions[-1].end - lo if mentions else None
+        if len(_LAST_ENDS) >= _LAST_ENDS_MAX:
+            _LAST_ENDS.clear()
+        _LAST_ENDS[key] = found
+    return None if found is None else lo + found
+
+
+_UNKNOWN = object()
 
 
 def _line_start_list(text: str, n: _Num, hi: int) -> _Num | None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.extract.numbers import NumberMention, find_numbers
+from auditor.extract.numbers import NumberMention, last_number_end
 
 if TYPE_CHECKING:
     import jieba
@@ -167,9 +167,9 @@ def _left_context(text: str, mention: NumberMention, floor: int) -> str:
         i -= 1
     if i > stop and text[i - 1] in _NUMERIC_CHARS:
         # stopped at a number: resume after that mention's unit ("调研6次执法检查4次")
-        previous = find_numbers(text, max(floor, i - 16), mention.start)
-        if previous:
-            i = max(i, previous[-1].end)
+        previous_end = last_number_end(text, max(floor, i - 16), mention.start)
+        if previous_end is not None:
+            i = max(i, previous_end)
     segment = text[i:mention.start]
     if "、" in segment:
         pieces = [p for p in segment.split("、") if p.strip()]
