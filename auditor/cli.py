@@ -75,10 +75,11 @@ def _usage_error(message: str, english: str | None = None) -> None:
     from auditor.cli_i18n import current_language
     from auditor.display import terminal_safe
 
+    # soft_wrap: a long path is not cut by a line break at the console's width (it is copied from here)
     if english is not None and current_language() == "en":
-        Console(stderr=True).print(f"[bold red]Error: [/]{escape(terminal_safe(english))}")
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]Error: [/]{escape(terminal_safe(english))}")
     else:
-        Console(stderr=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]错误：[/]{escape(terminal_safe(message))}")  # a "[x]" in a name is text
     raise typer.Exit(2)
 
 

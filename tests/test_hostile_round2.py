@@ -130,6 +130,16 @@ def test_unusual_names_in_usage_errors_are_shown_as_text(tmp_path: Path) -> None
     assert "[draft]␛[2J.txt" in result.output and "\x1b" not in result.output
 
 
+def test_a_long_missing_path_is_printed_whole_at_any_console_width(tmp_path: Path) -> None:
+    """A usage error names the path unbroken by line breaks, however narrow the console: the auditor
+    copies it from there."""
+    missing = tmp_path / ("很长的子目录名称" * 4) / "二〇二四年度部门整体支出绩效自评报告（修订稿）.txt"
+    for columns in ("40", "80"):
+        result = CliRunner().invoke(app, ["check", str(missing)], env={"COLUMNS": columns})
+        assert result.exit_code == 2
+        assert str(missing) in result.output, columns
+
+
 def test_special_files_given_on_the_command_line_get_an_error_row(tmp_path: Path) -> None:
     pipe = hostile.fifo(tmp_path, "explicit-pipe.txt")
     device = hostile.symlink(tmp_path, "device-link.txt", "/dev/zero")
