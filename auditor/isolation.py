@@ -16,7 +16,10 @@ Two entry points:
     Keeps ONE worker alive and reuses it for successive calls, so imports are paid once;
     the worker is killed and replaced after a timeout, a crash or a memory error (its heap
     may be damaged), and recycled after ``max_calls`` calls (heap growth counts against
-    ``RLIMIT_AS``). Use it as a context manager; it is not thread-safe (one call at a time).
+    ``RLIMIT_AS``). Use it as a context manager; it is not thread-safe (one caller at a time).
+    ``submit`` and ``result`` split a call in two, so that the next call can wait in the worker's
+    pipe while it works on the one before (``can_submit_ahead``): it starts the moment the worker
+    sends its result, not after the caller has received it and sent another.
 
 Failures become :class:`auditor.errors.ReadError` with these codes:
 
@@ -44,6 +47,7 @@ import os
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -300,6 +304,9 @@ class IsolatedPool:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: multiprocessing.connection.Connection | None = None
         self._calls = 0
+        # the calls sent to the current worker and not yet answered, oldest first: the worker takes them
+        # in this order, so the oldest is the one it works on
+        self._pending: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
         self.workers_started = 0
 
     def __enter__(self) -> IsolatedPool:
@@ -337,7 +344,8 @@ class IsolatedPool:
         self._start(multiprocessing.get_context("fork"))
 
     def close(self) -> None:
-        """Stop the worker politely, or kill it if it does not stop."""
+        """Stop the worker politely, or kill it if it does not stop (pending calls are dropped)."""
+        self._pending.clear()
         if self._conn is not None and self._process is not None and self._process.is_alive():
             try:
                 self._conn.send(None)
@@ -348,38 +356,81 @@ class IsolatedPool:
 
     def call(self, func: Callable[..., Any], *args: Any) -> Any:
         """Like :func:`run_isolated`, in the pool's worker."""
-        if self._process is None or not self._process.is_alive() or self._calls >= self.max_calls:
+        self.submit(func, *args)
+        return self.result()
+
+    def can_submit_ahead(self) -> bool:
+        """Whether one more call may be sent now, to wait behind the one the worker is working on: one
+        call is pending, and the worker may take another before ``max_calls``."""
+        return len(self._pending) == 1 and self._calls < self.max_calls and self._conn is not None
+
+    def submit(self, func: Callable[..., Any], *args: Any) -> None:
+        """Send a call to the worker (started or replaced first when no call is pending); its outcome
+        is what :meth:`result` returns or raises once the calls sent before it are answered."""
+        if not self._pending and (self._process is None or not self._process.is_alive()
+                                  or self._calls >= self.max_calls):
             self._discard()
             self._start()
-        assert self._conn is not None and self._process is not None
+        assert self._conn is not None
+        self._pending.append((func, args))
         self._calls += 1
         try:
             self._conn.send((func, args))
-        except (BrokenPipeError, ConnectionResetError):  # worker died while idle: once more
-            self._discard()
-            self._start()
-            assert self._conn is not None
-            self._conn.send((func, args))
+        except (BrokenPipeError, ConnectionResetError):
+            if len(self._pending) == 1:  # the worker died while idle: once more, in a new one
+                self._discard()
+                self._start()
+                self._calls += 1
+                self._conn.send((func, args))
+            # else it died working on an earlier call: result() says so for that call and sends this one again
+
+    def result(self) -> Any:
+        """The outcome of the oldest pending call (:func:`run_isolated`'s errors raised for it; its
+        ``timeout_s`` counted from now). The calls behind it, which the worker had not begun, go to a new
+        worker when this one is let go (a timeout, a crash, a memory error): neither lost nor blamed."""
         conn, process = self._conn, self._process
-        assert process is not None
+        assert conn is not None and process is not None and self._pending
         try:
             ready = conn.poll(self.timeout_s)
         except BaseException:
+            self._pending.clear()
             self._discard()
             raise
         if not ready:
-            self._discard()
+            self._pending.popleft()
+            self._resend_waiting()
             raise _timeout_error(self.timeout_s)
         try:
             outcome = conn.recv()
         except (EOFError, OSError):
             process.join(_JOIN_GRACE_S)
             exitcode = process.exitcode
-            self._discard()
+            self._pending.popleft()
+            self._resend_waiting()
             raise _error_for_dead_worker(exitcode, self.memory_bytes) from None
+        self._pending.popleft()
         if outcome[0] == "memory":
-            self._discard()  # its heap may be fragmented or half-initialised
+            self._resend_waiting()  # its heap may be fragmented or half-initialised
         return _unpack(outcome, self.memory_bytes)
+
+    def drop_waiting(self) -> None:
+        """Forget the calls waiting behind the current one (the caller is stopping): a worker let go is
+        then not replaced for them, and this worker, which still has them in its pipe, is given no other
+        call (the next one starts a new worker). Safe from another thread than the caller's."""
+        dropped = False
+        while len(self._pending) > 1:
+            self._pending.pop()
+            dropped = True
+        if dropped:
+            self._calls = self.max_calls
+
+    def _resend_waiting(self) -> None:
+        """Let the worker go; the calls sent to it behind the one just answered go to a new worker."""
+        waiting = list(self._pending)
+        self._pending.clear()
+        self._discard()
+        for func, args in waiting:
+            self.submit(func, *args)
 
 
 # --------------------------------------------------------------------------- measurement

@@ -713,3 +713,9 @@ def wait_to_be_killed_task(path: str, *args: Any) -> Any:
         while time.monotonic() < deadline:
             time.sleep(0.05)
     return audit_task(path, *args)
+
+
+def sleep_then_return(seconds: float, value: Any) -> Any:
+    """Works for a while, then behaves (to keep a worker busy while another call waits behind it)."""
+    time.sleep(seconds)
+    return value

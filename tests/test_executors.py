@@ -79,6 +79,23 @@ def test_a_hanging_or_crashing_file_is_a_failed_result_and_the_rest_go_on(tmp_pa
     assert codes == {"r000.txt": None, "r001.txt": None, "hang.txt": "timeout", "crash.txt": "worker-crashed"}
 
 
+
+def test_one_worker_with_files_waiting_behind_failures_audits_every_file_once(tmp_path: Path) -> None:
+    """With one worker the next file always waits in its pipe: a file queued behind a crash, a hang or
+    a bomb goes to the new worker, and is neither lost, repeated nor blamed."""
+    paths = write_corpus(tmp_path, 5)
+    text = paths[0].read_text(encoding="utf-8")
+    for name in ("crash.txt", "hang.txt", "bomb.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    order = [paths[0], tmp_path / "crash.txt", paths[1], tmp_path / "hang.txt", paths[2],
+             tmp_path / "bomb.txt", paths[3], paths[4]]
+    with ProcessExecutor(1, timeout_s=8, memory_bytes=2 * 1024**3) as executor:
+        results = list(executor.run(_tasks(order), ARGS, misbehaving_task))
+    assert sorted(i for i, _ in results) == list(range(len(order)))
+    codes = {Path(r.report.path).name: r.report.error.code if r.report.error else None for _, r in results}
+    assert codes == {"r000.txt": None, "crash.txt": "worker-crashed", "r001.txt": None, "hang.txt": "timeout",
+                     "r002.txt": None, "bomb.txt": "memory-limit", "r003.txt": None, "r004.txt": None}
+
 def test_the_inline_executor_turns_an_exception_into_a_failed_result(tmp_path: Path) -> None:
     paths = write_corpus(tmp_path, 1)
     (tmp_path / "bug.txt").write_text("一、基本情况\n", encoding="utf-8")

@@ -129,3 +129,64 @@ def test_the_fork_server_can_be_stopped_and_starts_again():
     assert stop_fork_server() is True
     assert stop_fork_server() is False  # nothing runs any more
     assert isolated(hostile.pid) not in (first, os.getpid())  # started again on demand
+
+
+
+def test_a_call_submitted_ahead_waits_its_turn_in_the_same_worker():
+    with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT) as pool:
+        assert not pool.can_submit_ahead()  # nothing is pending: the next call goes out as a plain one
+        pool.submit(hostile.sleep_then_return, 0.3, "第一")
+        assert pool.can_submit_ahead()
+        pool.submit(hostile.pid)
+        assert not pool.can_submit_ahead()  # one waits already
+        assert pool.result() == "第一"
+        second = pool.result()
+        assert second != os.getpid() and pool.call(hostile.pid) == second
+        assert pool.workers_started == 1
+
+
+@pytest.mark.parametrize(("failing_call", "code"), [
+    ((hostile.sleep_forever,), "timeout"),
+    ((hostile.segfault,), "worker-crashed"),
+    ((hostile.exit_abruptly, 5), "worker-crashed"),
+    ((hostile.allocate, 4 * GiB), "memory-limit"),
+])
+def test_a_call_waiting_behind_a_failing_one_goes_to_a_new_worker_and_is_not_blamed(failing_call, code):
+    with IsolatedPool(timeout_s=1.0, memory_bytes=LIMIT) as pool:
+        first = pool.call(hostile.pid)
+        pool.submit(*failing_call)
+        pool.submit(hostile.pid)
+        with pytest.raises(ReadError) as info:
+            pool.result()
+        assert info.value.code == code
+        replacement = pool.result()  # answered, by a worker that is not the one let go
+        assert replacement not in (first, os.getpid())
+        assert pool.workers_started == 2
+        assert pool.call(hostile.return_value, "之后") == "之后"
+
+
+def test_submitting_ahead_respects_max_calls():
+    with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT, max_calls=2) as pool:
+        pool.submit(hostile.pid)
+        assert pool.can_submit_ahead()
+        pool.submit(hostile.pid)
+        first = pool.result()
+        assert pool.result() == first
+        pool.submit(hostile.pid)  # the worker has had its two calls: a new one takes the third
+        assert pool.result() != first
+        assert pool.workers_started == 2
+    with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT, max_calls=1) as pool:
+        pool.submit(hostile.pid)
+        assert not pool.can_submit_ahead()
+        assert pool.result() != pool.call(hostile.pid)
+
+
+def test_dropped_waiting_calls_are_not_answered_and_the_worker_is_not_reused():
+    with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT) as pool:
+        pool.submit(hostile.sleep_then_return, 0.3, "当前")
+        pool.submit(hostile.return_value, "被放弃")
+        pool.drop_waiting()
+        assert pool.result() == "当前"
+        # the dropped call is still in the old worker's pipe: the next call must not get its answer
+        assert pool.call(hostile.return_value, "下一个") == "下一个"
+        assert pool.workers_started == 2

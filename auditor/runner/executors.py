@@ -21,9 +21,9 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any
 
 from auditor.errors import AuditorError, ReadError
@@ -213,57 +213,74 @@ class ProcessExecutor(Executor):
             from auditor.isolation import set_preload
 
             set_preload(["auditor.worker_warm"])  # workers fork warm (when the fork server starts here)
-        local = threading.local()
         forked, self._forked = self._forked, []
         pools: list[IsolatedPool] = list(forked)
-        pools_lock = threading.Lock()
+        lock = threading.Lock()  # guards the queue of tasks, the pools and ``stopping``
+        queue = iter(tasks)
+        finished: SimpleQueue = SimpleQueue()  # (index, result), or (None, exception) from a driver
+        stopping = False
 
-        def run_one(task: Task) -> tuple[int, Any]:
-            pool = getattr(local, "pool", None)
-            if pool is None:
-                with pools_lock:
-                    pool = forked.pop() if forked else None
-                    if pool is None:
-                        pool = IsolatedPool(timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
-                                            max_calls=self.max_calls)
-                        pools.append(pool)
-                local.pool = pool
-            started = time.perf_counter()
+        def next_task() -> Task | None:
+            with lock:
+                return None if stopping else next(queue, None)
+
+        def drive() -> None:
+            """One worker's files, taken from the queue as it goes: while the worker audits one, the next
+            waits in its pipe (``IsolatedPool.submit``), so it never idles while this process receives."""
+            with lock:
+                pool = forked.pop() if forked else None
+                if pool is None:
+                    pool = IsolatedPool(timeout_s=self.timeout_s, memory_bytes=self.memory_bytes,
+                                        max_calls=self.max_calls)
+                    pools.append(pool)
+            waiting: list[Task] = []  # submitted to the pool, oldest first
             try:
-                return task.index, pool.call(work, task.path, *args)
-            except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
-                return task.index, failed_result(task.path, exc, time.perf_counter() - started)
+                while True:
+                    if not waiting or pool.can_submit_ahead():
+                        task = next_task()
+                        if task is not None:
+                            pool.submit(work, task.path, *args)
+                            waiting.append(task)
+                            continue
+                    if not waiting or stopping:
+                        return
+                    task = waiting.pop(0)
+                    started = time.perf_counter()
+                    try:
+                        result = pool.result()
+                    except AuditorError as exc:  # timeout, memory-limit, worker-crashed, read-failed
+                        result = failed_result(task.path, exc, time.perf_counter() - started)
+                    finished.put((task.index, result))
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+                finished.put((None, exc))
 
-        executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="auditor-batch")
+        drivers = [threading.Thread(target=drive, name=f"auditor-batch-{i}", daemon=True) for i in range(jobs)]
+        for driver in drivers:
+            driver.start()
         finished_normally = False
         try:
-            # Keep at most 2 files per worker in flight so an interrupt leaves little queued.
-            queue = iter(tasks)
-            running: set[Future] = set()
-            for task in queue:
-                running.add(executor.submit(run_one, task))
-                if len(running) >= 2 * jobs:
-                    break
-            while running:
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        running.add(executor.submit(run_one, nxt))
+            for _ in range(len(tasks)):
+                index, result = finished.get()
+                if index is None:
+                    raise result
+                yield index, result
             finished_normally = True
         finally:
-            if not finished_normally:
-                with pools_lock:
+            with lock:
+                stopping = True
+                if not finished_normally:
                     for pool in pools:
                         _kill_worker(pool)
-            executor.shutdown(wait=True, cancel_futures=True)
+            for driver in drivers:
+                driver.join()
             for pool in pools:
                 pool.close()
 
 
 def _kill_worker(pool: IsolatedPool) -> None:
-    """Stop a pool's worker at once, even while another thread waits on it (interrupts)."""
+    """Stop a pool's worker at once, even while another thread waits on it (interrupts): the calls
+    waiting behind its current one are dropped, not sent to a new worker."""
+    pool.drop_waiting()
     process = getattr(pool, "_process", None)
     if process is not None and process.is_alive():
         process.kill()
