@@ -344,9 +344,11 @@ class IsolatedPool:
         self._start(multiprocessing.get_context("fork"))
 
     def close(self) -> None:
-        """Stop the worker politely, or kill it if it does not stop (pending calls are dropped)."""
+        """Stop the worker politely, or kill it if it does not stop; at once if it has calls pending
+        (they are dropped)."""
+        busy = bool(self._pending)
         self._pending.clear()
-        if self._conn is not None and self._process is not None and self._process.is_alive():
+        if not busy and self._conn is not None and self._process is not None and self._process.is_alive():
             try:
                 self._conn.send(None)
                 self._process.join(1.0)

@@ -190,3 +190,17 @@ def test_dropped_waiting_calls_are_not_answered_and_the_worker_is_not_reused():
         # the dropped call is still in the old worker's pipe: the next call must not get its answer
         assert pool.call(hostile.return_value, "下一个") == "下一个"
         assert pool.workers_started == 2
+
+
+
+def test_closing_with_a_call_pending_stops_the_worker_at_once():
+    import signal
+
+    pool = IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT)
+    pool.submit(hostile.sleep_then_return, 0.5, "不再需要")
+    worker = pool._process
+    pool.close()
+    # killed, not asked to stop: a polite stop would let it finish the call (0.5 s) and exit with 0
+    assert worker.exitcode == -signal.SIGKILL
+    assert pool.call(hostile.return_value, "重新开始") == "重新开始"
+    pool.close()
