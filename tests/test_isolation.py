@@ -131,7 +131,6 @@ def test_the_fork_server_can_be_stopped_and_starts_again():
     assert isolated(hostile.pid) not in (first, os.getpid())  # started again on demand
 
 
-
 def test_a_call_submitted_ahead_waits_its_turn_in_the_same_worker():
     with IsolatedPool(timeout_s=20.0, memory_bytes=LIMIT) as pool:
         assert not pool.can_submit_ahead()  # nothing is pending: the next call goes out as a plain one
@@ -190,7 +189,6 @@ def test_dropped_waiting_calls_are_not_answered_and_the_worker_is_not_reused():
         # the dropped call is still in the old worker's pipe: the next call must not get its answer
         assert pool.call(hostile.return_value, "下一个") == "下一个"
         assert pool.workers_started == 2
-
 
 
 def test_closing_with_a_call_pending_stops_the_worker_at_once():
