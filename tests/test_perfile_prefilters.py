@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.document import span_back
+from auditor.document import span_back, span_forward
 from auditor.extract import indicators
 from auditor.extract import numbers as N
 from auditor.readers.decode import decode_text
@@ -121,6 +121,8 @@ def test_statement_starts_are_those_of_span_back() -> None:
                 span_back(text, offset, indicators._CLAUSE_BREAKS),
                 span_back(text, offset, indicators._SENTENCE_BREAKS),
                 span_back(text, offset, indicators._CONTEXT_BREAKS))
+            assert indicators._starts_before(text, offset, text[::-1]) == indicators._starts_before(text, offset)
+            assert indicators._sentence_end(text, offset) == span_forward(text, offset, indicators._SENTENCE_BREAKS)
 
 
 @pytest.mark.parametrize("words, needle", [

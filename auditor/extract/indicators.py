@@ -406,6 +406,7 @@ def collect_statements(doc: Document, claims: list[Claim], forms: list[TableForm
     doc_scope = "department" if doc.meta.kind == "department" else "document"
     out: list[Statement] = []
     paragraph_starts = [p.start for p in doc.paragraphs]
+    reverse = doc.text[::-1]  # the narrative statements' clause and sentence starts (_starts_before)
     for claim in claims:
         m = claim.mention
         unit = claim.unit
@@ -418,7 +419,7 @@ def collect_statements(doc: Document, claims: list[Claim], forms: list[TableForm
                 unit = measure_units[cell.start]
             st = _table_statement(doc, claim, table, cell, unit, report_year)
         else:
-            st = _narrative_statement(doc, claim, unit, report_year, doc_scope, paragraph_starts)
+            st = _narrative_statement(doc, claim, unit, report_year, doc_scope, paragraph_starts, reverse)
         if st is None:
             continue
         for start, end, heading in stale:
@@ -461,16 +462,38 @@ def _closed(text: str, m: NumberMention) -> bool:
     return not ("\u4e00" <= nxt <= "\u9fff") or nxt in "等均全共的"
 
 
-def _starts_before(text: str, offset: int) -> tuple[int, int, int]:
+def _break_class(breaks: str) -> re.Pattern:
+    return re.compile("[" + re.escape(breaks.replace("\n", "")) + "]")
+
+
+_CLAUSE_BREAK_RE = _break_class(_CLAUSE_BREAKS)
+_SENTENCE_BREAK_RE = _break_class(_SENTENCE_BREAKS)
+_CONTEXT_BREAK_RE = _break_class(_CONTEXT_BREAKS)
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_BREAKS) + "]")
+
+
+def _starts_before(text: str, offset: int, reverse: str | None = None) -> tuple[int, int, int]:
     """``_span_back(text, offset, breaks)`` for the clause, sentence and context breaks at once: each is
-    just after the last of its break characters before ``offset`` on the line (the line's start when none);
-    every break character is looked up once (the clause breaks hold the other two sets)."""
+    just after the last of its break characters before ``offset`` on the line (the line's start when none).
+    The last one is the first match in ``reverse`` (``text[::-1]``): one scan that stops there, where
+    looking each break character up backwards scans the whole line for every figure of a long line."""
+    if reverse is None:
+        reverse = text[::-1]
     line_start = text.rfind("\n", 0, offset) + 1
-    last = {c: text.rfind(c, line_start, offset) for c in _CLAUSE_BREAKS if c != "\n"}
-    clause = max(line_start, max(last.values()) + 1)
-    sentence = max(line_start, max(last[c] for c in _SENTENCE_BREAKS if c != "\n") + 1)
-    context = max(line_start, max(last[c] for c in _CONTEXT_BREAKS if c != "\n") + 1)
-    return clause, sentence, context
+    n = len(text)
+    lo, hi = n - offset, n - line_start  # text[line_start:offset], reversed
+
+    def after_last(pattern: re.Pattern) -> int:
+        found = pattern.search(reverse, lo, hi)
+        return line_start if found is None else n - found.start()
+
+    return after_last(_CLAUSE_BREAK_RE), after_last(_SENTENCE_BREAK_RE), after_last(_CONTEXT_BREAK_RE)
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """``_span_forward(text, start, _SENTENCE_BREAKS)`` in one scan."""
+    found = _SENTENCE_END_RE.search(text, start)
+    return len(text) if found is None else found.start()
 
 
 def _paragraph_span(doc: Document, starts: list[int], offset: int) -> tuple[int, int]:
@@ -483,15 +506,15 @@ def _paragraph_span(doc: Document, starts: list[int], offset: int) -> tuple[int,
 
 
 def _narrative_statement(doc: Document, claim: Claim, unit: str, report_year: int | None,
-                         scope: str, paragraph_starts: list[int]) -> Statement | None:
+                         scope: str, paragraph_starts: list[int], reverse: str) -> Statement | None:
     m = claim.mention
     based = _base(m, unit)
     if based is None or not claim.subject:
         return None
     value, family = based
     text = doc.text
-    clause_start, sentence_start, context_start = _starts_before(text, m.start)
-    sentence_end = _span_forward(text, m.end, _SENTENCE_BREAKS)
+    clause_start, sentence_start, context_start = _starts_before(text, m.start, reverse)
+    sentence_end = _sentence_end(text, m.end)
     clause = text[clause_start:m.start]
     sentence_before = text[sentence_start:m.start]
     kind = _narrative_kind(doc, m, clause, sentence_before, text[sentence_start:sentence_end])
