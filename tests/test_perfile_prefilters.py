@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditor.document import span_back, span_forward
-from auditor.extract import indicators
+from auditor.extract import indicators, subjects
 from auditor.extract import numbers as N
 from auditor.readers.decode import decode_text
 from auditor.readers.text import build_document, match_heading
@@ -123,6 +123,22 @@ def test_statement_starts_are_those_of_span_back() -> None:
                 span_back(text, offset, indicators._CONTEXT_BREAKS))
             assert indicators._starts_before(text, offset, text[::-1]) == indicators._starts_before(text, offset)
             assert indicators._sentence_end(text, offset) == span_forward(text, offset, indicators._SENTENCE_BREAKS)
+
+
+def test_left_context_stops_where_a_character_by_character_walk_stops() -> None:
+    def walked(text: str, stop: int, end: int) -> int:
+        i = end
+        while i > stop and text[i - 1] not in subjects._LEFT_STOPS:
+            i -= 1
+        return i
+
+    rng = random.Random(5)
+    made = ["", "甲", "，", "调研6次执法检查4次", "（一）共计\n\t12"]
+    for text in [*_texts(), *made]:
+        for _ in range(300):
+            end = rng.randrange(len(text) + 1)
+            stop = max(0, end - rng.randrange(0, 60))
+            assert subjects._after_last_stop(text, stop, end) == walked(text, stop, end), (stop, end)
 
 
 @pytest.mark.parametrize("words, needle", [

@@ -37,6 +37,7 @@ _NUMERIC = re.compile(r"[0-9０-９%％℅‰]")
 _NUMERIC_CHARS = frozenset("0123456789０１２３４５６７８９%％℅‰")  # the characters _NUMERIC matches
 _LEFT_STOPS = _BREAKS | _NUMERIC_CHARS
 _RIGHT_STOPS = _LEFT_STOPS | {"、"}
+_LEFT_STOP_RE = re.compile("[" + re.escape("".join(sorted(_LEFT_STOPS))) + "]")  # searched in reversed text
 _PUNCT = re.compile(r"[\s\u3000“”‘’\"'「」『』·•…—\-~～、，。；：:;,.!?！？()（）\[\]【】<>《》=≥≤≧≦＞＜+＋*×]")
 
 _lock = threading.Lock()
@@ -160,11 +161,16 @@ def _strip(phrase: str) -> str:
     return "".join(kept)
 
 
+def _after_last_stop(text: str, stop: int, end: int) -> int:
+    """Just after the last of ``_LEFT_STOPS`` in ``text[stop:end]`` (``stop`` when there is none): the
+    first one in the window reversed, found by one search."""
+    last = _LEFT_STOP_RE.search(text[stop:end][::-1]) if end > stop else None
+    return stop if last is None else end - last.start()
+
+
 def _left_context(text: str, mention: NumberMention, floor: int) -> str:
-    i = mention.start
     stop = max(floor, mention.start - _MAX_LEFT)
-    while i > stop and text[i - 1] not in _LEFT_STOPS:
-        i -= 1
+    i = _after_last_stop(text, stop, mention.start)
     if i > stop and text[i - 1] in _NUMERIC_CHARS:
         # stopped at a number: resume after that mention's unit ("调研6次执法检查4次")
         previous_end = last_number_end(text, max(floor, i - 16), mention.start)
