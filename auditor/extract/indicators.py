@@ -463,6 +463,7 @@ def _closed(text: str, m: NumberMention) -> bool:
 
 
 def _break_class(breaks: str) -> re.Pattern:
+    """One character of ``breaks`` other than the newline (a line's start is found on its own)."""
     return re.compile("[" + re.escape(breaks.replace("\n", "")) + "]")
 
 
