@@ -95,6 +95,25 @@ def test_own_sentences_and_seeds_segment_identically(pair, hmm: bool) -> None:
     assert lazy.lcut_for_search(OWN_SENTENCES[0]) == full.lcut_for_search(OWN_SENTENCES[0])
 
 
+def test_lazy_tokenizers_own_loops_give_jiebas_dag_and_route(pair) -> None:
+    """The lazy tokenizer reads the table through its memo in its own get_DAG and calc: the DAG and the
+    route (floats compared exactly) are those of jieba's code run on the same tokenizer."""
+    import jieba
+
+    lazy, _ = pair
+    assert type(lazy).get_DAG is not jieba.Tokenizer.get_DAG  # the own loops are the ones tested here
+    pieces = [text[start:start + width] for text in OWN_SENTENCES + _texts(SEEDS, 2)
+              for start in range(0, len(text), 7) for width in (1, 5, 23)]
+    pieces += ["", "ＸＹＺ不在词典", "人大常委会会议会议会议"]
+    for piece in pieces:
+        own_dag, jieba_dag = lazy.get_DAG(piece), jieba.Tokenizer.get_DAG(lazy, piece)
+        assert own_dag == jieba_dag, piece
+        own_route, jieba_route = {}, {}
+        lazy.calc(piece, own_dag, own_route)
+        jieba.Tokenizer.calc(lazy, piece, jieba_dag, jieba_route)
+        assert own_route == jieba_route, piece
+
+
 def test_every_real_report_segments_identically(pair) -> None:
     texts = _texts(REAL)
     if not texts:
