@@ -139,6 +139,9 @@ def test_left_context_stops_where_a_character_by_character_walk_stops() -> None:
             end = rng.randrange(len(text) + 1)
             stop = max(0, end - rng.randrange(0, 60))
             assert subjects._after_last_stop(text, stop, end) == walked(text, stop, end), (stop, end)
+            # the general helper gives the same stop (slower: one backward search a stop character)
+            assert subjects._after_last_stop(text, stop, end) == span_back(text, end, "".join(subjects._LEFT_STOPS),
+                                                                           floor=stop)
 
 
 @pytest.mark.parametrize("words, needle", [
