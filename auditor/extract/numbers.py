@@ -233,8 +233,9 @@ _NEEDLE_HINTS: list[tuple[str, tuple[str, ...], int | None]] = [
     (r"\d{1,2}:", (":",), 2),  # one or two digits, then the colon
     (rf"[{_DIG}]{{1,2}}\s*[·•・]", ("·", "•", "・"), None),
     (r"[\[［]", ("[", "［"), 0),
-    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证"), None),
-    (r"(?:行次|", ("行次", "栏次", "列次", "序号"), None),
+    # each label word starts with one of these: a match starts at one
+    (r"(?:邮编|", ("邮编", "邮政编码", "电话", "传真", "热线", "手机", "标识码", "备案号", "ICP", "记账", "凭证"), 0),
+    (r"(?:行次|", ("行次", "栏次", "列次", "序号"), 0),
     (r"[*＊]", ("*", "＊"), 0),
     (r"(?<![0-9A-Za-z一二三四五六七八九十])", ("+", "＋"), None),
 ]
@@ -1061,7 +1062,8 @@ def _scan(text: str, lo: int, hi: int) -> list[NumberMention]:
         n = _read_number(text, m, hi)
         if n is None:
             continue
-        n = _line_start_list(text, n, hi) or n
+        if n.decimals > 0 and not n.chinese and n.scale == 1 and n.unit in _INTEGER_ONLY:  # _line_start_list's own test
+            n = _line_start_list(text, n, hi) or n
         mention, consumed = _build(text, n, masks, lo, hi)
         pos = max(pos, consumed)
         if mention is not None:
@@ -1275,7 +1277,8 @@ def _adopt_unit(n: _Num, n2: _Num) -> None:
 
 def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberMention | None, int]:
     """Decide whether ``n`` is a claim; attach qualifiers and ranges. Returns (mention, resume)."""
-    n2 = _range_partner(text, n, hi)
+    # _range_partner's first test inlined: most figures have no separator after them
+    n2 = _range_partner(text, n, hi) if n.end < hi and text[n.end] in _RANGE_SEP_FIRST else None
     resume = n2.end if n2 is not None else n.end
     reject = (None, resume)
     core_start = n.core_start
@@ -1372,7 +1375,10 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             qualifier = _merge_qualifier(qualifier, _POST_QUALIFIER[pq.group(1)])
             mention_end = pq.end()
     number_start = core_start - (3 if n.percent_prefix else 0)
-    start_pos, pre_q = _pre_qualifier(text, number_start, lo)
+    # _pre_qualifier's first test inlined: most figures have no qualifier word or space before them
+    before = text[number_start - 1] if number_start > lo else ""
+    start_pos, pre_q = _pre_qualifier(text, number_start, lo) if before and (
+        before in _PRE_LAST_CHARS or before in " \u3000") else (number_start, "none")
     if pre_q != "none" and qualifier != "range":
         qualifier = pre_q if qualifier == "none" or pre_q in ("at_least", "at_most") else qualifier
     if start_pos == number_start and start_pos > lo:
@@ -1385,8 +1391,10 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
             value = -value
             if upper is not None:
                 upper = None if upper < value else upper
+    tolerance = _TOLERANCES.get(decimals)
     mention = NumberMention(start_pos, mention_end, text[start_pos:mention_end], value, unit, qualifier, scale,
-                            _tolerance(decimals), decimals, upper, number_start, number_end)
+                            tolerance if tolerance is not None else _tolerance(decimals), decimals, upper,
+                            number_start, number_end)
     return mention, max(resume, mention_end)
 
 
