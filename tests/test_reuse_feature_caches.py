@@ -160,3 +160,71 @@ def test_the_memo_keys_of_a_report_are_its_passages_text_and_key() -> None:
     first = align(later, SourceIndex(earlier))
     assert align(later, SourceIndex(earlier)) == first  # the same pairs, the keys read again
     assert reuse_material(later).kept(later.text).memo_keys is None
+
+
+# my own reports of one testing centre over three years: a paragraph kept in every year, one that the
+# latest report takes back from two years before (changed in between), one rewritten every year
+_CENTRE = """某某检测中心{year}年度部门整体支出绩效自评报告
+一、部门基本情况
+本中心主要承担全县农产品质量安全抽检工作，内设综合科、检测科和质量科三个科室。
+二、绩效目标完成情况
+全年完成农产品抽检样品{samples}批次，抽检合格率为{rate}%，较上年有所提高。
+三、存在的问题
+{problem}
+"""
+
+
+def _centre(year: int, samples: int, rate: str, problem: str, name: str = ""):
+    text = _CENTRE.format(year=year, samples=samples, rate=rate, problem=problem)
+    return build_document(text, name or f"centre_{year}.txt")
+
+
+def _rows_from_every_pair(doc, refs) -> list[tuple]:
+    """What _aligned_rows keeps, computed the long way: the report aligned with every candidate, whole,
+    and the most alike, most recent pairs of each paragraph kept."""
+    from auditor.reuse.align import SourceIndex
+
+    pairs = [(p, cand, (round(p.ratio, 2), cand.meta.year or 0))
+             for cand in refs.candidates(doc) for p in align(doc, SourceIndex(cand))]
+    best: dict[int, tuple] = {}
+    for p, _, likeness in pairs:
+        best[p.this.index] = max(best.get(p.this.index, (-1.0, -1)), likeness)
+    return [(p.this.index, p.this_start, p.this_end, cand.path, p.source_start, p.source_end,
+             features.pair_features(doc, cand, p, refs.shared_units(doc, p.this.key)))
+            for p, cand, likeness in pairs if likeness == best[p.this.index]]
+
+
+def test_paragraphs_kept_unchanged_from_the_latest_year_are_not_aligned_with_older_years(monkeypatch) -> None:
+    """A paragraph that the latest candidate holds unchanged has its best pair there (likeness 1.00, the
+    latest year): it is not aligned with the older candidates, and the rows are those of aligning every
+    paragraph with every candidate (ties of the latest year kept, a paragraph taken back from an older
+    year still found there)."""
+    from auditor.reuse import align as align_module
+    from auditor.reuse import references
+    from auditor.reuse.references import ReferenceSet
+
+    first = _centre(2022, 1200, "98.5", "个别检测设备老化，检测周期偏长。")
+    middle = _centre(2023, 1350, "98.9", "检测人员数量不足，部分样品送检不及时。")
+    filed_again = _centre(2023, 1350, "98.9", "检测人员数量不足，部分样品送检不及时。", "centre_2023_again.txt")
+    latest = _centre(2024, 1200, "98.5", "个别检测设备老化，检测周期偏长。")  # figures and problem of 2022
+    refs = ReferenceSet(documents=[first, middle, filed_again, latest])
+    assert [d.meta.year for d in refs.candidates(latest)] == [2023, 2023, 2022]
+    expected = _rows_from_every_pair(latest, ReferenceSet(documents=[first, middle, filed_again, latest]))
+
+    asked: list[tuple[str, object]] = []
+    real_align = align_module.align
+
+    def recording(doc, source, only=None):
+        asked.append((source.doc.path, only))
+        return real_align(doc, source, only)
+
+    monkeypatch.setattr(references, "align", recording)
+    rows = [(p.this.index, p.this_start, p.this_end, cand.path, p.source_start, p.source_end, row)
+            for p, cand, row in references._aligned_rows(latest, refs)]
+    assert rows == expected
+    by_source = dict(asked)
+    assert by_source["centre_2023.txt"] is None and by_source["centre_2023_again.txt"] is None  # the latest: whole
+    older = by_source["centre_2022.txt"]
+    kept = {p.this.index for p in real_align(latest, align_module.SourceIndex(middle)) if round(p.ratio, 2) == 1.0}
+    assert kept and older is not None and not (kept & set(older))  # settled paragraphs left out
+    assert {index for index, _, _, path, *_ in rows if path == "centre_2022.txt"}  # the problem taken back from 2022

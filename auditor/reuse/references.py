@@ -23,6 +23,7 @@ from auditor.document import Document
 from auditor.reuse.align import AlignedPair, AlignedPassage, SourceIndex, align, merge_pairs
 from auditor.reuse.features import FEATURE_NAMES, PairFacts, pair_facts, pair_features
 from auditor.reuse.model import STALE_THRESHOLD, StaleModel, load_model
+from auditor.reuse.text import passages
 from auditor.reuse.units import UNIT_MATCH, same_unit, unit_key  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # imported where used: numpy is not needed to audit one report
@@ -314,10 +315,25 @@ def _aligned_rows(doc: Document, refs: ReferenceSet) -> list[tuple[AlignedPair, 
     """The aligned pairs of ``doc`` with its candidates that may be chosen as the source of their paragraph,
     in order, each with its feature row. The source is the most alike pair, then the most recent
     (:func:`_preference`): a pair less alike or older than another of the same paragraph is never chosen,
-    so it is neither described nor scored (most paragraphs are aligned with several years' reports)."""
-    pairs = [(p, cand, (round(p.ratio, 2), year))  # _likeness, the candidate's year read once
-             for cand in refs.candidates(doc) for year in (cand.meta.year or 0,)
-             for p in align(doc, refs.source(cand))]
+    so it is neither described nor scored (most paragraphs are aligned with several years' reports).
+    Hence a paragraph that a candidate of the latest year holds unchanged (likeness (1.00, that year),
+    the most there is) is not aligned with the older candidates at all: their pairs could not be chosen."""
+    candidates = refs.candidates(doc)
+    years = [cand.meta.year or 0 for cand in candidates]
+    latest = max(years, default=0)
+    found: dict[int, list[AlignedPair]] = {}
+    settled: set[int] = set()  # paragraphs whose best pair is already (1.00, latest)
+    for k, (cand, year) in enumerate(zip(candidates, years)):
+        if year == latest:
+            found[k] = align(doc, refs.source(cand))
+            settled.update(p.this.index for p in found[k] if round(p.ratio, 2) == 1.0)
+    unsettled = set(range(len(passages(doc)))) - settled if settled else None
+    pairs = []
+    for k, (cand, year) in enumerate(zip(candidates, years)):
+        aligned = found.get(k)
+        if aligned is None:
+            aligned = align(doc, refs.source(cand), only=unsettled) if unsettled is None or unsettled else []
+        pairs.extend((p, cand, (round(p.ratio, 2), year)) for p in aligned)  # _likeness, the year read once
     best: dict[int, tuple[float, int]] = {}
     for p, _, likeness in pairs:
         if likeness > best.get(p.this.index, (-1.0, -1)):
