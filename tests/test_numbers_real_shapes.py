@@ -154,3 +154,31 @@ def test_offsets_index_the_original_traditional_text() -> None:
 def test_an_enumeration_with_half_width_commas_is_no_garbled_number() -> None:
     found = [(m.text, m.value) for m in find_numbers("得分分别为1,2.5,3。")]
     assert found == [("1", Decimal(1)), ("2.5", Decimal("2.5")), ("3", Decimal(3))]
+
+
+def test_a_documents_simplified_view_is_kept_while_its_cells_and_headers_are_read(monkeypatch) -> None:
+    """simplified_view keeps its last answer for a long text (a document's) and for a short one (a cell,
+    a header) apart: reading a header between two cells of a document does not search the whole document
+    for traditional characters again. The answers are those of computing each anew."""
+    from auditor.extract import numbers as N
+
+    document = "本局全年開展專項檢查12次，" * 60 + "\n預算執行率為95.5%。\n"
+    plain = "本局全年开展专项检查12次，" * 60
+    searched: list[int] = []
+    table, finder = N._traditional()
+
+    class CountingFinder:
+        def search(self, text):
+            searched.append(len(text))
+            return finder.search(text)
+
+    monkeypatch.setattr(N, "_traditional", lambda: (table, CountingFinder()))
+    monkeypatch.setattr(N, "_last_view", ("", ""))
+    monkeypatch.setattr(N, "_last_long_view", ("", ""))
+    view = N.simplified_view(document)
+    assert view == document.translate(table) and len(view) == len(document) and "专项检查" in view
+    assert N.simplified_view("萬元") == "万元"  # a header between two cells
+    assert N.simplified_view(document) is view
+    assert N.simplified_view(plain) is plain  # another document, with no traditional character
+    assert N.simplified_view("萬元") == "万元"
+    assert searched == [len(document), 2, len(plain)]

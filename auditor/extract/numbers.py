@@ -387,20 +387,29 @@ def _traditional() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile(f"[{re.escape(chars)}]")
 
 
+# The last answers of simplified_view: for a short text (a cell, a header) and for a long one (a
+# document's text, against which its cells are read one by one, between which the extractors ask for
+# headers and cells on their own: one slot for both searched a whole report again ~3 times a report).
 _last_view: tuple[str, str] = ("", "")
+_last_long_view: tuple[str, str] = ("", "")
+_LONG_VIEW = 512  # characters from which a text takes the long slot
 
 
 def simplified_view(text: str) -> str:
     """``text`` with traditional characters replaced one for one by simplified ones (so every offset
-    still indexes ``text``); ``text`` itself when it has none. The last answer is kept: a document's
-    cells are read one by one against the same text."""
-    global _last_view
-    last_text, last_view = _last_view
+    still indexes ``text``); ``text`` itself when it has none. The last answer is kept, for a short and
+    for a long text: a document's cells are read one by one against the same text."""
+    global _last_view, _last_long_view
+    long = len(text) >= _LONG_VIEW
+    last_text, last_view = _last_long_view if long else _last_view
     if last_text is text:
         return last_view
     table, finder = _traditional()
     view = text.translate(table) if finder.search(text) else text
-    _last_view = (text, view)
+    if long:
+        _last_long_view = (text, view)
+    else:
+        _last_view = (text, view)
     return view
 
 
