@@ -92,8 +92,11 @@ def _title(doc: Document, words: re.Pattern = _TITLE_WORDS, *, view: bool = Fals
     return None, ""
 
 
+_TITLE_YEAR = re.compile(r"[（(]?(20\d{2})\s*年度?[）)]?")
+
+
 def _strip_year(s: str) -> str:
-    return re.sub(r"[（(]?(20\d{2})\s*年度?[）)]?", "", s)
+    return _TITLE_YEAR.sub("", s)
 
 
 def _year(doc: Document, title: str) -> int | None:

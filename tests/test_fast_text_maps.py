@@ -59,3 +59,15 @@ def test_clean_text_drops_exactly_the_blank_pattern() -> None:
     for _ in range(3000):
         raw = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
         assert clean_text(raw) == _clean_by_pattern(raw)
+
+
+def test_str_split_drops_exactly_what_the_whitespace_class_matches() -> None:
+    """``"".join(s.split())`` for ``re.sub(r"\\s", "", s)`` (basic_data's column labels): the same
+    characters, every code point checked."""
+    import re
+
+    blank = re.compile(r"\s")
+    every = [chr(c) for c in range(0x110000) if 0xD800 > c or c > 0xDFFF]
+    assert all(bool(blank.fullmatch(c)) == c.isspace() for c in every)
+    label = "2023年\u3000决算\t数（万元）\x1c\u00a0"
+    assert "".join(label.split()) == blank.sub("", label) == "2023年决算数（万元）"

@@ -121,20 +121,24 @@ def _column(label: str, col: int) -> BasicDataColumn | None:
     if parsed is None:
         return None
     key, year, kind = parsed
-    relative = _RELATIVE_KIND.match(re.sub(r"[（(].*?[）)]", "", key))
+    relative = _RELATIVE_KIND.match(_BRACKETED.sub("", key))
     offset = _RELATIVE_OFFSET[relative.group("rel")[0]] if relative else None
     return BasicDataColumn(col=col, label=key, year=year, kind=kind, year_offset=offset)
+
+
+_BRACKETED = re.compile(r"[（(].*?[）)]")  # an aside in brackets
 
 
 @lru_cache(maxsize=4096)
 def _column_label(label: str) -> tuple[str, int | None, str] | None:
     """(label without whitespace, year, kind) of a column label, or None (memoised: every cell of
     every row is tried as a header)."""
-    key = re.sub(r"\s", "", label)
+    key = "".join(label.split())  # every whitespace character out (what r"\s" matches)
     m = _YEAR_KIND.search(key)
     if m:
         return key, int(m.group("year")), _kind(m.group("kind"))
-    m = _KIND_ONLY.match(re.sub(r"[（(].*?[）)]", "", key)) or _RELATIVE_KIND.match(re.sub(r"[（(].*?[）)]", "", key))
+    bare = _BRACKETED.sub("", key)
+    m = _KIND_ONLY.match(bare) or _RELATIVE_KIND.match(bare)
     if m:
         return key, None, _kind(m.group("kind"))
     return None

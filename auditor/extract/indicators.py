@@ -370,6 +370,9 @@ def _find_column_header(doc: Document, table: Table, cell: Cell) -> str:
     return ""
 
 
+_HEADING_NUMBER = re.compile(r"^[0-9一二三四五六七八九十]+[、.．\s]*")  # "三、" before a heading
+
+
 def stale_blocks(doc: Document) -> list[tuple[int, int, str]]:
     """Text blocks that begin at a heading which appears again later: (start, end, heading).
 
@@ -379,7 +382,7 @@ def stale_blocks(doc: Document) -> list[tuple[int, int, str]]:
     seen: dict[str, int] = {}
     for section in doc.sections:
         heading = clean_text(doc.text[section.heading.start:section.heading.end])
-        key = re.sub(r"^[0-9一二三四五六七八九十]+[、.．\s]*", "", heading)
+        key = _HEADING_NUMBER.sub("", heading)
         if len(key) < 4:
             continue
         if (key, section.level) in seen:

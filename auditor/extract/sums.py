@@ -127,10 +127,11 @@ def is_exhaustive(labels: list[str]) -> bool:
 
 def _label(text: str) -> str:
     text = _ASIDE.sub("", text)  # "信息化运维（含软件租用）836.20元": the aside is not the name
-    return _clean(re.sub(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*", "", text)).strip("，,、：:（()）为是")
+    return _clean(_LABEL_LEAD.sub("", text)).strip("，,、：:（()）为是")
 
 
 _ASIDE = re.compile(r"[（(][^（()）]{2,}[)）]")
+_LABEL_LEAD = re.compile(r"^[，,、：:；;（(）)\s]*(其中)?[：:，,\s]*")  # punctuation and 其中 before a label
 
 
 def find_sum_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: MentionsIn) -> list[SumGroup]:
@@ -204,8 +205,11 @@ def _line_groups(doc: Document, paragraphs: list[Paragraph], mentions_in: Mentio
 _SIBLING_REACH = 300
 
 
+_CATEGORY_TAIL = re.compile(r"(人员|人数|的|数|额|资金|经费|支出)+$")
+
+
 def _category_key(label: str) -> str:
-    return re.sub(r"(人员|人数|的|数|额|资金|经费|支出)+$", "", label)
+    return _CATEGORY_TAIL.sub("", label)
 
 
 def _link_siblings(groups: list[SumGroup]) -> None:
