@@ -92,6 +92,8 @@ def _title(doc: Document, words: re.Pattern = _TITLE_WORDS, *, view: bool = Fals
     return None, ""
 
 
+_DEPARTMENT_WORDS = re.compile(r"整体支出|部门整体|整体绩效")
+_PROJECT_WORDS = re.compile(r"项目支出绩效|项目资金绩效|项目绩效")
 _TITLE_YEAR = re.compile(r"[（(]?(20\d{2})\s*年度?[）)]?")
 
 
@@ -165,8 +167,8 @@ def _kind(doc: Document, title: str) -> str:
     for text in (title, clean_text(doc.text)):
         if not text:
             continue
-        if re.search(r"整体支出|部门整体|整体绩效", text):
+        if _DEPARTMENT_WORDS.search(text):
             return "department"
-        if re.search(r"项目支出绩效|项目资金绩效|项目绩效", text):
+        if _PROJECT_WORDS.search(text):
             return "project"
     return "unknown"

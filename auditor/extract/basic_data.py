@@ -127,6 +127,7 @@ def _column(label: str, col: int) -> BasicDataColumn | None:
 
 
 _BRACKETED = re.compile(r"[（(].*?[）)]")  # an aside in brackets
+_TRAILING_ASIDE = re.compile(r"[（(][^）)]*[）)]$")
 
 
 @lru_cache(maxsize=4096)
@@ -184,7 +185,7 @@ def _add_row(doc: Document, section: BasicDataSection, row: Row) -> None:
     raw = doc.cell_text(row.cells[0])
     if raw and _PLACEHOLDER.match(raw):
         return
-    label = clean_label(re.sub(r"[（(][^）)]*[）)]$", "", raw)) if raw else ""
+    label = clean_label(_TRAILING_ASIDE.sub("", raw)) if raw else ""
     if not label:
         label = clean_label(re.sub(r"[（(][^）)]*[）)]", "", section.title).replace("情况", ""))
     values = {c.col: row.cells[c.col] for c in section.columns if c.col < len(row.cells)}

@@ -538,14 +538,18 @@ def _counted(text: str, m: NumberMention) -> str:
     return clean_text(text[m.end:min(end, m.end + 16)])
 
 
+_TRAILING_DENG = re.compile(r"(等|等等)$")
+_LEADING_VERB = re.compile(r"^.*(办理|召开|开展|组织|完成|举办|审议|听取|提出|答复)")
+
+
 def compound_words(label: str) -> tuple[str, ...]:
     """The activities a table row names, as written ("按时受理群众来信、来访、留言等" → 来信, 来访,
     意见), with a leading verb phrase and a trailing 等 removed; () when the row names one activity."""
     pieces = [clean_text(p) for p in _COMPOUND_SPLIT.split(clean_text(label)) if p.strip()]
     if len(pieces) < 2 or any("，" in p or "," in p for p in pieces):
         return ()
-    pieces[-1] = re.sub(r"(等|等等)$", "", pieces[-1])
-    pieces[0] = re.sub(r"^.*(办理|召开|开展|组织|完成|举办|审议|听取|提出|答复)", "", pieces[0]) or pieces[0]
+    pieces[-1] = _TRAILING_DENG.sub("", pieces[-1])
+    pieces[0] = _LEADING_VERB.sub("", pieces[0]) or pieces[0]
     return tuple(pieces)
 
 
@@ -577,7 +581,7 @@ def _places(text: str) -> frozenset[str]:
 def _periods(text: str) -> frozenset[str]:
     if _PERIOD_CHARS.search(text) is None:
         return frozenset()  # every period names a 季, 半年, 月, 假, 节 or 汛
-    return frozenset(re.sub(r"\s", "", p) for p in _PERIOD_RE.findall(text))
+    return frozenset("".join(p.split()) for p in _PERIOD_RE.findall(text))  # what r"\s" matches, dropped
 
 
 @lru_cache(maxsize=1)
@@ -586,12 +590,16 @@ def _generic_heading_words() -> tuple[str, ...]:
     return tuple(sorted((w for w in words if w and not w.startswith("#")), key=len, reverse=True))
 
 
+_TOPIC_NUMBER = re.compile(r"^[\s（(]*[0-9一二三四五六七八九十]+[）)、.．\s]*")
+_TOPIC_NOISE = re.compile(r"[\d\s，,、：:；;（）()“”\"'《》.．-]")
+
+
 @lru_cache(maxsize=4096)
 def section_topic(heading: str) -> str:
     """What a heading is about once numbering and generic report words are removed ("二、农村低保" →
     "农村低保"; "六、部门整体支出绩效情况" → "")."""
-    text = re.sub(r"^[\s（(]*[0-9一二三四五六七八九十]+[）)、.．\s]*", "", clean_text(heading))
-    text = re.sub(r"[\d\s，,、：:；;（）()“”\"'《》.．-]", "", text)
+    text = _TOPIC_NUMBER.sub("", clean_text(heading))
+    text = _TOPIC_NOISE.sub("", text)
     for word in _generic_heading_words():
         text = text.replace(word, "")
     return text
@@ -623,6 +631,9 @@ def _section_topic(doc: Document, offset: int) -> str:
     if lead:
         topic += "|" + section_topic(lead.group(1))
     return topic
+
+
+_ROW_LABEL_LEAD = re.compile(r"^[0-9]+[、.．]\s*|^其中[：:]")  # a row number or 其中 before a label
 
 
 def _table_statement(doc: Document, claim: Claim, table: Table, cell: Cell, unit: str,
@@ -667,7 +678,7 @@ def _table_statement(doc: Document, claim: Claim, table: Table, cell: Cell, unit
     if not label or not header or cell.col == 0:
         return None
     kind = "actual" if _HEADER_ACTUAL.search(header) else "target" if _HEADER_TARGET.search(header) else "unknown"
-    label_clean = re.sub(r"^[0-9]+[、.．]\s*|^其中[：:]", "", label).rstrip("：:")
+    label_clean = _ROW_LABEL_LEAD.sub("", label).rstrip("：:")
     return Statement(mention=m, value=value, unit=unit, family=family, subject=subject_core(label_clean),
                      label=label_clean, parts=subject_parts(label_clean), where="table", origin="data", kind=kind,
                      scope=scope, markers=_markers(label_clean), year=_year(header, header, report_year),

@@ -41,6 +41,9 @@ class Amount:
     where: str  # sentence | paragraph | document
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
     for m in _SENTENCE.finditer(text, start, end):
@@ -59,7 +62,7 @@ def narrative_rates(doc: Document, numbers_in: MentionsIn, para: Paragraph) -> l
             continue
         before = text[max(para.start, m.start - _MAX_CUE_GAP - 8):m.start]
         cue = _RATE_CUE.search(before)
-        if cue and not re.search(r"\d", before[cue.start():]):
+        if cue and not _ANY_DIGIT.search(before[cue.start():]):
             out.append((m, clean_view(cue.group(0)).rstrip("：:")))
     return out
 
@@ -179,8 +182,8 @@ def is_amount_spent(amount: Amount) -> bool:
 
 
 def amount_subject(label: str) -> str:
-    subject = re.sub(r"^其中", "", label)
-    if len(subject) < 2 or re.search(r"\d", subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):
+    subject = label[2:] if label.startswith("其中") else label
+    if len(subject) < 2 or _ANY_DIGIT.search(subject) or _EXECUTED.search(subject) or _BUDGET.search(subject):
         return ""
     return subject
 

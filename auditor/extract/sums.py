@@ -501,14 +501,18 @@ def _records(total_label: str, labels: list[str]) -> bool:
     """The list after 其中 is a table of records, each item stating the same measures ("A支出X，预算Y，
     差值Z；B支出…，预算…，差值…"), and the total is one of those measures: its parts are not the figures
     listed, and their signs are not stated. Two measures repeat and the total's measure is one of them."""
-    names = [re.sub(r"(为|是|达)$", "", label) for label in labels]
+    names = [_MEASURE_VERB.sub("", label) for label in labels]
     repeated = {name for name in names if name and names.count(name) >= 2}
-    return len(repeated) >= 2 and re.sub(r"(为|是|达)$", "", _clean(total_label)) in repeated
+    return len(repeated) >= 2 and _MEASURE_VERB.sub("", _clean(total_label)) in repeated
+
+
+_MEASURE_VERB = re.compile(r"(为|是|达)$")  # "支出为": the verb after a measure's name
+_BREAKDOWN_AFTER = re.compile(r"[\s，,：:]*(其中|包括)")
 
 
 def _followed_by_breakdown(text: str, part: NumberMention, clause_end: int) -> bool:
     after = text[part.end : part.end + 6]
-    return bool(re.match(r"[\s，,：:]*(其中|包括)", after))
+    return bool(_BREAKDOWN_AFTER.match(after))
 
 
 def _sibling(total_label: str, label: str) -> bool:
@@ -620,10 +624,13 @@ def _bracket_groups(text: str, mentions: list[NumberMention]) -> list[SumGroup]:
     return groups
 
 
+_LABEL_BREAK = re.compile(r"[，,。；;：:、（(）)\n]")
+
+
 def _label_before(text: str, m: NumberMention, width: int = 20) -> str:
     """The words naming a figure: its clause, up to ``width`` characters (glosses not counted)."""
     chunk = plain(text[max(0, m.start - 3 * width) : m.start])
-    chunk = re.split(r"[，,。；;：:、（(）)\n]", chunk)[-1]
+    chunk = _LABEL_BREAK.split(chunk)[-1]
     return _clean(chunk)[-width:]
 
 

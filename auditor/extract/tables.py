@@ -136,11 +136,13 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
 
 _KEY_VALUE = re.compile(r"^(?P<label>[^0-9０-９]{1,30}?)[：:]?$")
 _LABEL_NOISE = re.compile(r"^其中[：:，,]?|[：:，,]+$")
+_LIST_NUMBER = re.compile(r"^[（(]?\d{1,2}[）)、.．]\s*")  # "1、", "（2）" before a label
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def clean_label(text: str) -> str:
     """A row or item label without "其中：", list numbers and trailing colons ("其中:基本支出：" → 基本支出)."""
-    text = re.sub(r"^[（(]?\d{1,2}[）)、.．]\s*", "", text)
+    text = _LIST_NUMBER.sub("", text)
     previous = None
     while previous != text:
         previous = text
@@ -163,8 +165,8 @@ def label_and_number(doc: Document, cell: Cell | None) -> tuple[str, NumberMenti
     figure = mentions[0]
     if doc.text[figure.end:cell.end].strip():
         return None  # the figure must close the cell
-    label = clean_label(re.sub(r"\s", "", doc.text[cell.start:figure.start]))
-    if not label or len(label) > 30 or re.search(r"\d", label):
+    label = clean_label("".join(doc.text[cell.start:figure.start].split()))  # what r"\s" matches, dropped
+    if not label or len(label) > 30 or _ANY_DIGIT.search(label):
         return None
     return label, figure
 
@@ -487,6 +489,10 @@ def _read_breakdown_row(doc: Document, block: BudgetBlock, row: Row) -> bool:
     return is_group_row or bool(items)
 
 
+_TOTAL_LABEL = re.compile(r"^(合计|总计)[：:]?$")
+_SUBTOTAL_LABEL = re.compile(r"^(其中|小计)")
+
+
 def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
     """合计/总计 rows of a plain table against the figures above them, columns aligned on the right
     (a total row's label cell may be merged over several columns: "合计 | 353.59")."""
@@ -494,7 +500,7 @@ def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
     rows = table.rows
     for r, row in enumerate(rows):
         texts = doc.row_texts(row)
-        if not texts or not re.match(r"^(合计|总计)[：:]?$", texts[0]):
+        if not texts or not _TOTAL_LABEL.match(texts[0]):
             continue
         # the data rows: back up to the nearest row without figures (the header)
         body: list[Row] = []
@@ -510,7 +516,7 @@ def _column_totals(doc: Document, table: Table) -> list[ColumnTotal]:
         width = max(len(b.cells) for b in body)
         labels = [clean_label(next((doc.cell_text(c) for c in reversed(b.cells[:-1])
                                     if doc.cell_text(c) and cell_number(doc, c) is None), "")) for b in body]
-        if any(re.match(r"^(其中|小计)", doc.cell_text(c)) for b in body for c in b.cells):
+        if any(_SUBTOTAL_LABEL.match(doc.cell_text(c)) for b in body for c in b.cells):
             continue  # sub-totals inside: parts are not a flat list
         if _mixed_columns(doc, body):
             continue  # words and figures in one column: cells have shifted (empty cells collapsed)
