@@ -315,7 +315,14 @@ class Document:
         hit = self._row_texts.get(id(row))
         if hit is not None and hit[0] is row:
             return hit[1]
-        texts = tuple([self.cell_text(c) for c in row.cells])
+        known, text, out = self._cell_texts, self.text, []
+        for c in row.cells:  # cell_text's lookup, inlined (a report's rows hold thousands of cells)
+            key = (c.start, c.end)
+            cell_text = known.get(key)
+            if cell_text is None:
+                cell_text = known[key] = clean_text(text[c.start : c.end])
+            out.append(cell_text)
+        texts = tuple(out)
         self._row_texts[id(row)] = (row, texts)
         return texts
 

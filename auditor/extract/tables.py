@@ -90,15 +90,12 @@ def _cell_number(doc: Document, cell: Cell) -> NumberMention | None:
     return _the_figure(doc, cell, mentions)
 
 
-_SPACE_RE = re.compile(r"\s")
-
-
 def _the_figure(doc: Document, cell: Cell, mentions: list[NumberMention]) -> NumberMention | None:
     """The cell's one figure among the mentions found in it, or None."""
     if len(mentions) != 1:
         return None
     m = mentions[0]
-    rest = doc.cell_text(cell).replace(_SPACE_RE.sub("", m.text), "", 1)
+    rest = doc.cell_text(cell).replace("".join(m.text.split()), "", 1)  # the figure's text, whitespace out
     if len(rest) > 2:  # a sentence that happens to contain one number is not a numeric cell
         return None
     return m
