@@ -558,16 +558,17 @@ def extract_claims(doc: Document, numbers: list[NumberMention], forms: list[Tabl
     rubric_lines: dict[int, bool] = {}
     claims: list[Claim] = []
     k = j = 0
+    n_cells, n_pipe = len(cells), len(pipe)
     for m in numbers:
-        while k < len(cells) and cells[k][1] < m.start:
+        while k < n_cells and cells[k][1] < m.start:
             k += 1
-        cell = cells[k] if k < len(cells) and cells[k][0] <= m.start < cells[k][1] + 1 else None
+        cell = cells[k] if k < n_cells and cells[k][0] <= m.start < cells[k][1] + 1 else None
         if cell is None:
             unit = m.unit
             if not unit:
-                while j < len(pipe) and pipe[j][1] < m.start:
+                while j < n_pipe and pipe[j][1] < m.start:
                     j += 1
-                in_pipe = j < len(pipe) and pipe[j][0] <= m.start < pipe[j][1] + 1
+                in_pipe = j < n_pipe and pipe[j][0] <= m.start < pipe[j][1] + 1
                 if in_pipe and _row_number(doc.text, pipe[j][2], pipe[j][3], m):
                     continue
                 header_seen = False

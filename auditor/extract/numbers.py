@@ -1074,7 +1074,8 @@ def _scan(text: str, lo: int, hi: int) -> list[NumberMention]:
         if n.decimals > 0 and not n.chinese and n.scale == 1 and n.unit in _INTEGER_ONLY:  # _line_start_list's own test
             n = _line_start_list(text, n, hi) or n
         mention, consumed = _build(text, n, masks, lo, hi)
-        pos = max(pos, consumed)
+        if consumed > pos:
+            pos = consumed
         if mention is not None:
             out.append(mention)
     return out
@@ -1404,7 +1405,7 @@ def _build(text: str, n: _Num, masks: _Masks, lo: int, hi: int) -> tuple[NumberM
     mention = NumberMention(start_pos, mention_end, text[start_pos:mention_end], value, unit, qualifier, scale,
                             tolerance if tolerance is not None else _tolerance(decimals), decimals, upper,
                             number_start, number_end)
-    return mention, max(resume, mention_end)
+    return mention, resume if resume > mention_end else mention_end
 
 
 _TOLERANCES: dict[int, Decimal] = {}  # half a unit of the last digit, by decimals (a handful of values)
