@@ -120,3 +120,19 @@ def test_decode_order() -> None:
     with pytest.raises(ReadError) as err:
         decode_text(b"\x81\x30\xff\xfe\x00\x81")
     assert err.value.code == "decode-failed"
+
+
+def test_lines_are_cut_at_every_line_break_python_knows_with_their_offsets() -> None:
+    """The reader's lines: cut at every line break str.splitlines knows (\\r\\n, \\r, \\v, \\x1c,
+    \\u2028 …), a line's \\r and \\n left out of it and any other break kept; each line's start and end
+    index the text, after a byte-order mark too."""
+    from auditor.readers.text import _split_lines
+
+    text = "\ufeff一、概况\r\n\t项目\t金额\r本年\x0b上年\x1c合计\u2028备注\x85\n\n末行"
+    lines = _split_lines(text)
+    assert lines.raws == ["一、概况", "\t项目\t金额", "本年\x0b", "上年\x1c", "合计\u2028", "备注\x85", "", "", "末行"]
+    for start, end, raw in zip(lines.starts, lines.ends, lines.raws):
+        assert text[start:end] == raw
+    assert lines.starts[0] == 1  # the mark belongs to no line
+    assert lines.cells == [raw.startswith("\t") for raw in lines.raws]
+    assert lines.ends[-1] == len(text)

@@ -1135,8 +1135,8 @@ def numbers_within(doc, start: int, end: int) -> list[NumberMention]:
     mentions = number_pass(doc)
     starts = doc.derived(NumberPass).starts
     out = []
-    i = bisect.bisect_left(starts, start)
-    while i < len(mentions) and mentions[i].start < end:
+    i, n = bisect.bisect_left(starts, start), len(mentions)
+    while i < n and mentions[i].start < end:
         if mentions[i].end <= end:
             out.append(mentions[i])
         i += 1

@@ -108,6 +108,7 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
     how many cells were given their figure this way."""
     by_span = doc.derived(_CellFigures).by_span
     starts = [m.start for m in numbers]
+    n_numbers = len(numbers)
     given = 0
     for table in tables:
         if table.flattened == "glued-indicators":
@@ -121,7 +122,7 @@ def take_cell_numbers(doc: Document, tables: list[Table], numbers: list[NumberMe
                 if k and numbers[k - 1].end > cell.start:
                     continue  # a mention that begins before the cell runs into it
                 inside = []
-                while k < len(numbers) and numbers[k].start < cell.end:
+                while k < n_numbers and numbers[k].start < cell.end:
                     inside.append(numbers[k])
                     k += 1
                 if inside and inside[-1].end > cell.end:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 
 from auditor.document import Cell, Document, Paragraph, Row, Section, Span, Table, clean_text, for_matching
 
@@ -45,11 +47,9 @@ def _split_lines(text: str) -> _Lines:
     pos = 1 if text.startswith("\ufeff") else 0  # a BOM is kept in the text but belongs to no line
     pieces = text[pos:].splitlines(keepends=True)
     raws = [raw.rstrip("\r\n") for raw in pieces]
-    starts: list[int] = []
-    for raw in pieces:
-        starts.append(pos)
-        pos += len(raw)
-    ends = [start + len(body) for start, body in zip(starts, raws)]
+    starts = list(accumulate(map(len, pieces), initial=pos))  # each line's start, then the text's end
+    starts.pop()
+    ends = list(map(add, starts, map(len, raws)))
     return _Lines(starts, ends, raws, [raw.startswith("\t") for raw in raws])
 
 
