@@ -204,6 +204,59 @@ def test_table_scope_and_column_header_are_stable() -> None:
                         indicators._find_column_header(doc, table, cell)
 
 
+
+def _column_header_directly(doc, table, cell) -> str:
+    """_find_column_header as it was written first: every row above asked anew for its figures."""
+    width = len(table.rows[cell.row].cells)
+    for row in reversed(table.rows[:cell.row]):
+        if len(row.cells) != width or any(cell_number(doc, c) is not None for c in row.cells):
+            continue
+        text = doc.cell_text(row.cells[cell.col]) if cell.col < len(row.cells) else ""
+        if text:
+            return text
+    return ""
+
+
+# my own indicator table: a header, a sub-heading row as wide as the data, data rows, a narrower row
+_INDICATOR_TABLE = ("\t一级指标\n\t二级指标\n\t年度指标值\n\t实际完成值\n\n"
+                    "\t产出指标\n\t数量指标\n\t培训人次\n\t到户走访\n\n"
+                    "\t\n\t培训人数\n\t≥500人次\n\t620人次\n\n"
+                    "\t\n\t走访户数\n\t≥120户\n\t135户\n\n"
+                    "\t合计得分\n\t96分\n\n"
+                    "\t\n\t满意度\n\t≥90%\n\t95%\n")
+
+
+def test_a_column_header_is_the_nearest_row_above_without_figures_each_row_read_once(monkeypatch) -> None:
+    """_find_column_header reads whether a row holds a figure once per row (not once per cell below it)
+    and finds what reading every row anew finds, on the seeds and the sample and on a table of my own
+    (a wide sub-heading row, a narrower total row in between)."""
+    docs = [*_seed_docs(), build_document("绩效指标完成情况表\n" + _INDICATOR_TABLE, "own.txt")]
+    own = docs[-1]
+    table = own.tables[0]
+    headers = [[indicators._find_column_header(own, table, c) for c in row.cells] for row in table.rows]
+    assert headers[2] == headers[5] == ["产出指标", "数量指标", "培训人次", "到户走访"]  # the narrower row skipped
+    assert headers[1] == ["一级指标", "二级指标", "年度指标值", "实际完成值"] and headers[0] == ["", "", "", ""]
+    for doc in docs:
+        for table in doc.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    assert indicators._find_column_header(doc, table, cell) == _column_header_directly(doc, table, cell)
+    asked: list[tuple[int, int]] = []
+    real = indicators.cell_number
+
+    def counting(doc, cell):
+        asked.append((cell.start, cell.end))
+        return real(doc, cell)
+
+    fresh = build_document("绩效指标完成情况表\n" + _INDICATOR_TABLE, "own_again.txt")
+    monkeypatch.setattr(indicators, "cell_number", counting)
+    table = fresh.tables[0]
+    for row in table.rows:
+        for cell in row.cells:
+            indicators._find_column_header(fresh, table, cell)
+    assert asked and len(asked) == len(set(asked))  # each cell of a row read once at most
+
+
 # --- span scans -------------------------------------------------------------------------------------
 
 def _back_direct(text: str, end: int, breaks: str, floor: int = 0) -> int:

@@ -322,6 +322,8 @@ class _StatementCaches:
     column_headers: dict[tuple[int, int, int, int, int, int], str] = field(default_factory=dict)
     sentence_contexts: dict[int, tuple] = field(default_factory=dict)  # by the sentence's start
     plan_headings: dict[int, bool] = field(default_factory=dict)  # a heading names a plan, by its start
+    # per table (index, start): whether each row holds a figure (None: not read yet)
+    rows_with_figures: dict[tuple[int, int], list[bool | None]] = field(default_factory=dict)
 
 
 def table_scope(doc: Document, table: Table) -> str:
@@ -359,10 +361,17 @@ def _column_header(doc: Document, table: Table, cell: Cell) -> str:
 
 def _find_column_header(doc: Document, table: Table, cell: Cell) -> str:
     width = len(table.rows[cell.row].cells)
-    for row in reversed(table.rows[:cell.row]):
+    # whether a row holds a figure, read once per row of the table (every cell below it asks)
+    figured = doc.derived(_StatementCaches).rows_with_figures.setdefault((table.index, table.start),
+                                                                          [None] * len(table.rows))
+    for r in range(cell.row - 1, -1, -1):
+        row = table.rows[r]
         if len(row.cells) != width:
             continue
-        if any(cell_number(doc, c) is not None for c in row.cells):
+        has_figure = figured[r]
+        if has_figure is None:
+            has_figure = figured[r] = any(cell_number(doc, c) is not None for c in row.cells)
+        if has_figure:
             continue
         text = doc.cell_text(row.cells[cell.col]) if cell.col < len(row.cells) else ""
         if text:
